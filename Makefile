@@ -1,0 +1,69 @@
+# The two commands: `make run` (the assistant, in a terminal chat or on Telegram) and `make test`.
+# Everything else here is what they need; each target installs what it uses.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+APP   := .venv/app
+RASA  := .venv/rasa
+APP_STAMP  := $(APP)/.installed
+RASA_STAMP := $(RASA)/.installed
+
+.PHONY: help env run test lint validate train evaluate crossval test-stories pytest browser-deps lock clean
+
+help:
+	@echo "make run    start the assistant (terminal chat without TELEGRAM_BOT_TOKEN, Telegram with it)"
+	@echo "make test   lint, validate data, train if needed, evaluate, run every test"
+	@echo "make train | validate | evaluate | crossval | lint | clean"
+
+$(RASA_STAMP): requirements/rasa.lock.txt scripts/make_venv.sh
+	scripts/make_venv.sh $(RASA) -r requirements/rasa.lock.txt
+	touch $@
+
+$(APP_STAMP): pyproject.toml requirements/app.lock.txt scripts/make_venv.sh
+	scripts/make_venv.sh $(APP) -c requirements/app.lock.txt -e '.[dev]'
+	touch $@
+
+env: $(RASA_STAMP) $(APP_STAMP)
+
+train: env
+	scripts/train.sh
+
+run: train
+	$(APP)/bin/scamreport stack run
+
+lint: $(APP_STAMP)
+	$(APP)/bin/ruff check .
+
+validate: env
+	$(APP)/bin/scamreport data check
+	cd . && $(RASA)/bin/rasa data validate --fail-on-warnings >var/log/validate.log 2>&1 \
+	  || { cat var/log/validate.log; exit 1; }
+	@echo "rasa data validate: ok"
+
+test-stories: train
+	$(RASA)/bin/rasa test core --model models/current.tar.gz --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/core >var/log/test-stories.log 2>&1 \
+	  || { tail -60 var/log/test-stories.log; cat results/core/failed_test_stories.yml 2>/dev/null; exit 1; }
+	@echo "rasa test (stories): every story predicted correctly"
+
+evaluate: train
+	scripts/evaluate.sh
+
+crossval: env
+	scripts/evaluate.sh --crossval
+
+browser-deps:
+	scripts/ensure_chromium.sh
+
+pytest: train browser-deps
+	$(APP)/bin/python -m pytest
+
+test: lint validate test-stories evaluate pytest
+
+lock: env
+	$(APP)/bin/pip freeze --exclude-editable | grep -v '^scamreport' > requirements/app.lock.new && mv requirements/app.lock.new requirements/app.lock.txt
+	$(RASA)/bin/pip freeze > requirements/rasa.lock.txt
+
+clean:
+	rm -rf .venv models results var

@@ -1,0 +1,296 @@
+"""Reading a reporter's answer to one interview question into a slot value.
+
+Pure functions: they take the answer text (and what is known so far) and return either the
+normalised value or the response that re-asks kindly. The form validators and the correction
+action both use them, so an answer means the same wherever it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import phonenumbers
+
+from scamreport.countries import country_name, resolve_country
+from scamreport.extraction import Amount, extract_indicators, parse_amount, parse_date
+from scamreport.taxonomy import SCAM_TYPES
+
+SKIPPED = "skipped"
+MAX_ANSWER_CHARS = 2000
+MAX_STORY_CHARS = 20000
+
+# Slots a reporter may not skip: routing and consent depend on them.
+REQUIRED_SLOTS = frozenset({"country", "money_lost", "consent_forward", "contact_permission", "story"})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of reading one answer."""
+
+    value: Any = None
+    response: str | None = None
+    response_args: dict[str, str] = field(default_factory=dict)
+    # Other slots the same answer settles (e.g. "yes, I lost 2000 dollars" also gives the amount).
+    also: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def reject(response: str, **args: str) -> Answer:
+    return Answer(value=None, response=response, response_args=args)
+
+
+_YES = re.compile(
+    r"^\s*(/affirm|y|ya|yah|yeah|yep|yes|yess|ok|okay|sure|correct|confirm|of course|i did|i have|lost)\b",
+    re.I,
+)
+_NO = re.compile(r"^\s*(/deny|n|no|nope|nah|not really|none|nothing|never|i didn'?t|i did not)\b", re.I)
+
+
+def read_yes_no(text: str, intent: str | None) -> bool | None:
+    """True/False from an intent or the words, None when unclear."""
+    if intent == "affirm" or _YES.search(text):
+        return True
+    if intent == "deny" or _NO.search(text):
+        return False
+    return None
+
+
+def clean_text(text: str, *, limit: int = MAX_ANSWER_CHARS) -> str | None:
+    cleaned = " ".join(text.split())
+    if not cleaned or len(cleaned) > limit:
+        return None
+    return cleaned
+
+
+def read_free_text(text: str, **_: Any) -> Answer:
+    cleaned = clean_text(text)
+    if cleaned is None:
+        return reject("utter_invalid_text", max=str(MAX_ANSWER_CHARS))
+    return Answer(cleaned)
+
+
+def read_story(text: str, **_: Any) -> Answer:
+    cleaned = clean_text(text, limit=MAX_STORY_CHARS)
+    if cleaned is None:
+        return reject("utter_invalid_text", max=str(MAX_STORY_CHARS))
+    return Answer(cleaned)
+
+
+def read_country(text: str, **_: Any) -> Answer:
+    code = resolve_country(text)
+    if code is None:
+        return reject("utter_invalid_country", value=text.strip()[:60])
+    return Answer(code)
+
+
+def format_amount(amount: Amount) -> str:
+    value = format(amount.value.normalize(), "f")
+    return f"{value} {amount.currency}" if amount.currency else value
+
+
+def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
+    amount = parse_amount(text, country)
+    if amount is None or amount.value <= 0:
+        return reject("utter_invalid_amount_lost", value=text.strip()[:60])
+    return Answer(format_amount(amount), also={"money_lost": True})
+
+
+def read_incident_date(
+    text: str, *, country: str | None = None, today: date | None = None, **_: Any
+) -> Answer:
+    today = today or date.today()
+    parsed = parse_date(text, country, today=today)
+    if parsed is None:
+        return reject("utter_invalid_incident_date", value=text.strip()[:60])
+    if parsed > today:
+        return reject("utter_future_incident_date", value=parsed.isoformat())
+    return Answer(parsed.isoformat())
+
+
+def read_money_lost(
+    text: str, *, intent: str | None = None, country: str | None = None, **_: Any
+) -> Answer:
+    amount = parse_amount(text, country)
+    if amount is not None and amount.value > 0 and not _NO.search(text):
+        return Answer(True, also={"amount_lost": format_amount(amount)})
+    answer = read_yes_no(text, intent)
+    if answer is None:
+        return reject("utter_invalid_yes_no")
+    return Answer(answer)
+
+
+CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("video_call", re.compile(r"video", re.I)),
+    ("sms", re.compile(r"\b(sms|text message|texted|smish)", re.I)),
+    ("email", re.compile(r"\b(e-?mail|mail)\b", re.I)),
+    (
+        "messaging_app",
+        re.compile(r"whats ?app|telegram|wechat|line\b|viber|signal|messenger|app\b", re.I),
+    ),
+    ("social_media", re.compile(r"facebook|instagram|tiktok|twitter|\bx\b|carousell|social", re.I)),
+    ("website", re.compile(r"website|web site|online shop|internet|site\b", re.I)),
+    ("in_person", re.compile(r"in person|came to my (house|home|door)|face to face|visited", re.I)),
+    ("phone_call", re.compile(r"call|phone|rang|ring|mobile|landline", re.I)),
+]
+
+
+def read_contact_channel(text: str, **_: Any) -> Answer:
+    for code, pattern in CHANNEL_PATTERNS:
+        if pattern.search(text):
+            return Answer(code)
+    return read_free_text(text)
+
+
+PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("gift_cards", re.compile(r"gift ?card|google play|itunes|apple card|steam card|voucher", re.I)),
+    ("crypto", re.compile(r"crypto|bitcoin|btc|usdt|tether|eth(ereum)?\b|wallet|binance", re.I)),
+    ("cash", re.compile(r"\bcash\b|courier|handed|in person", re.I)),
+    ("card", re.compile(r"credit|debit|\bcard\b|visa|mastercard|amex", re.I)),
+    ("paypal", re.compile(r"paypal", re.I)),
+    ("money_transfer_service", re.compile(r"western union|moneygram|remit", re.I)),
+    (
+        "instant_payment",
+        re.compile(r"paynow|pay now|fast transfer|upi|gcash|zelle|venmo|duitnow|promptpay", re.I),
+    ),
+    ("bank_transfer", re.compile(r"bank|transfer|wire|iban|account|internet banking", re.I)),
+]
+
+
+def read_payment_method(text: str, **_: Any) -> Answer:
+    for code, pattern in PAYMENT_METHOD_PATTERNS:
+        if pattern.search(text):
+            return Answer(code)
+    return read_free_text(text)
+
+
+def read_item_received(text: str, *, intent: str | None = None, **_: Any) -> Answer:
+    lowered = text.lower()
+    if re.search(r"fake|wrong|counterfeit|different|not what|poor|broken|used", lowered):
+        return Answer("fake_or_wrong")
+    if re.search(r"part|some|half|only \d", lowered):
+        return Answer("partial")
+    if re.search(r"nothing|never|not (arrive|come|receive)|no\b|didn'?t|did not|none", lowered):
+        return Answer("nothing")
+    if intent == "deny":
+        return Answer("nothing")
+    if intent == "affirm" or re.search(r"\b(yes|arrived|received|got it)\b", lowered):
+        return Answer("received")
+    return reject("utter_invalid_choice")
+
+
+_SCAM_TYPE_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("business_email_compromise", re.compile(r"business e-?mail|invoice|supplier|ceo", re.I)),
+    ("money_mule", re.compile(r"mule|move money|receive money|rent (out )?my account", re.I)),
+    ("sextortion", re.compile(r"sextortion|intimate|nude|naked|video of me", re.I)),
+    ("advance_fee", re.compile(r"advance|lottery|prize|inheritance|grant|fee first", re.I)),
+    ("tech_support", re.compile(r"tech|support|computer|microsoft|remote", re.I)),
+    ("investment", re.compile(r"invest|crypto|trading|returns|forex|stock", re.I)),
+    ("romance", re.compile(r"romance|love|dating|boyfriend|girlfriend|relationship", re.I)),
+    ("phishing", re.compile(r"phish|smish|link|password|otp|login|fake (bank|page|site)", re.I)),
+    ("other", re.compile(r"something else|other|not sure|none of", re.I)),
+]
+
+
+def read_scam_type(text: str, **_: Any) -> Answer:
+    stripped = text.strip().lower().replace(" ", "_")
+    if stripped in SCAM_TYPES:
+        return Answer(stripped)
+    for code, pattern in _SCAM_TYPE_WORDS:
+        if pattern.search(text):
+            return Answer(code)
+    return reject("utter_invalid_choice")
+
+
+def read_consent_forward(text: str, *, intent: str | None = None, **_: Any) -> Answer:
+    lowered = text.lower()
+    if re.search(r"\b(no|not|don'?t|do not|never)\b", lowered) or intent == "deny":
+        return Answer("none")
+    if re.search(r"abroad|overseas|international|other countr|also share|everywhere", lowered):
+        return Answer("national_and_abroad")
+    if intent == "affirm" or read_yes_no(text, None) or re.search(r"send|share|police", lowered):
+        return Answer("national")
+    return reject("utter_invalid_choice")
+
+
+def read_contact_permission(text: str, *, intent: str | None = None, **_: Any) -> Answer:
+    lowered = text.lower()
+    if re.search(r"\b(no|not|don'?t|do not|never)\b", lowered) or intent == "deny":
+        return Answer("none")
+    if re.search(r"phone|call|ring", lowered):
+        return Answer("phone")
+    if intent == "affirm" or read_yes_no(text, None) or re.search(r"chat|telegram|here|message", lowered):
+        return Answer("telegram")
+    return reject("utter_invalid_choice")
+
+
+def read_contact_phone(text: str, *, country: str | None = None, **_: Any) -> Answer:
+    region = country if country else None
+    for match in phonenumbers.PhoneNumberMatcher(text, region or "ZZ"):
+        if phonenumbers.is_valid_number(match.number):
+            return Answer(
+                phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            )
+    return reject("utter_invalid_phone", value=text.strip()[:40])
+
+
+def read_indicator_or_text(kinds: tuple[str, ...]) -> Callable[..., Answer]:
+    """An answer that is best kept as the normalised indicator(s) it contains, else as text."""
+
+    def read(text: str, *, country: str | None = None, **_: Any) -> Answer:
+        found = extract_indicators(text, country)
+        values = [value for kind, value in found.items() if kind in kinds]
+        if values:
+            return Answer(", ".join(dict.fromkeys(values)))
+        return read_free_text(text)
+
+    return read
+
+
+SLOT_READERS: dict[str, Callable[..., Answer]] = {
+    "country": read_country,
+    "claimed_agency": read_indicator_or_text(("claimed_agency",)),
+    "claimed_identity": read_free_text,
+    "contact_channel": read_contact_channel,
+    "scammer_contact": read_indicator_or_text(("phone", "email", "handle", "url")),
+    "demand": read_free_text,
+    "money_lost": read_money_lost,
+    "amount_lost": read_amount,
+    "payment_method": read_payment_method,
+    "payee_account": read_indicator_or_text(("iban", "crypto_wallet", "phone", "email")),
+    "incident_date": read_incident_date,
+    "shop_name": read_free_text,
+    "shop_link": read_indicator_or_text(("url", "handle", "email")),
+    "items_ordered": read_free_text,
+    "item_received": read_item_received,
+    "scam_type": read_scam_type,
+    "story": read_story,
+    "consent_forward": read_consent_forward,
+    "contact_permission": read_contact_permission,
+    "contact_phone": read_contact_phone,
+}
+
+
+def read_answer(
+    slot: str,
+    text: str,
+    *,
+    intent: str | None = None,
+    country: str | None = None,
+    today: date | None = None,
+) -> Answer:
+    """Reads ``text`` as the answer to the question for ``slot``."""
+    if text == SKIPPED and slot not in REQUIRED_SLOTS:
+        return Answer(SKIPPED)
+    reader = SLOT_READERS.get(slot, read_free_text)
+    return reader(text, intent=intent, country=country, today=today)
+
+
+def describe_country(code: str) -> str:
+    return country_name(code) or code

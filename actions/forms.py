@@ -1,0 +1,193 @@
+"""Validation of the four interview forms.
+
+One base class reads every answer through actions.answers, masks secrets, fills whatever else the
+answer settles, and gives up kindly on an optional question after repeated failures.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.answers import REQUIRED_SLOTS, SKIPPED, read_answer
+from actions.prefill import slots_from_text
+from actions.safety import mask_and_warn
+
+# After this many answers that could not be read, an optional question is left blank.
+MAX_FAILED_ATTEMPTS = 2
+
+MONEY_SLOTS = ("amount_lost", "payment_method", "payee_account")
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_entities(tracker: Tracker) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        values.setdefault(entity.get("entity", ""), []).append(str(entity.get("value", "")))
+    return values
+
+
+class ReportFormValidation(FormValidationAction):
+    """Shared validation for every interview form."""
+
+    interview: str | None = None
+
+    @abstractmethod
+    def name(self) -> str:
+        """Every interview form's validator names itself."""
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return list(domain_slots)
+
+    async def get_validation_events(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        required = await self.required_slots(
+            self.domain_slots(domain), dispatcher, tracker, domain
+        )
+        to_validate = {
+            slot: value
+            for slot, value in tracker.slots_to_validate().items()
+            if slot in required and slot != "requested_slot"
+        }
+        requested = tracker.get_slot("requested_slot")
+        country = tracker.get_slot("country")
+        updates: dict[str, Any] = {}
+        for slot, raw_value in to_validate.items():
+            if raw_value is None:
+                continue
+            if not isinstance(raw_value, str) or raw_value == SKIPPED:
+                updates[slot] = raw_value
+                continue
+            text = mask_and_warn(raw_value, dispatcher)
+            answer = read_answer(
+                slot, text, intent=latest_intent(tracker), country=updates.get("country", country)
+            )
+            if answer.ok:
+                updates[slot] = answer.value
+                updates.update({k: v for k, v in answer.also.items() if tracker.get_slot(k) is None})
+                updates["failed_attempts"] = 0
+                if slot == requested and text != SKIPPED:
+                    updates.update(self.more_from_answer(text, slot, tracker, updates))
+                continue
+            updates[slot] = None
+            failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+            if slot not in REQUIRED_SLOTS and failures > MAX_FAILED_ATTEMPTS:
+                dispatcher.utter_message(response="utter_skipped")
+                updates[slot] = SKIPPED
+                updates["failed_attempts"] = 0
+            else:
+                dispatcher.utter_message(response=answer.response, **answer.response_args)
+                updates["failed_attempts"] = failures
+        return [SlotSet(slot, value) for slot, value in updates.items()]
+
+    def more_from_answer(
+        self, text: str, answered: str, tracker: Tracker, updates: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Other still-empty slots of this interview that the same answer settles."""
+        found = slots_from_text(
+            text,
+            country=updates.get("country", tracker.get_slot("country")),
+            interview=self.interview,
+            entity_values=latest_entities(tracker),
+        )
+        found.pop("story", None)
+        found.pop(answered, None)
+        if answered != "country":
+            found.pop("country", None)
+        return {
+            slot: value
+            for slot, value in found.items()
+            if tracker.get_slot(slot) is None and slot not in updates
+        }
+
+
+class MoneyQuestionsMixin:
+    """Drops the amount, payment and payee questions when no money was lost."""
+
+    @staticmethod
+    def without_money_questions(slots: list[str], tracker: Tracker) -> list[str]:
+        if tracker.get_slot("money_lost") is False:
+            return [slot for slot in slots if slot not in MONEY_SLOTS]
+        return slots
+
+
+class ValidateFakeAuthorityForm(MoneyQuestionsMixin, ReportFormValidation):
+    interview = "fake_authority"
+
+    def name(self) -> str:
+        return "validate_fake_authority_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return self.without_money_questions(list(domain_slots), tracker)
+
+
+class ValidateFakeShopForm(ReportFormValidation):
+    interview = "fake_shop"
+
+    def name(self) -> str:
+        return "validate_fake_shop_form"
+
+
+class ValidateGeneralForm(MoneyQuestionsMixin, ReportFormValidation):
+    interview = "general"
+
+    def name(self) -> str:
+        return "validate_general_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return self.without_money_questions(list(domain_slots), tracker)
+
+
+class ValidateClosingForm(ReportFormValidation):
+    interview = None
+
+    def name(self) -> str:
+        return "validate_closing_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        slots = list(domain_slots)
+        if tracker.get_slot("contact_permission") != "phone":
+            slots.remove("contact_phone")
+        return slots
+
+    def more_from_answer(
+        self, text: str, answered: str, tracker: Tracker, updates: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {}

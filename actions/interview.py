@@ -1,0 +1,255 @@
+"""Actions that start, steer and stop the interview."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.answers import REQUIRED_SLOTS, SKIPPED, read_answer
+from actions.forms import latest_entities, latest_intent
+from actions.prefill import slots_from_text
+from actions.safety import mask_and_warn
+from actions.summary import SLOT_LABELS, describe_known, describe_value
+from scamreport.countries import emergency_number_fallback
+from scamreport.intents import implied_scam_type
+from scamreport.urgency import is_urgent
+
+INTERVIEW_SLOTS: dict[str, tuple[str, ...]] = {
+    "fake_authority": (
+        "country", "claimed_agency", "claimed_identity", "contact_channel", "scammer_contact",
+        "demand", "money_lost", "amount_lost", "payment_method", "payee_account", "incident_date",
+    ),
+    "fake_shop": (
+        "country", "shop_name", "shop_link", "items_ordered", "amount_lost", "payment_method",
+        "item_received", "incident_date",
+    ),
+    "general": (
+        "country", "scam_type", "contact_channel", "scammer_contact", "money_lost", "amount_lost",
+        "payment_method", "payee_account", "incident_date",
+    ),
+}
+CLOSING_SLOTS: tuple[str, ...] = ("story", "consent_forward", "contact_permission", "contact_phone")
+REPORT_SLOTS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [s for slots in INTERVIEW_SLOTS.values() for s in slots]
+        + list(CLOSING_SLOTS)
+        + ["interview", "urgent", "opening_story", "failed_attempts", "requested_slot"]
+    )
+)
+
+_INTERVIEW_BY_INTENT = {
+    "report_fake_authority": "fake_authority",
+    "report_fake_shop": "fake_shop",
+    "report_other_scam": "general",
+}
+_NOT_X = re.compile(r"\b(?:not|instead of|rather than)\s+[^,.;!?]*", re.I)
+
+
+def user_text(tracker: Tracker) -> str:
+    """The latest user message, or "" for a button payload such as /affirm."""
+    text = tracker.latest_message.get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+def interview_for(intent: str | None, text: str) -> tuple[str, str | None]:
+    """(interview, scam_type) for an opening message."""
+    scam_type = implied_scam_type(intent, text)
+    if scam_type == "other":
+        scam_type = None  # the general interview asks which kind it was
+    if intent in _INTERVIEW_BY_INTENT and scam_type not in ("fake_authority", "fake_shop"):
+        return _INTERVIEW_BY_INTENT[intent], scam_type
+    if scam_type in ("fake_authority", "fake_shop"):
+        return scam_type, scam_type
+    if scam_type:
+        return "general", scam_type
+    return "unknown", None
+
+
+def give_urgent_advice(dispatcher: CollectingDispatcher, country: str | None) -> None:
+    dispatcher.utter_message(response="utter_urgent_stop")
+    number = services.registry().emergency_number(country) if country else None
+    if number:
+        dispatcher.utter_message(response="utter_urgent_call_emergency", emergency_number=number)
+    else:
+        dispatcher.utter_message(
+            response="utter_urgent_call_emergency_unknown",
+            emergency_number=emergency_number_fallback(),
+        )
+
+
+class ActionStartReport(Action):
+    """Reads the opening story: triage first if it is happening now, then picks the interview."""
+
+    def name(self) -> str:
+        return "action_start_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = latest_intent(tracker)
+        text = mask_and_warn(user_text(tracker), dispatcher)
+        story = " ".join(filter(None, [tracker.get_slot("opening_story"), text])).strip()
+        events: list[EventType] = [SlotSet("opening_story", story or None)]
+        country = tracker.get_slot("country")
+
+        prefilled_country = slots_from_text(story, country=country, interview=None).get("country")
+        if (intent == "urgent" or is_urgent(text)) and not tracker.get_slot("urgent"):
+            give_urgent_advice(dispatcher, country or prefilled_country)
+            events.append(SlotSet("urgent", True))
+
+        interview, scam_type = interview_for(intent, story)
+        events.append(SlotSet("interview", interview))
+        if interview == "unknown":
+            return events
+
+        known = slots_from_text(
+            story,
+            country=country,
+            interview=interview,
+            entity_values=latest_entities(tracker),
+        )
+        if scam_type:
+            known["scam_type"] = scam_type
+        wanted = set(INTERVIEW_SLOTS[interview]) | set(CLOSING_SLOTS) | {"scam_type"}
+        known = {
+            slot: value
+            for slot, value in known.items()
+            if slot in wanted and tracker.get_slot(slot) is None
+        }
+        shown = {k: v for k, v in known.items() if k not in ("scam_type", "story")}
+        if shown:
+            dispatcher.utter_message(response="utter_noted_from_story", known=describe_known(shown))
+        events.extend(SlotSet(slot, value) for slot, value in known.items())
+        return events
+
+
+class ActionUrgentTriage(Action):
+    """Stop-now advice and the emergency number, in the middle of an interview."""
+
+    def name(self) -> str:
+        return "action_urgent_triage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        mask_and_warn(user_text(tracker), dispatcher)
+        give_urgent_advice(dispatcher, tracker.get_slot("country"))
+        return [SlotSet("urgent", True)]
+
+
+class ActionExplainQuestion(Action):
+    """Explains why the current question is asked."""
+
+    def name(self) -> str:
+        return "action_explain_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        response = f"utter_explain_{slot}"
+        if response not in domain.get("responses", {}):
+            response = "utter_explain_general"
+        dispatcher.utter_message(response=response)
+        return []
+
+
+class ActionSkipQuestion(Action):
+    """Leaves an optional question unanswered; required ones are asked again."""
+
+    def name(self) -> str:
+        return "action_skip_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        if not slot or slot in REQUIRED_SLOTS:
+            dispatcher.utter_message(response="utter_skip_not_allowed")
+            return []
+        dispatcher.utter_message(response="utter_skipped")
+        return [SlotSet(slot, SKIPPED), SlotSet("failed_attempts", 0)]
+
+
+def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
+    """Slots a correction such as "no, it was 300 not 3000" changes."""
+    interview = tracker.get_slot("interview")
+    without_old_values = _NOT_X.sub(" ", text)
+    found = slots_from_text(
+        without_old_values,
+        country=tracker.get_slot("country"),
+        interview=interview if interview in INTERVIEW_SLOTS else None,
+        entity_values=latest_entities(tracker),
+    )
+    found.pop("story", None)
+    allowed = set(INTERVIEW_SLOTS.get(interview, ())) | set(CLOSING_SLOTS)
+    changes = {
+        slot: value
+        for slot, value in found.items()
+        if slot in allowed and tracker.get_slot(slot) != value
+    }
+    if "amount_lost" in changes:
+        changes["money_lost"] = True
+    return changes
+
+
+class ActionApplyCorrection(Action):
+    """Changes an earlier answer, or takes the message as the answer to the current question."""
+
+    def name(self) -> str:
+        return "action_apply_correction"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = mask_and_warn(user_text(tracker), dispatcher)
+        changes = corrections_in(text, tracker)
+        requested = tracker.get_slot("requested_slot")
+        if not changes and requested:
+            answer = read_answer(
+                requested, text, intent=latest_intent(tracker), country=tracker.get_slot("country")
+            )
+            if answer.ok:
+                changes = {requested: answer.value, **answer.also}
+        if not changes:
+            dispatcher.utter_message(response="utter_correction_not_understood")
+            return []
+        for slot, value in changes.items():
+            if slot in SLOT_LABELS and slot != "money_lost":
+                dispatcher.utter_message(
+                    response="utter_corrected",
+                    field=SLOT_LABELS[slot].lower(),
+                    value=describe_value(slot, value),
+                )
+        return [SlotSet(slot, value) for slot, value in changes.items()]
+
+
+class ActionCancelReport(Action):
+    """Stops the report in progress; nothing is stored."""
+
+    def name(self) -> str:
+        return "action_cancel_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("interview") is None:
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        dispatcher.utter_message(response="utter_cancelled")
+        return reset_report_slots(tracker)
+
+
+def reset_report_slots(tracker: Tracker) -> list[EventType]:
+    """Clears the report in progress; the reporter's country is kept for the next report."""
+    return [
+        SlotSet(slot, None)
+        for slot in REPORT_SLOTS
+        if slot != "country" and tracker.get_slot(slot) is not None
+    ]

@@ -1,0 +1,226 @@
+"""The end of the interview: the summary, then the stored report and its reference number."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import services
+from actions.answers import SKIPPED
+from actions.interview import reset_report_slots
+from actions.summary import build_summary
+from scamreport.extraction import Amount, build_extractor, registrable_domain
+from scamreport.routing import plan_deliveries, primary_agency
+from scamreport.sensitive import mask_secrets
+from scamreport.storage.records import (
+    NewConsent,
+    NewIndicator,
+    NewReport,
+    NewReporter,
+    NewTranscriptMessage,
+)
+from scamreport.storage.repository import submit_report
+
+logger = logging.getLogger(__name__)
+
+CONSENT_WORDING = {
+    "forward_national": "May I send this report to the police agency in your country?",
+    "forward_cross_border": "If the scammers seem to be abroad, may I also share it with the agency there?",
+    "contact": "May the police or I contact you about this report?",
+}
+_REPORT_START_MARKERS = ("action_submit_report", "action_cancel_report")
+
+
+class ActionShowSummary(Action):
+    """Shows everything collected so the reporter can confirm or correct it."""
+
+    def name(self) -> str:
+        return "action_show_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_summary", summary=build_summary(tracker.slots))
+        return []
+
+
+def slot_value(tracker: Tracker, slot: str) -> Any:
+    value = tracker.get_slot(slot)
+    return None if value == SKIPPED else value
+
+
+def split_amount(value: str | None) -> tuple[Decimal | None, str | None]:
+    if not value:
+        return None, None
+    number, _, currency = value.partition(" ")
+    try:
+        return Decimal(number), (currency or None)
+    except InvalidOperation:
+        return None, None
+
+
+def parse_iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def report_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events of the report in progress: everything after the previous report ended."""
+    events = tracker.events
+    start = 0
+    for index, event in enumerate(events):
+        if event.get("event") == "action" and event.get("name") in _REPORT_START_MARKERS:
+            start = index + 1
+    return events[start:]
+
+
+def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
+    transcript: list[NewTranscriptMessage] = []
+    for event in report_events(tracker):
+        kind = event.get("event")
+        text = event.get("text")
+        if kind not in ("user", "bot") or not text:
+            continue
+        sent_at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+        intent = (event.get("parse_data") or {}).get("intent") or {}
+        transcript.append(
+            NewTranscriptMessage(
+                seq=len(transcript),
+                sender=kind,
+                text=mask_secrets(text).masked_text if kind == "user" else text,
+                sent_at=sent_at,
+                intent=intent.get("name") if kind == "user" else None,
+                intent_confidence=intent.get("confidence") if kind == "user" else None,
+            )
+        )
+    return transcript
+
+
+def build_indicators(
+    texts: Sequence[str], country: str | None
+) -> list[NewIndicator]:
+    extractor = build_extractor()
+    indicators: dict[tuple[str, str], NewIndicator] = {}
+    for text in texts:
+        for found in extractor.find(text, country):
+            value = found.value
+            if isinstance(value, Amount):
+                amount = format(value.value.normalize(), "f")
+                value = f"{amount} {value.currency}" if value.currency else amount
+            key = (found.kind, value)
+            if key in indicators:
+                continue
+            domain = registrable_domain(value) if found.kind in ("url", "email") else None
+            indicators[key] = NewIndicator(
+                kind=found.kind, value=value, raw=found.raw, registrable_domain=domain
+            )
+    return list(indicators.values())
+
+
+def build_report(tracker: Tracker) -> NewReport:
+    amount, currency = split_amount(slot_value(tracker, "amount_lost"))
+    consent = slot_value(tracker, "consent_forward") or "none"
+    permission = slot_value(tracker, "contact_permission") or "none"
+    story = slot_value(tracker, "story") or slot_value(tracker, "opening_story") or ""
+    return NewReport(
+        conversation_id=tracker.sender_id,
+        reporter=NewReporter(pseudonym=tracker.sender_id),
+        scam_type=slot_value(tracker, "scam_type") or "other",
+        contact_channel=slot_value(tracker, "contact_channel"),
+        country=slot_value(tracker, "country"),
+        urgent=bool(tracker.get_slot("urgent")),
+        claimed_agency=slot_value(tracker, "claimed_agency"),
+        claimed_identity=slot_value(tracker, "claimed_identity"),
+        scammer_contact=slot_value(tracker, "scammer_contact"),
+        demand=slot_value(tracker, "demand"),
+        money_lost=slot_value(tracker, "money_lost"),
+        amount_lost=amount,
+        currency=currency,
+        payment_method=slot_value(tracker, "payment_method"),
+        payee_account=slot_value(tracker, "payee_account"),
+        incident_date=parse_iso_date(slot_value(tracker, "incident_date")),
+        shop_name=slot_value(tracker, "shop_name"),
+        shop_link=slot_value(tracker, "shop_link"),
+        items_ordered=slot_value(tracker, "items_ordered"),
+        item_received=slot_value(tracker, "item_received"),
+        story=mask_secrets(story).masked_text,
+        consent_forward=consent in ("national", "national_and_abroad"),
+        consent_cross_border=consent == "national_and_abroad",
+        contact_permission=permission,
+        contact_phone=slot_value(tracker, "contact_phone"),
+        details={"interview": tracker.get_slot("interview")},
+    )
+
+
+def build_consents(report: NewReport) -> list[NewConsent]:
+    now = datetime.now(timezone.utc)
+    return [
+        NewConsent(kind="forward_national", granted=report.consent_forward,
+                   wording=CONSENT_WORDING["forward_national"], recorded_at=now),
+        NewConsent(kind="forward_cross_border", granted=report.consent_cross_border,
+                   wording=CONSENT_WORDING["forward_cross_border"], recorded_at=now),
+        NewConsent(kind="contact", granted=report.contact_permission != "none",
+                   wording=CONSENT_WORDING["contact"], recorded_at=now),
+    ]
+
+
+class ActionSubmitReport(Action):
+    """Stores the report in one transaction and gives the reporter a reference number."""
+
+    def name(self) -> str:
+        return "action_submit_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        report = build_report(tracker)
+        transcript = build_transcript(tracker)
+        user_texts = [m.text for m in transcript if m.sender == "user"]
+        slot_texts = [
+            str(slot_value(tracker, s) or "")
+            for s in ("scammer_contact", "payee_account", "shop_link", "claimed_agency")
+        ]
+        indicators = build_indicators([*user_texts, *slot_texts], report.country)
+        registry = services.registry()
+        deliveries = plan_deliveries(report=report, indicators=indicators, registry=registry)
+        try:
+            with services.session_factory()() as session:
+                stored = submit_report(
+                    session,
+                    report=report,
+                    indicators=indicators,
+                    transcript=transcript,
+                    consents=build_consents(report),
+                    deliveries=deliveries,
+                )
+                reference = stored.reference
+        except SQLAlchemyError:
+            logger.exception("could not store the report of conversation %s", tracker.sender_id)
+            dispatcher.utter_message(response="utter_submit_failed")
+            return [FollowupAction("action_show_summary")]
+
+        dispatcher.utter_message(response="utter_submitted", reference=reference)
+        agency = primary_agency(report.country, registry)
+        if report.consent_forward:
+            dispatcher.utter_message(
+                response="utter_forwarding",
+                agency=agency.name,
+                website=agency.reporting_website or "your national police website",
+            )
+        else:
+            dispatcher.utter_message(response="utter_not_forwarded")
+        interview = tracker.get_slot("interview")
+        advice = {"fake_authority": "utter_advice_fake_authority", "fake_shop": "utter_advice_fake_shop"}
+        dispatcher.utter_message(response=advice.get(interview, "utter_advice_general"))
+        return [*reset_report_slots(tracker), SlotSet("reference", reference)]

@@ -1,0 +1,86 @@
+"""How interview slots read back to the reporter: labels, values and the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from actions.answers import SKIPPED, describe_country
+
+# The order slots appear in the summary, with the words the reporter sees.
+SLOT_LABELS: dict[str, str] = {
+    "country": "Your country",
+    "scam_type": "Kind of scam",
+    "claimed_agency": "They claimed to be",
+    "claimed_identity": "Name or badge they gave",
+    "contact_channel": "How they contacted you",
+    "scammer_contact": "Their number or account",
+    "demand": "What they asked for",
+    "shop_name": "Shop or seller",
+    "shop_link": "Shop's link or page",
+    "items_ordered": "What you ordered",
+    "item_received": "What arrived",
+    "money_lost": "Money lost",
+    "amount_lost": "Amount",
+    "payment_method": "How you paid",
+    "payee_account": "Paid to",
+    "incident_date": "When",
+    "story": "What happened",
+    "consent_forward": "Send to the police",
+    "contact_permission": "May we contact you",
+    "contact_phone": "Phone for contact",
+}
+
+_VALUE_WORDS: dict[str, dict[Any, str]] = {
+    "money_lost": {True: "yes", False: "no"},
+    "item_received": {
+        "nothing": "nothing arrived",
+        "fake_or_wrong": "fake or wrong items",
+        "partial": "only part of the order",
+        "received": "the order arrived",
+    },
+    "consent_forward": {
+        "national": "yes, to my national agency",
+        "national_and_abroad": "yes, and to agencies abroad if needed",
+        "none": "no",
+    },
+    "contact_permission": {"telegram": "yes, in this chat", "phone": "yes, by phone", "none": "no"},
+}
+
+STORY_PREVIEW_CHARS = 300
+
+
+def describe_value(slot: str, value: Any) -> str:
+    if value == SKIPPED:
+        return "(skipped)"
+    if slot == "country":
+        return describe_country(str(value))
+    words = _VALUE_WORDS.get(slot, {})
+    if value in words:
+        return words[value]
+    text = str(value)
+    if slot in ("scam_type", "contact_channel", "payment_method"):
+        text = text.replace("_", " ")
+    if slot == "story" and len(text) > STORY_PREVIEW_CHARS:
+        text = text[:STORY_PREVIEW_CHARS].rstrip() + "…"
+    return text
+
+
+def build_summary(slots: Mapping[str, Any]) -> str:
+    lines = []
+    for slot, label in SLOT_LABELS.items():
+        value = slots.get(slot)
+        if value is None:
+            continue
+        lines.append(f"• {label}: {describe_value(slot, value)}")
+    return "\n".join(lines)
+
+
+def describe_known(slots: Mapping[str, Any]) -> str:
+    """A short list of what was understood, for "I already have: ..."."""
+    parts = [
+        f"{SLOT_LABELS[slot].lower()} {describe_value(slot, value)}"
+        for slot, value in slots.items()
+        if slot in SLOT_LABELS and slot != "story" and value is not None
+    ]
+    return "; ".join(parts)

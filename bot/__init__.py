@@ -1,0 +1,1 @@
+"""Front ends that relay a reporter's messages to the Rasa server (Telegram, terminal chat)."""

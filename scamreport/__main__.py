@@ -1,0 +1,3 @@
+from scamreport.cli import main
+
+raise SystemExit(main())

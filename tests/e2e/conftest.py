@@ -1,0 +1,33 @@
+"""A real action server and Rasa server for the whole e2e session, on a fresh SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.rasa_client import RasaClient
+from scamreport.cli.stack import Stack
+from scamreport.storage.database import make_engine, make_session_factory
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    data_dir: Path = tmp_path_factory.mktemp("stack")
+    database_url = f"sqlite:///{data_dir / 'scamreport.db'}"
+    with Stack(data_dir=data_dir, database_url=database_url) as running:
+        running.start_assistant()
+        yield running
+
+
+@pytest.fixture
+def rasa(stack: Stack) -> RasaClient:
+    return RasaClient(stack.rasa_url)
+
+
+@pytest.fixture(scope="session")
+def db(stack: Stack) -> sessionmaker[Session]:
+    assert stack.database_url is not None
+    return make_session_factory(make_engine(stack.database_url))
