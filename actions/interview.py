@@ -11,12 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.answers import REQUIRED_SLOTS, SKIPPED, read_answer
+from actions.answers import REQUIRED_SLOTS, SKIPPED, format_amount, read_answer
 from actions.forms import latest_entities, latest_intent
 from actions.prefill import slots_from_text
 from actions.safety import mask_and_warn
 from actions.summary import SLOT_LABELS, describe_known, describe_value
 from scamreport.countries import emergency_number_fallback
+from scamreport.extraction import Amount, parse_amount
 from scamreport.intents import implied_scam_type
 from scamreport.urgency import is_urgent
 
@@ -188,6 +189,7 @@ def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
         entity_values=latest_entities(tracker),
     )
     found.pop("story", None)
+    found.update(bare_amount_correction(without_old_values, tracker, found))
     allowed = set(INTERVIEW_SLOTS.get(interview, ())) | set(CLOSING_SLOTS)
     changes = {
         slot: value
@@ -197,6 +199,18 @@ def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
     if "amount_lost" in changes:
         changes["money_lost"] = True
     return changes
+
+
+def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -> dict[str, Any]:
+    """ "it was 300" corrects the amount given earlier, keeping its currency."""
+    previous = tracker.get_slot("amount_lost")
+    if "amount_lost" in found or "incident_date" in found or previous in (None, SKIPPED):
+        return {}
+    amount = parse_amount(text, tracker.get_slot("country"))
+    if amount is None or amount.value <= 0:
+        return {}
+    currency = amount.currency or (str(previous).partition(" ")[2] or None)
+    return {"amount_lost": format_amount(Amount(amount.value, currency))}
 
 
 class ActionApplyCorrection(Action):

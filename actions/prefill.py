@@ -32,7 +32,7 @@ _DEMANDS: list[tuple[str, re.Pattern[str]]] = [
     ("hand cash or cards to a courier", re.compile(r"courier|collect (the )?(cash|money|card)", re.I)),
     ("give bank details or codes", re.compile(r"bank (details|login|account number)|otp|one.time|pin\b|password", re.I)),
     ("buy gift cards", re.compile(r"gift ?card|google play|itunes", re.I)),
-    ("keep it secret from family", re.compile(r"secret|don'?t tell|do not tell|confidential", re.I)),
+    ("keep it secret from family", re.compile(r"secret|(don'?t|do not|not to|never) tell|confidential|keep (it|this) (quiet|between)", re.I)),
     ("pay a fine or fee", re.compile(r"\bfine\b|bail|penalty|clearance fee|release fee", re.I)),
 ]
 

@@ -1,0 +1,54 @@
+"""Telephone numbers in E.164, the reporter's country being the default region."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from scamreport.extraction.model import Found
+
+# A number announced as something else is not a phone: "OTP 482913", "ref no. 81234567".
+_NOT_A_PHONE_BEFORE = re.compile(
+    r"(?:\b(?:otp|tac|pin|code|passcode|password|pwd|cvv|cvc|ref|reference|case|tracking|order|"
+    r"invoice|account|acct|a/c|transaction|txn|receipt|policy|serial|iban|card|bill|customer|"
+    r"member|id|nric|ic|passport|postal|zip|amount|total|balance|sum)\b"
+    r"(?:\s*(?:no\.?|number|num|#|is|was|:|=|-|id|of|they\s+sent(?:\s+me)?|sent))*"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_CURRENCY_CODE_BEFORE = re.compile(r"\b(?:usd|sgd|myr|eur|gbp|inr|hkd|aud|cad|nzd|idr)\s?$", re.I)
+_CURRENCY_AFTER = re.compile(
+    r"^\s?(?:dollars?|bucks|ringgit|rupees?|rupiah|yuan|rmb|yen|baht|pesos?|euros?|pounds?|"
+    r"usd|sgd|myr|eur|gbp|inr|hkd|aud|k\b)",
+    re.IGNORECASE,
+)
+_WHATSAPP_LINK_RE = re.compile(r"(?<![\w.])(?:https?://)?wa\.me/\+?(?P<digits>\d{7,15})(?!\d)")
+
+
+def _announced_as_other(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 40) : start]
+    if re.search(r"(?:\b(?:rm|rp|rs\.?)|[$€£¥₹₩₱฿])\s?$", before, re.IGNORECASE):
+        return True
+    if _CURRENCY_CODE_BEFORE.search(before) or _CURRENCY_AFTER.match(text[end : end + 10]):
+        return True
+    return bool(_NOT_A_PHONE_BEFORE.search(before)) and not before.rstrip().endswith("+")
+
+
+def find_phones(text: str, country: str | None = None) -> Iterator[Found]:
+    region = country.upper() if country else None
+    matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    for match in matcher:
+        if _announced_as_other(text, match.start, match.end):
+            continue
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        yield Found("phone", e164, match.raw_string, match.start, match.end, "phonenumbers_valid")
+    for link in _WHATSAPP_LINK_RE.finditer(text):
+        try:
+            number = phonenumbers.parse("+" + link.group("digits"), None)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            yield Found("phone", e164, link.group(0), link.start(), link.end(), "whatsapp_link")

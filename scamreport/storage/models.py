@@ -1,0 +1,340 @@
+"""SQLAlchemy 2.0 models: the schema every component (bot, actions, console, forwarding) shares.
+
+Money is ``Numeric(14, 2)``, timestamps are timezone-aware UTC (``UTCDateTime``), free-form
+extras are portable ``JSON``. Constraint names follow ``NAMING_CONVENTION`` so Alembic can
+address them on PostgreSQL and rebuild tables in batch mode on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from scamreport.storage.codes import (
+    CONSENT_KINDS,
+    CONTACT_PERMISSIONS,
+    DELIVERY_FORMATS,
+    DELIVERY_STATUSES,
+    DELIVERY_TRANSPORTS,
+    EVIDENCE_KINDS,
+    INDICATOR_KINDS,
+    NOTIFICATION_STATUSES,
+    REPORT_STATUSES,
+    TRANSCRIPT_SENDERS,
+)
+from scamreport.storage.types import Id, UTCDateTime, utcnow
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def one_of(column: str, values: Sequence[str]) -> CheckConstraint:
+    """A CHECK constraint named after ``column`` that limits it to ``values``."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=column)
+
+
+class Reporter(Base):
+    """A person who reported. ``pseudonym`` is the only identifier other components see."""
+
+    __tablename__ = "reporters"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    # Keyed hash of the Telegram user id (see scamreport.settings.pseudonym_key).
+    pseudonym: Mapped[str] = mapped_column(String(128), unique=True)
+    # The Telegram identity, stored once, for feedback; nulled by erasure.
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    telegram_username: Mapped[str | None] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    # Only a number the reporter shared through Telegram's contact button (verified).
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    reports: Mapped[list[Report]] = relationship(back_populates="reporter", passive_deletes=True)
+    notifications: Mapped[list[Notification]] = relationship(
+        back_populates="reporter", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class Report(Base):
+    """One structured scam report, as submitted at the end of a conversation."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_status_created_at", "status", "created_at"),
+        one_of("status", REPORT_STATUSES),
+        one_of("contact_permission", CONTACT_PERMISSIONS),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    reporter_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("reporters.id", ondelete="SET NULL"), index=True
+    )
+    # The pseudonymous sender id used with Rasa for the conversation that produced the report.
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    scam_type: Mapped[str] = mapped_column(String(40), index=True)
+    contact_channel: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    claimed_agency: Mapped[str | None] = mapped_column(String(255))
+    claimed_identity: Mapped[str | None] = mapped_column(String(255))
+    scammer_contact: Mapped[str | None] = mapped_column(String(512))
+    demand: Mapped[str | None] = mapped_column(Text)
+    money_lost: Mapped[bool | None] = mapped_column(Boolean)
+    amount_lost: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    payment_method: Mapped[str | None] = mapped_column(String(64))
+    payee_account: Mapped[str | None] = mapped_column(String(255))
+    incident_date: Mapped[date | None] = mapped_column(Date)
+    shop_name: Mapped[str | None] = mapped_column(String(255))
+    shop_link: Mapped[str | None] = mapped_column(String(2048))
+    items_ordered: Mapped[str | None] = mapped_column(Text)
+    item_received: Mapped[str | None] = mapped_column(String(64))
+    # Already masked by the caller (no card numbers, codes or passwords in clear).
+    story: Mapped[str] = mapped_column(Text, default="")
+    consent_forward: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_cross_border: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_permission: Mapped[str] = mapped_column(String(16), default="none")
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(MutableDict.as_mutable(JSON), default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    reporter: Mapped[Reporter | None] = relationship(back_populates="reports")
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Indicator.id",
+    )
+    transcript: Mapped[list[TranscriptMessage]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="TranscriptMessage.seq",
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Consent.id",
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Evidence.id",
+    )
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Delivery.id",
+    )
+    notifications: Mapped[list[Notification]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Indicator(Base):
+    """A normalised scammer identifier named in a report (what analysts link reports by)."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (
+        UniqueConstraint("report_id", "kind", "value"),
+        Index("ix_indicators_kind_value", "kind", "value"),
+        one_of("kind", INDICATOR_KINDS),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    report_id: Mapped[int] = mapped_column(Id, ForeignKey("reports.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    # The normal form from the brief (E.164 phone, re-fanged URL, compact IBAN, ...).
+    value: Mapped[str] = mapped_column(String(512))
+    raw: Mapped[str | None] = mapped_column(Text)
+    # For urls and e-mails: the registrable domain, so look-alike paths on one domain link up.
+    registrable_domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="indicators")
+
+
+class TranscriptMessage(Base):
+    """One turn of the conversation, masked; deleted when the reporter asks for erasure."""
+
+    __tablename__ = "transcript_messages"
+    __table_args__ = (
+        UniqueConstraint("report_id", "seq"),
+        one_of("sender", TRANSCRIPT_SENDERS),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    report_id: Mapped[int] = mapped_column(Id, ForeignKey("reports.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    sender: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(128))
+    intent_confidence: Mapped[float | None] = mapped_column(Float)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    report: Mapped[Report] = relationship(back_populates="transcript")
+
+
+class Consent(Base):
+    """A consent the reporter gave or refused, with the exact wording they were shown."""
+
+    __tablename__ = "consents"
+    __table_args__ = (one_of("kind", CONSENT_KINDS),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    wording: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="consents")
+
+
+class Evidence(Base):
+    """A file or forwarded message attached to a report; the bytes live at ``storage_path``."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        one_of("kind", EVIDENCE_KINDS),
+        CheckConstraint("size_bytes >= 0", name="size_bytes"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    mime_type: Mapped[str] = mapped_column(String(127))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    # Relative to the evidence directory (settings.evidence_dir), never an absolute path.
+    storage_path: Mapped[str | None] = mapped_column(String(1024))
+    kind: Mapped[str] = mapped_column(String(32))
+    caption: Mapped[str | None] = mapped_column(Text)
+    forwarded_from: Mapped[str | None] = mapped_column(String(255))
+    forwarded_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="evidence")
+
+
+class Delivery(Base):
+    """Transactional outbox row: forward one report to one agency, retried until delivered."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        one_of("transport", DELIVERY_TRANSPORTS),
+        one_of("payload_format", DELIVERY_FORMATS),
+        one_of("status", DELIVERY_STATUSES),
+        CheckConstraint("attempts >= 0", name="attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    agency_code: Mapped[str] = mapped_column(String(64))
+    transport: Mapped[str] = mapped_column(String(16))
+    payload_format: Mapped[str] = mapped_column(String(16), default="json")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A worker that claims the row sets this; another worker may reclaim it once it passes.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sent to the agency so a retried delivery is recognised as the same one.
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    report: Mapped[Report] = relationship(back_populates="deliveries")
+
+
+class Notification(Base):
+    """Outbox of messages to a reporter (status updates, follow-ups), drained by the bot."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_status_created_at", "status", "created_at"),
+        one_of("status", NOTIFICATION_STATUSES),
+        CheckConstraint("attempts >= 0", name="attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("reporters.id", ondelete="CASCADE"), index=True
+    )
+    report_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    reporter: Mapped[Reporter] = relationship(back_populates="notifications")
+    report: Mapped[Report | None] = relationship(back_populates="notifications")
+
+
+class PendingMessage(Base):
+    """A message the bot could not hand to Rasa yet; kept and replayed in ``id`` order."""
+
+    __tablename__ = "pending_messages"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+

@@ -1,0 +1,373 @@
+"""Keyword-only functions over a Session: the storage API the adapters use.
+
+Callers own the transaction (commit or roll back themselves) unless a function's docstring
+says it commits. Indicator values are looked up exactly as given: pass the normal form
+(scamreport.extraction produces it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from scamreport.reference import new_reference, normalise_reference
+from scamreport.storage.codes import INDICATOR_KINDS, REPORT_STATUSES
+from scamreport.storage.models import (
+    Consent,
+    Delivery,
+    Evidence,
+    Indicator,
+    Notification,
+    PendingMessage,
+    Report,
+    Reporter,
+    TranscriptMessage,
+)
+from scamreport.storage.records import (
+    NewConsent,
+    NewDelivery,
+    NewEvidence,
+    NewIndicator,
+    NewReport,
+    NewTranscriptMessage,
+)
+from scamreport.storage.types import utcnow
+
+# Unique violations a retry of the whole submission resolves: a reference drawn twice at once,
+# or the same new reporter's first report stored by two processes at once. Matched against
+# PostgreSQL (constraint name) and SQLite (table.column) error messages.
+_RETRYABLE_VIOLATIONS = (
+    "uq_reports_reference",
+    "reports.reference",
+    "uq_reporters_pseudonym",
+    "reporters.pseudonym",
+)
+_SUBMIT_ATTEMPTS = 3
+_REFERENCE_DRAWS = 10
+
+STATUS_UPDATE_TEXT: dict[str, str] = {
+    "received": "We have received your report {reference}.",
+    "in_review": "Your report {reference} is now being reviewed by an analyst.",
+    "referred": "Your report {reference} has been passed to an agency that can act on it.",
+    "actioned": "Action has been taken on your report {reference}. Thank you for reporting.",
+    "closed": "Your report {reference} has been closed. Thank you for reporting.",
+}
+
+
+class ReferenceExhaustedError(RuntimeError):
+    """No unused reference was found after many draws (the random source is broken)."""
+
+
+def _is_retryable(error: IntegrityError) -> bool:
+    message = str(error.orig)
+    return any(marker in message for marker in _RETRYABLE_VIOLATIONS)
+
+
+def _unused_reference(session: Session) -> str:
+    for _ in range(_REFERENCE_DRAWS):
+        candidate = new_reference()
+        taken = session.scalar(select(Report.id).where(Report.reference == candidate))
+        if taken is None:
+            return candidate
+    raise ReferenceExhaustedError(f"{_REFERENCE_DRAWS} references drawn were all taken")
+
+
+def get_or_create_reporter(
+    session: Session,
+    *,
+    pseudonym: str,
+    telegram_user_id: int | None = None,
+    telegram_username: str | None = None,
+    display_name: str | None = None,
+    contact_phone: str | None = None,
+    language: str | None = None,
+) -> Reporter:
+    """The reporter with ``pseudonym``, created if new; identity fields given are updated.
+
+    Usernames and display names change on Telegram, so non-None arguments overwrite what is
+    stored. Flushes; does not commit.
+    """
+    given = {
+        "telegram_user_id": telegram_user_id,
+        "telegram_username": telegram_username,
+        "display_name": display_name,
+        "contact_phone": contact_phone,
+        "language": language,
+    }
+    updates = {name: value for name, value in given.items() if value is not None}
+    reporter = session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
+    if reporter is None:
+        reporter = Reporter(pseudonym=pseudonym, **updates)
+        try:
+            # A savepoint, so that losing a race with another process keeps the caller's work.
+            with session.begin_nested():
+                session.add(reporter)
+        except IntegrityError:
+            reporter = session.scalars(
+                select(Reporter).where(Reporter.pseudonym == pseudonym)
+            ).one()
+        else:
+            return reporter
+    for name, value in updates.items():
+        setattr(reporter, name, value)
+    session.flush()
+    return reporter
+
+
+def _report_row(report: NewReport, *, reference: str, reporter: Reporter | None) -> Report:
+    values = {
+        f.name: getattr(report, f.name) for f in dataclasses.fields(report) if f.name != "reporter"
+    }
+    values["details"] = dict(report.details)
+    return Report(reference=reference, reporter=reporter, **values)
+
+
+def _evidence_row(evidence: NewEvidence) -> Evidence:
+    return Evidence(**dataclasses.asdict(evidence))
+
+
+def _delivery_row(delivery: NewDelivery, *, reference: str) -> Delivery:
+    key = delivery.idempotency_key or (
+        f"{reference}/{delivery.agency_code}/{delivery.transport}/{delivery.payload_format}"
+    )
+    row = Delivery(
+        agency_code=delivery.agency_code,
+        transport=delivery.transport,
+        payload_format=delivery.payload_format,
+        idempotency_key=key,
+    )
+    if delivery.next_attempt_at is not None:
+        row.next_attempt_at = delivery.next_attempt_at
+    return row
+
+
+def _unique_indicators(indicators: Sequence[NewIndicator]) -> list[NewIndicator]:
+    """The first of each (kind, value): a reporter often names one number several times."""
+    seen: set[tuple[str, str]] = set()
+    unique: list[NewIndicator] = []
+    for indicator in indicators:
+        key = (indicator.kind, indicator.value)
+        if key not in seen:
+            seen.add(key)
+            unique.append(indicator)
+    return unique
+
+
+def _stage_report(
+    session: Session,
+    *,
+    report: NewReport,
+    indicators: Sequence[NewIndicator],
+    transcript: Sequence[NewTranscriptMessage],
+    consents: Sequence[NewConsent],
+    evidence: Sequence[NewEvidence],
+    deliveries: Sequence[NewDelivery],
+) -> Report:
+    reporter = None
+    if report.reporter is not None:
+        reporter = get_or_create_reporter(session, **dataclasses.asdict(report.reporter))
+    reference = _unused_reference(session)
+    row = _report_row(report, reference=reference, reporter=reporter)
+    row.indicators = [Indicator(**dataclasses.asdict(i)) for i in _unique_indicators(indicators)]
+    row.transcript = [TranscriptMessage(**dataclasses.asdict(m)) for m in transcript]
+    row.consents = []
+    for consent in consents:
+        consent_row = Consent(kind=consent.kind, granted=consent.granted, wording=consent.wording)
+        if consent.recorded_at is not None:
+            consent_row.recorded_at = consent.recorded_at
+        row.consents.append(consent_row)
+    row.evidence = [_evidence_row(e) for e in evidence]
+    row.deliveries = [_delivery_row(d, reference=reference) for d in deliveries]
+    session.add(row)
+    session.flush()
+    return row
+
+
+def submit_report(
+    session: Session,
+    *,
+    report: NewReport,
+    indicators: Sequence[NewIndicator],
+    transcript: Sequence[NewTranscriptMessage],
+    consents: Sequence[NewConsent],
+    evidence: Sequence[NewEvidence] = (),
+    deliveries: Sequence[NewDelivery] = (),
+) -> Report:
+    """Stores a report with everything attached to it in ONE transaction, and COMMITS.
+
+    The reporter (by pseudonym) is get-or-created in the same transaction, a fresh reference
+    is drawn, repeated indicators are stored once, and deliveries enter the outbox with the
+    report, so a report is never stored without its forwarding jobs (or the reverse). On any
+    failure everything is rolled back (including anything else pending in ``session``) and the
+    error is raised; a reference or reporter collision with a concurrent submission is retried.
+    """
+    for attempt in range(1, _SUBMIT_ATTEMPTS + 1):
+        try:
+            stored = _stage_report(
+                session,
+                report=report,
+                indicators=indicators,
+                transcript=transcript,
+                consents=consents,
+                evidence=evidence,
+                deliveries=deliveries,
+            )
+            session.commit()
+            return stored
+        except IntegrityError as error:
+            session.rollback()
+            if attempt == _SUBMIT_ATTEMPTS or not _is_retryable(error):
+                raise
+        except BaseException:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def get_report_by_reference(session: Session, *, reference: str) -> Report | None:
+    """The report with ``reference``, accepting it as a person typed it (``sr 7k3m9qxd``)."""
+    canonical = normalise_reference(reference)
+    if canonical is None:
+        return None
+    return session.scalars(select(Report).where(Report.reference == canonical)).first()
+
+
+def _check_indicator_kind(kind: str) -> None:
+    if kind not in INDICATOR_KINDS:
+        raise ValueError(f"unknown indicator kind {kind!r}")
+
+
+def find_reports_by_indicator(
+    session: Session, *, kind: str, value: str, limit: int | None = None
+) -> list[Report]:
+    """Reports naming the indicator (normal form), newest first."""
+    _check_indicator_kind(kind)
+    statement = (
+        select(Report)
+        .join(Indicator, Indicator.report_id == Report.id)
+        .where(Indicator.kind == kind, Indicator.value == value)
+        .order_by(Report.created_at.desc(), Report.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def count_reports_by_indicator(session: Session, *, kind: str, value: str) -> int:
+    """How many reports name the indicator (one row per report: (report, kind, value) is unique)."""
+    _check_indicator_kind(kind)
+    statement = (
+        select(func.count())
+        .select_from(Indicator)
+        .where(Indicator.kind == kind, Indicator.value == value)
+    )
+    return session.scalar(statement) or 0
+
+
+def reports_of_reporter(session: Session, *, pseudonym: str) -> list[Report]:
+    """The reporter's reports, oldest first (none once they are erased)."""
+    statement = (
+        select(Report)
+        .join(Reporter, Report.reporter_id == Reporter.id)
+        .where(Reporter.pseudonym == pseudonym)
+        .order_by(Report.created_at, Report.id)
+    )
+    return list(session.scalars(statement))
+
+
+def erase_reporter(session: Session, *, pseudonym: str) -> int:
+    """Removes the reporter's personal data; returns how many reports were unlinked from them.
+
+    Kept: the reports' facts and indicators (police need them), consents and evidence.
+    Removed: the Telegram identity and contact fields, the reports' contact details, the
+    conversation transcripts, pending and past notifications, and messages still waiting for
+    Rasa in their conversations (those of the reports, and the one named by the pseudonym). Each report gets a fresh random
+    conversation_id and loses its reporter link; the reporter row stays as a tombstone
+    (``erased_at``) under a random pseudonym, so nothing links it to the Telegram account and a
+    later conversation starts a new reporter. Flushes; does not commit.
+    """
+    reporter = session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
+    if reporter is None:
+        return 0
+    reports = list(session.scalars(select(Report).where(Report.reporter_id == reporter.id)))
+    report_ids = [report.id for report in reports]
+    conversation_ids = {report.conversation_id for report in reports} | {pseudonym}
+    session.execute(
+        delete(PendingMessage).where(PendingMessage.conversation_id.in_(conversation_ids))
+    )
+    if report_ids:
+        session.execute(
+            delete(TranscriptMessage).where(TranscriptMessage.report_id.in_(report_ids))
+        )
+    for report in reports:
+        session.expire(report, ["transcript", "notifications"])
+        report.reporter = None
+        report.conversation_id = f"erased-{secrets.token_hex(16)}"
+        report.contact_phone = None
+        report.contact_permission = "none"
+    session.execute(delete(Notification).where(Notification.reporter_id == reporter.id))
+    session.expire(reporter, ["notifications"])
+    reporter.pseudonym = f"erased-{secrets.token_hex(16)}"
+    reporter.telegram_user_id = None
+    reporter.telegram_username = None
+    reporter.display_name = None
+    reporter.contact_phone = None
+    reporter.language = None
+    reporter.erased_at = utcnow()
+    session.flush()
+    return len(reports)
+
+
+def add_evidence(session: Session, *, report_id: int, evidence: NewEvidence) -> Evidence:
+    """Attaches an evidence item to an existing report. Flushes; does not commit."""
+    row = _evidence_row(evidence)
+    row.report_id = report_id
+    session.add(row)
+    session.flush()
+    return row
+
+
+def enqueue_notification(
+    session: Session, *, reporter_id: int, report_id: int | None, kind: str, text: str
+) -> Notification:
+    """Queues a message for the bot to send the reporter. Flushes; does not commit."""
+    if not text.strip():
+        raise ValueError("a notification needs text")
+    row = Notification(reporter_id=reporter_id, report_id=report_id, kind=kind, text=text)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_report_status(
+    session: Session, *, report: Report, status: str, reason: str | None = None
+) -> Notification | None:
+    """Sets the report's status (and internal ``reason``); tells the reporter when allowed.
+
+    A notification is queued only when the status changes, the reporter allowed contact
+    (``contact_permission`` is not "none") and has not been erased. ``reason`` stays internal:
+    it is not sent. Flushes; does not commit.
+    """
+    if status not in REPORT_STATUSES:
+        raise ValueError(f"unknown report status {status!r}")
+    changed = report.status != status
+    report.status = status
+    report.status_reason = reason
+    report.updated_at = utcnow()
+    session.flush()
+    reporter = report.reporter
+    if not changed or reporter is None or reporter.is_erased:
+        return None
+    if report.contact_permission == "none":
+        return None
+    return enqueue_notification(
+        session,
+        reporter_id=reporter.id,
+        report_id=report.id,
+        kind="status_update",
+        text=STATUS_UPDATE_TEXT[status].format(reference=report.reference),
+    )

@@ -1,0 +1,167 @@
+"""The actions that start, steer and stop the interview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import SKIPPED
+from actions.interview import (
+    ActionApplyCorrection,
+    ActionCancelReport,
+    ActionExplainQuestion,
+    ActionSkipQuestion,
+    ActionStartReport,
+    ActionUrgentTriage,
+)
+
+MakeTracker = Callable[..., Tracker]
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("response") for m in dispatcher.messages]
+
+
+async def test_long_opening_story_is_not_asked_again(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    story = (
+        "I live in Singapore. Yesterday a man called me from +65 8123 4567 saying he was "
+        "Inspector Tan from the Singapore Police Force. He said I must move my savings to a "
+        "safe account. I transferred S$12,000 by bank transfer and he told me not to tell my family."
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartReport().run(
+        dispatcher, make_tracker(story, "report_fake_authority"), domain
+    )
+    slots = slots_from(events)
+    assert slots["interview"] == "fake_authority"
+    assert slots["scam_type"] == "fake_authority"
+    assert slots["country"] == "SG"
+    assert slots["scammer_contact"] == "+6581234567"
+    assert slots["claimed_agency"] == "Singapore Police Force"
+    assert slots["amount_lost"] == "12000 SGD" and slots["money_lost"] is True
+    assert slots["payment_method"] == "bank_transfer"
+    assert "safe account" in slots["demand"] and "secret" in slots["demand"]
+    assert slots["contact_channel"] == "phone_call"
+    assert slots["story"].startswith("I live in Singapore")
+    assert "utter_noted_from_story" in responses(dispatcher)
+    assert "utter_urgent_stop" not in responses(dispatcher)
+
+
+def slots_from(events: list[Any]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if isinstance(e, dict) and e.get("event") == "slot"}
+
+
+async def test_happening_now_gets_stop_advice_and_emergency_number_first(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartReport().run(
+        dispatcher,
+        make_tracker(
+            "the police officer is still on the phone with me and wants me to transfer money",
+            "urgent",
+            {"country": "SG"},
+        ),
+        domain,
+    )
+    assert responses(dispatcher)[:2] == ["utter_urgent_stop", "utter_urgent_call_emergency"]
+    assert dispatcher.messages[1]["emergency_number"] == "999"
+    assert slots_from(events)["urgent"] is True
+    assert slots_from(events)["interview"] == "fake_authority"
+
+
+async def test_triage_without_a_country_gives_the_common_numbers(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionUrgentTriage().run(dispatcher, make_tracker("a courier is coming now", "urgent"), domain)
+    assert responses(dispatcher) == ["utter_urgent_stop", "utter_urgent_call_emergency_unknown"]
+    assert "112" in dispatcher.messages[1]["emergency_number"]
+
+
+async def test_vague_start_asks_which_kind(make_tracker: MakeTracker, domain: dict[str, Any]) -> None:
+    events = await ActionStartReport().run(
+        CollectingDispatcher(), make_tracker("i want to report a scam", "report_scam"), domain
+    )
+    assert slots_from(events)["interview"] == "unknown"
+
+
+async def test_optional_question_skipped_required_one_not(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSkipQuestion().run(
+        dispatcher, make_tracker("skip", "skip", {"requested_slot": "claimed_identity"}), domain
+    )
+    assert SlotSet("claimed_identity", SKIPPED) in events
+    dispatcher = CollectingDispatcher()
+    events = await ActionSkipQuestion().run(
+        dispatcher, make_tracker("skip", "skip", {"requested_slot": "country"}), domain
+    )
+    assert events == [] and responses(dispatcher) == ["utter_skip_not_allowed"]
+
+
+async def test_explanation_follows_the_current_question(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionExplainQuestion().run(
+        dispatcher, make_tracker("what?", "explain", {"requested_slot": "demand"}), domain
+    )
+    assert responses(dispatcher) == ["utter_explain_demand"]
+
+
+async def test_correction_changes_the_amount_not_the_old_value(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "no, it was 300 not 3000",
+        "correct",
+        {"interview": "fake_authority", "country": "SG", "amount_lost": "3000 SGD",
+         "requested_slot": "incident_date"},
+    )
+    events = await ActionApplyCorrection().run(dispatcher, tracker, domain)
+    assert slots_from(events)["amount_lost"] == "300 SGD"
+    assert responses(dispatcher) == ["utter_corrected"]
+
+
+async def test_correction_of_the_country(make_tracker: MakeTracker, domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "actually i'm in malaysia, not indonesia",
+        "correct",
+        {"interview": "fake_shop", "country": "ID", "requested_slot": "shop_name"},
+    )
+    events = await ActionApplyCorrection().run(CollectingDispatcher(), tracker, domain)
+    assert slots_from(events)["country"] == "MY"
+
+
+async def test_unclear_correction_is_taken_as_the_answer(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        "no, it was a whatsapp video call",
+        "correct",
+        {"interview": "fake_authority", "country": "SG", "requested_slot": "contact_channel"},
+    )
+    events = await ActionApplyCorrection().run(CollectingDispatcher(), tracker, domain)
+    assert slots_from(events)["contact_channel"] == "video_call"
+
+
+async def test_cancel_clears_the_report_but_keeps_the_country(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "cancel", "cancel", {"interview": "fake_shop", "country": "SG", "shop_name": "X"}
+    )
+    events = await ActionCancelReport().run(dispatcher, tracker, domain)
+    cleared = slots_from(events)
+    assert cleared == {"interview": None, "shop_name": None}
+    assert responses(dispatcher) == ["utter_cancelled"]
