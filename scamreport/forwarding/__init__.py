@@ -1,0 +1,29 @@
+"""Forwarding: delivering stored reports to agencies from the transactional outbox.
+
+``payload`` (versioned JSON) and ``stix`` (STIX 2.1 bundle) build the bodies, ``signing``
+signs them (HMAC-SHA256), ``transports`` sends them (webhook with requests, e-mail with
+smtplib), ``retry`` spaces retries, ``outbox`` holds the queries over ``deliveries`` and
+``worker`` ties them together. ``sink`` is a local stand-in for an agency during development;
+``dev`` wires it up. See docs/forwarding.md.
+"""
+
+from scamreport.forwarding.config import ForwardingConfig
+from scamreport.forwarding.envvars import ForwardingConfigError
+from scamreport.forwarding.payload import PAYLOAD_VERSION, build_payload, encode_payload
+from scamreport.forwarding.retry import RetryPolicy
+from scamreport.forwarding.signing import SIGNATURE_HEADER, SignatureError, sign, verify_signature
+from scamreport.forwarding.worker import Worker
+
+__all__ = [
+    "PAYLOAD_VERSION",
+    "SIGNATURE_HEADER",
+    "ForwardingConfig",
+    "ForwardingConfigError",
+    "RetryPolicy",
+    "SignatureError",
+    "Worker",
+    "build_payload",
+    "encode_payload",
+    "sign",
+    "verify_signature",
+]

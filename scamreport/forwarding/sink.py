@@ -1,0 +1,437 @@
+"""The local agency sink for development: receives webhook deliveries like an agency would.
+
+It checks each request's signature (refusing forged or stale ones with 401), drops repeats by
+``Idempotency-Key`` (answering 200 so the sender stops retrying), stores what it received in a
+SQLite file, and lists it at ``GET /`` (HTML) and ``GET /received.json``. Every accepted
+request is also logged as a receipt, so tests can count duplicates before dedupe.
+
+With ``SmtpSink`` it also stands in for e-mail agencies: a local SMTP server that keeps the
+JSON attachment of each delivery e-mail in the same store (deduped by its idempotency key).
+
+Not for production: it has one shared secret for every agency and no authentication of its
+own; it listens on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html
+import json
+import logging
+import re
+import sqlite3
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from scamreport.forwarding.signing import (
+    DEFAULT_TOLERANCE_SECONDS,
+    SIGNATURE_HEADER,
+    SignatureError,
+    verify_signature,
+)
+from scamreport.forwarding.transports import IDEMPOTENCY_HEADER, PAYLOAD_FORMAT_HEADER
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+_AGENCY_PATH = re.compile(r"^/agencies/([a-z0-9-]{1,64})/?$")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS received (
+    idempotency_key TEXT PRIMARY KEY,
+    agency TEXT NOT NULL,
+    payload_format TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    reference TEXT,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    copies INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS receipts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    duplicate INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Received:
+    """One delivery as the sink kept it (the first copy), with how many copies arrived."""
+
+    idempotency_key: str
+    agency: str
+    payload_format: str
+    content_type: str
+    reference: str | None
+    body: str
+    received_at: str
+    copies: int
+
+    def document(self) -> Any:
+        return json.loads(self.body)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "idempotency_key": self.idempotency_key,
+            "agency": self.agency,
+            "payload_format": self.payload_format,
+            "content_type": self.content_type,
+            "reference": self.reference,
+            "received_at": self.received_at,
+            "copies": self.copies,
+            "document": self.document(),
+        }
+
+
+class SinkStore:
+    """What the sink received, in a SQLite file (or ``:memory:``); safe across threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock, self._connection:
+            # A development store: losing the last writes in a power cut is acceptable.
+            self._connection.execute("PRAGMA journal_mode = WAL")
+            self._connection.execute("PRAGMA synchronous = NORMAL")
+            self._connection.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def record(
+        self,
+        *,
+        idempotency_key: str,
+        agency: str,
+        payload_format: str,
+        content_type: str,
+        reference: str | None,
+        body: str,
+    ) -> bool:
+        """Keeps the delivery unless its key was seen; True when it is new."""
+        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        with self._lock, self._connection:
+            inserted = self._connection.execute(
+                "INSERT OR IGNORE INTO received (idempotency_key, agency, payload_format, "
+                "content_type, reference, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (idempotency_key, agency, payload_format, content_type, reference, body, now),
+            ).rowcount
+            if not inserted:
+                self._connection.execute(
+                    "UPDATE received SET copies = copies + 1 WHERE idempotency_key = ?",
+                    (idempotency_key,),
+                )
+            self._connection.execute(
+                "INSERT INTO receipts (idempotency_key, agency, received_at, duplicate) "
+                "VALUES (?, ?, ?, ?)",
+                (idempotency_key, agency, now, 0 if inserted else 1),
+            )
+        return bool(inserted)
+
+    def received(self, *, limit: int | None = None) -> list[Received]:
+        """Deduplicated deliveries, newest first."""
+        query = (
+            "SELECT idempotency_key, agency, payload_format, content_type, reference, body, "
+            "received_at, copies FROM received ORDER BY received_at DESC, rowid DESC"
+        )
+        params: tuple[int, ...] = ()
+        if limit is not None:
+            query += " LIMIT ?"
+            params = (limit,)
+        with self._lock:
+            rows = self._connection.execute(query, params).fetchall()
+        return [Received(*row) for row in rows]
+
+    def receipt_keys(self) -> list[str]:
+        """The idempotency key of every accepted request, repeats included, in arrival order."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT idempotency_key FROM receipts ORDER BY id"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._connection.execute("SELECT count(*) FROM received").fetchone()[0])
+
+
+def reference_of(document: Any) -> str | None:
+    """The report reference in a JSON payload or a STIX bundle, if there is one."""
+    if not isinstance(document, dict):
+        return None
+    report = document.get("report")
+    if isinstance(report, dict) and isinstance(report.get("reference"), str):
+        return str(report["reference"])
+    for obj in document.get("objects") or ():
+        if isinstance(obj, dict) and obj.get("type") == "report":
+            for ref in obj.get("external_references") or ():
+                if isinstance(ref, dict) and ref.get("source_name") == "scamreport":
+                    external_id = ref.get("external_id")
+                    return external_id if isinstance(external_id, str) else None
+    return None
+
+
+class SinkServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # Many workers connect at once in the tests; the default backlog of 5 drops connections.
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        *,
+        store: SinkStore,
+        secret: str,
+        tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
+    ) -> None:
+        if not secret:
+            raise ValueError("the sink needs a secret to verify signatures")
+        self.store = store
+        self.secret = secret
+        self.tolerance_seconds = tolerance_seconds
+        super().__init__(address, handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A sender that hung up mid-answer is routine (it timed out); anything else is logged.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            logger.debug("sink: client %s went away: %s", client_address, error)
+            return
+        logger.exception("sink: error while handling a request from %s", client_address)
+
+
+class SinkHandler(BaseHTTPRequestHandler):
+    server: SinkServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("sink: %s", format % args)
+
+    # --- receiving -----------------------------------------------------------------------
+
+    def do_POST(self) -> None:
+        status, document = self.receive()
+        self.respond_json(status, document)
+
+    def read_body(self) -> bytes | None:
+        length_header = self.headers.get("Content-Length")
+        if length_header is None or not length_header.isdigit():
+            return None
+        length = int(length_header)
+        if length > MAX_BODY_BYTES:
+            return None
+        return self.rfile.read(length)
+
+    def receive(self) -> tuple[int, dict[str, Any]]:
+        """Reads, verifies and stores one delivery; returns the status and JSON answer."""
+        match = _AGENCY_PATH.match(self.path.split("?", 1)[0])
+        body = self.read_body()
+        if body is None:
+            self.close_connection = True
+            return HTTPStatus.BAD_REQUEST, {"error": "a Content-Length up to 10 MB is required"}
+        if match is None:
+            return HTTPStatus.NOT_FOUND, {"error": "POST to /agencies/<agency code>"}
+        try:
+            verify_signature(
+                body,
+                self.headers.get(SIGNATURE_HEADER),
+                secret=self.server.secret,
+                tolerance_seconds=self.server.tolerance_seconds,
+            )
+        except SignatureError as error:
+            logger.warning("sink: refused a request to %s: %s", self.path, error)
+            return HTTPStatus.UNAUTHORIZED, {"error": str(error)}
+        key = (self.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+        if not key:
+            return HTTPStatus.BAD_REQUEST, {"error": f"missing {IDEMPOTENCY_HEADER} header"}
+        try:
+            text = body.decode("utf-8")
+            document = json.loads(text)
+        except (UnicodeDecodeError, ValueError):
+            return HTTPStatus.BAD_REQUEST, {"error": "the body is not UTF-8 JSON"}
+        new = self.server.store.record(
+            idempotency_key=key,
+            agency=match.group(1),
+            payload_format=self.headers.get(PAYLOAD_FORMAT_HEADER) or "json",
+            content_type=self.headers.get("Content-Type") or "",
+            reference=reference_of(document),
+            body=text,
+        )
+        return HTTPStatus.OK, {"status": "accepted" if new else "duplicate"}
+
+    def respond_json(self, status: int, document: Any) -> None:
+        self.respond(
+            status, json.dumps(document, ensure_ascii=False).encode("utf-8"), "application/json"
+        )
+
+    def respond(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+
+    # --- showing -------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/health":
+            self.respond_json(HTTPStatus.OK, {"status": "ok"})
+        elif path == "/received.json":
+            items = [item.to_json_dict() for item in self.server.store.received()]
+            self.respond_json(HTTPStatus.OK, {"received": items})
+        elif path == "/":
+            page = render_page(self.server.store.received(limit=200), self.server.store.count())
+            self.respond(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
+        else:
+            self.respond_json(HTTPStatus.NOT_FOUND, {"error": "not found"})
+
+
+def _summary(item: Received) -> str:
+    try:
+        document = item.document()
+    except ValueError:
+        return ""
+    if item.payload_format == "stix":
+        kinds = [obj.get("type", "?") for obj in document.get("objects", [])]
+        return f"{kinds.count('indicator')} indicators (STIX bundle)"
+    report = document.get("report", {})
+    facts = [report.get("scam_type"), report.get("country")]
+    count = len(document.get("indicators", []))
+    return ", ".join(str(fact) for fact in facts if fact) + f"; {count} indicators"
+
+
+def render_page(items: list[Received], total: int) -> str:
+    """The HTML list of received deliveries (every value escaped)."""
+    rows = []
+    for item in items:
+        pretty = json.dumps(json.loads(item.body), ensure_ascii=False, indent=2)
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(item.received_at)}</td>"
+            f"<td>{html.escape(item.agency)}</td>"
+            f"<td>{html.escape(item.reference or '')}</td>"
+            f"<td>{html.escape(item.payload_format)}</td>"
+            f"<td>{html.escape(_summary(item))}</td>"
+            f"<td>{item.copies}</td>"
+            f"<td><details><summary>{html.escape(item.idempotency_key)}</summary>"
+            f"<pre>{html.escape(pretty)}</pre></details></td>"
+            "</tr>"
+        )
+    body = "\n".join(rows) or '<tr><td colspan="7">Nothing received yet.</td></tr>'
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<meta http-equiv='refresh' content='10'><title>Agency sink</title>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
+        "pre{max-width:60em;white-space:pre-wrap}</style></head><body>"
+        f"<h1>Agency sink</h1><p>{total} deliveries received (after dedupe by "
+        "Idempotency-Key; signatures verified).</p>"
+        "<table><tr><th>received</th><th>agency</th><th>reference</th><th>format</th>"
+        "<th>summary</th><th>copies</th><th>idempotency key / payload</th></tr>"
+        f"{body}</table></body></html>"
+    )
+
+
+def make_sink_server(
+    *,
+    store: SinkStore,
+    secret: str,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
+    handler: type[SinkHandler] = SinkHandler,
+) -> SinkServer:
+    """A bound (not yet serving) sink; port 0 picks a free port (see ``server.url``)."""
+    return SinkServer(
+        (host, port), handler, store=store, secret=secret, tolerance_seconds=tolerance_seconds
+    )
+
+
+def serve_in_thread(server: SinkServer, *, poll_seconds: float = 0.05) -> threading.Thread:
+    """Runs ``server.serve_forever`` in a daemon thread (stop with ``server.shutdown()``)."""
+    thread = threading.Thread(
+        target=server.serve_forever, args=(poll_seconds,), name="agency-sink", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+SINK_MAIL_DOMAIN = "sink.invalid"
+
+
+class SmtpSinkHandler:
+    """aiosmtpd handler: keeps the JSON attachment of each delivery e-mail, deduped by its
+    ``X-ScamReport-Idempotency-Key``; the agency is the recipient's local part."""
+
+    def __init__(self, store: SinkStore) -> None:
+        self.store = store
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        key = str(message.get("X-ScamReport-Idempotency-Key") or "").strip()
+        if not key:
+            return "550 5.6.0 missing X-ScamReport-Idempotency-Key"
+        attachments = [
+            part
+            for part in message.iter_attachments()
+            if part.get_content_type() == "application/json"
+        ]
+        if len(attachments) != 1:
+            return "550 5.6.0 expected one application/json attachment"
+        content = attachments[0].get_content()
+        text = content.decode("utf-8") if isinstance(content, bytes) else str(content)
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return "550 5.6.0 the attachment is not JSON"
+        recipient = envelope.rcpt_tos[0] if envelope.rcpt_tos else "unknown@"
+        self.store.record(
+            idempotency_key=key,
+            agency=recipient.partition("@")[0],
+            payload_format=str(message.get("X-ScamReport-Payload-Format") or "json"),
+            content_type="application/json (e-mail)",
+            reference=reference_of(document),
+            body=text,
+        )
+        return "250 OK"
+
+
+class SmtpSink:
+    """A local SMTP server feeding the sink's store (needs aiosmtpd, a development dependency)."""
+
+    def __init__(self, store: SinkStore, *, host: str = "127.0.0.1", port: int) -> None:
+        try:
+            from aiosmtpd.controller import Controller
+        except ImportError as error:  # pragma: no cover - aiosmtpd ships with the dev extra
+            raise RuntimeError("the SMTP sink needs aiosmtpd (pip install -e '.[dev]')") from error
+        self.host, self.port = host, port
+        self._controller = Controller(SmtpSinkHandler(store), hostname=host, port=port)
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
