@@ -338,3 +338,4 @@ class PendingMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+from scamreport.storage import console_models as _console_models  # noqa: E402,F401

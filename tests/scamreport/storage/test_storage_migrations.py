@@ -85,7 +85,7 @@ def test_schema_comparison_notices_a_dropped_check_and_on_delete(sqlite_url: str
     assert "CASCADE" in described
 
 
-def test_migration_history_is_linear() -> None:
+def test_migration_history_has_one_head() -> None:
     # Two features migrating from the same parent leave two heads; merge them before release.
     assert len(head_revisions()) == 1, head_revisions()
 

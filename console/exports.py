@@ -1,0 +1,187 @@
+"""Exports of a filtered set of reports: CSV, JSON and STIX 2.1, streamed in chunks.
+
+Each chunk is read in its own short transaction (on SQLite every transaction holds the write
+lock, so a 100,000-report export must not keep one open). JSON reuses the forwarding payload
+(``scamreport.forwarding.payload``) and STIX the forwarding bundle
+(``scamreport.forwarding.stix``), so an export says what a delivery says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from scamreport.forwarding.payload import build_payload, iso_timestamp
+from scamreport.forwarding.stix import build_stix_bundle
+from scamreport.storage.models import Report
+
+CHUNK_SIZE = 500
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    # format -> (content type, file extension)
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+    "stix": ("application/stix+json;version=2.1", "stix.json"),
+}
+CSV_COLUMNS: tuple[str, ...] = (
+    "reference",
+    "created_at",
+    "status",
+    "scam_type",
+    "contact_channel",
+    "country",
+    "urgent",
+    "incident_date",
+    "claimed_agency",
+    "claimed_identity",
+    "scammer_contact",
+    "demand",
+    "money_lost",
+    "amount_lost",
+    "currency",
+    "payment_method",
+    "payee_account",
+    "shop_name",
+    "shop_link",
+    "indicators",
+    "evidence_sha256",
+    "story",
+)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefixes ``'`` to text a spreadsheet would read as a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return iso_timestamp(value)
+    return neutralise_cell(str(value))
+
+
+def csv_row(report: Report) -> list[str]:
+    values: dict[str, Any] = {name: getattr(report, name, None) for name in CSV_COLUMNS}
+    values["indicators"] = "; ".join(f"{i.kind}:{i.value}" for i in report.indicators)
+    values["evidence_sha256"] = "; ".join(e.sha256 for e in report.evidence)
+    return [_cell(values[name]) for name in CSV_COLUMNS]
+
+
+def export_document(report: Report, *, agency_code: str) -> dict[str, Any]:
+    """One report of a JSON export: the forwarding payload's report, plus its status."""
+    payload = build_payload(
+        report, idempotency_key=f"export/{report.reference}", agency_code=agency_code
+    )
+    document = dict(payload["report"])
+    document["status"] = report.status
+    document["status_reason"] = report.status_reason
+    document["indicators"] = payload["indicators"]
+    document["evidence"] = payload["evidence"]
+    return document
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK_SIZE):
+        yield ids[start : start + CHUNK_SIZE]
+
+
+def _load_reports(factory: sessionmaker[Session], ids: Sequence[int]) -> Iterator[Report]:
+    """The reports ``ids`` in that order, fully loaded, read in short transactions."""
+    for chunk in _chunks(ids):
+        with factory() as session:
+            rows = session.scalars(
+                select(Report)
+                .where(Report.id.in_(chunk))
+                .options(
+                    selectinload(Report.indicators),
+                    selectinload(Report.evidence),
+                    selectinload(Report.reporter),
+                )
+            ).all()
+        # Closing (not rolling back) ends the transaction and keeps the loaded attributes.
+        by_id = {report.id: report for report in rows}
+        for report_id in chunk:
+            report = by_id.get(report_id)
+            if report is not None:
+                yield report
+
+
+def stream_csv(factory: sessionmaker[Session], ids: Sequence[int]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    # A byte-order mark so spreadsheet programs read the file as UTF-8.
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + flush()
+    for count, report in enumerate(_load_reports(factory, ids), start=1):
+        writer.writerow(csv_row(report))
+        if count % 100 == 0:
+            yield flush()
+    yield flush()
+
+
+def stream_json(
+    factory: sessionmaker[Session],
+    ids: Sequence[int],
+    *,
+    agency_code: str,
+    filters: Mapping[str, str],
+) -> Iterator[str]:
+    header = {
+        "export_type": "scamreport.console_export",
+        "export_version": 1,
+        "generated_at": iso_timestamp(datetime.now(timezone.utc)),
+        "agency_code": agency_code,
+        "filters": dict(filters),
+        "count": len(ids),
+    }
+    yield json.dumps(header, ensure_ascii=False)[:-1] + ', "reports": ['
+    for index, report in enumerate(_load_reports(factory, ids)):
+        prefix = "" if index == 0 else ","
+        yield prefix + json.dumps(
+            export_document(report, agency_code=agency_code), ensure_ascii=False
+        )
+    yield "]}"
+
+
+def stream_stix(
+    factory: sessionmaker[Session], ids: Sequence[int], *, bundle_id: str
+) -> Iterator[str]:
+    """One STIX 2.1 bundle holding every report's objects; objects shared between reports (the
+    identity, markings, extension definitions, observables with the same value) appear once."""
+    yield json.dumps({"type": "bundle", "id": bundle_id})[:-1] + ', "objects": ['
+    seen: set[str] = set()
+    first = True
+    for report in _load_reports(factory, ids):
+        bundle = build_stix_bundle(report, idempotency_key=f"export/{report.reference}")
+        for obj in bundle.objects:
+            object_id = str(obj["id"])
+            if object_id in seen:
+                continue
+            seen.add(object_id)
+            text = (
+                obj.serialize(ensure_ascii=False)
+                if hasattr(obj, "serialize")
+                else json.dumps(obj, ensure_ascii=False)
+            )
+            yield ("" if first else ",") + text
+            first = False
+    yield "]}"

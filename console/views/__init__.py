@@ -1,0 +1,1 @@
+"""The console's blueprints, one module per area of the console."""
