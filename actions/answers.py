@@ -24,7 +24,9 @@ MAX_ANSWER_CHARS = 2000
 MAX_STORY_CHARS = 20000
 
 # Slots a reporter may not skip: routing and consent depend on them.
-REQUIRED_SLOTS = frozenset({"country", "money_lost", "consent_forward", "contact_permission", "story"})
+REQUIRED_SLOTS = frozenset(
+    {"country", "money_lost", "consent_forward", "contact_permission", "story"}
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ _YES = re.compile(
     r"^\s*(/affirm|y|ya|yah|yeah|yep|yes|yess|ok|okay|sure|correct|confirm|of course|i did|i have|lost)\b",
     re.I,
 )
-_NO = re.compile(r"^\s*(/deny|n|no|nope|nah|not really|none|nothing|never|i didn'?t|i did not)\b", re.I)
+_NO = re.compile(
+    r"^\s*(/deny|n|no|nope|nah|not really|none|nothing|never|i didn'?t|i did not)\b", re.I
+)
 
 
 def read_yes_no(text: str, intent: str | None) -> bool | None:
@@ -149,7 +153,10 @@ def read_contact_channel(text: str, **_: Any) -> Answer:
 
 
 PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("gift_cards", re.compile(r"gift ?card|google play|itunes|apple card|steam card|voucher", re.I)),
+    (
+        "gift_cards",
+        re.compile(r"gift ?card|google play|itunes|apple card|steam card|voucher", re.I),
+    ),
     ("crypto", re.compile(r"crypto|bitcoin|btc|usdt|tether|eth(ereum)?\b|wallet|binance", re.I)),
     ("cash", re.compile(r"\bcash\b|courier|handed|in person", re.I)),
     ("card", re.compile(r"credit|debit|\bcard\b|visa|mastercard|amex", re.I)),
@@ -225,7 +232,11 @@ def read_contact_permission(text: str, *, intent: str | None = None, **_: Any) -
         return Answer("none")
     if re.search(r"phone|call|ring", lowered):
         return Answer("phone")
-    if intent == "affirm" or read_yes_no(text, None) or re.search(r"chat|telegram|here|message", lowered):
+    if (
+        intent == "affirm"
+        or read_yes_no(text, None)
+        or re.search(r"chat|telegram|here|message", lowered)
+    ):
         return Answer("telegram")
     return reject("utter_invalid_choice")
 

@@ -60,9 +60,7 @@ class ReportFormValidation(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        required = await self.required_slots(
-            self.domain_slots(domain), dispatcher, tracker, domain
-        )
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         to_validate = {
             slot: value
             for slot, value in tracker.slots_to_validate().items()
@@ -83,7 +81,9 @@ class ReportFormValidation(FormValidationAction):
             )
             if answer.ok:
                 updates[slot] = answer.value
-                updates.update({k: v for k, v in answer.also.items() if tracker.get_slot(k) is None})
+                updates.update(
+                    {k: v for k, v in answer.also.items() if tracker.get_slot(k) is None}
+                )
                 updates["failed_attempts"] = 0
                 if slot == requested and text != SKIPPED:
                     updates.update(self.more_from_answer(text, slot, tracker, updates))

@@ -26,13 +26,30 @@ _COUNTRY_PHRASE = re.compile(
     r"((?:the\s+)?[A-Za-z'][A-Za-z' .-]{1,30}?)(?=[,.;!?]|\s+(?:and|but|my|a|an|the|someone|last|yesterday|today)\b|$)",
     re.I,
 )
-_PAID = re.compile(r"\b(paid|pay|transferr?ed|transfer|sent|send|gave|bought|withdr[ae]w|deposit)", re.I)
+_PAID = re.compile(
+    r"\b(paid|pay|transferr?ed|transfer|sent|send|gave|bought|withdr[ae]w|deposit)", re.I
+)
 _DEMANDS: list[tuple[str, re.Pattern[str]]] = [
-    ("move money to a \"safe account\"", re.compile(r"safe account|safety account|secure account", re.I)),
-    ("hand cash or cards to a courier", re.compile(r"courier|collect (the )?(cash|money|card)", re.I)),
-    ("give bank details or codes", re.compile(r"bank (details|login|account number)|otp|one.time|pin\b|password", re.I)),
+    (
+        'move money to a "safe account"',
+        re.compile(r"safe account|safety account|secure account", re.I),
+    ),
+    (
+        "hand cash or cards to a courier",
+        re.compile(r"courier|collect (the )?(cash|money|card)", re.I),
+    ),
+    (
+        "give bank details or codes",
+        re.compile(r"bank (details|login|account number)|otp|one.time|pin\b|password", re.I),
+    ),
     ("buy gift cards", re.compile(r"gift ?card|google play|itunes", re.I)),
-    ("keep it secret from family", re.compile(r"secret|(don'?t|do not|not to|never) tell|confidential|keep (it|this) (quiet|between)", re.I)),
+    (
+        "keep it secret from family",
+        re.compile(
+            r"secret|(don'?t|do not|not to|never) tell|confidential|keep (it|this) (quiet|between)",
+            re.I,
+        ),
+    ),
     ("pay a fine or fee", re.compile(r"\bfine\b|bail|penalty|clearance fee|release fee", re.I)),
 ]
 

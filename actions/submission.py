@@ -21,6 +21,7 @@ from actions.summary import build_summary
 from scamreport.extraction import Amount, build_extractor, registrable_domain
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
+from scamreport.storage.drafts import claim_pending_evidence
 from scamreport.storage.records import (
     NewConsent,
     NewIndicator,
@@ -107,9 +108,7 @@ def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
     return transcript
 
 
-def build_indicators(
-    texts: Sequence[str], country: str | None
-) -> list[NewIndicator]:
+def build_indicators(texts: Sequence[str], country: str | None) -> list[NewIndicator]:
     extractor = build_extractor()
     indicators: dict[tuple[str, str], NewIndicator] = {}
     for text in texts:
@@ -126,6 +125,13 @@ def build_indicators(
                 kind=found.kind, value=value, raw=found.raw, registrable_domain=domain
             )
     return list(indicators.values())
+
+
+def merge_indicators(
+    first: Sequence[NewIndicator], second: Sequence[NewIndicator]
+) -> list[NewIndicator]:
+    seen = {(i.kind, i.value) for i in first}
+    return [*first, *(i for i in second if (i.kind, i.value) not in seen)]
 
 
 def build_report(tracker: Tracker) -> NewReport:
@@ -166,12 +172,24 @@ def build_report(tracker: Tracker) -> NewReport:
 def build_consents(report: NewReport) -> list[NewConsent]:
     now = datetime.now(timezone.utc)
     return [
-        NewConsent(kind="forward_national", granted=report.consent_forward,
-                   wording=CONSENT_WORDING["forward_national"], recorded_at=now),
-        NewConsent(kind="forward_cross_border", granted=report.consent_cross_border,
-                   wording=CONSENT_WORDING["forward_cross_border"], recorded_at=now),
-        NewConsent(kind="contact", granted=report.contact_permission != "none",
-                   wording=CONSENT_WORDING["contact"], recorded_at=now),
+        NewConsent(
+            kind="forward_national",
+            granted=report.consent_forward,
+            wording=CONSENT_WORDING["forward_national"],
+            recorded_at=now,
+        ),
+        NewConsent(
+            kind="forward_cross_border",
+            granted=report.consent_cross_border,
+            wording=CONSENT_WORDING["forward_cross_border"],
+            recorded_at=now,
+        ),
+        NewConsent(
+            kind="contact",
+            granted=report.contact_permission != "none",
+            wording=CONSENT_WORDING["contact"],
+            recorded_at=now,
+        ),
     ]
 
 
@@ -193,15 +211,25 @@ class ActionSubmitReport(Action):
         ]
         indicators = build_indicators([*user_texts, *slot_texts], report.country)
         registry = services.registry()
-        deliveries = plan_deliveries(report=report, indicators=indicators, registry=registry)
         try:
             with services.session_factory()() as session:
+                # Screenshots and forwarded messages sent during the interview; the claim is
+                # undone with everything else if the report cannot be stored.
+                evidence = claim_pending_evidence(session, conversation_id=tracker.sender_id)
+                captions = [e.caption for e in evidence if e.caption]
+                indicators = merge_indicators(
+                    indicators, build_indicators(captions, report.country)
+                )
+                deliveries = plan_deliveries(
+                    report=report, indicators=indicators, registry=registry
+                )
                 stored = submit_report(
                     session,
                     report=report,
                     indicators=indicators,
                     transcript=transcript,
                     consents=build_consents(report),
+                    evidence=evidence,
                     deliveries=deliveries,
                 )
                 reference = stored.reference
@@ -221,6 +249,9 @@ class ActionSubmitReport(Action):
         else:
             dispatcher.utter_message(response="utter_not_forwarded")
         interview = tracker.get_slot("interview")
-        advice = {"fake_authority": "utter_advice_fake_authority", "fake_shop": "utter_advice_fake_shop"}
+        advice = {
+            "fake_authority": "utter_advice_fake_authority",
+            "fake_shop": "utter_advice_fake_shop",
+        }
         dispatcher.utter_message(response=advice.get(interview, "utter_advice_general"))
         return [*reset_report_slots(tracker), SlotSet("reference", reference)]

@@ -1,11 +1,17 @@
-"""Talking to Rasa's REST channel, with the rules every front end applies to typed text."""
+"""Talking to Rasa's REST channel, with the rules every front end applies to typed text.
+
+``RasaClient`` (requests, blocking) serves scripts and tests; ``AsyncRasaClient`` (httpx) serves
+the Telegram bot. Both send typed text only through ``neutralise_typed_text``.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 import requests
 
 # Rasa reads a message that starts with "/" as an intent with entities, which would let a user
@@ -15,7 +21,16 @@ MAX_MESSAGE_CHARS = 20_000
 
 
 class RasaUnavailable(RuntimeError):
-    """Rasa (or the action server behind it) could not answer this message."""
+    """Rasa (or the action server behind it) could not answer this message.
+
+    ``maybe_received`` is True when Rasa may have read the message before failing (a timeout,
+    a broken connection or an error status after sending), so resending it blindly could make
+    it count twice; False when it certainly never arrived (connection refused).
+    """
+
+    def __init__(self, message: str, *, maybe_received: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_received = maybe_received
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,98 @@ class RasaClient:
 
     def press_button(self, conversation: Conversation, payload: str) -> list[Reply]:
         """Relays a button press; a payload the bot did not offer is sent as plain text."""
-        message = payload if conversation.accepts_payload(payload) else neutralise_typed_text(payload)
+        message = (
+            payload if conversation.accepts_payload(payload) else neutralise_typed_text(payload)
+        )
         replies = self.send(conversation.sender_id, message)
         conversation.remember(replies)
         return replies
+
+
+def replies_from_bot_events(events: list[dict[str, Any]]) -> list[Reply]:
+    """The replies carried by Rasa tracker ``bot`` events."""
+    replies: list[Reply] = []
+    for event in events:
+        data = event.get("data") or {}
+        replies.extend(
+            parse_replies(
+                [
+                    {
+                        "text": event.get("text"),
+                        "buttons": data.get("buttons"),
+                        "image": data.get("image"),
+                        "custom": data.get("custom"),
+                    }
+                ]
+            )
+        )
+    return replies
+
+
+class AsyncRasaClient:
+    """Rasa's REST webhook over httpx, for the bot's event loop."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 30.0,
+        api_token: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.webhook = f"{self.base_url}/webhooks/rest/webhook"
+        # Rasa's HTTP API (``rasa run --enable-api``), for checking what became of a message.
+        self.api_params = {"token": api_token} if api_token else {}
+        self.http = httpx.AsyncClient(timeout=timeout, transport=transport)
+
+    def _tracker_url(self, sender_id: str) -> str:
+        return f"{self.base_url}/conversations/{quote(sender_id, safe='')}/tracker"
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def send(
+        self, sender_id: str, message: str, metadata: dict[str, Any] | None = None
+    ) -> list[Reply]:
+        """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
+        body: dict[str, Any] = {"sender": sender_id, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        try:
+            response = await self.http.post(self.webhook, json=body)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
+            raise RasaUnavailable(f"Rasa is unreachable: {error!r}") from error
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(f"Rasa did not answer: {error!r}", maybe_received=True) from error
+        if response.status_code >= 400:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}", maybe_received=True)
+        try:
+            return parse_replies(response.json())
+        except ValueError as error:
+            raise RasaUnavailable("Rasa sent a malformed answer", maybe_received=True) from error
+
+    async def replies_after(self, sender_id: str, relay_id: str) -> list[Reply] | None:
+        """What Rasa answered to the message sent with ``metadata.relay_id``.
+
+        None when Rasa has no record of it (never processed: safe to send again) or when the
+        tracker cannot be read (Rasa's HTTP API is off or protected).
+        """
+        try:
+            response = await self.http.get(self._tracker_url(sender_id), params=self.api_params)
+            if response.status_code != 200:
+                return None
+            events = response.json().get("events") or []
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        for index, event in enumerate(events):
+            metadata = event.get("metadata") or {}
+            if event.get("event") == "user" and metadata.get("relay_id") == relay_id:
+                answered: list[dict[str, Any]] = []
+                for later in events[index + 1 :]:
+                    if later.get("event") == "user":
+                        break
+                    if later.get("event") == "bot":
+                        answered.append(later)
+                return replies_from_bot_events(answered)
+        return None

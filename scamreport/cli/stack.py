@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -19,9 +20,13 @@ from pathlib import Path
 
 import requests
 
+from scamreport.forwarding.dev import sink_environment
+from scamreport.registry import load_registry
 from scamreport.settings import PROJECT_ROOT
 
 APP_PYTHON = PROJECT_ROOT / ".venv" / "app" / "bin" / "python"
+# The token the local Telegram stand-in accepts when no real bot token is configured.
+STANDIN_TOKEN = "1234567:standin-token"
 RASA_BIN = PROJECT_ROOT / ".venv" / "rasa" / "bin" / "rasa"
 CURRENT_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 
@@ -59,6 +64,7 @@ class Stack:
         action_port: int | None = None,
         model: Path = CURRENT_MODEL,
         extra_env: Mapping[str, str] | None = None,
+        persistent_tracker: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self.log_dir = data_dir / "log"
@@ -67,6 +73,9 @@ class Stack:
         self.action_port = action_port or free_port()
         self.model = model
         self.database_url = database_url
+        # Rasa keeps conversations in a SQLite file, so a restarted Rasa resumes them.
+        self.persistent_tracker = persistent_tracker
+        self.standin_port: int | None = None
         self.env = {
             **os.environ,
             "SCAMREPORT_DATA_DIR": str(data_dir),
@@ -86,16 +95,33 @@ class Stack:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
+    @property
+    def standin_url(self) -> str:
+        if self.standin_port is None:
+            raise StackError("the Telegram stand-in was not started")
+        return f"http://127.0.0.1:{self.standin_port}"
+
     def endpoints_file(self) -> Path:
         path = self.data_dir / "endpoints.yml"
-        path.write_text(f'action_endpoint:\n  url: "{self.action_url}/webhook"\n')
+        text = f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+        if self.persistent_tracker:
+            tracker_db = (self.data_dir / "rasa-tracker.db").resolve()
+            text += f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+        path.write_text(text)
         return path
 
     def action_server(self) -> Service:
         return Service(
             name="actions",
-            argv=[str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-                  "--port", str(self.action_port)],
+            argv=[
+                str(APP_PYTHON),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
             health_url=f"{self.action_url}/health",
         )
 
@@ -104,11 +130,100 @@ class Stack:
             raise StackError(f"no trained model at {self.model}: run `make train` first")
         return Service(
             name="rasa",
-            argv=[str(RASA_BIN), "run", "--enable-api", "--model", str(self.model.resolve()),
-                  "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-                  "--endpoints", str(self.endpoints_file()),
-                  "--credentials", str(PROJECT_ROOT / "credentials.yml")],
+            argv=[
+                str(RASA_BIN),
+                "run",
+                "--enable-api",
+                "--model",
+                str(self.model.resolve()),
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                str(self.endpoints_file()),
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
+            ],
             health_url=f"{self.rasa_url}/status",
+        )
+
+    def telegram_standin(self, *, token: str = STANDIN_TOKEN, port: int | None = None) -> Service:
+        """The local Telegram Bot API stand-in (telegram_standin)."""
+        self.standin_port = port or free_port()
+        return Service(
+            name="telegram",
+            argv=[
+                str(APP_PYTHON),
+                "-m",
+                "telegram_standin",
+                "--port",
+                str(self.standin_port),
+                "--token",
+                token,
+            ],
+            health_url=f"{self.standin_url}/_standin/health",
+            startup_seconds=30,
+        )
+
+    def bot(
+        self,
+        *,
+        token: str,
+        api_url: str | None = None,
+        args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> Service:
+        """The Telegram bot relaying to this stack's Rasa; ``api_url`` is a Bot API root
+        (the stand-in's, which also tells when the bot has connected)."""
+        argv = [str(APP_PYTHON), "-m", "bot", "--rasa-url", self.rasa_url]
+        if api_url:
+            argv += ["--base-url", api_url]
+        return Service(
+            name="bot",
+            argv=[*argv, *args],
+            health_url=f"{api_url}/_standin/bot-ready" if api_url else None,
+            env={"TELEGRAM_BOT_TOKEN": token, **(env or {})},
+            startup_seconds=60,
+        )
+
+    def start_telegram_standin_and_bot(self, *, args: Sequence[str] = ()) -> None:
+        """The stand-in, then the bot polling it (needs start_assistant() first)."""
+        self.start(self.telegram_standin())
+        self.start(self.bot(token=STANDIN_TOKEN, api_url=self.standin_url, args=args))
+
+    def agency_sink(self, *, port: int, smtp_port: int) -> Service:
+        """The local agency sink: verifies signatures and shows what agencies would receive."""
+        return Service(
+            name="sink",
+            argv=[
+                str(APP_PYTHON),
+                "-m",
+                "scamreport",
+                "sink",
+                "--port",
+                str(port),
+                "--smtp-port",
+                str(smtp_port),
+            ],
+            health_url=f"http://127.0.0.1:{port}/health",
+            startup_seconds=30,
+        )
+
+    def forwarding_worker(self) -> Service:
+        """Drains the delivery outbox (to the sink in development)."""
+        return Service(
+            name="worker",
+            argv=[str(APP_PYTHON), "-m", "scamreport", "worker", "--poll-seconds", "2"],
+            health_url=None,
+        )
+
+    def police_console(self, *, port: int) -> Service:
+        return Service(
+            name="console",
+            argv=[str(APP_PYTHON), "-m", "scamreport", "console", "--port", str(port)],
+            health_url=f"http://127.0.0.1:{port}/login",
+            startup_seconds=60,
         )
 
     def start(self, service: Service, *, wait: bool = True) -> Service:
@@ -188,15 +303,43 @@ def tail(path: Path | None, lines: int = 30) -> str:
 def run_stack(args: argparse.Namespace) -> int:
     """`make run`: the assistant, with a terminal chat or the Telegram bot in front."""
     data_dir = Path(os.environ.get("SCAMREPORT_DATA_DIR", PROJECT_ROOT / "var"))
-    stack = Stack(data_dir=data_dir, rasa_port=args.rasa_port, action_port=args.action_port)
+    sink_port, smtp_port = free_port(), free_port()
+    # Every agency's deliveries go to the local sink, signed with a secret made for this run.
+    forwarding_env = sink_environment(
+        load_registry(),
+        f"http://127.0.0.1:{sink_port}",
+        secrets.token_urlsafe(32),
+        smtp_port=smtp_port,
+    )
+    stack = Stack(
+        data_dir=data_dir,
+        rasa_port=args.rasa_port,
+        action_port=args.action_port,
+        extra_env=forwarding_env,
+    )
     try:
         print("starting the action server and Rasa (about 30 s) ...", flush=True)
         stack.start_assistant()
+        stack.start(stack.agency_sink(port=sink_port, smtp_port=smtp_port))
+        stack.start(stack.forwarding_worker())
+        stack.start(stack.police_console(port=args.console_port))
         print(f"Rasa is ready at {stack.rasa_url}; logs in {stack.log_dir}", flush=True)
+        print(f"agency sink (what agencies receive): http://127.0.0.1:{sink_port}/", flush=True)
+        print(
+            f"police console: http://127.0.0.1:{args.console_port}/ "
+            "(create a user with `scamreport users create`)",
+            flush=True,
+        )
         if os.environ.get("TELEGRAM_BOT_TOKEN"):
             front = [str(APP_PYTHON), "-m", "bot", "--rasa-url", stack.rasa_url]
         else:
-            front = [str(APP_PYTHON), "-m", "bot.terminal", "--rasa-url", stack.rasa_url]
+            # No token: the same bot runs against the local Telegram stand-in, and the
+            # terminal chat plays a Telegram user.
+            stack.start_telegram_standin_and_bot()
+            print(
+                f"the bot is connected to the Telegram stand-in at {stack.standin_url}", flush=True
+            )
+            front = [str(APP_PYTHON), "-m", "bot.terminal", "--standin-url", stack.standin_url]
         return subprocess.call(front, cwd=PROJECT_ROOT, env=stack.env)
     except KeyboardInterrupt:
         return 130
@@ -214,4 +357,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run = commands.add_parser("run", help="start everything and chat (what `make run` does)")
     run.add_argument("--rasa-port", type=int, default=5005)
     run.add_argument("--action-port", type=int, default=5055)
+    run.add_argument("--console-port", type=int, default=8000)
     run.set_defaults(handler=run_stack)

@@ -339,3 +339,4 @@ class PendingMessage(Base):
 
 
 from scamreport.storage import console_models as _console_models  # noqa: E402,F401
+from scamreport.storage import drafts as _drafts  # noqa: E402,F401

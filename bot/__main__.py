@@ -1,0 +1,126 @@
+"""Run the Telegram bot: `python -m bot --rasa-url http://127.0.0.1:5005`.
+
+The token comes from TELEGRAM_BOT_TOKEN; webhook mode also needs TELEGRAM_WEBHOOK_SECRET (see
+docs/telegram.md). --base-url points the bot at another Bot API server, such as the local
+stand-in (`python -m telegram_standin`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import BotConfig, ConfigError
+from bot.logs import configure_logging
+from bot.services import create_services
+from scamreport.settings import SettingsError, get_settings
+
+logger = logging.getLogger("bot")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    env = os.environ
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--rasa-url", default=env.get("RASA_URL", "http://127.0.0.1:5005"))
+    parser.add_argument(
+        "--mode", choices=("polling", "webhook"), default=env.get("TELEGRAM_MODE", "polling")
+    )
+    parser.add_argument(
+        "--base-url",
+        default=env.get("TELEGRAM_API_URL"),
+        help="Bot API root (default: Telegram), e.g. http://127.0.0.1:8081",
+    )
+    parser.add_argument(
+        "--webhook-listen",
+        default=env.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+        help="address the webhook server binds (behind the reverse proxy)",
+    )
+    parser.add_argument(
+        "--webhook-port", type=int, default=int(env.get("TELEGRAM_WEBHOOK_PORT", "8443"))
+    )
+    parser.add_argument("--webhook-path", default=env.get("TELEGRAM_WEBHOOK_PATH", "telegram"))
+    parser.add_argument(
+        "--webhook-url",
+        default=env.get("TELEGRAM_WEBHOOK_URL"),
+        help="public HTTPS address Telegram posts updates to",
+    )
+    parser.add_argument("--rasa-timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--replay-interval",
+        type=float,
+        default=5.0,
+        help="seconds between attempts to pass kept messages to Rasa",
+    )
+    parser.add_argument(
+        "--outbox-interval",
+        type=float,
+        default=10.0,
+        help="seconds between sends of queued status notifications",
+    )
+    parser.add_argument(
+        "--rate-per-minute",
+        type=float,
+        default=40.0,
+        help="messages a user may send per minute on average",
+    )
+    parser.add_argument(
+        "--rate-burst", type=int, default=20, help="messages a user may send at once"
+    )
+    parser.add_argument("--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+    configure_logging([token, secret or ""], logging.DEBUG if args.verbose else logging.INFO)
+    try:
+        config = BotConfig(
+            token=token,
+            rasa_url=args.rasa_url,
+            base_url=args.base_url,
+            mode=args.mode,
+            webhook_listen=args.webhook_listen,
+            webhook_port=args.webhook_port,
+            webhook_path=args.webhook_path.strip("/"),
+            webhook_url=args.webhook_url,
+            webhook_secret=secret,
+            rasa_timeout=args.rasa_timeout,
+            rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
+            replay_interval=args.replay_interval,
+            outbox_interval=args.outbox_interval,
+            rate_per_minute=args.rate_per_minute,
+            rate_burst=args.rate_burst,
+            settings=get_settings(),
+        )
+    except (ConfigError, SettingsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    application = build_application(create_services(config))
+    logger.info("bot starting in %s mode, relaying to %s", config.mode, config.rasa_url)
+    if config.mode == "webhook":
+        application.run_webhook(
+            listen=config.webhook_listen,
+            port=config.webhook_port,
+            url_path=config.webhook_path,
+            webhook_url=config.webhook_url,
+            secret_token=config.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

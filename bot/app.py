@@ -1,0 +1,146 @@
+"""The Application: the Bot API client, the handlers and the background tasks, wired here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import texts
+from bot.handlers import callbacks, commands, contact, errors, evidence, guard, messages
+from bot.handlers.common import RELAY_KEY
+from bot.outbox import run_outbox
+from bot.relay import Relay
+from bot.services import SERVICES_KEY, BotServices
+from bot.state import UserLocks
+
+logger = logging.getLogger(__name__)
+
+TASKS_KEY = "background_tasks"
+# Retries after Telegram's 429 "retry after N" flood-control answers (the limiter waits N s).
+FLOOD_RETRIES = 3
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Users are served concurrently; one user's updates one at a time, in arrival order.
+
+    The lock is taken before the first await of each update's task, and tasks start in
+    arrival order, so asyncio's FIFO lock keeps each user's messages in order.
+    """
+
+    def __init__(self, locks: UserLocks, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self.locks = locks
+
+    async def do_process_update(self, update: object, coroutine: Any) -> None:
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await coroutine
+            return
+        async with self.locks.lock(user.id):
+            await coroutine
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def add_handlers(application: Application) -> None:
+    """Every handler, in the order they are tried."""
+    application.add_handler(TypeHandler(Update, guard.guard), group=-1)
+    new_messages = filters.UpdateType.MESSAGE
+    for name, callback in (
+        ("start", commands.on_start),
+        ("report", commands.on_report),
+        ("status", commands.on_status),
+        ("check", commands.on_check),
+        ("cancel", commands.on_cancel),
+        ("mydata", commands.on_mydata),
+        ("delete", commands.on_delete),
+        ("help", commands.on_help),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=new_messages))
+    application.add_handler(CallbackQueryHandler(callbacks.on_consent, pattern=r"^consent:"))
+    application.add_handler(CallbackQueryHandler(callbacks.on_delete_answer, pattern=r"^delete:"))
+    application.add_handler(CallbackQueryHandler(callbacks.on_button, pattern=r"^b:"))
+    application.add_handler(MessageHandler(new_messages & filters.CONTACT, contact.on_contact))
+    application.add_handler(
+        MessageHandler(
+            new_messages
+            & (filters.PHOTO | filters.Document.ALL | (filters.FORWARDED & filters.TEXT)),
+            evidence.on_evidence,
+        )
+    )
+    application.add_handler(MessageHandler(new_messages & filters.TEXT, messages.on_text))
+    application.add_handler(
+        MessageHandler(
+            new_messages & ~filters.TEXT & ~filters.StatusUpdate.ALL, messages.on_unsupported
+        )
+    )
+    application.add_error_handler(errors.on_error)
+
+
+async def start_background(application: Application) -> None:
+    """post_init: registers the commands, then starts the replayer and the outbox."""
+    services: BotServices = application.bot_data[SERVICES_KEY]
+    relay: Relay = application.bot_data[RELAY_KEY]
+    await application.bot.set_my_commands(
+        [BotCommand(name, description) for name, description in texts.COMMANDS]
+    )
+    application.bot_data[TASKS_KEY] = [
+        asyncio.create_task(relay.run_replayer(application.bot, services.config.replay_interval)),
+        asyncio.create_task(run_outbox(services, application.bot, services.config.outbox_interval)),
+    ]
+
+
+async def stop_background(application: Application) -> None:
+    """post_stop: cancels the background tasks."""
+    tasks: list[asyncio.Task[None]] = application.bot_data.pop(TASKS_KEY, [])
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def close_clients(application: Application) -> None:
+    """post_shutdown: closes the Rasa client."""
+    services: BotServices = application.bot_data[SERVICES_KEY]
+    await services.rasa.aclose()
+
+
+def build_application(services: BotServices) -> Application:
+    config = services.config
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .concurrent_updates(PerUserUpdateProcessor(services.locks))
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        # No link previews: a reply may quote a scam link, and a preview would fetch and
+        # show the scam page.
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .job_queue(None)
+        .post_init(start_background)
+        .post_stop(stop_background)
+        .post_shutdown(close_clients)
+    )
+    if config.api_base_url is not None and config.api_base_file_url is not None:
+        builder = builder.base_url(config.api_base_url).base_file_url(config.api_base_file_url)
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = services
+    application.bot_data[RELAY_KEY] = Relay(services)
+    add_handlers(application)
+    return application

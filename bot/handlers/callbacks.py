@@ -1,0 +1,99 @@
+"""Inline-button presses: Rasa's buttons, the consent question and the erasure question.
+
+Every callback query is answered (the client stops its spinner) and the pressed keyboard is
+taken away, so a choice cannot be made twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import CallbackQuery, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.erasure import erase_personal_data
+from bot.handlers.commands import (
+    CONSENT_CALLBACK_YES,
+    DELETE_CALLBACK_YES,
+    INTENT_GREET,
+    INTENT_RESTART,
+)
+from bot.handlers.common import ensure_reporter, relay_of, sender, services_of
+from bot.rasa_client import RasaUnavailable
+from bot.rendering import parse_button_callback, remove_inline_keyboard, send_text
+
+
+def _query(update: Update) -> CallbackQuery:
+    query = update.callback_query
+    assert query is not None
+    return query
+
+
+async def _take_keyboard_away(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = _query(update)
+    if query.message is not None:
+        await remove_inline_keyboard(context.bot, query.message.chat.id, query.message.message_id)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button Rasa offered: its payload goes to Rasa only if it is in the current offer."""
+    query = _query(update)
+    user, chat_id = sender(update)
+    services = services_of(context)
+    state = services.state(user.id)
+    parsed = parse_button_callback(query.data or "")
+    button = state.offered(*parsed) if parsed else None
+    if button is None:
+        await query.answer(texts.BUTTON_EXPIRED)
+        await _take_keyboard_away(update, context)
+        return
+    await query.answer()
+    for message_id in state.offer_message_ids:
+        await remove_inline_keyboard(context.bot, chat_id, message_id)
+    state.withdraw_offer()
+    await send_text(context.bot, chat_id, texts.BUTTON_CHOSEN.format(title=button.title))
+    await ensure_reporter(services, user)
+    await relay_of(context).deliver(context.bot, user.id, chat_id, button.payload)
+
+
+async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to the privacy notice: start the conversation, or store nothing."""
+    query = _query(update)
+    user, chat_id = sender(update)
+    services = services_of(context)
+    await query.answer()
+    await _take_keyboard_away(update, context)
+    if query.data == CONSENT_CALLBACK_YES:
+        state = await ensure_reporter(services, user)
+        state.consent = True
+        await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_GREET)
+    else:
+        services.state(user.id).consent = False
+        await send_text(context.bot, chat_id, texts.CONSENT_DECLINED)
+
+
+async def on_delete_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Erases my personal data once I confirm; the assistant's conversation is restarted."""
+    query = _query(update)
+    user, chat_id = sender(update)
+    services = services_of(context)
+    await query.answer()
+    await _take_keyboard_away(update, context)
+    if query.data != DELETE_CALLBACK_YES:
+        await send_text(context.bot, chat_id, texts.DELETE_KEPT)
+        return
+    erased = await erase_personal_data(services, user.id)
+    # Resets the assistant's memory of the conversation (slots, the report in progress).
+    # Best effort: the database erasure is what counts.
+    with contextlib.suppress(RasaUnavailable):
+        await services.rasa.send(services.pseudonym(user.id), INTENT_RESTART)
+    reports = erased.reports_unlinked
+    await send_text(
+        context.bot,
+        chat_id,
+        texts.DELETE_DONE.format(
+            reports=f"{reports} report{'s' if reports != 1 else ''}",
+            drafts=erased.drafts_deleted,
+        ),
+    )

@@ -1,0 +1,254 @@
+"""Photos, screenshots, documents and forwarded messages: kept as evidence for a report.
+
+Evidence goes to the report named by a recent /status REF, else to the report in progress
+(a draft claimed when the report is filed). Refused files get a clear, kind message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+from telegram import (
+    Message,
+    MessageOrigin,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.evidence_store import (
+    MAX_EVIDENCE_BYTES,
+    EvidenceRefused,
+    check_declared,
+    sniff_mime_type,
+)
+from bot.handlers.common import ensure_reporter, sender, services_of
+from bot.rendering import send_text
+from bot.services import BotServices
+from scamreport.sensitive import mask_secrets
+from scamreport.storage.drafts import add_pending_evidence
+from scamreport.storage.models import Report, Reporter
+from scamreport.storage.records import NewEvidence
+from scamreport.storage.repository import add_evidence
+
+logger = logging.getLogger(__name__)
+
+FORWARDED_TEXT_FILENAME = "forwarded-message.txt"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """The part of a message to keep, before it is downloaded."""
+
+    kind: str
+    description: str
+    file_id: str | None = None
+    filename: str | None = None
+    declared_mime: str | None = None
+    declared_size: int | None = None
+    text: str | None = None
+
+
+def forwarded_from(origin: MessageOrigin) -> str:
+    """Who the forwarded message came from, as precisely as Telegram says."""
+    if isinstance(origin, MessageOriginUser):
+        sender = origin.sender_user
+        handle = f"@{sender.username}, " if sender.username else ""
+        described = f"{sender.full_name} ({handle}Telegram user id {sender.id})"
+    elif isinstance(origin, MessageOriginHiddenUser):
+        described = f"{origin.sender_user_name} (account hidden by its owner)"
+    elif isinstance(origin, MessageOriginChat):
+        chat = origin.sender_chat
+        described = f"{chat.title or 'a chat'}" + (f" (@{chat.username})" if chat.username else "")
+        if origin.author_signature:
+            described += f", signed {origin.author_signature}"
+    elif isinstance(origin, MessageOriginChannel):
+        chat = origin.chat
+        described = f"channel {chat.title or ''}" + (
+            f" (@{chat.username})" if chat.username else ""
+        )
+        described += f", message {origin.message_id}"
+    else:
+        described = "unknown sender"
+    return described[:255]
+
+
+def what_to_keep(message: Message) -> Incoming | None:
+    forwarded = message.forward_origin is not None
+    if message.photo:
+        largest = max(message.photo, key=lambda p: (p.file_size or 0, p.width * p.height))
+        return Incoming(
+            kind="forwarded_message" if forwarded else "photo",
+            description="the forwarded photo" if forwarded else "your photo",
+            file_id=largest.file_id,
+            declared_mime="image/jpeg",
+            declared_size=largest.file_size,
+        )
+    if message.document:
+        document = message.document
+        name = document.file_name
+        return Incoming(
+            kind="forwarded_message" if forwarded else "document",
+            description=f"the file “{name}”" if name else "your file",
+            file_id=document.file_id,
+            filename=name,
+            declared_mime=document.mime_type,
+            declared_size=document.file_size,
+        )
+    if forwarded and message.text:
+        return Incoming(
+            kind="forwarded_message",
+            description="the forwarded message",
+            filename=FORWARDED_TEXT_FILENAME,
+            text=message.text,
+        )
+    return None
+
+
+async def download(context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> bytes:
+    if incoming.text is not None:
+        return incoming.text.encode("utf-8")
+    assert incoming.file_id is not None
+    try:
+        telegram_file = await context.bot.get_file(incoming.file_id)
+    except BadRequest as error:
+        if "too big" in str(error).lower():
+            raise EvidenceRefused("too_big", "Telegram refused the download") from error
+        raise
+    if telegram_file.file_size and telegram_file.file_size > MAX_EVIDENCE_BYTES:
+        raise EvidenceRefused("too_big", f"{telegram_file.file_size} bytes")
+    return bytes(await telegram_file.download_as_bytearray())
+
+
+def attach(
+    session: Session, *, conversation_id: str, evidence: NewEvidence, report_id: int | None
+) -> str | None:
+    """Adds ``evidence`` to the reporter's report ``report_id`` when it is still theirs (returns
+    its reference), else keeps it as a draft of the report in progress (returns None)."""
+    if report_id is not None:
+        report = session.get(Report, report_id)
+        reporter = (
+            session.get(Reporter, report.reporter_id) if report and report.reporter_id else None
+        )
+        if report is not None and reporter is not None and reporter.pseudonym == conversation_id:
+            add_evidence(session, report_id=report.id, evidence=evidence)
+            return report.reference
+    add_pending_evidence(session, conversation_id=conversation_id, evidence=evidence)
+    return None
+
+
+def refusal_text(error: EvidenceRefused) -> str:
+    if error.reason == "too_big":
+        return texts.EVIDENCE_TOO_BIG
+    if error.reason == "empty":
+        return texts.EVIDENCE_EMPTY
+    return texts.EVIDENCE_WRONG_TYPE
+
+
+async def keep_evidence(
+    services: BotServices,
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    incoming: Incoming,
+    conversation_id: str,
+    report_id: int | None,
+) -> tuple[str | None, bool]:
+    """Checks, downloads, stores and records one item; returns (report reference or None,
+    whether a secret was hidden). Raises EvidenceRefused."""
+    check_declared(
+        filename=incoming.filename, mime_type=incoming.declared_mime, size=incoming.declared_size
+    )
+    data = await download(context, incoming)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise EvidenceRefused("too_big", f"{len(data)} bytes")
+    # Codes, PINs, passwords and card numbers are never stored in clear (a forwarded bank
+    # SMS often carries a one-time code).
+    caption = incoming.text if incoming.text is not None else message.caption
+    masked = mask_secrets(caption) if caption else None
+    hidden = bool(masked and masked.found)
+    if masked is not None:
+        caption = masked.masked_text
+        if incoming.text is not None:
+            data = masked.masked_text.encode("utf-8")
+    mime_type = sniff_mime_type(data, filename=incoming.filename)
+    blob = await asyncio.to_thread(services.evidence.save, data)
+    origin = message.forward_origin
+    forwarded_date: datetime | None = origin.date if origin is not None else None
+    evidence = NewEvidence(
+        sha256=blob.sha256,
+        size_bytes=blob.size_bytes,
+        mime_type=mime_type,
+        kind=incoming.kind,
+        filename=incoming.filename[:255] if incoming.filename else None,
+        storage_path=blob.storage_path,
+        caption=caption or None,
+        forwarded_from=forwarded_from(origin) if origin is not None else None,
+        forwarded_date=forwarded_date,
+    )
+    reference = await services.db(
+        lambda session: attach(
+            session, conversation_id=conversation_id, evidence=evidence, report_id=report_id
+        )
+    )
+    return reference, hidden
+
+
+async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keeps a photo, a document or a forwarded message for the reporter's report."""
+    user, chat_id = sender(update)
+    message = update.effective_message
+    services = services_of(context)
+    if message is None:
+        return
+    incoming = what_to_keep(message)
+    if incoming is None:
+        await send_text(context.bot, chat_id, texts.UNSUPPORTED_MESSAGE)
+        return
+    state = services.state(user.id)
+    if state.consent is False:
+        await send_text(context.bot, chat_id, texts.NEEDS_CONSENT)
+        return
+    await ensure_reporter(services, user)
+    target = state.attach_target(services.clock())
+    try:
+        reference, hidden = await keep_evidence(
+            services,
+            context,
+            message,
+            incoming,
+            state.conversation.sender_id,
+            target[0] if target else None,
+        )
+    except EvidenceRefused as error:
+        logger.info("refused evidence from %s…: %s", state.conversation.sender_id[:8], error)
+        await send_text(context.bot, chat_id, refusal_text(error))
+        return
+    except TelegramError as error:
+        logger.warning("could not download evidence: %s", error)
+        await send_text(context.bot, chat_id, texts.EVIDENCE_FAILED)
+        return
+    if target is not None and reference is None:
+        state.clear_attach_target()
+    album = message.media_group_id
+    if album is not None and album == state.last_media_group:
+        return
+    state.last_media_group = album
+    note = texts.EVIDENCE_SAVED_ALBUM_NOTE if album else ""
+    if reference is not None:
+        text = texts.EVIDENCE_SAVED_REPORT.format(what=incoming.description, reference=reference)
+    else:
+        text = texts.EVIDENCE_SAVED_DRAFT.format(what=incoming.description)
+    await send_text(
+        context.bot,
+        chat_id,
+        text + note + ("\n\n" + texts.EVIDENCE_SECRET_HIDDEN if hidden else ""),
+    )

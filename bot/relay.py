@@ -1,0 +1,314 @@
+"""Relaying a reporter's messages to Rasa, so that nothing they send is lost.
+
+Every message goes to Rasa with a fresh ``relay_id`` in its metadata. When Rasa (or the action
+server behind it) cannot answer, the message is kept as a ``PendingMessage`` row and the
+reporter is told kindly; kept messages are replayed in order, before anything newer from the
+same reporter, by the next message they send or by the background replayer.
+
+A kept message is in one of three states:
+
+- ``unsent``: Rasa never got it (connection refused): send it again.
+- ``uncertain``: it was sent but the answer was lost (a timeout, an error status). Rasa's
+  tracker (HTTP API) is asked whether it was handled: if so, its answer is shown and it is not
+  sent twice; if not, it is resent once Rasa has had time to finish (``settle_seconds``).
+- ``swallowed``: Rasa took it and answered nothing, because an action failed inside Rasa (the
+  action server is down). Rasa then keeps the message but loses the action's work, so the
+  message is sent again (with a new relay id) until it is answered, or given up after
+  ``SWALLOWED_GIVE_UP_SECONDS`` with a request to resend it. (Rasa's ``rewind`` event is not
+  used: in Rasa 3.6 it also throws away the active form.)
+
+Callers hold the reporter's lock (``BotServices.locks``): the update processor takes it for
+every update, and the replayer takes it before replaying.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from telegram import Bot
+from telegram.error import Forbidden, TelegramError
+
+from bot import texts
+from bot.rasa_client import RasaUnavailable, Reply, neutralise_typed_text
+from bot.rendering import render_replies, send_text, typing
+from bot.services import BotServices
+from scamreport.storage.models import PendingMessage
+
+logger = logging.getLogger(__name__)
+
+UNSENT, UNCERTAIN, SWALLOWED = "unsent", "uncertain", "swallowed"
+# A message Rasa keeps taking without answering is given up after this long, and the reporter
+# asked to send it again, so that they are never stuck behind it.
+SWALLOWED_GIVE_UP_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """Where a message stands with Rasa: its state, the relay id and time of the last send."""
+
+    state: str = UNSENT
+    relay_id: str | None = None
+    sent_at: float | None = None
+    swallowed_since: float | None = None
+    replies: list[Reply] | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.replies is not None
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "relay_id": self.relay_id,
+            "sent_at": self.sent_at,
+            "swallowed_since": self.swallowed_since,
+        }
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A PendingMessage row as the relay reads it."""
+
+    id: int
+    conversation_id: str
+    chat_id: int
+    user_id: int
+    message: str
+    attempt: Attempt
+
+    @classmethod
+    def from_row(cls, row: PendingMessage) -> Kept:
+        payload: dict[str, Any] = row.payload
+
+        def number(name: str) -> float | None:
+            value = payload.get(name)
+            return float(value) if value is not None else None
+
+        return cls(
+            id=row.id,
+            conversation_id=row.conversation_id,
+            chat_id=int(payload["chat_id"]),
+            user_id=int(payload.get("user_id", payload["chat_id"])),
+            message=str(payload["message"]),
+            attempt=Attempt(
+                state=str(payload.get("state", UNSENT)),
+                relay_id=payload.get("relay_id"),
+                sent_at=number("sent_at"),
+                swallowed_since=number("swallowed_since"),
+            ),
+        )
+
+
+class Relay:
+    def __init__(self, services: BotServices) -> None:
+        self.services = services
+
+    @property
+    def settle_seconds(self) -> float:
+        """How long Rasa may still be working on a message whose answer was lost: until then
+        it is not resent (Rasa records a message in its tracker once it has handled it)."""
+        return 2 * self.services.config.rasa_timeout
+
+    # --- one message ---
+
+    async def typed(self, bot: Bot, user_id: int, chat_id: int, text: str) -> None:
+        """Relays text the reporter typed: never as an intent (see neutralise_typed_text)."""
+        cleaned = neutralise_typed_text(text)
+        if cleaned:
+            await self.deliver(bot, user_id, chat_id, cleaned)
+
+    async def deliver(
+        self, bot: Bot, user_id: int, chat_id: int, message: str, *, keep: bool = True
+    ) -> bool:
+        """Hands ``message`` (neutralised text or a payload the bot offered) to Rasa and shows
+        the answer. True when it was answered now. When Rasa cannot answer, the message is
+        kept for later and the reporter told so; with ``keep=False`` (a message worth nothing
+        later, like /help) it is dropped silently."""
+        state = self.services.state(user_id)
+        conversation_id = state.conversation.sender_id
+        if await self.backlog(conversation_id) and not await self.replay_conversation(
+            bot, conversation_id, announce=False
+        ):
+            if keep:
+                await self._keep(conversation_id, chat_id, user_id, message, Attempt())
+                await send_text(bot, chat_id, texts.STILL_UNAVAILABLE)
+            return False
+        async with typing(bot, chat_id):
+            attempt = await self._advance(conversation_id, message, Attempt())
+        if attempt.answered:
+            await render_replies(bot, chat_id, state, attempt.replies or [])
+            return True
+        if keep:
+            await self._keep(conversation_id, chat_id, user_id, message, attempt)
+            await send_text(bot, chat_id, texts.UNAVAILABLE)
+        return False
+
+    async def _advance(self, conversation_id: str, message: str, attempt: Attempt) -> Attempt:
+        """One step towards an answer: ask Rasa's tracker about an uncertain earlier send,
+        else (re)send the message. Returns the new state (answered when ``replies`` is set)."""
+        rasa = self.services.rasa
+        if attempt.state == UNCERTAIN and attempt.relay_id is not None:
+            recorded = await rasa.replies_after(conversation_id, attempt.relay_id)
+            if recorded:
+                return replace(attempt, replies=recorded)
+            if recorded is None and time.time() - (attempt.sent_at or 0) < self.settle_seconds:
+                return attempt
+        relay_id, sent_at = uuid.uuid4().hex, time.time()
+        try:
+            replies = await rasa.send(conversation_id, message, metadata={"relay_id": relay_id})
+        except RasaUnavailable as error:
+            logger.warning("Rasa could not take a message of %s…: %s", conversation_id[:8], error)
+            if not error.maybe_received:
+                return attempt
+            return await self._after_lost_answer(conversation_id, attempt, relay_id, sent_at)
+        if replies:
+            return Attempt(replies=replies)
+        # Rasa answers nothing when an action failed inside it (the action server is down).
+        logger.warning("Rasa gave no answer to a message of %s…", conversation_id[:8])
+        recorded = await rasa.replies_after(conversation_id, relay_id)
+        if recorded:
+            return Attempt(replies=recorded)
+        if recorded is None:
+            return Attempt(state=UNCERTAIN, relay_id=relay_id, sent_at=sent_at)
+        return Attempt(
+            state=SWALLOWED,
+            relay_id=relay_id,
+            sent_at=sent_at,
+            swallowed_since=attempt.swallowed_since or sent_at,
+        )
+
+    async def _after_lost_answer(
+        self, conversation_id: str, attempt: Attempt, relay_id: str, sent_at: float
+    ) -> Attempt:
+        """A timeout or an error status after sending: Rasa may have it. Ask now."""
+        recorded = await self.services.rasa.replies_after(conversation_id, relay_id)
+        if recorded:
+            return Attempt(replies=recorded)
+        if recorded == []:
+            return Attempt(
+                state=SWALLOWED,
+                relay_id=relay_id,
+                sent_at=sent_at,
+                swallowed_since=attempt.swallowed_since or sent_at,
+            )
+        return Attempt(
+            state=UNCERTAIN,
+            relay_id=relay_id,
+            sent_at=sent_at,
+            swallowed_since=attempt.swallowed_since,
+        )
+
+    # --- the backlog ---
+
+    async def _keep(
+        self, conversation_id: str, chat_id: int, user_id: int, message: str, attempt: Attempt
+    ) -> None:
+        payload = {"chat_id": chat_id, "user_id": user_id, "message": message, **attempt.fields()}
+
+        def keep(session: Session) -> None:
+            session.add(PendingMessage(conversation_id=conversation_id, payload=payload))
+
+        await self.services.db(keep)
+
+    async def backlog(self, conversation_id: str) -> list[Kept]:
+        def read(session: Session) -> list[Kept]:
+            rows = session.scalars(
+                select(PendingMessage)
+                .where(PendingMessage.conversation_id == conversation_id)
+                .order_by(PendingMessage.id)
+            )
+            return [Kept.from_row(row) for row in rows]
+
+        return await self.services.db(read)
+
+    async def _forget(self, kept_id: int) -> None:
+        def forget(session: Session) -> None:
+            session.execute(delete(PendingMessage).where(PendingMessage.id == kept_id))
+
+        await self.services.db(forget)
+
+    async def _record(self, kept_id: int, attempt: Attempt) -> None:
+        def record(session: Session) -> None:
+            row = session.get(PendingMessage, kept_id)
+            if row is not None:
+                row.payload = {**row.payload, **attempt.fields()}
+
+        await self.services.db(record)
+
+    async def replay_conversation(self, bot: Bot, conversation_id: str, *, announce: bool) -> bool:
+        """Sends the kept messages of one conversation in order; True when none is left."""
+        first = True
+        for kept in await self.backlog(conversation_id):
+            async with typing(bot, kept.chat_id):
+                attempt = await self._advance(conversation_id, kept.message, kept.attempt)
+            if not attempt.answered:
+                since = attempt.swallowed_since
+                if since is None or time.time() - since < SWALLOWED_GIVE_UP_SECONDS:
+                    if attempt != kept.attempt:
+                        await self._record(kept.id, attempt)
+                    return False
+                logger.warning("giving up on a message Rasa keeps failing to answer")
+            await self._forget(kept.id)
+            try:
+                if not attempt.answered:
+                    await send_text(
+                        bot, kept.chat_id, texts.UNAVAILABLE_RESEND.format(message=kept.message)
+                    )
+                    continue
+                if announce and first:
+                    await send_text(bot, kept.chat_id, texts.RESUMED)
+                first = False
+                state = self.services.state(kept.user_id)
+                await render_replies(bot, kept.chat_id, state, attempt.replies or [])
+            except Forbidden:
+                logger.info("a reporter blocked the bot; dropping the answer to a kept message")
+        return True
+
+    async def conversations_with_backlog(self) -> list[tuple[str, int]]:
+        """(conversation id, user id) of every conversation with kept messages, oldest first."""
+
+        def read(session: Session) -> list[tuple[str, int]]:
+            firsts = session.execute(
+                select(PendingMessage.conversation_id, func.min(PendingMessage.id))
+                .group_by(PendingMessage.conversation_id)
+                .order_by(func.min(PendingMessage.id))
+            ).all()
+            found: list[tuple[str, int]] = []
+            for conversation_id, first_id in firsts:
+                row = session.get(PendingMessage, first_id)
+                if row is not None:
+                    found.append((conversation_id, Kept.from_row(row).user_id))
+            return found
+
+        return await self.services.db(read)
+
+    async def replay_all(self, bot: Bot) -> int:
+        """One pass of the background replayer; returns how many conversations it cleared."""
+        cleared = 0
+        for conversation_id, user_id in await self.conversations_with_backlog():
+            async with self.services.locks.lock(user_id):
+                try:
+                    done = await self.replay_conversation(bot, conversation_id, announce=True)
+                except TelegramError as error:
+                    logger.warning("replaying for %s… failed: %s", conversation_id[:8], error)
+                    done = False
+            cleared += int(done)
+        return cleared
+
+    async def run_replayer(self, bot: Bot, interval: float) -> None:
+        """Replays kept messages every ``interval`` seconds until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.replay_all(bot)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("the replayer failed; trying again in %.0f s", interval)

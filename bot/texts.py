@@ -1,0 +1,179 @@
+"""Everything the bot itself says (the interview's words come from Rasa's domain)."""
+
+from __future__ import annotations
+
+# (command, description) in the order Telegram's menu shows them; registered by setMyCommands.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Welcome, privacy notice and consent"),
+    ("report", "Report a scam"),
+    ("status", "The state of a report you filed: /status SR-XXXX-XXXX"),
+    ("check", "How many reports name a number, link, account or wallet"),
+    ("cancel", "Stop the report in progress"),
+    ("mydata", "What is stored about you"),
+    ("delete", "Erase your personal data"),
+    ("help", "What I can do"),
+)
+
+WELCOME = (
+    "Welcome. I help people who have met a scam: I take your report step by step, tell you "
+    "what to do right now, and give you a reference number.\n\n"
+    'If a scam is happening right now (someone is on the phone, a "courier" is coming, or '
+    "you are at the bank), hang up and do not pay anything. Then tell me, and I will help."
+)
+PRIVACY_NOTICE = (
+    "Privacy, in short:\n"
+    "• I store what you tell me and the files you send, to make your report.\n"
+    "• Your Telegram account is stored once, only so that I can tell you when your report's "
+    "status changes; everywhere else you appear under a pseudonymous code.\n"
+    "• Nothing is sent to the police unless you agree at the end of your report.\n"
+    "• /mydata shows what is stored about you; /delete erases it at any time.\n\n"
+    "Do you agree to this? (If you just start writing, I take that as a yes.)"
+)
+CONSENT_YES = "✅ I agree"
+CONSENT_NO = "Not now"
+CONSENT_DECLINED = (
+    "That's fine: nothing about you has been stored. Send /start whenever you are ready.\n\n"
+    "If a scam is happening right now, hang up, do not pay anything, and call your local "
+    "emergency number."
+)
+NEEDS_CONSENT = (
+    "You chose not to share anything with me, so I have not passed this on. "
+    "Send /start if you change your mind."
+)
+
+HELP = (
+    "Commands:\n"
+    "/report – report a scam\n"
+    "/status SR-XXXX-XXXX – the state of a report you filed (then send photos or files to add "
+    "them to it)\n"
+    "/check VALUE – how many reports name a phone number, link, e-mail, account or wallet\n"
+    "/cancel – stop the report in progress\n"
+    "/mydata – what is stored about you\n"
+    "/delete – erase your personal data\n\n"
+    "You can send screenshots, photos, PDF files and saved e-mails, or forward the scammer's "
+    "messages to me: they are attached to your report."
+)
+
+UNAVAILABLE = (
+    "Sorry, we could not process that just now. Please try again in a minute. I have kept "
+    "what you sent and will pass it on as soon as I can, so you don't need to type it again."
+)
+STILL_UNAVAILABLE = (
+    "I still can't reach the assistant. I've kept this message too and will pass everything "
+    "on, in order, as soon as I can."
+)
+RESUMED = "Thank you for waiting. Here is my answer to what you sent while I was unavailable:"
+UNAVAILABLE_RESEND = (
+    "Sorry, we could not process that just now. Please try again in a minute by sending this "
+    "again:\n\n{message}"
+)
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. Please try again in a minute; if it keeps "
+    "happening, send /help."
+)
+RATE_LIMITED = (
+    "You're sending messages faster than I can read them. Please wait {seconds} seconds, then "
+    "send your last message again."
+)
+
+BUTTON_EXPIRED = "That choice is no longer available. Please answer the latest question."
+BUTTON_CHOSEN = "✔ {title}"
+CHOOSE_PROMPT = "Please choose:"
+
+# The phrase in Rasa's utter_ask_contact_phone that makes the bot offer the contact button.
+SHARE_PHONE_MARKER = "Share my phone number"
+SHARE_PHONE_BUTTON = "📱 Share my phone number"
+CONTACT_SAVED = "Thank you. I've noted your number {phone} (verified by Telegram)."
+CONTACT_NOT_OWN = (
+    "That contact is not your own number, so I can't use it to reach you. To share your own "
+    'number, tap "Share my phone number", or type it. If it is the scammer\'s contact, type '
+    "their number as text instead."
+)
+
+EVIDENCE_SAVED_DRAFT = (
+    "📎 Saved {what}. It will be attached to the report you are making (or your next one)."
+)
+EVIDENCE_SAVED_REPORT = "📎 Saved {what} and added it to your report {reference}."
+EVIDENCE_SAVED_ALBUM_NOTE = " Any other photos of the same album are saved as well."
+EVIDENCE_SECRET_HIDDEN = (
+    "🔒 It contained what looks like a code, PIN, password or card number: I have hidden it. "
+    "If you gave it to anyone, call your bank now on the number on your card."
+)
+EVIDENCE_TOO_BIG = (
+    "Sorry, that file is too big: I can only receive files up to 20 MB. Could you send a "
+    "screenshot of the important part instead, or a smaller file?"
+)
+EVIDENCE_WRONG_TYPE = (
+    "Sorry, I can't accept that kind of file, for your safety and the police's. I can keep "
+    "photos and screenshots (JPEG, PNG, WebP, HEIC), PDF files, saved e-mails (.eml) and text "
+    "files. A screenshot of the rest is fine."
+)
+EVIDENCE_EMPTY = "That file is empty, so there is nothing to keep. Could you send it again?"
+EVIDENCE_FAILED = "Sorry, I couldn't download that file just now. Please send it again in a minute."
+UNSUPPORTED_MESSAGE = (
+    "Sorry, I can't use voice messages, videos, stickers or locations. Please type what you "
+    "want to tell me, or send a screenshot or photo."
+)
+
+STATUS_USAGE = "Please add the reference number, for example: /status SR-7K3M-9QXD"
+STATUS_NOT_FOUND = (
+    "I couldn't find a report with the reference {reference} filed from this Telegram "
+    "account. Please check the number; it looks like SR-7K3M-9QXD."
+)
+STATUS_DESCRIPTIONS: dict[str, str] = {
+    "received": "received: it is stored and waiting for review",
+    "in_review": "being reviewed by an analyst",
+    "referred": "passed to an agency that can act on it",
+    "actioned": "acted on by the police or another agency",
+    "closed": "closed",
+}
+STATUS_REPLY = (
+    "Report {reference}, filed on {filed}: {status}.\n"
+    "{forwarding}\n"
+    "Evidence attached: {evidence}.\n\n"
+    "To add evidence to this report, send photos, screenshots or files now (for the next "
+    "{minutes} minutes)."
+)
+STATUS_FORWARDED = "You agreed that it may be sent to the police."
+STATUS_NOT_FORWARDED = "You asked for it not to be sent to the police."
+
+CHECK_USAGE = (
+    "Please add what you want to check, for example:\n"
+    "/check +65 8123 4567\n/check https://example-shop.com\n/check name@example.com"
+)
+CHECK_NOTHING_FOUND = (
+    "I couldn't recognise a phone number, link, e-mail address, bank account, crypto wallet "
+    "or @handle in that. Please check it and try again."
+)
+CHECK_LINE = "• {label} {value}: named in {count}."
+CHECK_CAVEAT = (
+    "A clean result proves nothing: scammers change numbers, links and accounts all the "
+    "time, and most scams are never reported. If something feels wrong, don't pay and don't "
+    "share codes."
+)
+INDICATOR_LABELS: dict[str, str] = {
+    "phone": "Phone number",
+    "url": "Link",
+    "email": "E-mail address",
+    "iban": "Bank account",
+    "crypto_wallet": "Crypto wallet",
+    "handle": "Account",
+}
+
+MYDATA_NOTHING = (
+    "I don't store anything about you at the moment (no reports, no files, no Telegram identity)."
+)
+DELETE_CONFIRM = (
+    "This erases your personal data: your Telegram identity and phone number, the "
+    "conversation transcripts, files you sent for a report you have not filed, and any "
+    "messages waiting for you. Reports you filed stay (the police may need them) but are no "
+    "longer linked to you, and you won't get updates about them. Go ahead?"
+)
+DELETE_YES = "Yes, erase my data"
+DELETE_NO = "No, keep it"
+DELETE_DONE = (
+    "Done. Your personal data is erased: {reports} no longer linked to you, {drafts} unsent "
+    "file(s) deleted. If you write to me again, we start afresh."
+)
+DELETE_KEPT = "OK, nothing was erased."
+CANCEL_DRAFTS_DELETED = "I've also deleted the {count} file(s) you sent for that report."

@@ -1,0 +1,126 @@
+"""Evidence sent before its report is filed, kept per conversation until the report is stored.
+
+The bot writes a ``PendingEvidence`` row for each photo, document or forwarded message a
+reporter sends while a report is in progress; the action that stores the report claims them
+(``claim_pending_evidence``) in the same transaction as ``submit_report(evidence=...)``, so a
+report and its evidence are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, String, Text, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from scamreport.storage.codes import EVIDENCE_KINDS
+from scamreport.storage.models import Base, Evidence, one_of
+from scamreport.storage.records import NewEvidence
+from scamreport.storage.types import Id, UTCDateTime, utcnow
+
+
+class PendingEvidence(Base):
+    """An evidence item waiting for the report of ``conversation_id`` to be filed."""
+
+    __tablename__ = "pending_evidence"
+    __table_args__ = (
+        one_of("kind", EVIDENCE_KINDS),
+        CheckConstraint("size_bytes >= 0", name="size_bytes"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    # The pseudonymous sender id of the conversation (the Rasa sender id).
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    mime_type: Mapped[str] = mapped_column(String(127))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    # Relative to the evidence directory (settings.evidence_dir), never an absolute path.
+    storage_path: Mapped[str | None] = mapped_column(String(1024))
+    kind: Mapped[str] = mapped_column(String(32))
+    caption: Mapped[str | None] = mapped_column(Text)
+    forwarded_from: Mapped[str | None] = mapped_column(String(255))
+    forwarded_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def to_record(self) -> NewEvidence:
+        return NewEvidence(
+            sha256=self.sha256,
+            size_bytes=self.size_bytes,
+            mime_type=self.mime_type,
+            kind=self.kind,
+            filename=self.filename,
+            storage_path=self.storage_path,
+            caption=self.caption,
+            forwarded_from=self.forwarded_from,
+            forwarded_date=self.forwarded_date,
+        )
+
+
+def add_pending_evidence(
+    session: Session, *, conversation_id: str, evidence: NewEvidence
+) -> PendingEvidence:
+    """Keeps ``evidence`` for the report in progress of ``conversation_id``. Flushes only."""
+    if not conversation_id.strip():
+        raise ValueError("conversation_id must not be empty")
+    row = PendingEvidence(conversation_id=conversation_id, **dataclasses.asdict(evidence))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pending_evidence_of(session: Session, *, conversation_id: str) -> list[PendingEvidence]:
+    """The drafts of ``conversation_id`` in the order they were sent."""
+    statement = (
+        select(PendingEvidence)
+        .where(PendingEvidence.conversation_id == conversation_id)
+        .order_by(PendingEvidence.id)
+    )
+    return list(session.scalars(statement))
+
+
+def claim_pending_evidence(session: Session, *, conversation_id: str) -> list[NewEvidence]:
+    """Deletes the drafts of ``conversation_id`` and returns them as records, oldest first.
+
+    Call it in the transaction that stores the report and pass the result to
+    ``submit_report(evidence=...)``: if that transaction rolls back, the drafts come back.
+    Flushes; does not commit.
+    """
+    rows = pending_evidence_of(session, conversation_id=conversation_id)
+    records = [row.to_record() for row in rows]
+    if rows:
+        session.execute(
+            delete(PendingEvidence).where(PendingEvidence.id.in_([row.id for row in rows]))
+        )
+        for row in rows:
+            session.expunge(row)
+    return records
+
+
+def discard_pending_evidence(
+    session: Session, *, conversation_id: str, sha256s: Iterable[str] | None = None
+) -> int:
+    """Deletes the drafts of ``conversation_id`` (only those with ``sha256s`` when given).
+
+    Returns how many were deleted. Flushes; does not commit. The files stay on disk: other
+    rows may name the same bytes (see ``storage_paths_in_use``).
+    """
+    statement = delete(PendingEvidence).where(PendingEvidence.conversation_id == conversation_id)
+    if sha256s is not None:
+        statement = statement.where(PendingEvidence.sha256.in_(list(sha256s)))
+    result = session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def storage_paths_in_use(session: Session, *, storage_paths: Iterable[str]) -> set[str]:
+    """Which of ``storage_paths`` a stored or pending evidence item still points at."""
+    paths = list(storage_paths)
+    if not paths:
+        return set()
+    stored = session.scalars(select(Evidence.storage_path).where(Evidence.storage_path.in_(paths)))
+    pending = session.scalars(
+        select(PendingEvidence.storage_path).where(PendingEvidence.storage_path.in_(paths))
+    )
+    return {path for path in [*stored, *pending] if path is not None}
