@@ -40,7 +40,12 @@ TODAY = date(2026, 11, 25)
         ("contact_permission", "no contact please", "deny", "none"),
         ("contact_phone", "+65 8123 4567", "inform", "+6581234567"),
         ("scammer_contact", "they called from +65 8123 4567", "inform", "+6581234567"),
-        ("shop_link", "hxxps://maskking-my[.]shop/order", "inform", "https://maskking-my.shop/order"),
+        (
+            "shop_link",
+            "hxxps://maskking-my[.]shop/order",
+            "inform",
+            "https://maskking-my.shop/order",
+        ),
         ("scam_type", "phishing", "inform", "phishing"),
         ("claimed_identity", SKIPPED, "skip", SKIPPED),
     ],

@@ -14,9 +14,15 @@ from actions.forms import ValidateClosingForm, ValidateFakeAuthorityForm, Valida
 MakeTracker = Callable[..., Tracker]
 
 
-def form_tracker(make_tracker: MakeTracker, slot: str, text: str, intent: str = "inform",
-                 slots: dict[str, Any] | None = None, form: str = "fake_authority_form",
-                 failed: int = 0) -> Tracker:
+def form_tracker(
+    make_tracker: MakeTracker,
+    slot: str,
+    text: str,
+    intent: str = "inform",
+    slots: dict[str, Any] | None = None,
+    form: str = "fake_authority_form",
+    failed: int = 0,
+) -> Tracker:
     """A tracker right after the user answered ``slot`` (its raw text already mapped)."""
     base = {"requested_slot": slot, "failed_attempts": failed, **(slots or {})}
     tracker = make_tracker(text, intent, base, active_loop=form)
@@ -29,7 +35,9 @@ def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-async def test_amount_answer_is_normalised(make_tracker: MakeTracker, domain: dict[str, Any]) -> None:
+async def test_amount_answer_is_normalised(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
     tracker = form_tracker(make_tracker, "amount_lost", "S$5,000", slots={"country": "SG"})
     events = await ValidateFakeAuthorityForm().run(CollectingDispatcher(), tracker, domain)
     assert slots_of(events)["amount_lost"] == "5000 SGD"
@@ -83,7 +91,9 @@ async def test_answer_also_fills_other_questions(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
     tracker = form_tracker(
-        make_tracker, "claimed_agency", "the Singapore Police Force, they called from +65 8123 4567",
+        make_tracker,
+        "claimed_agency",
+        "the Singapore Police Force, they called from +65 8123 4567",
         slots={"country": "SG"},
     )
     events = await ValidateFakeAuthorityForm().run(CollectingDispatcher(), tracker, domain)
@@ -97,7 +107,9 @@ async def test_a_pasted_one_time_code_is_masked_and_the_reporter_warned(
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = form_tracker(
-        make_tracker, "demand", "they asked for my OTP and I gave it, my OTP is 482913",
+        make_tracker,
+        "demand",
+        "they asked for my OTP and I gave it, my OTP is 482913",
         slots={"country": "SG"},
     )
     events = await ValidateFakeAuthorityForm().run(dispatcher, tracker, domain)
@@ -108,13 +120,23 @@ async def test_a_pasted_one_time_code_is_masked_and_the_reporter_warned(
 async def test_contact_phone_asked_only_for_phone_contact(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
-    tracker = form_tracker(make_tracker, "contact_permission", "yes, by phone", "affirm",
-                           slots={"country": "SG", "story": "x", "consent_forward": "national"},
-                           form="closing_form")
+    tracker = form_tracker(
+        make_tracker,
+        "contact_permission",
+        "yes, by phone",
+        "affirm",
+        slots={"country": "SG", "story": "x", "consent_forward": "national"},
+        form="closing_form",
+    )
     events = await ValidateClosingForm().run(CollectingDispatcher(), tracker, domain)
     assert slots_of(events)["contact_permission"] == "phone"
-    tracker = form_tracker(make_tracker, "contact_permission", "no contact please", "deny",
-                           slots={"country": "SG", "story": "x", "consent_forward": "national"},
-                           form="closing_form")
+    tracker = form_tracker(
+        make_tracker,
+        "contact_permission",
+        "no contact please",
+        "deny",
+        slots={"country": "SG", "story": "x", "consent_forward": "national"},
+        form="closing_form",
+    )
     events = await ValidateClosingForm().run(CollectingDispatcher(), tracker, domain)
     assert slots_of(events)["requested_slot"] is None

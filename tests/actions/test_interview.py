@@ -54,7 +54,9 @@ async def test_long_opening_story_is_not_asked_again(
 
 
 def slots_from(events: list[Any]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if isinstance(e, dict) and e.get("event") == "slot"}
+    return {
+        e["name"]: e["value"] for e in events if isinstance(e, dict) and e.get("event") == "slot"
+    }
 
 
 async def test_happening_now_gets_stop_advice_and_emergency_number_first(
@@ -80,12 +82,16 @@ async def test_triage_without_a_country_gives_the_common_numbers(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionUrgentTriage().run(dispatcher, make_tracker("a courier is coming now", "urgent"), domain)
+    await ActionUrgentTriage().run(
+        dispatcher, make_tracker("a courier is coming now", "urgent"), domain
+    )
     assert responses(dispatcher) == ["utter_urgent_stop", "utter_urgent_call_emergency_unknown"]
     assert "112" in dispatcher.messages[1]["emergency_number"]
 
 
-async def test_vague_start_asks_which_kind(make_tracker: MakeTracker, domain: dict[str, Any]) -> None:
+async def test_vague_start_asks_which_kind(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
     events = await ActionStartReport().run(
         CollectingDispatcher(), make_tracker("i want to report a scam", "report_scam"), domain
     )
@@ -124,8 +130,12 @@ async def test_correction_changes_the_amount_not_the_old_value(
     tracker = make_tracker(
         "no, it was 300 not 3000",
         "correct",
-        {"interview": "fake_authority", "country": "SG", "amount_lost": "3000 SGD",
-         "requested_slot": "incident_date"},
+        {
+            "interview": "fake_authority",
+            "country": "SG",
+            "amount_lost": "3000 SGD",
+            "requested_slot": "incident_date",
+        },
     )
     events = await ActionApplyCorrection().run(dispatcher, tracker, domain)
     assert slots_from(events)["amount_lost"] == "300 SGD"

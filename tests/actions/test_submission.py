@@ -37,13 +37,24 @@ FAKE_POLICE_SLOTS = {
 }
 
 
-async def test_summary_lists_every_answer(make_tracker: MakeTracker, domain: dict[str, Any]) -> None:
+async def test_summary_lists_every_answer(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionShowSummary().run(dispatcher, make_tracker("x", "inform", FAKE_POLICE_SLOTS), domain)
+    await ActionShowSummary().run(
+        dispatcher, make_tracker("x", "inform", FAKE_POLICE_SLOTS), domain
+    )
     summary = dispatcher.messages[0]["summary"]
     assert dispatcher.messages[0]["response"] == "utter_summary"
-    for expected in ("Singapore", "Singapore Police Force", "(skipped)", "3000 SGD", "2026-11-20",
-                     "bank transfer", "yes, and to agencies abroad if needed"):
+    for expected in (
+        "Singapore",
+        "Singapore Police Force",
+        "(skipped)",
+        "3000 SGD",
+        "2026-11-20",
+        "bank transfer",
+        "yes, and to agencies abroad if needed",
+    ):
         assert expected in summary
 
 
@@ -51,7 +62,9 @@ async def test_submit_stores_masked_report_with_indicators_and_deliveries(
     make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
 ) -> None:
     history = [
-        user_event("police called me from +65 8123 4567, my OTP is 123456", "report_fake_authority"),
+        user_event(
+            "police called me from +65 8123 4567, my OTP is 123456", "report_fake_authority"
+        ),
         {"event": "bot", "timestamp": 1_700_000_001.0, "text": "Which country do you live in?"},
     ]
     dispatcher = CollectingDispatcher()
@@ -60,7 +73,9 @@ async def test_submit_stores_masked_report_with_indicators_and_deliveries(
 
     reference = next(e["value"] for e in events if e.get("name") == "reference")
     assert [m["response"] for m in dispatcher.messages] == [
-        "utter_submitted", "utter_forwarding", "utter_advice_fake_authority"
+        "utter_submitted",
+        "utter_forwarding",
+        "utter_advice_fake_authority",
     ]
     with services.session_factory()() as session:
         report = get_report_by_reference(session, reference=reference)
@@ -86,7 +101,9 @@ async def test_nothing_forwarded_without_consent(
 ) -> None:
     slots = {**FAKE_POLICE_SLOTS, "consent_forward": "none"}
     dispatcher = CollectingDispatcher()
-    events = await ActionSubmitReport().run(dispatcher, make_tracker("yes", "affirm", slots), domain)
+    events = await ActionSubmitReport().run(
+        dispatcher, make_tracker("yes", "affirm", slots), domain
+    )
     reference = next(e["value"] for e in events if e.get("name") == "reference")
     with services.session_factory()() as session:
         report = get_report_by_reference(session, reference=reference)

@@ -55,7 +55,9 @@ class Chat:
     def transcript(self) -> str:
         return "\n".join(f"> {said}\n" + "\n".join(f"  {r}" for r in got) for said, got in self.log)
 
-    def answer_questions(self, replies: list[Reply], answers: Mapping[str, str], limit: int = 25) -> tuple[list[Reply], list[str]]:
+    def answer_questions(
+        self, replies: list[Reply], answers: Mapping[str, str], limit: int = 25
+    ) -> tuple[list[Reply], list[str]]:
         """Answers each question from ``answers`` until none is asked; returns the slots asked."""
         asked: list[str] = []
         for _ in range(limit):

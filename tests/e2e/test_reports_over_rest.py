@@ -81,7 +81,9 @@ def test_fake_police_report_is_stored_field_by_field(
         assert len(report.transcript) >= 2 * len(asked)
         assert report.transcript[0].sender == "user"
         assert {c.kind for c in report.consents} == {
-            "forward_national", "forward_cross_border", "contact"
+            "forward_national",
+            "forward_cross_border",
+            "contact",
         }
         assert [d.agency_code for d in report.deliveries][:1] == ["sg-spf"]
 
