@@ -120,21 +120,12 @@ class ReportFormValidation(FormValidationAction):
         }
 
 
-class MoneyQuestionsMixin:
-    """Drops the amount, payment and payee questions when no money was lost."""
+class MoneyQuestionsFormValidation(ReportFormValidation):
+    """An interview that drops the amount, payment and payee questions when no money was lost."""
 
-    @staticmethod
-    def without_money_questions(slots: list[str], tracker: Tracker) -> list[str]:
-        if tracker.get_slot("money_lost") is False:
-            return [slot for slot in slots if slot not in MONEY_SLOTS]
-        return slots
-
-
-class ValidateFakeAuthorityForm(MoneyQuestionsMixin, ReportFormValidation):
-    interview = "fake_authority"
-
+    @abstractmethod
     def name(self) -> str:
-        return "validate_fake_authority_form"
+        """Every interview form's validator names itself."""
 
     async def required_slots(
         self,
@@ -143,7 +134,16 @@ class ValidateFakeAuthorityForm(MoneyQuestionsMixin, ReportFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return self.without_money_questions(list(domain_slots), tracker)
+        if tracker.get_slot("money_lost") is False:
+            return [slot for slot in domain_slots if slot not in MONEY_SLOTS]
+        return list(domain_slots)
+
+
+class ValidateFakeAuthorityForm(MoneyQuestionsFormValidation):
+    interview = "fake_authority"
+
+    def name(self) -> str:
+        return "validate_fake_authority_form"
 
 
 class ValidateFakeShopForm(ReportFormValidation):
@@ -153,20 +153,11 @@ class ValidateFakeShopForm(ReportFormValidation):
         return "validate_fake_shop_form"
 
 
-class ValidateGeneralForm(MoneyQuestionsMixin, ReportFormValidation):
+class ValidateGeneralForm(MoneyQuestionsFormValidation):
     interview = "general"
 
     def name(self) -> str:
         return "validate_general_form"
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        return self.without_money_questions(list(domain_slots), tracker)
 
 
 class ValidateClosingForm(ReportFormValidation):
