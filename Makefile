@@ -37,6 +37,7 @@ lint: $(APP_STAMP)
 
 validate: env
 	@mkdir -p var/log
+	$(APP)/bin/scamreport data check
 	$(RASA)/bin/rasa data validate >var/log/validate.log 2>&1 \
 	  || { grep -v UserWarning var/log/validate.log | tail -40; exit 1; }
 	@echo "rasa data validate: ok"
@@ -45,6 +46,7 @@ test-stories: train
 	$(RASA)/bin/rasa test core --model models/current.tar.gz --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/core >var/log/test-stories.log 2>&1 \
 	  || { tail -60 var/log/test-stories.log; cat results/core/failed_test_stories.yml 2>/dev/null; exit 1; }
+	@scripts/evaluate.sh --core-stamp >results/core/stamp.txt  # lets `make evaluate` reuse this run
 	@echo "rasa test (stories): every story predicted correctly"
 
 evaluate: train
@@ -59,7 +61,7 @@ browser-deps:
 pytest: train browser-deps
 	$(APP)/bin/python -m pytest
 
-test: lint validate test-stories pytest
+test: lint validate test-stories evaluate pytest
 
 lock: env
 	$(APP)/bin/pip freeze --exclude-editable | grep -v '^scamreport' > requirements/app.lock.new && mv requirements/app.lock.new requirements/app.lock.txt

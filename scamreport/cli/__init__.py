@@ -6,9 +6,33 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from scamreport.cli import agencies, parse, stack
+from scamreport.cli import (
+    agencies,
+    console,
+    data_check,
+    deliveries,
+    evaluation,
+    parse,
+    review,
+    sink,
+    stack,
+    users,
+    worker,
+)
 
-COMMANDS = (parse, agencies, stack)
+COMMANDS = (
+    parse,
+    agencies,
+    stack,
+    deliveries,
+    worker,
+    sink,
+    console,
+    users,
+    data_check,
+    evaluation,
+    review,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,22 +9,27 @@ import json
 import logging
 import os
 import sys
+from typing import TextIO
 
 
-async def serve(model_path: str) -> None:
+async def serve(model_path: str, out: TextIO) -> None:
     from rasa.core.agent import Agent
 
     agent = Agent.load(model_path)
-    print(json.dumps({"ready": True}), flush=True)
+    print(json.dumps({"ready": True}), file=out, flush=True)
     for line in sys.stdin:
         if not line.strip():
             continue
         text = json.loads(line).get("text", "")
         result = await agent.parse_message(text)
-        print(json.dumps(result, default=str), flush=True)
+        print(json.dumps(result, default=str), file=out, flush=True)
 
 
 if __name__ == "__main__":
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
-    asyncio.run(serve(sys.argv[1]))
+    # Rasa's structlog messages ("processor.message.parse ...") are printed to standard output
+    # whatever the logging level: keep the real stdout for the protocol, send the rest to stderr.
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    asyncio.run(serve(sys.argv[1], protocol))

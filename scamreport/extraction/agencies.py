@@ -17,7 +17,11 @@ if TYPE_CHECKING:  # spaCy itself is imported when the first matcher is built
     from spacy.language import Language
     from spacy.tokens import Doc
 
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# Scripts written without spaces between words (CJK, Thai, Lao, Khmer, Myanmar): their aliases
+# are matched inside running text rather than token by token.
+_CJK_RE = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
+)
 # Someone claimed to be, or came from, the organisation.
 _CLAIM_CUE_RE = re.compile(
     r"\b(?:claim\w*|pretend\w*|pos(?:e|ed|es|ing)\s+as|impersonat\w*|fake|bogus|"

@@ -86,9 +86,26 @@ class Extractor:
         return Indicators.from_found(self.find(text, country, today=today))
 
 
+def merge_agency_aliases(
+    registry_aliases: Mapping[str, Sequence[str]], built_in: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """The registry's names first; built-in entries keep only aliases the registry lacks."""
+    merged = {name: list(aliases) for name, aliases in registry_aliases.items()}
+    known = {
+        alias.strip().lower() for name, aliases in merged.items() for alias in (name, *aliases)
+    }
+    for name, aliases in built_in.items():
+        extra = [a for a in (name, *aliases) if a.strip().lower() not in known]
+        if extra:
+            merged.setdefault(name, []).extend(extra)
+    return merged
+
+
 @lru_cache(maxsize=1)
 def _default_extractor() -> Extractor:
-    return Extractor()
+    from scamreport.registry import load_registry
+
+    return Extractor(merge_agency_aliases(load_registry().alias_table(), DEFAULT_AGENCY_ALIASES))
 
 
 def build_extractor(agency_aliases: Mapping[str, Sequence[str]] | None = None) -> Extractor:

@@ -13,5 +13,10 @@ if TYPE_CHECKING:
 def blank_pipeline() -> Language:
     """Built once, on first use (importing spaCy takes about a second, so not at import)."""
     import spacy
+    from spacy.util import compile_suffix_regex
 
-    return spacy.blank("en")
+    nlp = spacy.blank("en")
+    # Split the full stop off acronyms with digits ("from I4C.") so agency aliases still match.
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9][A-Z])\."]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    return nlp

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The evaluation gate (`make evaluate`) and cross-validation (`make crossval`).
+#
+#   scripts/evaluate.sh             rasa test nlu on the held-out split (tests/nlu/test_data.yml)
+#                                   and rasa test core on tests/test_stories.yml, then writes
+#                                   results/summary.md and docs/model-card.md and fails when the
+#                                   weighted intent F1 < 0.90 or the weighted entity F1 < 0.85.
+#   scripts/evaluate.sh --crossval  3-fold cross-validation of data/ into results/crossval
+#                                   (trains 3 models: several minutes per fold). No gate.
+#   scripts/evaluate.sh --core-stamp  prints what identifies a core test run (model + stories);
+#                                   `make test-stories` stores it so the gate need not rerun it.
+#   scripts/evaluate.sh --nlu-stamp   the same for the NLU test run (model + test split); the
+#                                   gate's pytest reuses results/nlu when it matches.
+#
+# Environment (defaults in brackets): MODEL [models/current.tar.gz], TEST_NLU
+# [tests/nlu/test_data.yml], TEST_STORIES [tests/test_stories.yml], RESULTS [results],
+# CARD [docs/model-card.md], FOLDS [3], EVAL_MIN_INTENT_F1 [0.90], EVAL_MIN_ENTITY_F1 [0.85].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RASA=.venv/rasa/bin/rasa
+SCAMREPORT=.venv/app/bin/scamreport
+MODEL=${MODEL:-models/current.tar.gz}
+TEST_NLU=${TEST_NLU:-tests/nlu/test_data.yml}
+TEST_STORIES=${TEST_STORIES:-tests/test_stories.yml}
+RESULTS=${RESULTS:-results}
+CARD=${CARD-docs/model-card.md}
+FOLDS=${FOLDS:-3}
+export RASA_TELEMETRY_ENABLED=false
+
+core_stamp() {
+  printf '%s %s\n' "$(readlink -f "$MODEL")" "$(sha256sum <"$TEST_STORIES" | cut -c1-16)"
+}
+
+nlu_stamp() {
+  printf '%s %s\n' "$(readlink -f "$MODEL")" "$(sha256sum <"$TEST_NLU" | cut -c1-16)"
+}
+
+# run LOG COMMAND...: runs quietly; on failure shows the end of the log without Rasa's warnings.
+run() {
+  local log=$1
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    grep -v -e 'UserWarning' -e 'warnings.warn' -e 'DeprecationWarning' "$log" | tail -40 >&2
+    echo "failed: $* (full log: $log)" >&2
+    exit 1
+  fi
+}
+
+need() {
+  [ -x "$RASA" ] || { echo "no Rasa environment at $RASA: run \`make env\`" >&2; exit 1; }
+  [ -x "$SCAMREPORT" ] || { echo "no app environment at $SCAMREPORT: run \`make env\`" >&2; exit 1; }
+}
+
+mkdir -p var/log
+case "${1:-}" in
+  --core-stamp)
+    core_stamp
+    ;;
+  --nlu-stamp)
+    nlu_stamp
+    ;;
+  --crossval)
+    need
+    out="$RESULTS/crossval"
+    rm -rf "$out" && mkdir -p "$out"
+    echo "cross-validating data/ with $FOLDS folds (trains $FOLDS models) ..."
+    run var/log/crossval.log "$RASA" test nlu --nlu data --config config.yml \
+      --cross-validation --folds "$FOLDS" --out "$out"
+    "$SCAMREPORT" evaluate report --nlu-results "$out" --core-results "$out/none" \
+      --summary "$out/summary.md" --no-card --no-gate --model "$FOLDS-fold cross-validation" \
+      --title "NLU cross-validation ($FOLDS folds) of the training data"
+    ;;
+  "")
+    need
+    [ -e "$MODEL" ] || { echo "no model at $MODEL: run \`make train\`" >&2; exit 1; }
+    rm -rf "$RESULTS/nlu" && mkdir -p "$RESULTS/nlu"
+    echo "rasa test nlu on $TEST_NLU ..."
+    run var/log/evaluate-nlu.log "$RASA" test nlu --nlu "$TEST_NLU" --model "$MODEL" \
+      --out "$RESULTS/nlu"
+    for image in intent_confusion_matrix.png intent_histogram.png; do
+      [ -s "$RESULTS/nlu/$image" ] || { echo "rasa test nlu wrote no $RESULTS/nlu/$image" >&2; exit 1; }
+    done
+    nlu_stamp >"$RESULTS/nlu/stamp.txt"
+    # `make test-stories` has usually just tested this model on these stories: reuse its run.
+    if [ -s "$RESULTS/core/story_report.json" ] \
+      && [ "$(cat "$RESULTS/core/stamp.txt" 2>/dev/null)" = "$(core_stamp)" ]; then
+      echo "rasa test core: reusing $RESULTS/core (same model and stories)"
+    else
+      rm -rf "$RESULTS/core" && mkdir -p "$RESULTS/core"
+      echo "rasa test core on $TEST_STORIES ..."
+      run var/log/evaluate-core.log "$RASA" test core --model "$MODEL" --stories "$TEST_STORIES" \
+        --out "$RESULTS/core"
+      core_stamp >"$RESULTS/core/stamp.txt"
+    fi
+    card_args=(--no-card)
+    [ -n "$CARD" ] && card_args=(--card "$CARD")
+    "$SCAMREPORT" evaluate report --nlu-results "$RESULTS/nlu" --core-results "$RESULTS/core" \
+      --summary "$RESULTS/summary.md" "${card_args[@]}" --model "$MODEL" --test-nlu "$TEST_NLU" \
+      --fingerprint "$(scripts/model_fingerprint.sh)"
+    ;;
+  *)
+    echo "usage: scripts/evaluate.sh [--crossval | --core-stamp | --nlu-stamp]" >&2
+    exit 2
+    ;;
+esac
