@@ -119,7 +119,8 @@ def slots_from_text(
     channel = first_match(text, CHANNEL_PATTERNS)
     if channel and len(text.split()) >= 5:
         slots["contact_channel"] = channel
-    if _PAID.search(text):
+    # "told me to transfer money" is a demand, not a payment: a method counts once an amount does.
+    if _PAID.search(text) and found.amount:
         method = first_match(text, PAYMENT_METHOD_PATTERNS)
         if method:
             slots["payment_method"] = method
