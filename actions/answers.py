@@ -16,7 +16,13 @@ from typing import Any
 import phonenumbers
 
 from scamreport.countries import country_name, resolve_country
-from scamreport.extraction import Amount, extract_indicators, parse_amount, parse_date
+from scamreport.extraction import (
+    Amount,
+    classify_scam_type,
+    extract_indicators,
+    parse_amount,
+    parse_date,
+)
 from scamreport.taxonomy import SCAM_TYPES
 
 SKIPPED = "skipped"
@@ -192,26 +198,18 @@ def read_item_received(text: str, *, intent: str | None = None, **_: Any) -> Ans
     return reject("utter_invalid_choice")
 
 
-_SCAM_TYPE_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("business_email_compromise", re.compile(r"business e-?mail|invoice|supplier|ceo", re.I)),
-    ("money_mule", re.compile(r"mule|move money|receive money|rent (out )?my account", re.I)),
-    ("sextortion", re.compile(r"sextortion|intimate|nude|naked|video of me", re.I)),
-    ("advance_fee", re.compile(r"advance|lottery|prize|inheritance|grant|fee first", re.I)),
-    ("tech_support", re.compile(r"tech|support|computer|microsoft|remote", re.I)),
-    ("investment", re.compile(r"invest|crypto|trading|returns|forex|stock", re.I)),
-    ("romance", re.compile(r"romance|love|dating|boyfriend|girlfriend|relationship", re.I)),
-    ("phishing", re.compile(r"phish|smish|link|password|otp|login|fake (bank|page|site)", re.I)),
-    ("other", re.compile(r"something else|other|not sure|none of", re.I)),
-]
+_SOMETHING_ELSE = re.compile(r"something else|other|not sure|none of", re.I)
 
 
 def read_scam_type(text: str, **_: Any) -> Answer:
-    stripped = text.strip().lower().replace(" ", "_")
-    if stripped in SCAM_TYPES:
-        return Answer(stripped)
-    for code, pattern in _SCAM_TYPE_WORDS:
-        if pattern.search(text):
-            return Answer(code)
+    code = text.strip().lower().replace(" ", "_")
+    if code in SCAM_TYPES:
+        return Answer(code)
+    classified = classify_scam_type(text)
+    if classified:
+        return Answer(classified)
+    if _SOMETHING_ELSE.search(text):
+        return Answer("other")
     return reject("utter_invalid_choice")
 
 
