@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shlex
 import sys
 from pathlib import Path
 
 from scamreport.forwarding.dev import (
     DEFAULT_SINK_PORT,
-    DEV_SINK_SECRET,
     SINK_SECRET_ENV,
     sink_environment,
 )
@@ -30,7 +30,13 @@ def run_sink(args: argparse.Namespace) -> int:
         if not settings.is_development:
             print(f"error: set {SINK_SECRET_ENV}", file=sys.stderr)
             return 1
-        secret = DEV_SINK_SECRET
+        # Development only: a secret made for this run, never a fixed one in the code.
+        secret = secrets.token_urlsafe(32)
+        print(
+            f"{SINK_SECRET_ENV} was not set: generated one for this run; "
+            f"use --print-env to hand it to a worker",
+            file=sys.stderr,
+        )
     url = f"http://{args.host}:{args.port}"
     if args.print_env:
         try:

@@ -12,7 +12,6 @@ from scamreport.registry import Registry
 SINK_SECRET_ENV = "SCAMREPORT_SINK_SECRET"
 DEFAULT_SINK_PORT = 8099
 # Used by `scamreport sink` when SCAMREPORT_SINK_SECRET is unset, in development only.
-DEV_SINK_SECRET = "development-sink-secret-not-secret"
 
 
 def sink_url_for(sink_url: str, agency_code: str) -> str:
