@@ -14,7 +14,8 @@ from scamreport.forwarding.dev import (
     SINK_SECRET_ENV,
     sink_environment,
 )
-from scamreport.forwarding.sink import SinkStore, SmtpSink, make_sink_server
+from scamreport.forwarding.sink import SinkHandler, SinkStore, SmtpSink, make_sink_server
+from scamreport.forwarding.sink_faults import FailureDice, flaky_sink_handler
 from scamreport.registry import RegistryError, load_registry
 from scamreport.settings import SettingsError, get_settings
 
@@ -50,7 +51,9 @@ def run_sink(args: argparse.Namespace) -> int:
     store_path = Path(args.store) if args.store else settings.data_dir / "sink" / "received.db"
     store = SinkStore(store_path)
     try:
-        server = make_sink_server(store=store, secret=secret, host=args.host, port=args.port)
+        server = make_sink_server(
+            store=store, secret=secret, host=args.host, port=args.port, handler=_handler(args)
+        )
     except OSError as error:
         store.close()
         print(f"error: cannot listen on {url}: {error.strerror or error}", file=sys.stderr)
@@ -81,6 +84,21 @@ def run_sink(args: argparse.Namespace) -> int:
     return 0
 
 
+def _handler(args: argparse.Namespace) -> type[SinkHandler]:
+    """The request handler: the plain sink, or one failing ``--failure-rate`` of requests."""
+    if not args.failure_rate:
+        return SinkHandler
+    print(f"agency sink failing {args.failure_rate:.0%} of requests (fault testing)", flush=True)
+    return flaky_sink_handler(FailureDice(args.failure_rate, args.failure_seed))
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("a failure rate is between 0 and 1")
+    return value
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "sink", help="run the local agency sink that receives deliveries (development)"
@@ -99,4 +117,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="print the export lines that point every webhook agency at this sink, then exit",
     )
+    parser.add_argument(
+        "--failure-rate",
+        type=_rate,
+        default=0.0,
+        help="answer this share of deliveries (0-1) with 500, half before storing them and "
+        "half after (fault testing)",
+    )
+    parser.add_argument("--failure-seed", type=int, default=None, help="makes failures repeatable")
     parser.set_defaults(handler=run_sink)

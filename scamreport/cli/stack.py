@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import requests
@@ -272,6 +272,12 @@ class Stack:
         if service.process and service.process.poll() is None:
             os.killpg(service.process.pid, sig)
             service.process.wait(timeout=30)
+
+    def restart(self, name: str, *, wait: bool = True) -> Service:
+        """Starts service ``name`` again as it was started (killing it first if it still runs)."""
+        self.kill(name)
+        previous = self.services[name]
+        return self.start(replace(previous, process=None, log_path=None), wait=wait)
 
     def stop(self, grace_seconds: float = 10.0) -> None:
         for service in reversed(list(self.services.values())):
