@@ -1,24 +1,36 @@
-"""HMAC-SHA256 signatures over the exact bytes of a webhook body.
+"""HMAC-SHA256 signatures over a webhook's idempotency key and the exact bytes of its body.
 
-The header is ``X-ScamReport-Signature: t=<unix seconds>,v1=<hex>`` where the hex digest is
-``HMAC-SHA256(secret, f"{t}." + body)``. Signing the timestamp with the body lets a receiver
-refuse an old request replayed by someone who captured it. A receiver may list several
-``v1=`` values to accept while a secret is being rotated (we send one).
+The header is ``X-ScamReport-Signature: t=<unix seconds>,v2=<hex>`` where the hex digest is
+``HMAC-SHA256(secret, f"{t}\\n{idempotency_key}\\n" + body)``. Signing the timestamp lets a
+receiver refuse an old request replayed by someone who captured it; signing the
+``Idempotency-Key`` with the body stops a captured request being replayed under a new key to
+get past the receiver's duplicate check. A receiver may list several ``v2=`` values to accept
+while a secret is being rotated (we send one).
+
+(Scheme ``v1`` signed the timestamp and body only; it is no longer sent or accepted.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 
 SIGNATURE_HEADER = "X-ScamReport-Signature"
-SIGNATURE_SCHEME = "v1"
+SIGNATURE_SCHEME = "v2"
 DEFAULT_TOLERANCE_SECONDS = 300
+MAX_HEADER_CHARS = 2048
+MAX_KEY_CHARS = 255
+# Printable ASCII without spaces: what an HTTP header carries unchanged, and never a line break
+# (which separates the key from the body in the signed message).
+_KEY = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_CHARS}}}")
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+_MAX_TIMESTAMP_DIGITS = 12
 
 
 class SignatureError(ValueError):
-    """The signature is missing, malformed, stale or does not match the body."""
+    """The signature is missing, malformed, stale or does not match the key and body."""
 
 
 def _secret_bytes(secret: str | bytes) -> bytes:
@@ -28,21 +40,52 @@ def _secret_bytes(secret: str | bytes) -> bytes:
     return key
 
 
-def compute_signature(body: bytes, *, secret: str | bytes, timestamp: int) -> str:
-    """The hex HMAC-SHA256 of ``b"<timestamp>." + body``."""
-    message = str(int(timestamp)).encode("ascii") + b"." + body
+def check_idempotency_key(key: str) -> str:
+    """``key`` if it can be signed and sent as a header (1-255 printable ASCII characters, no
+    spaces); raises ValueError otherwise."""
+    if not _KEY.fullmatch(key):
+        raise ValueError(
+            f"an idempotency key is 1-{MAX_KEY_CHARS} printable ASCII characters without spaces"
+        )
+    return key
+
+
+def signed_message(body: bytes, *, idempotency_key: str, timestamp: int) -> bytes:
+    """``b"<timestamp>\\n<idempotency key>\\n" + body``: the bytes the HMAC covers."""
+    key = check_idempotency_key(idempotency_key).encode("ascii")
+    return str(int(timestamp)).encode("ascii") + b"\n" + key + b"\n" + body
+
+
+def compute_signature(
+    body: bytes, *, idempotency_key: str, secret: str | bytes, timestamp: int
+) -> str:
+    """The hex HMAC-SHA256 of :func:`signed_message`."""
+    message = signed_message(body, idempotency_key=idempotency_key, timestamp=timestamp)
     return hmac.new(_secret_bytes(secret), message, hashlib.sha256).hexdigest()
 
 
-def sign(body: bytes, *, secret: str | bytes, timestamp: int | None = None) -> str:
-    """The value of the signature header for ``body`` (now, unless ``timestamp`` is given)."""
+def sign(
+    body: bytes, *, idempotency_key: str, secret: str | bytes, timestamp: int | None = None
+) -> str:
+    """The value of the signature header for ``body`` sent under ``idempotency_key`` (now,
+    unless ``timestamp`` is given)."""
     stamp = int(time.time()) if timestamp is None else int(timestamp)
-    digest = compute_signature(body, secret=secret, timestamp=stamp)
+    digest = compute_signature(
+        body, idempotency_key=idempotency_key, secret=secret, timestamp=stamp
+    )
     return f"t={stamp},{SIGNATURE_SCHEME}={digest}"
 
 
+def _parse_timestamp(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > _MAX_TIMESTAMP_DIGITS:
+        raise SignatureError("malformed signature timestamp")
+    return int(value)
+
+
 def parse_signature_header(header: str) -> tuple[int, list[str]]:
-    """``(timestamp, [v1 digests])`` from a header value; raises SignatureError if malformed."""
+    """``(timestamp, [v2 digests])`` from a header value; raises SignatureError if malformed."""
+    if len(header) > MAX_HEADER_CHARS:
+        raise SignatureError("malformed signature header (too long)")
     timestamp: int | None = None
     digests: list[str] = []
     for part in header.split(","):
@@ -50,9 +93,7 @@ def parse_signature_header(header: str) -> tuple[int, list[str]]:
         if not sep:
             raise SignatureError("malformed signature header")
         if name == "t":
-            if not value.isdigit():
-                raise SignatureError("malformed signature timestamp")
-            timestamp = int(value)
+            timestamp = _parse_timestamp(value.strip())
         elif name == SIGNATURE_SCHEME:
             digests.append(value.strip().lower())
     if timestamp is None:
@@ -66,11 +107,13 @@ def verify_signature(
     body: bytes,
     header: str | None,
     *,
+    idempotency_key: str,
     secret: str | bytes,
     tolerance_seconds: float = DEFAULT_TOLERANCE_SECONDS,
     now: float | None = None,
 ) -> int:
-    """Checks ``header`` against ``body``; returns its timestamp, or raises SignatureError.
+    """Checks ``header`` against ``idempotency_key`` and ``body``; returns its timestamp, or
+    raises SignatureError.
 
     The timestamp must lie within ``tolerance_seconds`` of ``now`` (either side, for clock
     skew). Digests are compared in constant time.
@@ -84,7 +127,13 @@ def verify_signature(
             f"signature timestamp is {abs(current - timestamp):.0f} s away from now "
             f"(tolerance {tolerance_seconds:g} s)"
         )
-    expected = compute_signature(body, secret=secret, timestamp=timestamp)
-    if not any(hmac.compare_digest(expected, digest) for digest in digests):
-        raise SignatureError("signature does not match the body")
+    try:
+        expected = compute_signature(
+            body, idempotency_key=idempotency_key, secret=secret, timestamp=timestamp
+        )
+    except ValueError as error:
+        raise SignatureError(str(error)) from None
+    candidates = [digest for digest in digests if _HEX_DIGEST.fullmatch(digest)]
+    if not any(hmac.compare_digest(expected, digest) for digest in candidates):
+        raise SignatureError("signature does not match the idempotency key and body")
     return timestamp

@@ -23,17 +23,19 @@ import re
 import sqlite3
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from scamreport.forwarding.signing import (
     DEFAULT_TOLERANCE_SECONDS,
     SIGNATURE_HEADER,
     SignatureError,
+    check_idempotency_key,
     verify_signature,
 )
 from scamreport.forwarding.transports import IDEMPOTENCY_HEADER, PAYLOAD_FORMAT_HEADER
@@ -41,6 +43,13 @@ from scamreport.forwarding.transports import IDEMPOTENCY_HEADER, PAYLOAD_FORMAT_
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# Our documents nest about 5 deep; far deeper JSON is refused before it can exhaust a stack.
+MAX_JSON_DEPTH = 32
+# A client must send each request (line, headers and body) within this time, and may wait this
+# long between requests on a kept-alive connection: a slow or silent client cannot hold a
+# thread for longer.
+REQUEST_TIMEOUT_SECONDS = 10.0
+SMTP_TIMEOUT_SECONDS = 30
 _AGENCY_PATH = re.compile(r"^/agencies/([a-z0-9-]{1,64})/?$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS received (
@@ -77,7 +86,11 @@ class Received:
     copies: int
 
     def document(self) -> Any:
-        return json.loads(self.body)
+        """The stored body as JSON (None if it no longer parses)."""
+        try:
+            return json.loads(self.body)
+        except (ValueError, RecursionError):
+            return None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -174,13 +187,96 @@ def reference_of(document: Any) -> str | None:
     report = document.get("report")
     if isinstance(report, dict) and isinstance(report.get("reference"), str):
         return str(report["reference"])
-    for obj in document.get("objects") or ():
+    for obj in _list(document.get("objects")):
         if isinstance(obj, dict) and obj.get("type") == "report":
-            for ref in obj.get("external_references") or ():
+            for ref in _list(obj.get("external_references")):
                 if isinstance(ref, dict) and ref.get("source_name") == "scamreport":
                     external_id = ref.get("external_id")
                     return external_id if isinstance(external_id, str) else None
     return None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def json_depth(document: Any) -> int:
+    """How deeply ``document`` nests lists and objects (a scalar is 0), without recursion."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(document, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class BadRequest(Exception):
+    """The request is malformed: answered 400 with this message."""
+
+
+def parse_document(body: bytes) -> tuple[str, Any]:
+    """The body as text and JSON; raises BadRequest when it is not UTF-8 JSON of sane depth."""
+    try:
+        text = body.decode("utf-8")
+        document = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequest("the body is not UTF-8 JSON") from None
+    if json_depth(document) > MAX_JSON_DEPTH:
+        raise BadRequest(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels")
+    return text, document
+
+
+class DeadlineReader:
+    """Reads from a socket file so that a whole request must arrive before a deadline.
+
+    A socket timeout alone bounds each wait for data, so a client sending one byte at a time
+    could keep a connection (and its thread) forever; this bounds the total.
+    """
+
+    def __init__(self, raw: BinaryIO, connection: Any, seconds: float) -> None:
+        self._raw = raw
+        self._connection = connection
+        self._seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def restart(self) -> None:
+        self.deadline = time.monotonic() + self._seconds
+
+    def _arm(self) -> None:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request took too long to arrive")
+        self._connection.settimeout(remaining)
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            raise ValueError("the sink reads bounded amounts only")
+        chunks: list[bytes] = []
+        while size > 0:
+            self._arm()
+            chunk = self._raw.read1(min(size, 65536))  # type: ignore[attr-defined]
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def readline(self, limit: int = -1) -> bytes:
+        self._arm()
+        return self._raw.readline(limit)
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
 
 
 class SinkServer(ThreadingHTTPServer):
@@ -221,52 +317,84 @@ class SinkServer(ThreadingHTTPServer):
 class SinkHandler(BaseHTTPRequestHandler):
     server: SinkServer
     protocol_version = "HTTP/1.1"
+    # The longest wait for data on a connection (socket timeout); see also DeadlineReader.
+    timeout = REQUEST_TIMEOUT_SECONDS
+    request_timeout_seconds = REQUEST_TIMEOUT_SECONDS
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("sink: %s", format % args)
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = DeadlineReader(  # type: ignore[assignment]
+            self.rfile, self.connection, self.request_timeout_seconds
+        )
+
+    def handle_one_request(self) -> None:
+        self.rfile.restart()  # type: ignore[attr-defined]
+        super().handle_one_request()
+
     # --- receiving -----------------------------------------------------------------------
 
     def do_POST(self) -> None:
-        status, document = self.receive()
+        try:
+            status, document = self.receive()
+        except TimeoutError:
+            self.close_connection = True
+            status, document = HTTPStatus.REQUEST_TIMEOUT, {"error": "the request was too slow"}
+        except BadRequest as error:
+            status, document = HTTPStatus.BAD_REQUEST, {"error": str(error)}
+        except Exception:  # noqa: BLE001 - answered 500 and logged, never a dropped connection
+            logger.exception("sink: failed to handle a POST to %s", self.path)
+            self.close_connection = True
+            status, document = HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal error"}
         self.respond_json(status, document)
 
-    def read_body(self) -> bytes | None:
-        length_header = self.headers.get("Content-Length")
-        if length_header is None or not length_header.isdigit():
-            return None
+    def read_body(self) -> bytes:
+        """The request body; raises BadRequest without a Content-Length up to 10 MB."""
+        length_header = (self.headers.get("Content-Length") or "").strip()
+        if not (length_header.isascii() and length_header.isdigit()) or len(length_header) > 9:
+            self.close_connection = True  # the unread body would be taken for a request
+            raise BadRequest("a Content-Length up to 10 MB is required")
         length = int(length_header)
         if length > MAX_BODY_BYTES:
-            return None
-        return self.rfile.read(length)
+            self.close_connection = True
+            raise BadRequest("a Content-Length up to 10 MB is required")
+        body = self.rfile.read(length)
+        if len(body) < length:
+            self.close_connection = True
+            raise BadRequest("the body is shorter than its Content-Length")
+        return body
+
+    def idempotency_key(self) -> str:
+        """The request's Idempotency-Key; raises BadRequest when it is missing or malformed."""
+        key = (self.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+        if not key:
+            raise BadRequest(f"missing {IDEMPOTENCY_HEADER} header")
+        try:
+            return check_idempotency_key(key)
+        except ValueError as error:
+            raise BadRequest(f"malformed {IDEMPOTENCY_HEADER} header: {error}") from None
 
     def receive(self) -> tuple[int, dict[str, Any]]:
         """Reads, verifies and stores one delivery; returns the status and JSON answer."""
         match = _AGENCY_PATH.match(self.path.split("?", 1)[0])
         body = self.read_body()
-        if body is None:
-            self.close_connection = True
-            return HTTPStatus.BAD_REQUEST, {"error": "a Content-Length up to 10 MB is required"}
         if match is None:
             return HTTPStatus.NOT_FOUND, {"error": "POST to /agencies/<agency code>"}
+        key = self.idempotency_key()
         try:
             verify_signature(
                 body,
                 self.headers.get(SIGNATURE_HEADER),
+                idempotency_key=key,
                 secret=self.server.secret,
                 tolerance_seconds=self.server.tolerance_seconds,
             )
         except SignatureError as error:
-            logger.warning("sink: refused a request to %s: %s", self.path, error)
+            logger.warning("sink: refused a request to %s: %s", match.group(0), error)
             return HTTPStatus.UNAUTHORIZED, {"error": str(error)}
-        key = (self.headers.get(IDEMPOTENCY_HEADER) or "").strip()
-        if not key:
-            return HTTPStatus.BAD_REQUEST, {"error": f"missing {IDEMPOTENCY_HEADER} header"}
-        try:
-            text = body.decode("utf-8")
-            document = json.loads(text)
-        except (UnicodeDecodeError, ValueError):
-            return HTTPStatus.BAD_REQUEST, {"error": "the body is not UTF-8 JSON"}
+        text, document = parse_document(body)
         new = self.server.store.record(
             idempotency_key=key,
             agency=match.group(1),
@@ -294,6 +422,14 @@ class SinkHandler(BaseHTTPRequestHandler):
     # --- showing -------------------------------------------------------------------------
 
     def do_GET(self) -> None:
+        try:
+            self.show()
+        except Exception:  # noqa: BLE001 - answered 500 and logged, never a dropped connection
+            logger.exception("sink: failed to show %s", self.path)
+            self.close_connection = True
+            self.respond_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal error"})
+
+    def show(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/health":
             self.respond_json(HTTPStatus.OK, {"status": "ok"})
@@ -308,24 +444,34 @@ class SinkHandler(BaseHTTPRequestHandler):
 
 
 def _summary(item: Received) -> str:
-    try:
-        document = item.document()
-    except ValueError:
-        return ""
+    """One line about a received document, whatever JSON it is."""
+    document = item.document()
+    if not isinstance(document, dict):
+        return f"not a report ({type(document).__name__})"
     if item.payload_format == "stix":
-        kinds = [obj.get("type", "?") for obj in document.get("objects", [])]
-        return f"{kinds.count('indicator')} indicators (STIX bundle)"
-    report = document.get("report", {})
+        objects = [obj for obj in _list(document.get("objects")) if isinstance(obj, dict)]
+        count = sum(1 for obj in objects if obj.get("type") == "indicator")
+        return f"{count} indicators (STIX bundle)"
+    report = document.get("report")
+    report = report if isinstance(report, dict) else {}
     facts = [report.get("scam_type"), report.get("country")]
-    count = len(document.get("indicators", []))
+    count = len(_list(document.get("indicators")))
     return ", ".join(str(fact) for fact in facts if fact) + f"; {count} indicators"
+
+
+def _pretty(item: Received) -> str:
+    """The document indented for reading, or the body as stored when it cannot be."""
+    try:
+        return json.dumps(json.loads(item.body), ensure_ascii=False, indent=2)
+    except (ValueError, RecursionError):
+        return item.body
 
 
 def render_page(items: list[Received], total: int) -> str:
     """The HTML list of received deliveries (every value escaped)."""
     rows = []
     for item in items:
-        pretty = json.dumps(json.loads(item.body), ensure_ascii=False, indent=2)
+        pretty = _pretty(item)
         rows.append(
             "<tr>"
             f"<td>{html.escape(item.received_at)}</td>"
@@ -428,7 +574,14 @@ class SmtpSink:
         except ImportError as error:  # pragma: no cover - aiosmtpd ships with the dev extra
             raise RuntimeError("the SMTP sink needs aiosmtpd (pip install -e '.[dev]')") from error
         self.host, self.port = host, port
-        self._controller = Controller(SmtpSinkHandler(store), hostname=host, port=port)
+        self._controller = Controller(
+            SmtpSinkHandler(store),
+            hostname=host,
+            port=port,
+            # An idle or stalled client is dropped; bodies are bounded like the webhook's.
+            timeout=SMTP_TIMEOUT_SECONDS,
+            data_size_limit=MAX_BODY_BYTES,
+        )
 
     def start(self) -> None:
         self._controller.start()

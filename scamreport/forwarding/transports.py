@@ -43,6 +43,8 @@ SMTP_SSL_ENV = "SMTP_SSL"
 # The receiver refused these bytes themselves; sending them again cannot succeed.
 _PERMANENT_HTTP_STATUSES = frozenset({400, 413, 415, 422})
 _ERROR_BODY_CHARS = 200
+# An answer's body is only read for the error message: never more than this.
+MAX_ANSWER_BYTES = 64 * 1024
 _LOOPBACK_NAMES = frozenset({"localhost"})
 
 
@@ -210,7 +212,12 @@ class WebhookTransport:
         return {
             "Content-Type": delivery.content_type,
             IDEMPOTENCY_HEADER: delivery.idempotency_key,
-            SIGNATURE_HEADER: sign(delivery.body, secret=secret, timestamp=int(self._clock())),
+            SIGNATURE_HEADER: sign(
+                delivery.body,
+                idempotency_key=delivery.idempotency_key,
+                secret=secret,
+                timestamp=int(self._clock()),
+            ),
             PAYLOAD_VERSION_HEADER: str(PAYLOAD_VERSION),
             PAYLOAD_FORMAT_HEADER: delivery.payload_format,
             ATTEMPT_HEADER: str(delivery.attempt),
@@ -226,6 +233,8 @@ class WebhookTransport:
                 timeout=self.timeout,
                 # A redirect would carry the signed report to an address nobody configured.
                 allow_redirects=False,
+                # The body is read by hand: bounded in size and in total time.
+                stream=True,
             )
         except requests.ConnectTimeout:
             raise DeliveryFailed(f"connect timeout after {self.timeout[0]:g} s") from None
@@ -237,15 +246,34 @@ class WebhookTransport:
         except requests.RequestException as error:
             raise DeliveryFailed(f"request failed ({type(error).__name__})") from None
         with response:
+            answer = self._read_answer(response)
             if 200 <= response.status_code < 300:
                 return
-            detail = _short(response.text) if response.content else ""
+            detail = _short(answer.decode(response.encoding or "utf-8", "replace"))
             message = f"HTTP {response.status_code}" + (f": {detail}" if detail else "")
             raise DeliveryFailed(
                 message,
                 permanent=response.status_code in _PERMANENT_HTTP_STATUSES,
                 retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
             )
+
+
+    def _read_answer(self, response: requests.Response) -> bytes:
+        """Up to MAX_ANSWER_BYTES of the answer, within the read timeout in total: an agency
+        that trickles an endless answer cannot hold the worker (each socket read alone is
+        bounded by the read timeout too)."""
+        deadline = time.monotonic() + self.timeout[1]
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(chunk_size=4096):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= MAX_ANSWER_BYTES or time.monotonic() > deadline:
+                    break
+        except requests.RequestException:
+            pass  # the status line arrived; a broken answer body changes nothing
+        return b"".join(chunks)[:MAX_ANSWER_BYTES]
 
 
 def _connection_failure(error: requests.ConnectionError) -> str:

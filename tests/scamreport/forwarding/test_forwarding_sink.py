@@ -1,5 +1,5 @@
-"""The local agency sink: verifies signatures (a forged one is refused), dedupes by
-Idempotency-Key, and shows what it received."""
+"""The local agency sink: verifies signatures over key and body (a forged one, or a body
+replayed under a new key, is refused), dedupes by Idempotency-Key, and shows what it received."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from forwarding_support import SINK_SECRET, RunningSink
 
 from scamreport.forwarding.signing import sign
 
+KEY = "SR-7K3M-9QXD/sg-spf/webhook/json"
 BODY = json.dumps(
     {
         "payload_version": 1,
@@ -31,14 +32,16 @@ def post(
     body: bytes = BODY,
     *,
     secret: str = SINK_SECRET,
-    key: str | None = "SR-7K3M-9QXD/sg-spf/webhook/json",
+    key: str | None = KEY,
     signature: str | None = None,
     path: str = "/agencies/sg-spf",
 ) -> requests.Response:
     headers = {"Content-Type": "application/json"}
     if key is not None:
         headers["Idempotency-Key"] = key
-    headers["X-ScamReport-Signature"] = signature or sign(body, secret=secret)
+    headers["X-ScamReport-Signature"] = signature or sign(
+        body, idempotency_key=key or KEY, secret=secret
+    )
     return requests.post(sink.url + path, data=body, headers=headers, timeout=5)
 
 
@@ -54,10 +57,12 @@ def test_a_signed_delivery_is_accepted_and_stored(sink: RunningSink) -> None:
 def test_a_forged_signature_is_refused(sink: RunningSink) -> None:
     forged = post(sink, secret="not-the-agency-secret")
     assert forged.status_code == 401
-    assert forged.json() == {"error": "signature does not match the body"}
+    assert forged.json() == {"error": "signature does not match the idempotency key and body"}
     # A genuine signature over different bytes does not carry over either.
     tampered = post(
-        sink, BODY.replace(b"phishing", b"romance"), signature=sign(BODY, secret=SINK_SECRET)
+        sink,
+        BODY.replace(b"phishing", b"romance"),
+        signature=sign(BODY, idempotency_key=KEY, secret=SINK_SECRET),
     )
     assert tampered.status_code == 401
     assert sink.store.received() == [] and sink.store.receipt_keys() == []
@@ -67,8 +72,8 @@ def test_a_forged_signature_is_refused(sink: RunningSink) -> None:
     ("signature", "words"),
     [
         ("", "missing X-ScamReport-Signature"),
-        ("t=1,v1=00", "away from now"),
-        ("v1=abc", "no timestamp"),
+        ("t=1,v2=00", "away from now"),
+        ("v2=abc", "no timestamp"),
     ],
 )
 def test_missing_stale_and_malformed_signatures_are_refused(
@@ -82,7 +87,7 @@ def test_missing_stale_and_malformed_signatures_are_refused(
 
 
 def test_a_replay_outside_the_tolerance_is_refused(sink: RunningSink) -> None:
-    old = sign(BODY, secret=SINK_SECRET, timestamp=int(time.time()) - 3600)
+    old = sign(BODY, idempotency_key=KEY, secret=SINK_SECRET, timestamp=int(time.time()) - 3600)
     assert post(sink, signature=old).status_code == 401
 
 
@@ -95,11 +100,7 @@ def test_repeats_are_dropped_by_idempotency_key(sink: RunningSink) -> None:
     assert [
         item.copies for item in sink.store.received() if item.idempotency_key != "another-key"
     ] == [2]
-    assert sink.store.receipt_keys() == [
-        "SR-7K3M-9QXD/sg-spf/webhook/json",
-        "SR-7K3M-9QXD/sg-spf/webhook/json",
-        "another-key",
-    ]
+    assert sink.store.receipt_keys() == [KEY, KEY, "another-key"]
 
 
 def test_bad_requests_are_refused(sink: RunningSink) -> None:

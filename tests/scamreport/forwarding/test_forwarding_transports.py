@@ -99,7 +99,9 @@ def test_the_webhook_posts_the_exact_bytes_with_its_headers(recorder: str) -> No
     assert headers["X-ScamReport-Payload-Format"] == "json"
     assert headers["X-ScamReport-Attempt"] == "2"
     assert headers["User-Agent"].startswith("scamreport-forwarder/")
-    verify_signature(body, headers[SIGNATURE_HEADER], secret=SECRET)
+    verify_signature(
+        body, headers[SIGNATURE_HEADER], idempotency_key=OUTGOING.idempotency_key, secret=SECRET
+    )
 
 
 def test_a_slow_agency_times_out(recorder: str) -> None:
