@@ -99,6 +99,49 @@ _REFERENCE_BEFORE = re.compile(
 _IBAN_HEAD_BEFORE = re.compile(r"\b[A-Za-z]{2}\d{2}[ \-]?(?:[A-Za-z0-9]{4}[ \-]?)*$")
 
 
+# Words that name a secret; the nearby-code rule and the "next message" rule start from them.
+_SECRET_WORD_RE = re.compile(
+    r"\b(?:otp|o\.t\.p\.?|one[\s-]?time[\s-]?(?:pass(?:word|code)?|pin|code)|tac|"
+    r"verification\s+code|security\s+code|sms\s+code|auth(?:entication)?\s+code|passcode|"
+    r"pin|m-?pin|cvv2?|cvc2?|password|passwd|pwd|" + _NOT_OTP_CODE + r"code)s?\b",
+    re.IGNORECASE,
+)
+_NEARBY_CHARS = 60
+_SENTENCE_END = re.compile(r"[.!?;\n]\s")
+# 4 to 8 digits, possibly split by spaces, dots or dashes ("482 913", "48-29-13")
+_CODE_DIGITS_RE = re.compile(r"(?<![\d+/:.,$€£¥])\d(?:[ .\-]?\d){3,7}(?![\d/:]|[.,]\d)")
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥₱₹]|\b(?:rm|rp|usd|sgd|myr|php|inr|eur|gbp|aud)\s?)$", re.I)
+_MONEY_AFTER = re.compile(
+    r"\s?(?:k\b|dollars?|bucks|usd|sgd|myr|php|inr|eur|gbp|aud|pesos?|ringgit|rupees?|"
+    r"euros?|pounds?|baht|yuan|rmb|yen|won|am\b|pm\b|hrs?\b|hours?|minutes?|mins?\b)",
+    re.I,
+)
+# A message sent right after a secret was mentioned is read as the code only when this short.
+_EXPECTED_MAX_WORDS = 6
+# "sent to 81234567", "called from 91234567": a phone number, not a code
+_PHONE_WORD_BEFORE = re.compile(
+    r"\b(?:to|from|call(?:ed)?|number|no\.?|tel|ph|contact|whatsapp|at)\s*:?\s*$", re.I
+)
+_LONE_TOKEN = re.compile(r"[^\s]{4,64}")
+# Replies that are not a password even when one was just mentioned.
+_NOT_A_PASSWORD_REPLY = frozenset(
+    {"yes", "yeah", "yep", "nope", "okay", "sure", "idk", "skip", "cancel", "help", "dunno",
+     "maybe", "thanks", "thank", "sorry", "what", "why", "never", "none", "nothing", "didnt",
+     "didn't", "don't", "dont"}
+)  # fmt: skip
+
+
+def _kind_of_word(word: str) -> str:
+    lowered = word.lower()
+    if lowered.startswith(("cvv", "cvc")):
+        return "cvv"
+    if lowered.startswith(("pass", "pwd")) and "code" not in lowered and "time" not in lowered:
+        return "password"
+    if re.match(r"m-?pin|pins?$", lowered):
+        return "pin"
+    return "otp"
+
+
 def _password_value(match: re.Match[str]) -> str:
     """The password as typed: all of a quoted one, an unquoted one without sentence punctuation."""
     if match.group("quoted"):
@@ -139,12 +182,48 @@ def _card_secrets(text: str) -> list[Secret]:
     return found
 
 
-def find_secrets(text: str) -> list[Secret]:
-    """Every secret in text, in order of appearance, without overlaps."""
+def _nearby_code_secrets(text: str) -> list[Secret]:
+    """A code a few words after the word that names it, in the same sentence:
+    "they asked for my OTP and i gave it, it was 482913"."""
+    found: list[Secret] = []
+    for word in _SECRET_WORD_RE.finditer(text):
+        kind = _kind_of_word(word.group(0))
+        if kind not in ("otp", "pin", "cvv"):
+            continue
+        window = text[word.end() : word.end() + _NEARBY_CHARS]
+        window = _SENTENCE_END.split(window, maxsplit=1)[0]
+        for digits in _CODE_DIGITS_RE.finditer(window):
+            start, end = word.end() + digits.start(), word.end() + digits.end()
+            if _looks_like_money_or_phone(text, start, end):
+                continue
+            found.append(Secret(kind, start, end))
+            break
+    return found
+
+
+def _looks_like_money_or_phone(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 16) : start]
+    after = text[end : end + 12]
+    return bool(
+        _MONEY_BEFORE.search(before)
+        or _MONEY_AFTER.match(after)
+        or _PHONE_WORD_BEFORE.search(before)
+    )
+
+
+def find_secrets(text: str, *, expecting: str | None = None) -> list[Secret]:
+    """Every secret in text, in order of appearance, without overlaps.
+
+    ``expecting`` names a secret kind the conversation has just been about ("they asked for
+    my OTP" in the message before): then a message that is little more than a code is one.
+    """
     candidates: list[Secret] = _card_secrets(text)
     for kind, pattern in (("cvv", _CVV_RE), ("pin", _PIN_RE), ("otp", _OTP_RE)):
         for match in pattern.finditer(text):
             candidates.append(Secret(kind, match.start("value"), match.end("value")))
+    candidates.extend(_nearby_code_secrets(text))
+    if expecting is not None:
+        candidates.extend(_expected_secrets(text, expecting))
     for match in _PASSWORD_RE.finditer(text):
         if _password_value_ok(match):
             group = "quoted" if match.group("quoted") else "value"
@@ -157,9 +236,40 @@ def find_secrets(text: str) -> list[Secret]:
     return sorted(chosen, key=lambda secret: secret.start)
 
 
-def mask_secrets(text: str) -> MaskResult:
-    """text with every secret replaced by "[REDACTED <KIND>]", and the kinds that were found."""
-    secrets = find_secrets(text)
+def _expected_secrets(text: str, expecting: str) -> list[Secret]:
+    """A bare code (or, after a password was mentioned, a lone word) sent on its own."""
+    stripped = text.strip()
+    if expecting == "password":
+        if _LONE_TOKEN.fullmatch(stripped) and stripped.lower() not in _NOT_A_PASSWORD_REPLY:
+            start = text.index(stripped)
+            return [Secret("password", start, start + len(stripped))]
+        return []
+    if len(stripped.split()) > _EXPECTED_MAX_WORDS:
+        return []
+    found = []
+    for match in _CODE_DIGITS_RE.finditer(text):
+        if _looks_like_money_or_phone(text, match.start(), match.end()):
+            continue
+        if match.group(0).endswith("00"):  # "3000": an amount far more often than a code
+            continue
+        found.append(Secret(expecting if expecting in _LABELS else "otp", *match.span()))
+    return found
+
+
+def mentioned_secret_kind(text: str) -> str | None:
+    """The kind of secret a message talks about ("they asked for my OTP"), or None.
+
+    The next message may then be the code itself, sent on its own."""
+    for word in _SECRET_WORD_RE.finditer(text):
+        return _kind_of_word(word.group(0))
+    return None
+
+
+def mask_secrets(text: str, *, expecting: str | None = None) -> MaskResult:
+    """text with every secret replaced by "[REDACTED <KIND>]", and the kinds that were found.
+
+    See ``find_secrets`` for ``expecting``."""
+    secrets = find_secrets(text, expecting=expecting)
     pieces: list[str] = []
     position = 0
     kinds: list[str] = []

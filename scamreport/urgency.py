@@ -58,7 +58,35 @@ _CUES: tuple[re.Pattern[str], ...] = tuple(
         r"the\s+(?:bank|atm)\s+" + _NOW + r"\b",
         r"\b(?:happening|going\s+on)\s+(?:right\s+)?now\b",
         r"\bas\s+we\s+speak\b",
+        # a threat with a price still to pay (sextortion, fake arrest): paying can still be stopped
+        r"\bunless\s+(?:i|we|you|my\s+\w+)\s+(?:pay|send|transfer|give|buy)\b",
+        r"\b(?:or\s+(?:else|they|he|she)|otherwise)\b.{0,40}\b(?:post|send|share|leak|"
+        r"publish|upload|show|arrest|jail|expose)\b",
+        r"\b(?:threaten\w*|says?\s+(?:he|she|they)\s*(?:will|'ll|’ll|are\s+going\s+to)|"
+        r"going\s+to)\s+(?:to\s+)?(?:send|post|share|leak|publish|upload|show)\b.{0,60}\b"
+        r"(?:video|photos?|pictures?|pics?|images?|recording|clip|nudes?|friends|family|"
+        r"contacts|followers|parents|school|work)\b",
+        # remote access that is still open
+        r"\b(?:anydesk|teamviewer|quick\s*support|quick\s*assist|rustdesk|ultraviewer|"
+        r"screen\s*shar\w*|remote\s+(?:access|control|desktop|app))\b.{0,30}\b(?:still|now|"
+        r"open|running|active|connected)\b",
+        r"\b(?:still|currently|now)\s+(?:connected|controlling|in\s+control|moving\s+the\s+"
+        r"mouse|logged\s+in)\b.{0,40}\b(?:computer|laptop|pc|phone|screen|account|mac)\b",
+        r"\b(?:has|have|got)\s+(?:still\s+)?(?:control|access)\s+(?:of|to)\s+my\s+(?:computer|"
+        r"laptop|pc|phone|screen|mac)\b(?!.{0,20}\b(?:yesterday|last|ago)\b)",
     )
+)
+
+# A payment deadline: "by tonight", "before 5pm", "within 24 hours", "until midnight".
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|till|within|in\s+the\s+next|in)\s+(?:tonight|today|tomorrow|"
+    r"midnight|noon|(?:\d{1,2}(?::\d\d)?\s*(?:am|pm))|(?:\d+|one|two|three|24|48)\s*"
+    r"(?:hours?|hrs?|h\b|minutes?|mins?))\b",
+    re.IGNORECASE,
+)
+_PAY_OR_THREAT = re.compile(
+    r"\b(?:pay|send|transfer|post|leak|share|publish|arrest\w*|deadline|or\s+else)\b",
+    re.IGNORECASE,
 )
 
 # "not at the bank", "he was still on the line when ..." (a past story)
@@ -72,6 +100,8 @@ def is_urgent(text: str) -> bool:
     at the bank about to pay); past-tense stories are not urgent."""
     if not text:
         return False
+    if _DEADLINE.search(text) and _PAY_OR_THREAT.search(text):
+        return True
     for cue in _CUES:
         for match in cue.finditer(text):
             before = text[max(0, match.start() - 12) : match.start()]

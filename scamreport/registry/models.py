@@ -9,7 +9,13 @@ from types import MappingProxyType
 from typing import Any
 
 # Facts an entry may state about an agency; each one that is set needs a source URL.
-FACT_FIELDS: tuple[str, ...] = ("reporting_website", "hotline", "emergency_number")
+FACT_FIELDS: tuple[str, ...] = (
+    "reporting_website",
+    "hotline",
+    "emergency_number",
+    "child_helpline",
+    "crisis_line",
+)
 
 KINDS: tuple[str, ...] = ("national_police", "fraud_centre", "international", "desk")
 # Kinds that belong to no country (their `country` is None).
@@ -62,6 +68,10 @@ class Agency:
     aliases: tuple[str, ...]
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     delivery: Delivery | None = None
+    # The country's helpline for children and young people, and its crisis (suicide
+    # prevention) line: said first to a reporter under 18 or in despair.
+    child_helpline: str | None = None
+    crisis_line: str | None = None
     # The agency `Registry.for_country` routes to; other entries of the same country exist
     # so that claimed-agency extraction knows them (e.g. Guardia Civil next to Policía Nacional).
     primary: bool = True
@@ -88,6 +98,8 @@ class Agency:
             "reporting_website": self.reporting_website,
             "hotline": self.hotline,
             "emergency_number": self.emergency_number,
+            "child_helpline": self.child_helpline,
+            "crisis_line": self.crisis_line,
             "languages": list(self.languages),
             "aliases": list(self.aliases),
             "sources": dict(self.sources),
@@ -137,6 +149,16 @@ class Registry:
             return None
         agency = self.for_country(country)
         return None if agency is None else agency.emergency_number
+
+    def child_helpline(self, country: str | None) -> str | None:
+        """The child helpline of a country (from its primary agency's entry), or None."""
+        agency = self.for_country(country) if country else None
+        return None if agency is None else agency.child_helpline
+
+    def crisis_line(self, country: str | None) -> str | None:
+        """The crisis line of a country (from its primary agency's entry), or None."""
+        agency = self.for_country(country) if country else None
+        return None if agency is None else agency.crisis_line
 
     def alias_table(self) -> dict[str, list[str]]:
         """Canonical name -> ``[name, short_name, *aliases]``, for claimed-agency extraction.

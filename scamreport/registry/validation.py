@@ -243,6 +243,8 @@ def _build_agency(entry: Mapping[str, Any]) -> Agency:
         reporting_website=entry.get("reporting_website") or None,
         hotline=entry.get("hotline") or None,
         emergency_number=entry.get("emergency_number") or None,
+        child_helpline=entry.get("child_helpline") or None,
+        crisis_line=entry.get("crisis_line") or None,
         languages=tuple(entry["languages"]),
         aliases=tuple(alias.strip() for alias in entry["aliases"]),
         sources=MappingProxyType(dict(entry["sources"])),
