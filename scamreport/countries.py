@@ -145,7 +145,7 @@ def _exact_names() -> dict[str, str]:
     return names
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
+def edit_distance(a: str, b: str, limit: int) -> int:
     """Edit distance counting a swap of neighbours as one edit ("Nigeira"), capped at limit + 1."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
@@ -173,7 +173,7 @@ def _fuzzy(candidate: str) -> str | None:
     for name, code in _exact_names().items():
         if len(name) < 6:
             continue
-        distance = _edit_distance(candidate, name, limit)
+        distance = edit_distance(candidate, name, limit)
         if distance <= limit and distance < best.get(code, limit + 1):
             best[code] = distance
     if not best:
@@ -255,11 +255,20 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-def default_currency(code: str | None) -> str | None:
-    """The ISO 4217 currency in everyday use in the country, for the countries we know."""
-    if not code:
+def country_code(country: str | None) -> str | None:
+    """The alpha-2 code for a code or a name ("sg", "UK", "Australia"), or None."""
+    if not country or not country.strip():
         return None
-    return _CURRENCIES.get(code.strip().upper())
+    code = country.strip()
+    if len(code) == 2 and code.isalpha():
+        return "GB" if code.upper() == "UK" else code.upper()
+    return resolve_country(code)
+
+
+def default_currency(country: str | None) -> str | None:
+    """The ISO 4217 currency in everyday use in the country (a code or a name), if we know it."""
+    code = country_code(country)
+    return _CURRENCIES.get(code) if code else None
 
 
 def emergency_number_fallback() -> str:

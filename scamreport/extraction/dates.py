@@ -1,106 +1,857 @@
-"""Dates the reporter mentions ("yesterday", "3 March", "12/03/2020", "last Friday"), as ISO 8601.
+"""Dates the reporter mentions, read with their precision and written in ISO 8601.
 
-Candidate phrases are found with patterns; dateparser turns each into a date relative to today.
-Relative and year-less dates are never in the future ("3 March" is the last 3 March). A date
-written in full that lies in the future is no indicator (find_dates drops it), but parse_date
-returns it so that the interview can say why it refuses it.
+"yesterday", "3 March", "12/03/2020" are days; "last week", "2 weeks back" weeks; "june",
+"last month" months; "between June and August", "since October", "end of september",
+"a few days ago" ranges. Two entry points share one set of rules:
+
+- ``read_date`` reads a reporter's answer to "when did it happen?": typos are corrected first
+  ("yesturday", "las week", "octobr") and bare forms are accepted ("june", "20/10", "2023").
+  It returns future dates too, so that the interview can say why it refuses them
+  (``incident_date_problem``).
+- ``find_dates`` finds dates inside free text for the indicators, more cautiously (a month
+  alone needs "in", "last", "since"...; "20/10" needs "on"); future and far-past dates are
+  dropped.
+
+Everything is relative to an injectable ``today``. A date written without its year is the most
+recent one that is not in the future ("3 March" is the last 3 March; "june" in May is last June).
+No external date parser: the rules are plain regular expressions, so results are deterministic.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import lru_cache
+from typing import Literal
 
-import dateparser
-
+from scamreport.countries import country_code, edit_distance
 from scamreport.extraction.model import Found
+
+Precision = Literal["day", "week", "month", "year", "range"]
+Unit = Literal["day", "week", "month", "year"]
+# "early", "mid", "late" (part of a month), "since" (up to today), "about" (approximate).
+Qualifier = Literal["early", "mid", "late", "since", "about"]
 
 # Countries that write the month first (12/03/2020 is 3 December).
 MONTH_FIRST_COUNTRIES = frozenset(
     {"US", "CA", "PH", "FM", "MH", "PW", "GU", "PR", "AS", "VI", "MP"}
 )
+# An incident that ended longer ago than this is not believable as one being reported now.
+OLDEST_INCIDENT_YEARS = 20
 
-_MONTH = (
+
+@dataclass(frozen=True)
+class DateAnswer:
+    """A date as precise as the reporter gave it.
+
+    ``start`` and ``end`` are the first and last day it covers (never after today for a period
+    that includes today). ``unit`` is the precision of a range's two ends ("day" or "month"...);
+    for other precisions it equals ``precision``.
+    """
+
+    precision: Precision
+    start: date
+    end: date
+    unit: Unit = "day"
+    qualifier: Qualifier | None = None
+
+    @property
+    def iso(self) -> str:
+        """ISO 8601: "2026-10-20", "2026-W47", "2026-06", "2026", "2026-06/2026-08"."""
+        if self.precision == "range":
+            return f"{iso_at(self.start, self.unit)}/{iso_at(self.end, self.unit)}"
+        return iso_at(self.start, self.precision)
+
+    def is_future(self, today: date) -> bool:
+        return self.start > today
+
+    @classmethod
+    def day(cls, value: date) -> DateAnswer:
+        return cls("day", value, value, "day")
+
+    @classmethod
+    def week(cls, value: date) -> DateAnswer:
+        """The Monday-to-Sunday week that holds value."""
+        monday = value - timedelta(days=value.weekday())
+        return cls("week", monday, monday + timedelta(days=6), "week")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> DateAnswer:
+        return cls("month", date(year, month, 1), _month_end(year, month), "month")
+
+    @classmethod
+    def year(cls, year: int) -> DateAnswer:
+        return cls("year", date(year, 1, 1), date(year, 12, 31), "year")
+
+    @classmethod
+    def between(
+        cls, start: date, end: date, unit: Unit = "day", qualifier: Qualifier | None = None
+    ) -> DateAnswer:
+        return cls("range", start, end, unit, qualifier)
+
+    @classmethod
+    def from_iso(cls, text: str | None) -> DateAnswer | None:
+        """Reads back what ``iso`` wrote (e.g. a slot value); None when it is not such a value."""
+        if not text:
+            return None
+        text = text.strip()
+        if "/" in text:
+            first, _, last = text.partition("/")
+            start, end = cls.from_iso(first), cls.from_iso(last)
+            if start is None or end is None or start.precision != end.precision:
+                return None
+            return cls.between(start.start, end.end, start.unit)
+        return _from_iso_point(text)
+
+
+def iso_at(value: date, unit: str) -> str:
+    """value written at a unit's precision: day 2026-10-20, week 2026-W43, month 2026-10."""
+    if unit == "week":
+        year, week, _ = value.isocalendar()
+        return f"{year}-W{week:02d}"
+    if unit == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    if unit == "year":
+        return f"{value.year:04d}"
+    return value.isoformat()
+
+
+_ISO_POINTS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DateAnswer]], ...] = (
+    (
+        re.compile(r"(\d{4})-(\d{2})-(\d{2})"),
+        lambda m: DateAnswer.day(date(int(m[1]), int(m[2]), int(m[3]))),
+    ),
+    (
+        re.compile(r"(\d{4})-W(\d{2})"),
+        lambda m: DateAnswer.week(date.fromisocalendar(int(m[1]), int(m[2]), 1)),
+    ),
+    (re.compile(r"(\d{4})-(\d{2})"), lambda m: DateAnswer.month(int(m[1]), int(m[2]))),
+    (re.compile(r"(\d{4})"), lambda m: DateAnswer.year(int(m[1]))),
+)
+
+
+def _from_iso_point(text: str) -> DateAnswer | None:
+    for pattern, build in _ISO_POINTS:
+        match = pattern.fullmatch(text)
+        if match:
+            try:
+                return build(match)
+            except ValueError:
+                return None
+    return None
+
+
+# --- calendar helpers ---------------------------------------------------------------------------
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _recent_day(month: int, day: int, today: date) -> date | None:
+    """The most recent month/day on or before today (a 29 February may be some years back)."""
+    for year in range(today.year, today.year - 8, -1):
+        found = _safe_date(year, month, day)
+        if found is not None and found <= today:
+            return found
+    return None
+
+
+def _recent_month(month: int, today: date) -> tuple[int, int]:
+    return (today.year if month <= today.month else today.year - 1), month
+
+
+def _clip(answer: DateAnswer, today: date) -> DateAnswer:
+    """A period that includes today ends today (it cannot have happened later)."""
+    if answer.start <= today < answer.end:
+        return replace(answer, end=today)
+    return answer
+
+
+def _four_digit_year(text: str, today: date) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000
+        if year > today.year:
+            year -= 100
+    return year
+
+
+# --- vocabulary ------------------------------------------------------------------------------------
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_RE = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])"
 )
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)day"
-_NUMBER_WORD = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of)"
-_YEAR = r"(?:,?\s+(?:19|20)\d{2})"
+_WEEKDAY_RE = (
+    r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:r(?:s)?)?|fri|sat(?:ur)?|sun)(?:day)?\.?(?![a-z])"
+)
+_YESTERDAY_RE = r"(?:yesterday|yesturday|yesterdy|yestarday|yesteday|yday|ytd|yest)"
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+    "couple of": 2, "a couple": 2, "a few": 0, "few": 0, "several": 0,
+}  # fmt: skip
+_NUMBER_RE = r"(?:\d{1,3}|" + "|".join(
+    re.escape(word).replace(r"\ ", r"\s+") for word in sorted(_NUMBER_WORDS, key=len, reverse=True)
+) + ")"  # fmt: skip
+_DAY_RE = r"(?:[12]\d|3[01]|0?[1-9])"
+_ORDINAL = r"(?:st|nd|rd|th)"
+_YEAR_RE = r"(?:19|20)\d{2}"
+_TIME_OF_DAY = r"(?:\s+(?:night|morning|afternoon|evening|arvo))?"
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (rule, re.compile(pattern, re.IGNORECASE))
-    for rule, pattern in (
-        ("date_iso", r"(?<![\d/.\-])(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?![\d/\-]|\.\d)"),
-        (
-            "date_numeric",
-            r"(?<![\d/.\-])\d{1,2}(?P<sep>[/.\-])\d{1,2}(?P=sep)(?:\d{4}|\d{2})(?![\d/\-]|\.\d)",
-        ),
-        (
-            "date_day_month",
-            r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + _YEAR + r"?(?![\w\-])",
-        ),
-        (
-            "date_month_day",
-            r"\b" + _MONTH + r"\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b(?!:)" + _YEAR + r"?",
-        ),
-        (
-            "date_relative",
-            r"\b(?:(?:the\s+)?day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|"
-            r"this\s+(?:morning|afternoon|evening)|earlier\s+today|"
-            + _NUMBER_WORD
-            + r"\s+(?:days?|weeks?)\s+ago)\b",
-        ),
-        (
-            "date_weekday",
-            r"\b(?:(?:last|this\s+past|past|on|this)\s+)?" + _WEEKDAY + r"\b",
-        ),
+
+def _month_number(word: str) -> int:
+    return _MONTHS.index(next(name for name in _MONTHS if name.startswith(word[:3].lower()))) + 1
+
+
+def _weekday_number(word: str) -> int:
+    return next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(word[:2].lower()))
+
+
+def _count(word: str) -> int:
+    """2 for "2", "two", "a couple of"; 0 for "a few" and "several" (approximate)."""
+    word = re.sub(r"\s+", " ", word.strip().lower())
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    today: date
+    month_first: bool
+    reading: bool  # an answer to "when?" (lenient) rather than free text (cautious)
+
+
+Resolver = Callable[[re.Match[str], _Context], "DateAnswer | None"]
+
+
+def _day_month_year(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    day, month = int(match["day"]), _month_number(match["month"])
+    if match["year"]:
+        found = _safe_date(int(match["year"]), month, day)
+    else:
+        found = _recent_day(month, day, ctx.today)
+    return DateAnswer.day(found) if found else None
+
+
+def _month_day_year(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    if not ctx.reading and match["month"].lower().startswith("may") and match["month"][0] != "M":
+        return None  # "you may 2 ..." is a verb, "May 2" a month
+    return _day_month_year(match, ctx)
+
+
+def _iso_day(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    found = _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
+    return DateAnswer.day(found) if found else None
+
+
+def _day_and_month(first: int, second: int, month_first: bool) -> tuple[int, int]:
+    """(day, month) from a numeric date; a part over 12 can only be the day."""
+    if first > 12 >= second:
+        return first, second
+    if second > 12 >= first:
+        return second, first
+    return (second, first) if month_first else (first, second)
+
+
+def _numeric_day(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    day, month = _day_and_month(int(match["first"]), int(match["second"]), ctx.month_first)
+    if match["year"]:
+        found = _safe_date(_four_digit_year(match["year"], ctx.today), month, day)
+    elif 1 <= month <= 12:
+        found = _recent_day(month, day, ctx.today)
+    else:
+        found = None
+    return DateAnswer.day(found) if found else None
+
+
+def _month_year(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    month = _month_number(match["month"]) if match["month"] else int(match["month_number"])
+    if not 1 <= month <= 12:
+        return None
+    return _clip(DateAnswer.month(int(match["year"]), month), ctx.today)
+
+
+def _month_alone(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    word, rel, year_rel = match["month"], match["rel"], match["year_rel"]
+    if not ctx.reading and not rel and not year_rel:
+        return None  # a month name alone in free text is too often a name or a verb
+    if word.lower().startswith("may") and _may_is_a_verb(match, ctx):
+        return None
+    month = _month_number(word)
+    year, _ = _recent_month(month, ctx.today)
+    if rel and rel.lower().startswith("last") and month == ctx.today.month:
+        year -= 1
+    if year_rel:
+        year = ctx.today.year - (1 if year_rel.lower() == "last" else 0)
+    return _clip(DateAnswer.month(year, month), ctx.today)
+
+
+_MAY_VERB_BEFORE = re.compile(r"\b(?:i|we|you|he|she|they|it|that|this|which|who)\s+$", re.I)
+_MAY_VERB_AFTER = re.compile(r"\s+(?:be|have|not|i|we|he|she|they|you|it)\b", re.I)
+
+
+def _may_is_a_verb(match: re.Match[str], ctx: _Context) -> bool:
+    if not ctx.reading and match["month"][0] != "M":
+        return True
+    return bool(
+        _MAY_VERB_BEFORE.search(match.string[: match.start("month")])
+        or _MAY_VERB_AFTER.match(match.string, match.end("month"))
     )
-)
-# Weekday mentions that point forward or are habits, not a date: "next Monday", "every Friday".
+
+
+_DAYS_BACK = {"dby": 2, "yesterday": 1, "today": 0}
+
+
+def _relative_day(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    back = next(days for group, days in _DAYS_BACK.items() if match[group])
+    return DateAnswer.day(ctx.today - timedelta(days=back))
+
+
+def _units_ago(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    count, unit = _count(match["count"]), match["unit"].lower()
+    if count == 0:
+        return _a_few_ago(unit, ctx.today)
+    if unit.startswith(("day", "night")):
+        return DateAnswer.day(ctx.today - timedelta(days=count)) if count <= 400 else None
+    if unit.startswith("w"):
+        return DateAnswer.week(ctx.today - timedelta(weeks=count)) if count <= 120 else None
+    if unit.startswith("m"):
+        return DateAnswer.month(*_add_months(ctx.today.year, ctx.today.month, -count))
+    return DateAnswer.year(ctx.today.year - count) if count <= 100 else None
+
+
+def _a_few_ago(unit: str, today: date) -> DateAnswer:
+    """ "a few days ago": about 2 to 5 days back; weeks and months alike."""
+    if unit.startswith(("day", "night")):
+        return DateAnswer.between(today - timedelta(days=5), today - timedelta(days=2),
+                                  qualifier="about")  # fmt: skip
+    if unit.startswith("w"):
+        return DateAnswer.between(
+            DateAnswer.week(today - timedelta(weeks=4)).start,
+            DateAnswer.week(today - timedelta(weeks=2)).end, "week", "about",
+        )  # fmt: skip
+    if unit.startswith("m"):
+        first = _add_months(today.year, today.month, -4)
+        last = _add_months(today.year, today.month, -2)
+        return DateAnswer.between(date(*first, 1), _month_end(*last), "month", "about")
+    return DateAnswer.between(date(today.year - 5, 1, 1), date(today.year - 2, 12, 31), "year",
+                              "about")  # fmt: skip
+
+
+def _last_n(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "in the last 3 days", "past two weeks": from that long ago up to today."""
+    count, unit = _count(match["count"]) or 3, match["unit"].lower()
+    days = {"d": 1, "w": 7, "m": 30, "y": 365}[unit[0]] * count
+    return DateAnswer.between(ctx.today - timedelta(days=days), ctx.today, qualifier="since")
+
+
+def _this_or_last(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "last week", "this month", "the year before last", "earlier this week"."""
+    rel, unit = (match["rel"] or "").lower(), match["unit"].lower()
+    back = 0 if "this" in rel and "past" not in rel else 1
+    return _periods_back(unit, back, ctx.today)
+
+
+def _before_last(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    return _periods_back(match["unit"].lower(), 2, ctx.today)
+
+
+def _periods_back(unit: str, back: int, today: date) -> DateAnswer:
+    if unit == "weekend":
+        return _weekend(today, back)
+    if unit == "week":
+        return _clip(DateAnswer.week(today - timedelta(weeks=back)), today)
+    if unit == "month":
+        return _clip(DateAnswer.month(*_add_months(today.year, today.month, -back)), today)
+    return _clip(DateAnswer.year(today.year - back), today)
+
+
+def _weekend(today: date, back: int) -> DateAnswer:
+    """The most recent weekend (back 0), or the one before it when today is in one (back 1)."""
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+    if back and today.weekday() >= 5:
+        saturday -= timedelta(weeks=1)
+    return _clip(DateAnswer.between(saturday, saturday + timedelta(days=1)), today)
+
+
+def _the_weekend(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    return _weekend(ctx.today, 0)
+
+
 _NOT_PAST_BEFORE = re.compile(r"\b(?:next|every|coming|each|until|till|by)\s+$", re.IGNORECASE)
 
 
-def _date_order(country: str | None) -> str:
-    return "MDY" if country and country.upper() in MONTH_FIRST_COUNTRIES else "DMY"
+def _weekday(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    if _NOT_PAST_BEFORE.search(match.string[: match.start()]):
+        return None  # "next Monday", "every Friday"
+    wanted = _weekday_number(match["weekday"])
+    rel = (match["rel"] or "").lower()
+    if match["last_week"]:
+        monday = DateAnswer.week(ctx.today - timedelta(weeks=1)).start
+        return DateAnswer.day(monday + timedelta(days=wanted))
+    back = (ctx.today.weekday() - wanted) % 7
+    if back == 0 and rel != "this":
+        back = 7  # "on Wednesday" said on a Wednesday is a week ago: today would be "today"
+    return DateAnswer.day(ctx.today - timedelta(days=back))
 
 
-def _phrase_for_parser(raw: str, rule: str) -> str:
-    phrase = re.sub(r"\s+", " ", raw.strip().lower())
-    if rule == "date_weekday":
-        phrase = re.sub(r"^(?:this past|past)\s+", "last ", phrase)
-        phrase = re.sub(r"^on\s+", "", phrase)
-    if rule == "date_relative":
-        phrase = phrase.replace("a couple of", "2").replace("earlier today", "today")
-        phrase = {"tonight": "today", "this afternoon": "today", "this evening": "today"}.get(
-            phrase, phrase
-        )
-    if rule == "date_month_day":
-        phrase = phrase.replace(" the ", " ")
-    return phrase
+_PARTS: dict[str, tuple[Qualifier, int, int]] = {
+    "early": ("early", 1, 10), "beginning": ("early", 1, 10), "start": ("early", 1, 10),
+    "mid": ("mid", 11, 20), "middle": ("mid", 11, 20),
+    "late": ("late", 21, 31), "end": ("late", 21, 31), "towards": ("late", 21, 31),
+}  # fmt: skip
 
 
-def _parse(raw: str, rule: str, country: str | None, today: date) -> date | None:
-    return _parse_phrase(_phrase_for_parser(raw, rule), _date_order(country), today)
+def _part_of_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "early this month", "mid-october", "end of september 2025": a third of the month."""
+    qualifier, first, last = _PARTS[match["part"].split()[0].lower()]
+    today = ctx.today
+    if match["rel"]:
+        back = 0 if match["rel"].lower() == "this" else 1
+        year, month = _add_months(today.year, today.month, -back)
+    else:
+        month = _month_number(match["month"])
+        year = int(match["year"]) if match["year"] else _recent_month(month, today)[0]
+    end = _month_end(year, month)
+    end = end.replace(day=min(last, end.day))
+    answer = DateAnswer.between(date(year, month, first), end, qualifier=qualifier)
+    return _clip(answer, today)
 
 
-def _has_year(raw: str, rule: str) -> bool:
-    return rule in ("date_iso", "date_numeric") or bool(re.search(r"(?:19|20)\d{2}\b", raw))
+_DURATION = re.compile(r"(?P<count>" + _NUMBER_RE + r")\s+(?P<unit>days|weeks|months|years)", re.I)
 
 
-@lru_cache(maxsize=4096)  # dateparser takes ~0.5 ms a call; "yesterday" comes up all day
-def _parse_phrase(phrase: str, order: str, today: date) -> date | None:
-    settings = {
-        "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12, 0),
-        "PREFER_DATES_FROM": "past",
-        "DATE_ORDER": order,
-        "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
-    return parsed.date() if parsed is not None else None
+def _since(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "since October", "since last week"; also "since 3 weeks" (for the last three weeks)."""
+    duration = _DURATION.fullmatch(match["point"])
+    if duration:
+        return _last_n(duration, ctx)
+    point = _read_point(match["point"], ctx)
+    if point is None or point.start > ctx.today:
+        return None
+    unit: Unit = point.unit if point.precision != "range" else "day"
+    return DateAnswer.between(point.start, ctx.today, unit, "since")
+
+
+_BARE_DAY = re.compile(r"(?:the\s+)?(" + _DAY_RE + r")" + _ORDINAL + r"?", re.IGNORECASE)
+_UP_TO_NOW = re.compile(r"now|today|the\s+present|present|date", re.IGNORECASE)
+
+
+def _range(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "between June and August", "3-10 march", "from 3 march to 10 april", "june till now"."""
+    first, last = match["first"], match["last"]
+    if _UP_TO_NOW.fullmatch(last):
+        point = _read_point(first, ctx)
+        if point is None or point.start > ctx.today:
+            return None
+        unit: Unit = point.unit if point.precision != "range" else "day"
+        return DateAnswer.between(point.start, ctx.today, unit, "since")
+    bare_first, bare_last = _BARE_DAY.fullmatch(first), _BARE_DAY.fullmatch(last)
+    if bare_first and bare_last:
+        return None
+    if bare_last:
+        start = _read_point(first, ctx)
+        end = _day_in_month_of(start, int(bare_last[1]))
+    else:
+        end = _read_point(last, ctx)
+        if bare_first:
+            start = _day_in_month_of(end, int(bare_first[1]))
+        else:
+            before = replace(ctx, today=end.end) if end is not None else ctx
+            start = _read_point(first, before)
+    if start is None or end is None or start.start > end.end:
+        return None
+    unit = start.unit if start.unit == end.unit and start.precision != "range" else "day"
+    return _clip(DateAnswer.between(start.start, end.end, unit), ctx.today)
+
+
+def _day_in_month_of(answer: DateAnswer | None, day: int) -> DateAnswer | None:
+    if answer is None or answer.precision != "day":
+        return None
+    found = _safe_date(answer.start.year, answer.start.month, day)
+    return DateAnswer.day(found) if found else None
+
+
+def _ordinal_day(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "on the 20th": the most recent 20th of a month."""
+    day, today = int(match["day"]), ctx.today
+    for back in range(0, 3):
+        year, month = _add_months(today.year, today.month, -back)
+        found = _safe_date(year, month, day)
+        if found is not None and found <= today:
+            return DateAnswer.day(found)
+    return None
+
+
+def _year_alone(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    if not ctx.reading and not match["prep"]:
+        return None
+    return _clip(DateAnswer.year(int(match["year"])), ctx.today)
+
+
+def _future(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """Dates the reporter gives in the future: kept only so that they can be refused kindly."""
+    today = ctx.today
+    if match["tomorrow"]:
+        days = 2 if "after" in match["tomorrow"].lower() else 1
+        return DateAnswer.day(today + timedelta(days=days))
+    if match["next_unit"]:
+        unit = match["next_unit"].lower()
+        if unit == "week":
+            return DateAnswer.week(today + timedelta(weeks=1))
+        if unit == "month":
+            return DateAnswer.month(*_add_months(today.year, today.month, 1))
+        if unit == "year":
+            return DateAnswer.year(today.year + 1)
+        ahead = (_weekday_number(unit) - today.weekday()) % 7 or 7
+        return DateAnswer.day(today + timedelta(days=ahead))
+    count = _count(match["count"]) or 3
+    unit = match["in_unit"].lower()
+    days = {"d": 1, "w": 7, "m": 30}[unit[0]] * count
+    return DateAnswer.day(today + timedelta(days=days))
+
+
+# A point inside a range or after "since" (unnamed groups: it is read again on its own).
+_DATED_POINT = (
+    r"(?:(?:the\s+)?" + _DAY_RE + _ORDINAL + r"?(?:\s+of)?\s*" + _MONTH_RE + r"(?:,?\s*" + _YEAR_RE
+    + r")?|" + _MONTH_RE + r"\s*(?:the\s+)?" + _DAY_RE + _ORDINAL + r"?(?!\d)(?:,?\s*" + _YEAR_RE
+    + r")?|" + _MONTH_RE + r"(?:,?\s*" + _YEAR_RE + r")?|" + _DAY_RE + r"[/.]" + _DAY_RE
+    + r"(?:[/.](?:\d{4}|\d{2}))?(?![\d/.]))"
+)  # fmt: skip
+_BARE_DAY_POINT = r"(?:the\s+)?" + _DAY_RE + _ORDINAL + r"?(?![\d/.:])"
+_POINT = r"(?:" + _DATED_POINT + r"|" + _BARE_DAY_POINT + r")"
+_SINCE_POINT = (
+    r"(?:" + _NUMBER_RE + r"\s+(?:days|weeks|months|years)|" + _POINT + r"|" + _YEAR_RE + r"|(?:last|this)\s+(?:week|month|year)|" + _YESTERDAY_RE
+    + r"|" + _WEEKDAY_RE + r")"
+)  # fmt: skip
+
+_RULES_SOURCE: tuple[tuple[str, str, Resolver, bool], ...] = (
+    # (rule name, pattern, resolver, also in free text)
+    (
+        "date_range",
+        r"\b(?:between|from)\s+(?P<first>" + _POINT + r")\s*(?:and|to|till|until|-|–)\s*"
+        r"(?P<last>" + _POINT + r"|now|today|the\s+present|present|date)(?![\w/])",
+        _range, True,
+    ),
+    (
+        "date_range",
+        r"(?<![\w/.])(?P<first>" + _POINT + r")\s*(?:-|–|to|till|until)\s*"
+        r"(?P<last>" + _DATED_POINT + r"|now|today|the\s+present|date)(?![\w/])",
+        _range, True,
+    ),
+    (
+        "date_range",  # "march 3 to 10": only in an answer ("paid march 3 to 10 people")
+        r"(?<![\w/.])(?P<first>" + _DATED_POINT + r")\s*(?:-|–|to|till|until)\s*"
+        r"(?P<last>" + _BARE_DAY_POINT + r")(?![\w/])",
+        _range, False,
+    ),
+    (
+        "date_since",
+        r"\b(?:ever\s+)?(?:since|starting(?:\s+from)?)\s+(?P<point>" + _SINCE_POINT + r")(?![\w/])",
+        _since, True,
+    ),
+    (
+        "date_part_of_month",
+        r"\b(?:(?:the|towards\s+the)\s+)?(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|"
+        r"late|end\s+of)(?:\s+|-)(?:the\s+)?(?:(?P<rel>this|last|previous)\s+month|"
+        r"(?P<month>" + _MONTH_RE + r")(?:,?\s*(?P<year>" + _YEAR_RE + r"))?)\b",
+        _part_of_month, True,
+    ),
+    (
+        "date_iso",
+        r"(?<![\d/.\-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+        r"(?![\d/\-]|\.\d)",
+        _iso_day, True,
+    ),
+    (
+        "date_numeric",
+        r"(?<![\d/.\-])(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?P=sep)"
+        r"(?P<year>\d{4}|\d{2})(?![\d/\-]|\.\d)",
+        _numeric_day, True,
+    ),
+    (
+        "date_day_month",
+        r"(?<![\d/.\-])(?:" + _WEEKDAY_RE + r",?\s+(?:the\s+)?)?(?:the\s+)?(?P<day>" + _DAY_RE
+        + r")" + _ORDINAL + r"?(?:\s+of)?\s*(?P<month>" + _MONTH_RE + r")(?:,?\s*(?P<year>"
+        + _YEAR_RE + r"))?(?![\w\-])",
+        _day_month_year, True,
+    ),
+    (
+        "date_month_day",
+        r"\b(?:" + _WEEKDAY_RE + r",?\s+)?(?P<month>" + _MONTH_RE + r")\s*(?:the\s+)?(?P<day>"
+        + _DAY_RE + r")" + _ORDINAL + r"?(?![\d:.]|\s*(?:am|pm)\b)(?:,?\s+(?P<year>" + _YEAR_RE
+        + r"))?\b",
+        _month_day_year, True,
+    ),
+    (
+        "date_month_year",
+        r"\b(?P<month>" + _MONTH_RE + r"),?\s*(?:of\s+)?(?P<year>" + _YEAR_RE + r")(?!\d)"
+        r"(?P<month_number>)",
+        _month_year, True,
+    ),
+    (
+        "date_month_year",
+        r"(?<![\d/.\-])(?P<month_number>0?[1-9]|1[0-2])[/.\-](?P<year>" + _YEAR_RE + r")"
+        r"(?![\d/.\-])(?P<month>)",
+        _month_year, False,
+    ),
+    (
+        "date_relative",
+        r"\b(?:(?P<dby>(?:the\s+)?day\s+before\s+" + _YESTERDAY_RE + r")|(?P<yesterday>"
+        + _YESTERDAY_RE + r"|last\s+night)|(?P<today>today|tonight|this\s+(?:morning|afternoon|"
+        r"evening|arvo)|earlier\s+today|just\s+now|(?:an?|one|few|a\s+few|\d{1,2})\s+"
+        r"(?:hours?|hrs?|minutes?|mins?)\s+(?:ago|back)))" + _TIME_OF_DAY + r"\b",
+        _relative_day, True,
+    ),
+    (
+        "date_ago",
+        r"\b(?P<count>" + _NUMBER_RE + r")\s+(?P<unit>days?|nights?|weeks?|wks?|months?|mths?|"
+        r"years?|yrs?)\s+(?:ago|back|earlier|before)\b",
+        _units_ago, True,
+    ),
+    (
+        "date_last_n",
+        r"\b(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past)\s+(?P<count>" + _NUMBER_RE
+        + r")\s+(?P<unit>days|weeks|months)\b",
+        _last_n, True,
+    ),
+    (
+        "date_weekday",
+        r"\b(?:(?P<rel>last|this\s+past|past|previous|on|this)\s+)?(?P<weekday>" + _WEEKDAY_RE
+        + r")" + _TIME_OF_DAY + r"(?P<last_week>\s+(?:of\s+)?last\s+week)?\b",
+        _weekday, True,
+    ),
+    (
+        "date_month",
+        r"\b(?P<rel>)(?P<month>" + _MONTH_RE + r")\s+(?P<year_rel>last|this)\s+year\b",
+        _month_alone, True,
+    ),
+    (
+        "date_other_day",
+        r"\bthe\s+other\s+day\b",
+        lambda _, ctx: DateAnswer.between(
+            ctx.today - timedelta(days=7), ctx.today - timedelta(days=1), qualifier="about"
+        ),
+        True,
+    ),
+    (
+        "date_period",
+        r"\b(?P<rel>last|previous|this\s+past|earlier\s+this|this)\s+(?P<unit>week|month|year|"
+        r"weekend)\b",
+        _this_or_last, True,
+    ),
+    (
+        "date_period",
+        r"\b(?:the\s+)?(?P<unit>week|month|year)\s+before\s+last\b",
+        _before_last, True,
+    ),
+    ("date_weekend", r"\b(?:on|over|during|at)\s+the\s+weekend\b", _the_weekend, True),
+    (
+        "date_future",
+        r"\b(?:(?P<tomorrow>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw?)|next\s+(?P<next_unit>"
+        r"week|month|year|" + _WEEKDAY_RE + r")|in\s+(?P<count>" + _NUMBER_RE + r")\s+"
+        r"(?P<in_unit>days?|weeks?|months?)(?!\s+ago))\b",
+        _future, True,
+    ),
+    (
+        "date_month",
+        r"\b(?:(?P<rel>in|during|last|this\s+past|in\s+early|around)\s+)?(?P<month>" + _MONTH_RE
+        + r")(?:\s+(?P<year_rel>last|this)\s+year)?(?![\w/])",
+        _month_alone, True,
+    ),
+    (
+        "date_numeric",
+        r"(?<![\d/.\-\w])(?:on\s+)(?P<first>\d{1,2})(?P<sep>/)(?P<second>\d{1,2})(?![\d/.\-])"
+        r"(?P<year>)",
+        _numeric_day, True,
+    ),
+    (
+        "date_numeric",
+        r"(?<![\d/.\-\w])(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?![\d/.\-])"
+        r"(?P<year>)",
+        _numeric_day, False,
+    ),
+    ("date_ordinal", r"\bon\s+the\s+(?P<day>" + _DAY_RE + r")" + _ORDINAL + r"\b",
+     _ordinal_day, True),  # fmt: skip
+    (
+        "date_ordinal",
+        r"(?<![\w/.])(?:the\s+)?(?P<day>" + _DAY_RE + r")" + _ORDINAL + r"\b",
+        _ordinal_day, False,
+    ),
+    (
+        "date_year",
+        r"(?<![\w/.\-])(?P<prep>(?:in|during|since|around)\s+)?(?P<year>" + _YEAR_RE + r")"
+        r"(?![\w/.\-])",
+        _year_alone, True,
+    ),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def _rules(reading: bool) -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
+    return tuple(
+        (name, re.compile(pattern, re.IGNORECASE), resolver)
+        for name, pattern, resolver, in_free_text in _RULES_SOURCE
+        if reading or in_free_text
+    )
+
+
+def _scan(text: str, ctx: _Context) -> Iterator[tuple[re.Match[str], str, DateAnswer]]:
+    """Every date in text; an earlier rule wins over a later one that overlaps it."""
+    taken: list[tuple[int, int]] = []
+    for name, pattern, resolver in _rules(ctx.reading):
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            answer = resolver(match, ctx)
+            if answer is None:
+                continue
+            taken.append((match.start(), match.end()))
+            yield match, name, answer
+
+
+def _read_point(text: str, ctx: _Context) -> DateAnswer | None:
+    """One end of a range, or what follows "since", read on its own."""
+    point_ctx = replace(ctx, reading=True)
+    found = [(match.start(), answer) for match, _, answer in _scan(text.strip(), point_ctx)]
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+# --- typos -----------------------------------------------------------------------------------------
+
+_SHORTHANDS = {
+    "yday": "yesterday", "ytd": "yesterday", "yest": "yesterday", "ystd": "yesterday",
+    "ysterday": "yesterday", "tdy": "today", "2day": "today", "tmr": "tomorrow",
+    "tmrw": "tomorrow", "tmw": "tomorrow", "las": "last", "lst": "last", "lastweek": "last week",
+    "lastmonth": "last month", "lastyear": "last year", "wk": "week", "wks": "weeks",
+    "weks": "weeks", "mth": "month", "mnth": "month", "mths": "months", "mnths": "months",
+    "yr": "year", "yrs": "years", "bk": "back", "b4": "before", "agao": "ago", "aog": "ago",
+    "sinse": "since", "sinc": "since", "btw": "between", "betwen": "between",
+    "nite": "night", "weds": "wednesday", "wensday": "wednesday", "dayz": "days", "dys": "days", "fw": "few",
+}  # fmt: skip
+_VOCABULARY = (
+    *_MONTHS, *_WEEKDAYS, "yesterday", "today", "tonight", "tomorrow", "last", "week", "weeks",
+    "month", "months", "year", "years", "days", "ago", "back", "since", "between", "before",
+    "beginning", "middle", "early", "night", "morning", "evening", "afternoon", "weekend",
+    "couple", "previous", "several", "earlier",
+)  # fmt: skip
+_KNOWN_WORDS = frozenset(_VOCABULARY) | frozenset(_NUMBER_WORDS) | {
+    # everyday words one letter away from a date word ("lost" is not "last")
+    "lost", "most", "must", "post", "fast", "east", "best", "list", "next", "text", "test",
+    "weak", "seek", "mouth", "mouths", "near", "dear", "hear", "bear", "wear", "tear", "yeah",
+    "says", "ways", "pays", "bank", "pack", "eight", "light", "might", "right", "sight",
+    "fight", "yearly", "nearly", "match", "marsh", "tune", "jane", "jury", "duly", "weeds",
+    "tears", "bears", "wears", "hears", "money", "sent", "once", "ages",
+    "past", "this", "that", "then", "there", "they", "them", "what", "when", "with", "from",
+    "about", "around", "think", "maybe", "start", "late", "later", "end", "mid", "during",
+    "after", "were", "was", "until", "till", "and", "the", "dont", "know", "sure", "date",
+    "exactly", "remember", "happened", "started", "called", "paid", "first", "time", "last",
+    "present", "now", "just", "hours", "hour", "minutes", "mins", "sept", "june", "july",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _corrected_word(word: str) -> str:
+    if word in _SHORTHANDS:
+        return _SHORTHANDS[word]
+    if len(word) < 4 or not word.isalpha() or word in _KNOWN_WORDS:
+        return word
+    limit = 1 if len(word) < 7 else 2
+    scored = [(edit_distance(word, known, limit), known) for known in _VOCABULARY]
+    best = min(distance for distance, _ in scored)
+    winners = [known for distance, known in scored if distance == best]
+    return winners[0] if best <= limit and len(winners) == 1 else word
+
+
+def correct_typos(text: str) -> str:
+    """Lower case, one space, and date words spelt right ("yesturday" -> "yesterday")."""
+    text = re.sub(r"[\u2010-\u2015]", "-", text.lower())
+    text = re.sub(r"(\d)(st|nd|rd|th)(?=[a-z])", r"\1\2 ", text)  # "20thoct"
+    text = re.sub(r"(\d)([a-z]{3,})", _split_number_word, text)
+    words = re.split(r"([a-z0-9]+)", text)
+    return re.sub(r"\s+", " ", "".join(_corrected_word(word) for word in words)).strip()
+
+
+def _split_number_word(match: re.Match[str]) -> str:
+    """ "20oct" -> "20 oct", but "20th" and "2day" stay as they are."""
+    word = match[2]
+    if word[:2] in ("st", "nd", "rd", "th") or match[0] in _SHORTHANDS:
+        return match[0]
+    return f"{match[1]} {word}"
+
+
+# --- the two entry points --------------------------------------------------------------------------
+
+
+def _month_first(country: str | None) -> bool:
+    code = country_code(country)
+    return bool(code and code in MONTH_FIRST_COUNTRIES)
+
+
+def read_date(
+    text: str, country: str | None = None, *, today: date | None = None
+) -> DateAnswer | None:
+    """Reads the reporter's answer to "when did it happen?" with its precision.
+
+    Lenient: typos are corrected and bare forms accepted ("june", "20/10", "2023"). The first
+    date mentioned wins. Future dates are returned (check ``incident_date_problem``). ``country``
+    (a code or a name) decides whether 12/03 is 12 March or 3 December. None when no date is read.
+    """
+    found = _first_date(text, country, today or date.today())
+    return found[1] if found else None
+
+
+def _first_date(text: str, country: str | None, today: date) -> tuple[str, DateAnswer] | None:
+    """The words and the answer of the first date in an answer."""
+    if not text or not text.strip():
+        return None
+    ctx = _Context(today, _month_first(country), reading=True)
+    found = [(match.start(), match[0], answer)
+             for match, _, answer in _scan(correct_typos(text), ctx)]  # fmt: skip
+    if not found:
+        return None
+    _, words, answer = min(found, key=lambda item: item[0])
+    return words, answer
+
+
+IncidentDateProblem = Literal["future", "too_old"]
+
+
+def incident_date_problem(
+    answer: DateAnswer, today: date | None = None
+) -> IncidentDateProblem | None:
+    """Why a date cannot be when the incident happened: "future", "too_old", or None if fine."""
+    today = today or date.today()
+    if answer.start > today:
+        return "future"
+    oldest = _safe_date(today.year - OLDEST_INCIDENT_YEARS, today.month, 1) or today
+    if answer.end < oldest:
+        return "too_old"
+    return None
 
 
 def find_dates(
@@ -110,38 +861,32 @@ def find_dates(
     today: date | None = None,
     allow_future: bool = False,
 ) -> Iterator[Found]:
-    """Dates in text; future ones only with allow_future and only when written with a year."""
+    """Dates in free text, value in ISO 8601 at their precision (DateAnswer.iso).
+
+    Future dates only with allow_future and only when written with a year; far-past ones never.
+    """
     today = today or date.today()
-    taken: list[tuple[int, int]] = []
-    for rule, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            if any(match.start() < end and start < match.end() for start, end in taken):
-                continue
-            if rule == "date_weekday" and _NOT_PAST_BEFORE.search(text[: match.start()]):
-                continue
-            if rule == "date_month_day" and match.group(0)[:3] == "may" and not _capital(match):
-                continue  # "you may 2 ..." is a verb, "May 2" a month
-            parsed = _parse(match.group(0), rule, country, today)
-            if parsed is None:
-                continue
-            if parsed > today and not (allow_future and _has_year(match.group(0), rule)):
-                continue
-            taken.append((match.start(), match.end()))
-            yield Found(
-                "date", parsed.isoformat(), match.group(0), match.start(), match.end(), rule
-            )
-
-
-def _capital(match: re.Match[str]) -> bool:
-    return match.group(0)[0].isupper()
+    ctx = _Context(today, _month_first(country), reading=False)
+    for match, rule, answer in _scan(text, ctx):
+        problem = incident_date_problem(answer, today)
+        if problem == "too_old":
+            continue
+        if problem == "future" and not (allow_future and re.search(r"\d{4}", match[0])):
+            continue
+        yield Found("date", answer.iso, match[0], match.start(), match.end(), rule)
 
 
 def parse_date(text: str, country: str | None = None, *, today: date | None = None) -> date | None:
-    """The first date mentioned in text, or None when it mentions none. Only a date written with
-    its year ("25/12/2030") can be in the future; callers refuse those as they see fit."""
-    if not text:
+    """The first day of the first date in text (see read_date), or None when it names none.
+
+    Kept for callers that store a single day. Only a date written with its year ("25/12/2030")
+    can be in the future; callers refuse those as they see fit.
+    """
+    today = today or date.today()
+    found = _first_date(text, country, today)
+    if found is None:
         return None
-    found = sorted(
-        find_dates(text, country, today=today, allow_future=True), key=lambda item: item.start
-    )
-    return date.fromisoformat(str(found[0].value)) if found else None
+    words, answer = found
+    if answer.start > today and not re.search(r"\d{4}", words):
+        return None
+    return answer.start

@@ -197,7 +197,7 @@ def test_parse_amount(text: str, country: str | None, expected: Amount | None) -
         ("12/03/2020", "PH", date(2020, 12, 3)),
         ("last Tuesday", None, date(2024, 5, 14)),
         ("last Wednesday", None, date(2024, 5, 8)),  # today is a Wednesday: a week ago
-        ("it started 3 weeks ago", None, date(2024, 4, 24)),
+        ("it started 3 weeks ago", None, date(2024, 4, 22)),  # the Monday of that week
         ("I think on 20 December", None, date(2023, 12, 20)),
         ("tomorrow", None, None),
         # written with its year, a future date is returned for the caller to refuse
