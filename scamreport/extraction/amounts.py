@@ -6,50 +6,101 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-import pycountry
-
-from scamreport.countries import default_currency
+from scamreport.countries import country_code
 from scamreport.extraction.model import Amount, Found
 
-# Symbols and prefixes written before the number. None: decided by the reporter's country.
-_PREFIXES: dict[str, str | None] = {
-    "us$": "USD", "u.s.$": "USD", "s$": "SGD", "sg$": "SGD", "hk$": "HKD", "a$": "AUD",
-    "au$": "AUD", "nz$": "NZD", "c$": "CAD", "ca$": "CAD", "nt$": "TWD", "r$": "BRL",
-    "rm": "MYR", "rp": "IDR", "rs.": "INR", "rs": "INR", "₹": "INR", "£": "GBP", "€": "EUR",
-    "¥": "JPY", "₩": "KRW", "₱": "PHP", "฿": "THB", "₫": "VND", "₦": "NGN", "$": None,
+# Currencies by what is written before or after the number. A value that is a kind ("dollar",
+# "peso"...) is decided by the reporter's country (_KINDS); a code is the same everywhere.
+_PREFIXES: dict[str, str] = {
+    "us$": "USD", "u.s.$": "USD", "usd$": "USD", "s$": "SGD", "sg$": "SGD", "sgd$": "SGD",
+    "hk$": "HKD", "a$": "AUD", "au$": "AUD", "aud$": "AUD", "nz$": "NZD", "c$": "CAD",
+    "ca$": "CAD", "cad$": "CAD", "nt$": "TWD", "r$": "BRL", "mx$": "MXN", "mex$": "MXN",
+    "rm": "MYR", "rp": "IDR", "rs.": "rupee", "rs": "rupee", "ksh": "KES", "kshs": "KES",
+    "kr": "krona_krone", "p": "p_sign",
+    "₹": "INR", "£": "GBP", "€": "EUR", "¥": "yen_sign", "₩": "KRW", "₱": "PHP", "฿": "THB",
+    "₫": "VND", "₦": "NGN", "₺": "TRY", "₽": "RUB", "₪": "ILS", "₴": "UAH", "₵": "GHS",
+    "$": "dollar",
 }  # fmt: skip
 # ISO codes accepted in any case; not those that are also words ("ALL", "TRY", "TOP", "COP").
 _CODES = frozenset(
     {
         "usd", "sgd", "myr", "eur", "gbp", "inr", "hkd", "aud", "cad", "nzd", "jpy", "cny", "idr",
         "thb", "php", "vnd", "krw", "twd", "aed", "sar", "chf", "zar", "ngn", "kes", "brl", "mxn",
-        "ars", "sek", "nok", "dkk", "pln", "czk", "huf", "pkr", "bdt",
-        "lkr", "npr"
+        "ars", "sek", "nok", "dkk", "pln", "czk", "huf", "pkr", "bdt", "lkr", "npr", "clp", "pen",
+        "dop", "uyu", "egp", "mad", "qar", "omr", "kwd", "bhd", "jod", "ghs", "ugx", "tzs", "rub",
+        "uah", "ils", "ron", "bgn", "isk", "lak", "mmk", "khr", "mop", "bnd",
     }
 )  # fmt: skip
-# Currency words written after the number. None: decided by the reporter's country.
-_WORDS: dict[str, str | None] = {
+_WORDS: dict[str, str] = {
     "singapore dollars": "SGD", "singapore dollar": "SGD", "sing dollars": "SGD",
-    "us dollars": "USD", "us dollar": "USD", "american dollars": "USD",
+    "us dollars": "USD", "us dollar": "USD", "american dollars": "USD", "usd dollars": "USD",
     "hong kong dollars": "HKD", "hk dollars": "HKD", "australian dollars": "AUD",
     "aussie dollars": "AUD", "canadian dollars": "CAD", "new zealand dollars": "NZD",
-    "nz dollars": "NZD", "taiwan dollars": "TWD", "dollars": None, "dollar": None, "bucks": None,
-    "ringgit": "MYR", "rupees": "INR", "rupee": "INR", "rupiah": "IDR", "yuan": "CNY",
-    "rmb": "CNY", "renminbi": "CNY", "yen": "JPY", "baht": "THB", "pesos": None, "peso": None,
-    "dong": "VND", "won": "KRW", "euros": "EUR", "euro": "EUR", "pounds": "GBP", "pound": "GBP",
-    "quid": "GBP", "naira": "NGN", "rand": "ZAR", "dirhams": "AED", "dirham": "AED",
-    "riyals": "SAR", "riyal": "SAR", "lira": "TRY", "reais": "BRL", "francs": "CHF",
-    "swiss francs": "CHF", "shillings": None,
-    "€": "EUR", "£": "GBP", "$": None, "¥": "JPY", "₹": "INR",
+    "nz dollars": "NZD", "taiwan dollars": "TWD", "mexican pesos": "MXN",
+    "philippine pesos": "PHP", "indian rupees": "INR", "pakistani rupees": "PKR",
+    "sri lankan rupees": "LKR", "egyptian pounds": "EGP", "british pounds": "GBP",
+    "pounds sterling": "GBP", "pound sterling": "GBP", "uae dirhams": "AED",
+    "moroccan dirhams": "MAD", "saudi riyals": "SAR", "swiss francs": "CHF",
+    "dollars": "dollar", "dollar": "dollar", "dollers": "dollar", "doller": "dollar",
+    "dolars": "dollar", "dolar": "dollar", "dollors": "dollar", "bucks": "dollar",
+    "pesos": "peso", "peso": "peso", "pesoes": "peso", "pessos": "peso",
+    "rupees": "rupee", "rupee": "rupee", "ruppees": "rupee", "rupess": "rupee", "rupes": "rupee",
+    "rs": "rupee", "rs.": "rupee",
+    "pounds": "pound", "pound": "pound", "quid": "GBP",
+    "dirhams": "dirham", "dirham": "dirham", "dhs": "dirham", "dh": "dirham",
+    "riyals": "riyal", "riyal": "riyal", "rials": "riyal", "rial": "riyal",
+    "dinars": "dinar", "dinar": "dinar", "shillings": "shilling", "shilling": "shilling",
+    "ksh": "KES", "kshs": "KES", "francs": "franc", "franc": "franc",
+    "kronor": "krona", "krona": "krona", "kroner": "krone", "krone": "krone", "kr": "krona_krone",
+    "ringgit": "MYR", "ringgits": "MYR", "ringit": "MYR", "rinngit": "MYR", "rm": "MYR",
+    "rupiah": "IDR", "yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "kuai": "CNY",
+    "yen": "JPY", "baht": "THB", "bahts": "THB", "bhat": "THB", "bht": "THB", "dong": "VND",
+    "won": "KRW", "euros": "EUR", "euro": "EUR", "euroes": "EUR", "naira": "NGN",
+    "cedis": "GHS", "cedi": "GHS", "rand": "ZAR", "lira": "TRY", "liras": "TRY",
+    "reais": "BRL", "soles": "PEN", "zloty": "PLN", "zlotys": "PLN", "forint": "HUF",
+    "koruna": "CZK", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "hryvnia": "UAH",
+    "taka": "BDT", "kip": "LAK", "kyat": "MMK", "riel": "KHR", "pataca": "MOP",
+    "shekels": "ILS", "shekel": "ILS", "nis": "ILS", "lei": "RON", "leva": "BGN",
+    "€": "EUR", "£": "GBP", "$": "dollar", "¥": "yen_sign", "₹": "INR", "₱": "PHP",
 }  # fmt: skip
-# Words whose currency depends on the country ("rupees" in Pakistan are PKR).
-_COUNTRY_WORDS = {
-    "dollar": "Dollar", "buck": "Dollar", "$": "Dollar", "peso": "Peso", "rupee": "Rupee",
-    "pound": "Pound", "shilling": "Shilling", "¥": "Yuan",
+# Currencies whose name (or sign) depends on the country: (elsewhere, {country: currency}).
+_DOLLAR_COUNTRIES = {
+    "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD",
+    "BN": "BND", "JM": "JMD", "TT": "TTD", "BS": "BSD", "BB": "BBD", "BZ": "BZD", "GY": "GYD",
+    "SR": "SRD", "FJ": "FJD", "LR": "LRD", "NA": "NAD", "SB": "SBD", "KY": "KYD", "AG": "XCD",
+    "DM": "XCD", "GD": "XCD", "KN": "XCD", "LC": "XCD", "VC": "XCD", "EC": "USD", "SV": "USD",
+    "PA": "USD", "TL": "USD", "PR": "USD", "GU": "USD", "VI": "USD", "AS": "USD", "MP": "USD",
+    "FM": "USD", "MH": "USD", "PW": "USD", "ZW": "USD",
+}  # fmt: skip
+_PESO_COUNTRIES = {
+    "PH": "PHP", "MX": "MXN", "AR": "ARS", "CL": "CLP", "CO": "COP", "CU": "CUP", "DO": "DOP",
+    "UY": "UYU",
+}  # fmt: skip
+# "$" also writes the pesos of Latin America (not the Philippine peso, written ₱).
+_DOLLAR_SIGN_COUNTRIES = {**_DOLLAR_COUNTRIES, **{c: v for c, v in _PESO_COUNTRIES.items()
+                                                  if c != "PH"}}  # fmt: skip
+_KINDS: dict[str, tuple[str | None, dict[str, str]]] = {
+    "dollar": (None, _DOLLAR_COUNTRIES),
+    "dollar_sign": (None, _DOLLAR_SIGN_COUNTRIES),
+    "peso": (None, _PESO_COUNTRIES),
+    "rupee": ("INR", {"PK": "PKR", "LK": "LKR", "NP": "NPR", "MU": "MUR", "SC": "SCR"}),
+    "pound": ("GBP", {"EG": "EGP", "LB": "LBP", "SD": "SDG", "SS": "SSP", "SY": "SYP"}),
+    "dirham": ("AED", {"MA": "MAD"}),
+    "riyal": ("SAR", {"QA": "QAR", "OM": "OMR", "YE": "YER", "IR": "IRR"}),
+    "dinar": (None, {"KW": "KWD", "BH": "BHD", "JO": "JOD", "IQ": "IQD", "TN": "TND",
+                     "DZ": "DZD", "RS": "RSD", "LY": "LYD"}),
+    "shilling": (None, {"KE": "KES", "UG": "UGX", "TZ": "TZS", "SO": "SOS"}),
+    "franc": ("CHF", {}),
+    "krona": (None, {"SE": "SEK", "IS": "ISK"}),
+    "krone": (None, {"NO": "NOK", "DK": "DKK"}),
+    "krona_krone": (None, {"SE": "SEK", "IS": "ISK", "NO": "NOK", "DK": "DKK"}),
+    "yen_sign": ("JPY", {"CN": "CNY"}),
+    "p_sign": (None, {"PH": "PHP"}),  # "P15,000" in the Philippines; elsewhere no amount
 }  # fmt: skip
 
 _MULTIPLIERS: dict[str, int] = {
-    "k": 1_000, "thousand": 1_000, "grand": 1_000, "m": 1_000_000, "mil": 1_000_000,
+    "hundred": 100, "k": 1_000, "thousand": 1_000, "ribu": 1_000, "rb": 1_000, "juta": 1_000_000,
+    "jt": 1_000_000, "grand": 1_000, "m": 1_000_000, "mil": 1_000_000,
     "mio": 1_000_000, "mn": 1_000_000, "million": 1_000_000, "b": 1_000_000_000,
     "bn": 1_000_000_000, "billion": 1_000_000_000, "lakh": 100_000, "lakhs": 100_000,
     "lac": 100_000, "lacs": 100_000, "crore": 10_000_000, "crores": 10_000_000,
@@ -74,8 +125,8 @@ _NUMBER_SPACED = (
     r"\d+(?:[.,]\d+)?)"
 )
 _MULTIPLIER = (
-    r"(?:(?P<mult_letter>[kKmMbB])(?![a-zA-Z])|\s?(?P<mult_word>thousand|grand|million|mil|mio|"
-    r"mn|billion|bn|lakhs?|lacs?|crores?)\b)?"
+    r"(?:(?P<mult_letter>[kKmMbB])(?![a-zA-Z])|\s?(?P<mult_word>hundred|thousand|grand|million|mil|"
+    r"mio|mn|billion|bn|lakhs?|lacs?|crores?|ribu|rb|juta|jt)\b)?"
 )
 _PREFIX = (
     r"(?P<prefix>(?<![A-Za-z])(?:"
@@ -109,7 +160,7 @@ _MONEY_VERB_RE = re.compile(
 # A reply that is only a number, maybe hedged: "300", "about 5k", "no, it was 300".
 _BARE_NUMBER_RE = re.compile(
     r"^\s*(?:no,?\s+|yes,?\s+)?(?:(?:about|around|approx\.?|approximately|roughly|almost|"
-    r"nearly|over|more\s+than|less\s+than|maybe|like|only|just|a\s+total\s+of|"
+    r"nearly|over|more\s+than|less\s+than|maybe|like|only|just|a\s+total\s+of|actually|sorry|"
     r"total(?:\s+of)?|i\s+lost|lost|it\s+was|it\s+is|it's|was)\s+)*"
     + _NUMBER_SPACED
     + _MULTIPLIER
@@ -118,35 +169,26 @@ _BARE_NUMBER_RE = re.compile(
 )
 
 
-def _currency_for_country(kind: str, country: str | None) -> str | None:
-    """The country's own currency when the word names it ("dollars" in Singapore -> SGD)."""
-    local = default_currency(country)
-    if not local:
-        return None
-    record = pycountry.currencies.get(alpha_3=local)
-    wanted = _COUNTRY_WORDS.get(kind.rstrip("s") if kind not in ("$",) else kind)
-    if record is None or wanted is None or wanted not in record.name:
-        return None
-    return local
+def currency_for(written: str, country: str | None = None) -> str | None:
+    """The ISO 4217 code that a sign, word or code means for a reporter in country.
 
-
-def _currency(written: str, country: str | None) -> str | None:
+    "S$" is SGD anywhere; "$" and "dollars" are AUD in Australia, unknown (None) in Malaysia;
+    "pesos" are PHP in the Philippines and MXN in Mexico; "rupees" INR unless the country has
+    its own rupee. country is an alpha-2 code or a name.
+    """
     key = re.sub(r"\s+", " ", written.strip().lower())
     if key in _CODES:
         return key.upper()
-    if key in _PREFIXES:
-        currency = _PREFIXES[key]
-    elif key in _WORDS:
-        currency = _WORDS[key]
-    else:
+    meaning = _PREFIXES.get(key) or _WORDS.get(key)
+    if meaning is None:
         return None
-    if key == "¥" and default_currency(country) == "CNY":
-        return "CNY"
-    if key in ("rupees", "rupee", "pounds", "pound") and country:
-        return _currency_for_country(key, country) or currency
-    if currency is None:
-        return _currency_for_country(key, country)
-    return currency
+    if meaning == "dollar" and key == "$":
+        meaning = "dollar_sign"
+    if meaning not in _KINDS:
+        return meaning
+    elsewhere, by_country = _KINDS[meaning]
+    code = country_code(country)
+    return by_country.get(code, elsewhere) if code else elsewhere
 
 
 def _number(text: str, currency: str | None) -> Decimal | None:
@@ -193,9 +235,11 @@ def _with_currency(text: str, country: str | None) -> Iterator[Found]:
         groups = match.groupdict()
         currency = None
         if groups.get("suffix"):
-            currency = _currency(groups["suffix"], country)
+            currency = currency_for(groups["suffix"], country)
         if currency is None and groups.get("prefix"):
-            currency = _currency(groups["prefix"], country)
+            currency = currency_for(groups["prefix"], country)
+            if currency is None and groups["prefix"].lower() == "p":
+                continue
         amount = _to_amount(match, currency)
         if amount is not None:
             yield Found("amount", amount, match.group(0), match.start(), match.end(),
@@ -203,6 +247,7 @@ def _with_currency(text: str, country: str | None) -> Iterator[Found]:
 
 
 def find_amounts(text: str, country: str | None = None) -> Iterator[Found]:
+    """Amounts in free text: with a currency sign, code or word, or after a verb of paying."""
     taken: list[tuple[int, int]] = []
     for found in _with_currency(text, country):
         taken.append((found.start, found.end))
@@ -214,18 +259,111 @@ def find_amounts(text: str, country: str | None = None) -> Iterator[Found]:
         amount = _to_amount(match, None)
         if amount is not None and not _looks_like_year(match.group("number"), match):
             yield Found("amount", amount, text[start:end], start, end, "amount_after_money_verb")
+        taken.append((start, end))
+    for match in _WORDED_RE.finditer(text):
+        start, end = match.start(), match.end()
+        value = _worded_number(match["words"])
+        if value is None or not match.groupdict().get("suffix"):
+            continue
+        if any(start < stop and begin < end for begin, stop in taken):
+            continue
+        amount = Amount(value, currency_for(match["suffix"], country))
+        yield Found("amount", amount, match[0], start, end, "amount_in_words")
 
 
 def _looks_like_year(number: str, match: re.Match[str]) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d{2}", number)) and not match.group("mult")
 
 
-def parse_amount(text: str, country: str | None = None) -> Amount | None:
-    """The first amount in text; a plain number ("300", "about 5k") gives an unknown currency."""
-    if not text:
+_UNITS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "million": 1_000_000,
+           "lakh": 100_000, "crore": 10_000_000}  # fmt: skip
+_NUMBER_WORD = r"(?:" + _alternation([*_UNITS, *_SCALES]) + r")"
+# "five thousand", "two hundred and fifty", "ten grand" (only a phrase with a scale or a currency)
+_WORDED_RE = re.compile(
+    r"\b(?P<words>" + _NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUMBER_WORD + r")*)"
+    r"(?:\s?" + _SUFFIX + r"|(?=\s*$|\s*[.,!?]))",
+    re.IGNORECASE,
+)
+
+
+def _worded_number(words: str) -> Decimal | None:
+    """5000 for "five thousand", 250 for "two hundred and fifty"; None for "a" alone."""
+    total, current, seen_number = 0, 0, False
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word == "and":
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+            seen_number = seen_number or word not in ("a", "an")
+        elif word in _SCALES:
+            scale = _SCALES[word]
+            current = max(current, 1) * scale
+            if scale >= 1_000:
+                total, current = total + current, 0
+            seen_number = True
+    value = total + current
+    return Decimal(value) if seen_number and value > 0 else None
+
+
+def _worded_amount(text: str, country: str | None, *, whole: bool) -> Amount | None:
+    """An amount written in words: with a currency anywhere, alone only when it is the answer."""
+    for match in _WORDED_RE.finditer(text):
+        value = _worded_number(match["words"])
+        if value is None:
+            continue
+        suffix = match.groupdict().get("suffix")
+        if suffix:
+            return Amount(value, currency_for(suffix, country))
+        if whole and re.fullmatch(r"\s*(?:about|around|maybe|roughly|almost|nearly|over|"
+                                  r"only|just|lost|i\s+lost|it\s+was)?\s*", text[: match.start()],
+                                  re.IGNORECASE):  # fmt: skip
+            return Amount(value, None)
+    return None
+
+
+def read_amount(text: str, country: str | None = None) -> Amount | None:
+    """Reads an amount of money the way the reporter wrote it, with its currency.
+
+    The one reader of amounts for answers, the summary and the report; the indicators use the
+    same rules (find_amounts, currency_for). The currency comes from the sign ("S$1,200" SGD),
+    the code ("5k usd"), the word ("15000 pesos", "ringgit", "baht") or, for "$", "dollars",
+    "pesos", "rupees" and the like, from country (an alpha-2 code or a name): "$9,800" is
+    9800 AUD for an Australian and unknown for a Malaysian. A plain number ("300", "about 5k",
+    "five thousand") has an unknown currency (None). None when the text names no amount.
+    """
+    if not text or not text.strip():
         return None
     for found in find_amounts(text, country):
         if isinstance(found.value, Amount):
             return found.value
-    match = _BARE_NUMBER_RE.match(text)
-    return _to_amount(match, None) if match else None
+    match = _BARE_NUMBER_RE.match(_NOT_THAT.sub("", text))
+    if match:
+        return _to_amount(match, None)
+    return _worded_amount(text, country, whole=True)
+
+
+# "300 not 3000", "300, not 3,000": the amount meant comes first
+_NOT_THAT = re.compile(r"\s*,?\s*(?:not|instead\s+of|rather\s+than)\s+[\d.,]+[kK]?\s*[.!]*\s*$",
+                       re.IGNORECASE)  # fmt: skip
+
+
+parse_amount = read_amount  # the earlier name, kept for callers
+
+
+def amount_from_slot(value: object) -> Amount | None:
+    """An Amount back from its slot or indicator text ("1200 SGD", "300"); None otherwise."""
+    if isinstance(value, Amount):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)(?:\s+([A-Z]{3}))?\s*", value)
+    if not match:
+        return None
+    return Amount(Decimal(match[1]), match[2])
