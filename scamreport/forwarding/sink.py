@@ -180,8 +180,18 @@ class SinkStore:
             return int(self._connection.execute("SELECT count(*) FROM received").fetchone()[0])
 
 
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates (valid in JSON escapes, not in UTF-8) as ``\\udxxx``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def reference_of(document: Any) -> str | None:
     """The report reference in a JSON payload or a STIX bundle, if there is one."""
+    reference = _reference_in(document)
+    return None if reference is None else encodable(reference)
+
+
+def _reference_in(document: Any) -> str | None:
     if not isinstance(document, dict):
         return None
     report = document.get("report")
@@ -406,9 +416,9 @@ class SinkHandler(BaseHTTPRequestHandler):
         return HTTPStatus.OK, {"status": "accepted" if new else "duplicate"}
 
     def respond_json(self, status: int, document: Any) -> None:
-        self.respond(
-            status, json.dumps(document, ensure_ascii=False).encode("utf-8"), "application/json"
-        )
+        # Inside JSON strings a lone surrogate becomes its own \\udxxx escape again.
+        text = json.dumps(document, ensure_ascii=False)
+        self.respond(status, text.encode("utf-8", "backslashreplace"), "application/json")
 
     def respond(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
@@ -438,7 +448,9 @@ class SinkHandler(BaseHTTPRequestHandler):
             self.respond_json(HTTPStatus.OK, {"received": items})
         elif path == "/":
             page = render_page(self.server.store.received(limit=200), self.server.store.count())
-            self.respond(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
+            self.respond(
+                HTTPStatus.OK, page.encode("utf-8", "backslashreplace"), "text/html; charset=utf-8"
+            )
         else:
             self.respond_json(HTTPStatus.NOT_FOUND, {"error": "not found"})
 
@@ -568,7 +580,14 @@ class SmtpSinkHandler:
 class SmtpSink:
     """A local SMTP server feeding the sink's store (needs aiosmtpd, a development dependency)."""
 
-    def __init__(self, store: SinkStore, *, host: str = "127.0.0.1", port: int) -> None:
+    def __init__(
+        self,
+        store: SinkStore,
+        *,
+        host: str = "127.0.0.1",
+        port: int,
+        timeout: float = SMTP_TIMEOUT_SECONDS,
+    ) -> None:
         try:
             from aiosmtpd.controller import Controller
         except ImportError as error:  # pragma: no cover - aiosmtpd ships with the dev extra
@@ -579,7 +598,7 @@ class SmtpSink:
             hostname=host,
             port=port,
             # An idle or stalled client is dropped; bodies are bounded like the webhook's.
-            timeout=SMTP_TIMEOUT_SECONDS,
+            timeout=timeout,
             data_size_limit=MAX_BODY_BYTES,
         )
 

@@ -20,6 +20,7 @@ from email.utils import formatdate
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from scamreport.forwarding import envvars
 from scamreport.forwarding.payload import PAYLOAD_VERSION
@@ -266,12 +267,14 @@ class WebhookTransport:
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in response.iter_content(chunk_size=4096):
+            while size < MAX_ANSWER_BYTES and time.monotonic() < deadline:
+                # read1: what has arrived (at least a byte), not a full buffer's worth.
+                chunk = response.raw.read1(4096, decode_content=True)
+                if not chunk:
+                    break
                 chunks.append(chunk)
                 size += len(chunk)
-                if size >= MAX_ANSWER_BYTES or time.monotonic() > deadline:
-                    break
-        except requests.RequestException:
+        except (urllib3.exceptions.HTTPError, OSError):
             pass  # the status line arrived; a broken answer body changes nothing
         return b"".join(chunks)[:MAX_ANSWER_BYTES]
 
