@@ -17,6 +17,7 @@ from console import auth
 from console.audit import ACTIONS
 from console.config import ConsoleConfig
 from console.db import EXTENSION_KEY, ConsoleState, close_db, db, state
+from console.passwords import HashingPool
 from console.reports import STATUS_LABELS
 from console.views.common import client_ip
 from scamreport.settings import Settings, get_settings
@@ -33,6 +34,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+_SIGNED_OUT_BECAUSE: dict[str, str] = {
+    "idle": "You were signed out after a period of inactivity.",
+    "lifetime": "Your session reached its time limit: please sign in again.",
+}
+
+
 def _load_viewer() -> Response | None:
     """Before each request: who is signed in; signed-out visitors go to the login page."""
     g.viewer = None
@@ -40,14 +47,19 @@ def _load_viewer() -> Response | None:
         return None
     token = session.get(auth.SESSION_TOKEN_KEY)
     if isinstance(token, str) and token:
+        config = state().config
         check = auth.check_session(
-            db(), token=token, idle_timeout=state().config.idle_timeout, ip=client_ip()
+            db(),
+            token=token,
+            idle_timeout=config.idle_timeout,
+            lifetime=config.session_lifetime,
+            ip=client_ip(),
         )
         db().commit()
         if check.viewer is None:
             session.clear()
-            if check.expired:
-                flash("You were signed out after a period of inactivity.", "notice")
+            if check.expired is not None:
+                flash(_SIGNED_OUT_BECAUSE[check.expired], "notice")
         g.viewer = check.viewer
     if g.viewer is None and request.endpoint not in PUBLIC_ENDPOINTS:
         if request.endpoint is None:
@@ -182,7 +194,10 @@ def create_app(
             app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies
         )
     app.extensions[EXTENSION_KEY] = ConsoleState(
-        settings=settings, config=config, session_factory=session_factory
+        settings=settings,
+        config=config,
+        session_factory=session_factory,
+        hashing=HashingPool(config.hash_concurrency, config.hash_wait_seconds),
     )
     CSRFProtect(app)
 

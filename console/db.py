@@ -8,6 +8,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.config import ConsoleConfig
+from console.passwords import HashingPool
 from scamreport.settings import Settings
 
 EXTENSION_KEY = "scamreport_console"
@@ -20,6 +21,8 @@ class ConsoleState:
     settings: Settings
     config: ConsoleConfig
     session_factory: sessionmaker[Session]
+    # Bounds the argon2 computations of this process (see console.passwords).
+    hashing: HashingPool
 
 
 def state(app: Flask | None = None) -> ConsoleState:

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.passwords import hash_password
+from console.passwords import check_password_strength, hash_password
 from scamreport.storage.console_models import CONSOLE_ROLES, ConsoleSession, ConsoleUser
 from scamreport.storage.types import utcnow
 
@@ -38,16 +38,22 @@ def create_user(
         raise UserError("a user needs an agency")
     if find_user(session, email=email) is not None:
         raise UserError(f"a user with e-mail {email} already exists")
-    try:
-        password_hash = hash_password(password)
-    except ValueError as error:
-        raise UserError(str(error)) from error
+    password_hash = hash_password(_acceptable(password, context=(email, agency_code)))
     user = ConsoleUser(
         email=email, password_hash=password_hash, agency_code=agency_code, role=role, active=True
     )
     session.add(user)
     session.flush()
     return user
+
+
+def _acceptable(password: str, *, context: tuple[str, ...]) -> str:
+    """``password`` when the policy accepts it (console.passwords), else UserError."""
+    try:
+        check_password_strength(password, context=context)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    return password
 
 
 def find_user(session: Session, *, email: str) -> ConsoleUser | None:
@@ -65,10 +71,9 @@ def list_users(session: Session, *, agency_code: str | None = None) -> list[Cons
 
 def set_password(session: Session, *, user: ConsoleUser, password: str) -> None:
     """Replaces the password and signs the user out everywhere. Flushes; does not commit."""
-    try:
-        user.password_hash = hash_password(password)
-    except ValueError as error:
-        raise UserError(str(error)) from error
+    user.password_hash = hash_password(
+        _acceptable(password, context=(user.email, user.agency_code))
+    )
     end_sessions(session, user=user)
 
 

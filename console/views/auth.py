@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
@@ -13,10 +14,25 @@ from console.views.common import client_ip
 
 blueprint = Blueprint("auth", __name__)
 
+_MAX_NEXT_LENGTH = 2048
+_BUSY_RETRY_SECONDS = 5
+
+
+def _is_local_path(target: str) -> bool:
+    """True for a path on this site: it starts with one ``/`` and holds no scheme, host,
+    backslash, control character or whitespace (browsers drop tabs and newlines from URLs, so
+    ``/\t/evil.example`` would become ``//evil.example``)."""
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    if any(ord(char) < 0x21 or char in "\\\x7f" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never ``//host`` or a URL) may be the place to return to."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only a path on this site may be the place to return to after sign-in."""
+    if not target or len(target) > _MAX_NEXT_LENGTH or not _is_local_path(target):
         return url_for("reports.queue")
     return target
 
@@ -30,22 +46,28 @@ def login() -> Any:
         return render_template("login.html", next=next_target, email="")
     email = (request.form.get("email") or "").strip()
     password = request.form.get("password") or ""
-    config = state().config
     outcome = auth.attempt_login(
         db(),
         email=email,
         password=password,
         ip=client_ip(),
-        max_failures=config.login_max_failures,
-        window=config.login_window,
+        limits=state().config.throttle_limits,
+        hashing=state().hashing,
     )
     db().commit()
+    if outcome.busy:
+        message = "The console is busy signing other people in. Please try again in a moment."
+        return (
+            render_template("login.html", next=next_target, email=email, error=message),
+            503,
+            {"Retry-After": str(_BUSY_RETRY_SECONDS)},
+        )
     if outcome.throttled:
         minutes = math.ceil(
             (outcome.retry_after.total_seconds() if outcome.retry_after else 60) / 60
         )
         message = (
-            f"Too many failed sign-in attempts for this account from your address. "
+            f"Too many failed sign-in attempts for this account or from your address. "
             f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
         )
         seconds = int(outcome.retry_after.total_seconds()) if outcome.retry_after else 60

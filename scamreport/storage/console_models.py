@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     func,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.storage.models import Base, Delivery, Report, one_of
 from scamreport.storage.types import Id, UTCDateTime, utcnow
 
@@ -98,6 +100,22 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class LoginThrottle(Base):
+    """A fixed-window counter of sign-in attempts for one throttle key (an account, an address,
+    or both), raised atomically before a password is checked (console.throttle).
+
+    The key is a SHA-256, so an e-mail field that holds a password is not kept in clear.
+    """
+
+    __tablename__ = "console_login_throttle"
+
+    key_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # "account", "address" or "pair": which limit the key counts for.
+    scope: Mapped[str] = mapped_column(String(16))
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEntry(Base):
     """Who read or changed what, when. Rows are only ever inserted.
 
@@ -165,6 +183,31 @@ class StatusChange(Base):
     # Whether the reporter's feedback message was queued (they may not have allowed contact).
     reporter_notified: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AgencyStatus(Base):
+    """Where one agency stands with a report routed to it: its own status, its internal reason
+    and who set them. A report shared with several agencies has one row per agency; an agency
+    without a row has the report as "received". ``reports.status`` is what the reporter is told:
+    derived from these rows by console.agency_status."""
+
+    __tablename__ = "console_agency_statuses"
+    __table_args__ = (
+        one_of("status", REPORT_STATUSES),
+        Index("ix_console_agency_statuses_agency_code_status", "agency_code", "status"),
+    )
+
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by_user_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("console_users.id", ondelete="SET NULL")
+    )
+    changed_by_email: Mapped[str | None] = mapped_column(String(254))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # Indexes on tables owned by models.py that only the console's queries need.

@@ -22,6 +22,7 @@ from scamreport.storage.console_models import (
     ConsoleSession,
     ConsoleUser,
     LoginAttempt,
+    LoginThrottle,
     StatusChange,
 )
 from scamreport.storage.models import Report
@@ -134,7 +135,9 @@ def test_five_failures_in_fifteen_minutes_refuse_even_the_right_password(
     )
     # ... and once the failures are older than the window, the user may sign in again.
     with console_env.session() as session:
-        session.execute(update(LoginAttempt).values(at=utcnow() - timedelta(minutes=16)))
+        session.execute(
+            update(LoginThrottle).values(window_started_at=utcnow() - timedelta(minutes=16))
+        )
         session.commit()
     assert _post_login(client, email, PASSWORD).status_code == 302
     assert "login_throttled" in _audit_actions(console_env)
