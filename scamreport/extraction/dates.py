@@ -60,9 +60,11 @@ class DateAnswer:
 
     @property
     def iso(self) -> str:
-        """ISO 8601: "2026-10-20", "2026-W47", "2026-06", "2026", "2026-06/2026-08"."""
+        """ISO 8601: "2026-10-20", "2026-W47", "2026-06", "2026", "2026-06/2026-08"; a range
+        up to today ends on the day ("since October": "2026-10/2026-11-18")."""
         if self.precision == "range":
-            return f"{iso_at(self.start, self.unit)}/{iso_at(self.end, self.unit)}"
+            end_unit = "day" if self.qualifier == "since" else self.unit
+            return f"{iso_at(self.start, self.unit)}/{iso_at(self.end, end_unit)}"
         return iso_at(self.start, self.precision)
 
     def is_future(self, today: date) -> bool:
@@ -101,9 +103,12 @@ class DateAnswer:
         if "/" in text:
             first, _, last = text.partition("/")
             start, end = cls.from_iso(first), cls.from_iso(last)
-            if start is None or end is None or start.precision != end.precision:
+            if start is None or end is None or "range" in (start.precision, end.precision):
                 return None
-            return cls.between(start.start, end.end, start.unit)
+            if start.start > end.end:
+                return None
+            unit = start.unit if start.unit == end.unit else "day"
+            return cls.between(start.start, end.end, unit)
         return _from_iso_point(text)
 
 
@@ -762,7 +767,7 @@ _VOCABULARY = (
 _KNOWN_WORDS = frozenset(_VOCABULARY) | frozenset(_NUMBER_WORDS) | {
     # everyday words one letter away from a date word ("lost" is not "last")
     "lost", "most", "must", "post", "fast", "east", "best", "list", "next", "text", "test",
-    "weak", "seek", "mouth", "mouths", "near", "dear", "hear", "bear", "wear", "tear", "yeah",
+    "seek", "mouth", "mouths", "near", "dear", "hear", "bear", "wear", "tear", "yeah",
     "says", "ways", "pays", "bank", "pack", "eight", "light", "might", "right", "sight",
     "fight", "yearly", "nearly", "match", "marsh", "tune", "jane", "jury", "duly", "weeds",
     "tears", "bears", "wears", "hears", "money", "sent", "once", "ages",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
-from scamreport.countries import resolve_country
+from scamreport.countries import country_code
 from scamreport.extraction.agencies import AgencyMatcher
 from scamreport.extraction.agency_aliases import DEFAULT_AGENCY_ALIASES
 from scamreport.extraction.amounts import find_amounts
@@ -26,15 +26,6 @@ from scamreport.sensitive import find_secrets
 _NESTED_RULES = frozenset({"handle_telegram_link", "whatsapp_link"})
 
 
-def _region(country: str | None) -> str | None:
-    if not country or not country.strip():
-        return None
-    code = country.strip()
-    if len(code) == 2 and code.isalpha():
-        return "GB" if code.upper() == "UK" else code.upper()
-    return resolve_country(code)
-
-
 class Extractor:
     """Finds indicators in free text. Build it once (build_extractor) and reuse it."""
 
@@ -50,9 +41,10 @@ class Extractor:
         """Every indicator in text with its span and the rule that found it, in text order."""
         if not text or not text.strip():
             return []
-        region = _region(country)
+        region = country_code(country)
         # Earlier groups win overlaps with later ones: an e-mail is not also a URL, a handle,
-        # or a phone; a date or an amount is not a phone.
+        # or a phone; a date or an amount is not a phone. Amounts and dates follow the same
+        # rules as the answers (read_amount, read_date), so a value reads alike everywhere.
         groups: list[Iterable[Found]] = [
             find_emails(text),
             find_urls(text),
