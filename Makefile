@@ -63,6 +63,15 @@ pytest: train browser-deps
 
 test: lint validate test-stories evaluate pytest
 
+# Faults lose nothing: every fault (SIGKILL of Rasa, the action server, the bot, the worker; the
+# database locked or restarted; the agency failing 30%) on SQLite and PostgreSQL. `make test`
+# runs a fast subset (tests/chaos/conftest.py). Numbers per fault go to results/chaos.md.
+.PHONY: chaos
+chaos: train
+	@mkdir -p results
+	CHAOS_FAULTS=all CHAOS_DATABASES=sqlite,postgresql CHAOS_RESULTS=results/chaos.md \
+	  $(APP)/bin/python -m pytest tests/chaos -p no:cacheprovider
+
 lock: env
 	$(APP)/bin/pip freeze --exclude-editable | grep -v '^scamreport' > requirements/app.lock.new && mv requirements/app.lock.new requirements/app.lock.txt
 	$(RASA)/bin/pip freeze > requirements/rasa.lock.txt
