@@ -70,6 +70,7 @@ def add_handlers(application: Application) -> None:
         ("status", commands.on_status),
         ("check", commands.on_check),
         ("cancel", commands.on_cancel),
+        ("restart", commands.on_restart),
         ("mydata", commands.on_mydata),
         ("delete", commands.on_delete),
         ("help", commands.on_help),

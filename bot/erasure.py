@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.services import BotServices
+from scamreport.storage.database import scrub_deleted_content
 from scamreport.storage.drafts import (
     discard_pending_evidence,
     pending_evidence_of,
     storage_paths_in_use,
 )
-from scamreport.storage.models import PendingMessage
-from scamreport.storage.repository import erase_reporter
+from scamreport.storage.erasure import Erasure, erase_reporter
 
 logger = logging.getLogger(__name__)
 
@@ -46,31 +45,26 @@ async def discard_drafts(services: BotServices, conversation_id: str) -> int:
     return count
 
 
-@dataclass(frozen=True)
-class Erased:
-    reports_unlinked: int
-    drafts_deleted: int
-    messages_deleted: int
+async def erase_personal_data(services: BotServices, user_id: int) -> Erasure:
+    """Removes everything stored about ``user_id``: every database row (see
+    scamreport.storage.erasure), the evidence files, Rasa's record of the conversation, and
+    the bot's memory of the chat. What agencies already received stays with them."""
+    pseudonym = services.pseudonym(user_id)
 
+    def erase(session: Session) -> Erasure:
+        scrub_deleted_content(session)
+        return erase_reporter(session, pseudonym=pseudonym)
 
-async def erase_personal_data(services: BotServices, user_id: int) -> Erased:
-    """Removes everything personal the bot's database holds about ``user_id``.
-
-    Reports and their indicators and evidence stay, unlinked (see ``erase_reporter``); unfiled
-    drafts and kept messages are deleted with their files; the in-memory state is dropped.
-    """
-    conversation_id = services.pseudonym(user_id)
-
-    def erase(session: Session) -> tuple[Erased, set[str]]:
-        unlinked = erase_reporter(session, pseudonym=conversation_id)
-        drafts, orphans = _discard_drafts(session, conversation_id)
-        result = session.execute(
-            delete(PendingMessage).where(PendingMessage.conversation_id == conversation_id)
-        )
-        kept = int(getattr(result, "rowcount", 0) or 0)
-        return Erased(unlinked, drafts, kept), orphans
-
-    erased, orphans = await services.db(erase)
-    _remove_files(services, orphans)
+    erasure = await services.db(erase)
+    _remove_files(services, erasure.orphaned_files)
+    await forget_conversation(services, pseudonym)
     services.forget(user_id)
-    return erased
+    return erasure
+
+
+async def forget_conversation(services: BotServices, pseudonym: str) -> None:
+    """Deletes the conversation from Rasa's tracker store (SQL), or has Rasa forget it."""
+    if services.tracker_store is not None:
+        await asyncio.to_thread(services.tracker_store.erase_conversation, pseudonym)
+    else:
+        await services.rasa.forget_conversation(pseudonym)

@@ -23,6 +23,7 @@ from scamreport.storage.database import (
     session_scope,
     upgrade_database,
 )
+from scamreport.storage.tracker_store import TrackerStore
 
 T = TypeVar("T")
 SERVICES_KEY = "services"
@@ -38,6 +39,8 @@ class BotServices:
     locks: UserLocks = field(default_factory=UserLocks)
     states: dict[int, ChatState] = field(default_factory=dict)
     clock: Callable[[], float] = time.monotonic
+    # Rasa's SQL tracker store, where /delete erases the conversation (None: in memory).
+    tracker_store: TrackerStore | None = None
 
     def pseudonym(self, user_id: int) -> str:
         return pseudonym_for(user_id, self.config.settings.pseudonym_key)
@@ -72,11 +75,17 @@ def create_services(config: BotConfig) -> BotServices:
     return BotServices(
         config=config,
         rasa=AsyncRasaClient(
-            config.rasa_url, timeout=config.rasa_timeout, api_token=config.rasa_api_token
+            config.rasa_url,
+            timeout=config.rasa_timeout,
+            api_token=config.rasa_api_token,
+            channel_token=config.rasa_channel_token,
         ),
         sessions=make_session_factory(make_engine(settings.database_url)),
         evidence=EvidenceStore(settings.evidence_dir),
         limiter=RateLimiter(per_minute=config.rate_per_minute, burst=config.rate_burst),
+        tracker_store=TrackerStore(settings.tracker_store_url)
+        if settings.tracker_store_url
+        else None,
     )
 
 

@@ -34,6 +34,9 @@ class ChatState:
     rate_notice_at: float = float("-inf")
     # The album whose first photo passed the rate limit (the rest of it passes too).
     rate_album: str | None = None
+    # The kind of secret ("otp", "pin", "password"...) the reporter's last message talked
+    # about without giving it: a bare code in the next message is that secret.
+    expecting_secret: str | None = None
 
     def offer(self, replies: list[Reply]) -> str | None:
         """Remembers the buttons of ``replies`` (if any) as the current offer; returns its nonce."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scamreport.storage.erasure import Erasure
+
 # (command, description) in the order Telegram's menu shows them; registered by setMyCommands.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welcome, privacy notice and consent"),
@@ -22,11 +24,13 @@ WELCOME = (
 )
 PRIVACY_NOTICE = (
     "Privacy, in short:\n"
-    "• I store what you tell me and the files you send, to make your report.\n"
+    "• I keep what you tell me and the files you send, to make your report, for {days} days; "
+    "then it is deleted. I never keep one-time codes, PINs, passwords or card numbers.\n"
     "• Your Telegram account is stored once, only so that I can tell you when your report's "
     "status changes; everywhere else you appear under a pseudonymous code.\n"
-    "• Nothing is sent to the police unless you agree at the end of your report.\n"
-    "• /mydata shows what is stored about you; /delete erases it at any time.\n\n"
+    "• Nothing is sent to the police unless you agree at the end of your report. What the "
+    "police receive, they keep under their own rules.\n"
+    "• /mydata shows what is stored about you; /delete erases all of it at any time.\n\n"
     "Do you agree to this? (If you just start writing, I take that as a yes.)"
 )
 CONSENT_YES = "✅ I agree"
@@ -49,9 +53,13 @@ HELP = (
     "/check VALUE – how many reports name a phone number, link, e-mail, account or wallet\n"
     "/cancel – stop the report in progress\n"
     "/mydata – what is stored about you\n"
-    "/delete – erase your personal data\n\n"
+    "/delete – erase everything stored about you\n\n"
     "You can send screenshots, photos, PDF files and saved e-mails, or forward the scammer's "
-    "messages to me: they are attached to your report."
+    "messages to me: they are attached to your report.\n\n"
+    "What I keep: your reports (what you told me, the files, the conversation) for {days} "
+    "days, then they are deleted; your Telegram account, only to send you updates. I never "
+    "keep one-time codes, PINs, passwords or card numbers. Reports you agree to send to the "
+    "police are kept by them under their own rules."
 )
 
 UNAVAILABLE = (
@@ -95,6 +103,12 @@ EVIDENCE_SAVED_DRAFT = (
 )
 EVIDENCE_SAVED_REPORT = "📎 Saved {what} and added it to your report {reference}."
 EVIDENCE_SAVED_ALBUM_NOTE = " Any other photos of the same album are saved as well."
+SECRET_NOT_KEPT = (
+    "🔒 That looks like a one-time code, PIN, password or card number. I have not kept it, "
+    "and I never will. You did nothing wrong by telling me — but if you gave it to anyone "
+    "else, please call your bank now on the number on the back of your card, so they can "
+    "block your card and stop any payment. Then we can carry on."
+)
 EVIDENCE_SECRET_HIDDEN = (
     "🔒 It contained what looks like a code, PIN, password or card number: I have hidden it. "
     "If you gave it to anyone, call your bank now on the number on your card."
@@ -164,16 +178,51 @@ MYDATA_NOTHING = (
     "I don't store anything about you at the moment (no reports, no files, no Telegram identity)."
 )
 DELETE_CONFIRM = (
-    "This erases your personal data: your Telegram identity and phone number, the "
-    "conversation transcripts, files you sent for a report you have not filed, and any "
-    "messages waiting for you. Reports you filed stay (the police may need them) but are no "
-    "longer linked to you, and you won't get updates about them. Go ahead?"
+    "This erases everything I store about you: your Telegram identity and phone number, every "
+    "report you filed here with its story, transcript and files, the files you sent for a "
+    "report you have not finished, waiting messages, and the assistant's record of our "
+    "conversation.\n\n"
+    "Reports already sent to the police stay with the police: I can't take them back, but "
+    "you can ask that agency directly. Reports not yet sent will not be sent. "
+    "You won't get updates about your reports any more. Go ahead?"
 )
-DELETE_YES = "Yes, erase my data"
+DELETE_YES = "Yes, erase everything"
 DELETE_NO = "No, keep it"
 DELETE_DONE = (
-    "Done. Your personal data is erased: {reports} no longer linked to you, {drafts} unsent "
-    "file(s) deleted. If you write to me again, we start afresh."
+    "Done. I have erased everything I stored about you: {reports}, {drafts} unsent file(s) "
+    "and our conversation. If you write to me again, we start afresh."
 )
+DELETE_DONE_DELIVERED = (
+    "These reports had already reached the police, who keep their copy: {references}. "
+    "To have them removed there too, contact the agency and quote the reference."
+)
+
+
+def deletion_done(erasure: Erasure, agency_names: dict[str, str]) -> str:
+    """What /delete says afterwards: what was erased, and what the police already have."""
+    count = erasure.reports_deleted
+    text = DELETE_DONE.format(
+        reports=f"{count} report{'s' if count != 1 else ''}", drafts=erasure.drafts_deleted
+    )
+    if erasure.already_delivered:
+        references = ", ".join(
+            f"{reference} ({', '.join(agency_names.get(a, a) for a in agencies)})"
+            for reference, agencies in sorted(erasure.already_delivered.items())
+        )
+        text += "\n\n" + DELETE_DONE_DELIVERED.format(references=references)
+    return text
+
+
 DELETE_KEPT = "OK, nothing was erased."
 CANCEL_DRAFTS_DELETED = "I've also deleted the {count} file(s) you sent for that report."
+
+# Messages longer than the assistant reads (scamreport.channel): the whole text is kept.
+MESSAGE_LONG = (
+    "Thank you, that's a long message. I keep all of it for your report, but I read only its "
+    "beginning to understand what you need, so if something important comes at the end, "
+    "please tell me again in a short message."
+)
+MESSAGE_CUT = (
+    "That message is very long: I kept its first {max} characters for your report. Please "
+    "send the rest, or anything important, in shorter messages."
+)

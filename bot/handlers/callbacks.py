@@ -6,8 +6,6 @@ taken away, so a choice cannot be made twice.
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
@@ -17,11 +15,10 @@ from bot.handlers.commands import (
     CONSENT_CALLBACK_YES,
     DELETE_CALLBACK_YES,
     INTENT_GREET,
-    INTENT_RESTART,
 )
 from bot.handlers.common import ensure_reporter, relay_of, sender, services_of
-from bot.rasa_client import RasaUnavailable
 from bot.rendering import parse_button_callback, remove_inline_keyboard, send_text
+from scamreport.registry import load_registry
 
 
 def _query(update: Update) -> CallbackQuery:
@@ -74,7 +71,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_delete_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Erases my personal data once I confirm; the assistant's conversation is restarted."""
+    """Erases everything about me once I confirm; says plainly what the police already have."""
     query = _query(update)
     user, chat_id = sender(update)
     services = services_of(context)
@@ -83,17 +80,6 @@ async def on_delete_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if query.data != DELETE_CALLBACK_YES:
         await send_text(context.bot, chat_id, texts.DELETE_KEPT)
         return
-    erased = await erase_personal_data(services, user.id)
-    # Resets the assistant's memory of the conversation (slots, the report in progress).
-    # Best effort: the database erasure is what counts.
-    with contextlib.suppress(RasaUnavailable):
-        await services.rasa.send(services.pseudonym(user.id), INTENT_RESTART)
-    reports = erased.reports_unlinked
-    await send_text(
-        context.bot,
-        chat_id,
-        texts.DELETE_DONE.format(
-            reports=f"{reports} report{'s' if reports != 1 else ''}",
-            drafts=erased.drafts_deleted,
-        ),
-    )
+    erasure = await erase_personal_data(services, user.id)
+    names = {agency.code: agency.name for agency in load_registry().agencies}
+    await send_text(context.bot, chat_id, texts.deletion_done(erasure, names))

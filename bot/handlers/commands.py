@@ -12,7 +12,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.erasure import discard_drafts
 from bot.handlers.common import ensure_reporter, relay_of, sender, services_of
 from bot.rendering import send_text
 from bot.state import ATTACH_WINDOW_SECONDS
@@ -32,7 +31,6 @@ INTENT_GREET = "/greet"
 INTENT_REPORT = "/report_scam"
 INTENT_CANCEL = "/cancel"
 INTENT_HELP = "/help"
-INTENT_RESTART = "/restart"
 
 CONSENT_CALLBACK_YES = "consent:yes"
 CONSENT_CALLBACK_NO = "consent:no"
@@ -47,14 +45,28 @@ def command_argument(update: Update) -> str:
     return argument.strip()
 
 
+async def asked_before_dropping(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """With a half-done report, the assistant asks whether to drop it (True); else False."""
+    user, chat_id = sender(update)
+    services = services_of(context)
+    if services.state(user.id).consent is False:
+        return False
+    if not await services.rasa.report_in_progress(services.pseudonym(user.id)):
+        return False
+    await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_CANCEL, keep=False)
+    return True
+
+
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcome, a short privacy notice, and the consent question."""
+    """Welcome, a short privacy notice, and the consent question (after asking, mid-report)."""
     _, chat_id = sender(update)
+    if await asked_before_dropping(update, context):
+        return
     await send_text(context.bot, chat_id, texts.WELCOME)
     await send_text(
         context.bot,
         chat_id,
-        texts.PRIVACY_NOTICE,
+        texts.PRIVACY_NOTICE.format(days=services_of(context).config.settings.retention_days),
         InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton(texts.CONSENT_YES, callback_data=CONSENT_CALLBACK_YES)],
@@ -77,21 +89,31 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stops the report in progress and deletes the files sent for it."""
+    """Stops the report in progress once the reporter confirms (the assistant asks); the
+    files sent for it are then deleted (Relay.after_replies)."""
     user, chat_id = sender(update)
     services = services_of(context)
     state = services.state(user.id)
     state.clear_attach_target()
     await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_CANCEL)
-    deleted = await discard_drafts(services, state.conversation.sender_id)
-    if deleted:
-        await send_text(context.bot, chat_id, texts.CANCEL_DRAFTS_DELETED.format(count=deleted))
+
+
+async def on_restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Starts over: asks first when a report is half done, else greets afresh."""
+    user, chat_id = sender(update)
+    if await asked_before_dropping(update, context):
+        return
+    if services_of(context).state(user.id).consent is False:
+        await send_text(context.bot, chat_id, texts.NEEDS_CONSENT)
+        return
+    await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_GREET, keep=False)
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The commands, then the assistant's own help (it repeats its current question)."""
     user, chat_id = sender(update)
-    await send_text(context.bot, chat_id, texts.HELP)
+    days = services_of(context).config.settings.retention_days
+    await send_text(context.bot, chat_id, texts.HELP.format(days=days))
     if services_of(context).state(user.id).consent is not False:
         await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_HELP, keep=False)
 

@@ -96,7 +96,7 @@ def check_intent_sizes(domain: Domain, data: TrainingData, minimum: int) -> Iter
     for intent, declared in domain.intents.items():
         examples = by_intent.get(intent, [])
         distinct = len({e.key for e in examples})
-        if distinct >= minimum:
+        if distinct >= minimum or (distinct == 0 and intent in domain.payload_intents):
             continue
         where = data.intent_blocks.get(intent, declared)
         yield Problem(

@@ -104,6 +104,8 @@ class Domain:
     response_texts: dict[str, list[str]] = field(default_factory=dict)
     forms: dict[str, list[str]] = field(default_factory=dict)
     actions: dict[str, Location] = field(default_factory=dict)
+    # Intents that only the bot's own buttons send ("/stop_report"): nobody types them.
+    payload_intents: set[str] = field(default_factory=set)
 
 
 def comparison_key(text: str) -> str:
@@ -306,10 +308,22 @@ def load_domain(root: Path) -> Domain:
             domain.response_texts[str(name)] = [
                 str(v.get("text", "")) for v in variants or [] if isinstance(v, dict)
             ]
+            domain.payload_intents.update(_button_intents(variants))
         for name, form in (document.get("forms") or {}).items():
             required = (form or {}).get("required_slots") or []
             domain.forms[str(name)] = [str(s) for s in required]
     return domain
+
+
+def _button_intents(variants: Any) -> set[str]:
+    """The intents named by "/intent" payloads of a response's buttons."""
+    found: set[str] = set()
+    for variant in variants or []:
+        for button in (variant.get("buttons") or []) if isinstance(variant, dict) else []:
+            payload = str(button.get("payload", "")) if isinstance(button, dict) else ""
+            if payload.startswith("/"):
+                found.add(payload[1:].split("{", 1)[0])
+    return found
 
 
 def load_pipeline(config: Path) -> list[dict[str, Any]]:

@@ -92,6 +92,13 @@ def _make_sqlite_engine(
     return engine
 
 
+def scrub_deleted_content(session: Session) -> None:
+    """On SQLite, has this session's deletes overwrite the freed pages with zeros, so that
+    erased text is not left readable in the database file (PostgreSQL reclaims by VACUUM)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))
+
+
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """Builds an engine for ``url`` (SQLite file, SQLite memory, or PostgreSQL).
 

@@ -8,10 +8,9 @@ says it commits. Indicator values are looked up exactly as given: pass the norma
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,7 +22,6 @@ from scamreport.storage.models import (
     Evidence,
     Indicator,
     Notification,
-    PendingMessage,
     Report,
     Reporter,
     TranscriptMessage,
@@ -277,49 +275,6 @@ def reports_of_reporter(session: Session, *, pseudonym: str) -> list[Report]:
         .order_by(Report.created_at, Report.id)
     )
     return list(session.scalars(statement))
-
-
-def erase_reporter(session: Session, *, pseudonym: str) -> int:
-    """Removes the reporter's personal data; returns how many reports were unlinked from them.
-
-    Kept: the reports' facts and indicators (police need them), consents and evidence.
-    Removed: the Telegram identity and contact fields, the reports' contact details, the
-    conversation transcripts, pending and past notifications, and messages still waiting for
-    Rasa in their conversations (those of the reports, and the one named by the pseudonym). Each report gets a fresh random
-    conversation_id and loses its reporter link; the reporter row stays as a tombstone
-    (``erased_at``) under a random pseudonym, so nothing links it to the Telegram account and a
-    later conversation starts a new reporter. Flushes; does not commit.
-    """
-    reporter = session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
-    if reporter is None:
-        return 0
-    reports = list(session.scalars(select(Report).where(Report.reporter_id == reporter.id)))
-    report_ids = [report.id for report in reports]
-    conversation_ids = {report.conversation_id for report in reports} | {pseudonym}
-    session.execute(
-        delete(PendingMessage).where(PendingMessage.conversation_id.in_(conversation_ids))
-    )
-    if report_ids:
-        session.execute(
-            delete(TranscriptMessage).where(TranscriptMessage.report_id.in_(report_ids))
-        )
-    for report in reports:
-        session.expire(report, ["transcript", "notifications"])
-        report.reporter = None
-        report.conversation_id = f"erased-{secrets.token_hex(16)}"
-        report.contact_phone = None
-        report.contact_permission = "none"
-    session.execute(delete(Notification).where(Notification.reporter_id == reporter.id))
-    session.expire(reporter, ["notifications"])
-    reporter.pseudonym = f"erased-{secrets.token_hex(16)}"
-    reporter.telegram_user_id = None
-    reporter.telegram_username = None
-    reporter.display_name = None
-    reporter.contact_phone = None
-    reporter.language = None
-    reporter.erased_at = utcnow()
-    session.flush()
-    return len(reports)
 
 
 def add_evidence(session: Session, *, report_id: int, evidence: NewEvidence) -> Evidence:

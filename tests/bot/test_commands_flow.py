@@ -11,6 +11,7 @@ from telegram import Bot
 
 from bot import texts
 from bot.outbox import drain_outbox
+from scamreport.storage.console_models import AuditEntry
 from scamreport.storage.drafts import PendingEvidence
 from scamreport.storage.models import Notification, PendingMessage, Report, Reporter
 from scamreport.storage.records import NewIndicator, NewReport, NewReporter
@@ -125,24 +126,17 @@ def test_delete_erases_the_reporters_personal_data(
     assert question.body == texts.DELETE_CONFIRM
     alex.press(question, texts.DELETE_YES)
     assert alex.wait_for("Done.")[-1].body.startswith(
-        "Done. Your personal data is erased: 1 report"
+        "Done. I have erased everything I stored about you: 1 report, 1 unsent file(s)"
     )
 
     with db() as session:
-        reporter = session.scalars(select(Reporter)).one()
-        assert reporter.is_erased and reporter.pseudonym != pseudonym
-        assert (reporter.telegram_user_id, reporter.telegram_username, reporter.contact_phone) == (
-            None,
-            None,
-            None,
-        )
-        report = session.scalars(select(Report).where(Report.reference == reference)).one()
-        assert report.reporter_id is None and report.conversation_id != pseudonym
-        assert [(i.kind, i.value) for i in report.indicators] == [("phone", "+6581234567")]
+        assert session.scalars(select(Reporter)).all() == []
+        assert session.scalars(select(Report)).all() == []
         assert session.scalars(select(PendingEvidence)).all() == []
         assert session.scalars(select(PendingMessage)).all() == []
+        withdrawn = session.scalars(select(AuditEntry)).one()
+        assert (withdrawn.action, withdrawn.report_reference) == ("report_erased", reference)
     assert not evidence_file.exists()
-    assert fake_rasa.texts_from(pseudonym)[-1] == "/restart"
     assert "kept" not in fake_rasa.texts_from(pseudonym)
     alex.send_text("/mydata")
     assert alex.replies()[-1].body == texts.MYDATA_NOTHING
@@ -163,7 +157,7 @@ def test_help_lists_the_commands_and_asks_the_assistant(
     agree(alex)
     alex.send_text("/help")
     got = [m.body for m in alex.replies()]
-    assert got[0] == texts.HELP and "step by step" in got[1]
+    assert got[0] == texts.HELP.format(days=365) and "step by step" in got[1]
     assert fake_rasa.texts_from(bot.services.pseudonym(alex.id))[-1] == "/help"
 
 

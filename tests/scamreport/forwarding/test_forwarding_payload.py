@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 from forwarding_support import PROJECT_ROOT, Outbox
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scamreport.forwarding.payload import (
@@ -23,9 +24,10 @@ from scamreport.forwarding.payload import (
     payload_body,
 )
 from scamreport.storage.codes import CONTACT_PERMISSIONS, EVIDENCE_KINDS
-from scamreport.storage.models import Report
+from scamreport.storage.erasure import erase_reporter
+from scamreport.storage.models import Delivery, Report
 from scamreport.storage.records import NewEvidence, NewIndicator, NewReporter
-from scamreport.storage.repository import add_evidence, erase_reporter
+from scamreport.storage.repository import add_evidence
 from scamreport.taxonomy import CONTACT_CHANNELS, INDICATOR_KINDS, SCAM_TYPES
 
 SCHEMA_PATH = PROJECT_ROOT / "docs" / "delivery-payload.schema.json"
@@ -164,7 +166,7 @@ def test_the_phone_number_goes_out_only_with_permission_to_call(
     assert "+6590001111" not in encode_payload(payload).decode()
 
 
-def test_an_erased_reporter_leaves_no_identity_in_the_payload(
+def test_an_erased_reporter_leaves_nothing_to_send(
     outbox: Outbox, make_report: Callable[..., Report]
 ) -> None:
     stored = make_report(
@@ -173,10 +175,11 @@ def test_an_erased_reporter_leaves_no_identity_in_the_payload(
         contact_phone="+6590001111",
     )
     with outbox.sessions.begin() as session:
-        erase_reporter(session, pseudonym="to-erase")
-    payload = build_payload(load(outbox, stored.id), idempotency_key="k", agency_code="sg-spf")
-    validate(payload)
-    assert payload["report"]["contact"] == {"permission": "none", "phone": None, "language": None}
+        erasure = erase_reporter(session, pseudonym="to-erase")
+    assert erasure.reports_deleted == 1
+    with outbox.sessions() as session:
+        assert session.get(Report, stored.id) is None
+        assert session.scalars(select(Delivery).where(Delivery.report_id == stored.id)).all() == []
 
 
 def test_raw_indicator_text_is_not_sent(full_report: Report) -> None:

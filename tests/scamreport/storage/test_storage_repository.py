@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scamreport.reference import is_reference
 from scamreport.storage import repository
+from scamreport.storage.console_models import AuditEntry
+from scamreport.storage.erasure import ERASED_ACTION, erase_reporter, purge_older_than
 from scamreport.storage.models import (
     Base,
     Consent,
@@ -38,7 +40,6 @@ from scamreport.storage.repository import (
     add_evidence,
     count_reports_by_indicator,
     enqueue_notification,
-    erase_reporter,
     find_reports_by_indicator,
     get_or_create_reporter,
     get_report_by_reference,
@@ -372,7 +373,7 @@ def test_get_report_by_reference_accepts_typed_variants(session: Session) -> Non
     assert get_report_by_reference(session, reference="SR-2222-2222") is None
 
 
-def test_erase_reporter_removes_personal_data_and_keeps_the_facts(
+def test_erase_reporter_deletes_everything_they_told_us(
     session_factory: sessionmaker[Session],
 ) -> None:
     with session_factory() as session:
@@ -387,49 +388,58 @@ def test_erase_reporter_removes_personal_data_and_keeps_the_facts(
         for conversation_id in (first.conversation_id, "pseudo-erase", other.conversation_id):
             session.add(PendingMessage(conversation_id=conversation_id, payload={"text": "x"}))
         session.commit()
+        references = {first.reference, second.reference}
 
     with session_factory() as session:
-        assert erase_reporter(session, pseudonym="pseudo-erase") == 2
+        erasure = erase_reporter(session, pseudonym="pseudo-erase")
         session.commit()
+    assert erasure.reports_deleted == 2 and erasure.messages_deleted == 2
 
     with session_factory() as session:
-        reporter = session.get(Reporter, reporter_id)
-        assert reporter is not None
-        assert reporter.erased_at is not None and reporter.is_erased
-        assert reporter.pseudonym != "pseudo-erase"
-        assert (
-            reporter.telegram_user_id,
-            reporter.telegram_username,
-            reporter.display_name,
-            reporter.contact_phone,
-            reporter.language,
-        ) == (None, None, None, None, None)
-        for reference in (first.reference, second.reference):
-            report = get_report_by_reference(session, reference=reference)
-            assert report is not None
-            assert report.reporter_id is None
-            assert report.conversation_id.startswith("erased-")
-            assert report.conversation_id != first.conversation_id
-            assert (report.contact_phone, report.contact_permission) == (None, "none")
-            assert report.transcript == []
-            assert report.story == full_report().story
-            assert len(report.indicators) == 3
-            assert len(report.consents) == 3
+        assert session.get(Reporter, reporter_id) is None
+        for reference in references:
+            assert get_report_by_reference(session, reference=reference) is None
         assert session.scalar(select(func.count()).select_from(Notification)) == 0
         assert session.scalars(select(PendingMessage.conversation_id)).all() == [
             other.conversation_id
         ]
+        withdrawn = session.scalars(
+            select(AuditEntry.report_reference).where(AuditEntry.action == ERASED_ACTION)
+        ).all()
+        assert set(withdrawn) == references
 
         untouched = get_report_by_reference(session, reference=other.reference)
         assert untouched is not None and len(untouched.transcript) == 2
         assert untouched.reporter is not None and untouched.reporter.telegram_user_id is not None
-        assert count_reports_by_indicator(session, kind="phone", value=PHONE) == 3
+        assert count_reports_by_indicator(session, kind="phone", value=PHONE) == 1
         assert reports_of_reporter(session, pseudonym="pseudo-erase") == []
-        assert erase_reporter(session, pseudonym="pseudo-erase") == 0
+        assert erase_reporter(session, pseudonym="pseudo-erase").reports_deleted == 0
 
-        # Writing again later starts a new, unlinked reporter.
+        # Writing again later starts a new reporter.
         fresh = get_or_create_reporter(session, pseudonym="pseudo-erase", telegram_user_id=1)
         assert fresh.id != reporter_id and fresh.erased_at is None
+
+
+def test_retention_purge_deletes_what_is_older_than_the_period(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory() as session:
+        old = submit(session, report=full_report("pseudo-old"))
+        new = submit(session, report=full_report("pseudo-new"))
+        old.created_at = old.created_at - timedelta(days=400)
+        assert old.reporter is not None
+        old.reporter.created_at = old.created_at
+        session.commit()
+        old_reference, new_reference = old.reference, new.reference
+
+    with session_factory() as session:
+        erasure = purge_older_than(session, days=365)
+        session.commit()
+    assert erasure.reports_deleted == 1
+    with session_factory() as session:
+        assert get_report_by_reference(session, reference=old_reference) is None
+        assert get_report_by_reference(session, reference=new_reference) is not None
+        assert session.scalars(select(Reporter.pseudonym)).all() == ["pseudo-new"]
 
 
 def test_status_update_notifies_only_with_consent(session: Session) -> None:
@@ -464,7 +474,8 @@ def test_status_update_notifies_only_with_consent(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(Notification)) == 2
 
     erase_reporter(session, pseudonym="pseudo-yes")
-    assert update_report_status(session, report=consenting, status="closed") is None
+    session.flush()
+    assert get_report_by_reference(session, reference=consenting.reference) is None
 
 
 def test_add_evidence_and_enqueue_notification(session: Session) -> None:

@@ -1,0 +1,87 @@
+"""Money lost or money demanded: an amount in a story is not a loss until the words say it was paid.
+
+"He wants 15000 unless i pay by tonight" names money demanded, not lost; "I paid 300 and they
+asked for 500 more" names 300 lost and 500 demanded. Reports keep the two apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from scamreport.extraction.model import Amount
+
+_DEMAND_CUE = re.compile(
+    r"\b(?:wants?|wanted|demand\w*|ask(?:s|ed|ing)?\s+(?:me\s+|us\s+)?(?:for|to\s+(?:pay|send|"
+    r"transfer))|unless\s+(?:i|we)\s+(?:pay|send|transfer)|if\s+(?:i|we)\s+(?:don'?t|do\s+not|"
+    r"dont)\s+(?:pay|send)|(?:have|has|had|need|needs|got)\s+to\s+(?:pay|send|transfer)|must\s+"
+    r"(?:pay|send|transfer)|told\s+(?:me\s+|us\s+)?to\s+(?:pay|transfer|send)|threaten\w*|"
+    r"ransom|(?:more|another|extra|additional)\s+(?:fee|payment)|fee\s+of|"
+    r"pay\s+(?:him|her|them)|or\s+else)\b",
+    re.IGNORECASE,
+)
+_PAID_CUE = re.compile(
+    r"\b(?:paid|transferr?ed|sent|lost|gave|deposited|withdr[ae]w|was\s+taken|were\s+taken|took|"
+    r"deducted|debited|charged|spent|invested|scammed\s+(?:me\s+|us\s+)?(?:of|out\s+of)|"
+    r"cheated\s+(?:me\s+|us\s+)?(?:of|out\s+of))\b",
+    re.IGNORECASE,
+)
+_NOT_PAID = re.compile(
+    r"\b(?:not\s+(?:paid|pay|sent|transferred)\s+(?:yet|anything|them|him|her)|(?:haven'?t|havent|"
+    r"have\s+not|hasn'?t|didn'?t|didnt|did\s+not|never)\s+(?:paid|pay|sent|send|transferred|"
+    r"transfer|lost|lose)|not\s+yet\s+paid|won'?t\s+pay|refused\s+to\s+pay|no\s+money\s+"
+    r"(?:lost|paid|sent|was\s+taken))\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.!?;\n]")
+_WINDOW = 60
+
+
+@dataclass
+class MoneyMentions:
+    """The amounts of a text, split by what the words around them say."""
+
+    lost: list[Amount] = field(default_factory=list)
+    demanded: list[Amount] = field(default_factory=list)
+    # The text says nothing was paid ("not paid yet", "didn't pay").
+    says_not_paid: bool = False
+
+
+def says_not_paid(text: str) -> bool:
+    return bool(_NOT_PAID.search(text))
+
+
+def sounds_demanded(text: str) -> bool:
+    """True when a short answer speaks of money asked for, not paid ("he wants 15000")."""
+    return bool(_DEMAND_CUE.search(text)) and not _PAID_CUE.search(text) or says_not_paid(text)
+
+
+def _last_cue(pattern: re.Pattern[str], text: str) -> int:
+    positions = [match.end() for match in pattern.finditer(text)]
+    return positions[-1] if positions else -1
+
+
+def money_mentions(
+    text: str, country: str | None = None, *, today: date | None = None
+) -> MoneyMentions:
+    """Every amount in ``text`` as lost or demanded, read from the words just before it."""
+    from scamreport.extraction.extractor import build_extractor
+
+    mentions = MoneyMentions(says_not_paid=says_not_paid(text))
+    whole_demanded = sounds_demanded(text)
+    for found in build_extractor().find(text, country, today=today):
+        if found.kind != "amount" or not isinstance(found.value, Amount):
+            continue
+        window = text[max(0, found.start - _WINDOW) : found.start]
+        window = _CLAUSE_END.split(window)[-1]
+        demand_at, paid_at = _last_cue(_DEMAND_CUE, window), _last_cue(_PAID_CUE, window)
+        if demand_at > paid_at or (demand_at == paid_at == -1 and whole_demanded):
+            mentions.demanded.append(found.value)
+        elif paid_at >= 0 and not _NOT_PAID.search(window):
+            mentions.lost.append(found.value)
+        elif mentions.says_not_paid:
+            mentions.demanded.append(found.value)
+        else:
+            mentions.lost.append(found.value)
+    return mentions
