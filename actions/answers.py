@@ -15,6 +15,7 @@ from typing import Any
 
 import phonenumbers
 
+from scamreport.channel import MAX_STORY_CHARS
 from scamreport.countries import country_name, resolve_country
 from scamreport.extraction import (
     Amount,
@@ -23,11 +24,11 @@ from scamreport.extraction import (
     parse_amount,
     parse_date,
 )
+from scamreport.extraction.payments import says_not_paid, sounds_demanded
 from scamreport.taxonomy import SCAM_TYPES
 
 SKIPPED = "skipped"
 MAX_ANSWER_CHARS = 2000
-MAX_STORY_CHARS = 20000
 
 # Slots a reporter may not skip: routing and consent depend on them.
 REQUIRED_SLOTS = frozenset(
@@ -109,6 +110,8 @@ def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
     amount = parse_amount(text, country)
     if amount is None or amount.value <= 0:
         return reject("utter_invalid_amount_lost", value=text.strip()[:60])
+    if says_not_paid(text):
+        return Answer(SKIPPED, also={"money_lost": False, "amount_demanded": format_amount(amount)})
     return Answer(format_amount(amount), also={"money_lost": True})
 
 
@@ -128,6 +131,10 @@ def read_money_lost(
     text: str, *, intent: str | None = None, country: str | None = None, **_: Any
 ) -> Answer:
     amount = parse_amount(text, country)
+    if sounds_demanded(text):
+        # "he wants 15000", "not yet, they want 2000": demanded, not lost
+        also = {"amount_demanded": format_amount(amount)} if amount and amount.value > 0 else {}
+        return Answer(False, also=also)
     if amount is not None and amount.value > 0 and not _NO.search(text):
         return Answer(True, also={"amount_lost": format_amount(amount)})
     answer = read_yes_no(text, intent)

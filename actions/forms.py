@@ -17,7 +17,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import REQUIRED_SLOTS, SKIPPED, read_answer
 from actions.prefill import slots_from_text
-from actions.safety import mask_and_warn
+from actions.safety import mask_and_warn, safeguard
+from scamreport.channel import FULL_TEXT_KEY
+from scamreport.sensitive import mask_secrets
 
 # After this many answers that could not be read, an optional question is left blank.
 MAX_FAILED_ATTEMPTS = 2
@@ -27,6 +29,20 @@ MONEY_SLOTS = ("amount_lost", "payment_method", "payee_account")
 
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def full_message_text(message: dict[str, Any]) -> str:
+    """A user message's whole text: NLU reads only the beginning of a long message, and the
+    bot sends the whole text beside it in the metadata (scamreport.channel)."""
+    text = message.get("text") or ""
+    whole = (message.get("metadata") or {}).get(FULL_TEXT_KEY)
+    return whole if isinstance(whole, str) and whole.startswith(text) else text
+
+
+def user_text(tracker: Tracker) -> str:
+    """The latest user message (whole), or "" for a button payload such as /affirm."""
+    text = full_message_text(tracker.latest_message)
+    return "" if text.startswith("/") else text
 
 
 def latest_entities(tracker: Tracker) -> dict[str, list[str]]:
@@ -69,12 +85,20 @@ class ReportFormValidation(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         country = tracker.get_slot("country")
         updates: dict[str, Any] = {}
+        safety_events = safeguard(
+            mask_secrets(user_text(tracker)).masked_text,
+            tracker,
+            dispatcher,
+            story=tracker.get_slot("opening_story") or "",
+        )
         for slot, raw_value in to_validate.items():
             if raw_value is None:
                 continue
             if not isinstance(raw_value, str) or raw_value == SKIPPED:
                 updates[slot] = raw_value
                 continue
+            if raw_value == tracker.latest_message.get("text"):
+                raw_value = full_message_text(tracker.latest_message)
             text = mask_and_warn(raw_value, dispatcher)
             answer = read_answer(
                 slot, text, intent=latest_intent(tracker), country=updates.get("country", country)
@@ -97,7 +121,7 @@ class ReportFormValidation(FormValidationAction):
             else:
                 dispatcher.utter_message(response=answer.response, **answer.response_args)
                 updates["failed_attempts"] = failures
-        return [SlotSet(slot, value) for slot, value in updates.items()]
+        return [*safety_events, *(SlotSet(slot, value) for slot, value in updates.items())]
 
     def more_from_answer(
         self, text: str, answered: str, tracker: Tracker, updates: dict[str, Any]

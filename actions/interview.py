@@ -6,20 +6,17 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import services
 from actions.answers import REQUIRED_SLOTS, SKIPPED, format_amount, read_answer
-from actions.forms import latest_entities, latest_intent
+from actions.forms import latest_entities, latest_intent, user_text
 from actions.prefill import slots_from_text
-from actions.safety import mask_and_warn
+from actions.safety import give_urgent_advice, is_sextortion, mask_and_warn, safeguard
 from actions.summary import SLOT_LABELS, describe_known, describe_value
-from scamreport.countries import emergency_number_fallback
 from scamreport.extraction import Amount, parse_amount
 from scamreport.intents import implied_scam_type
-from scamreport.urgency import is_urgent
 
 INTERVIEW_SLOTS: dict[str, tuple[str, ...]] = {
     "fake_authority": (
@@ -63,8 +60,11 @@ REPORT_SLOTS: tuple[str, ...] = tuple(
         [s for slots in INTERVIEW_SLOTS.values() for s in slots]
         + list(CLOSING_SLOTS)
         + ["interview", "urgent", "opening_story", "failed_attempts", "requested_slot"]
+        + ["minor", "self_harm", "amount_demanded", "resume_at"]
     )
 )
+# Sent with the cancelled message: the bot then deletes the report's unfiled evidence.
+REPORT_CANCELLED = {"report_cancelled": True}
 
 _INTERVIEW_BY_INTENT = {
     "report_fake_authority": "fake_authority",
@@ -72,12 +72,6 @@ _INTERVIEW_BY_INTENT = {
     "report_other_scam": "general",
 }
 _NOT_X = re.compile(r"\b(?:not|instead of|rather than)\s+[^,.;!?]*", re.I)
-
-
-def user_text(tracker: Tracker) -> str:
-    """The latest user message, or "" for a button payload such as /affirm."""
-    text = tracker.latest_message.get("text") or ""
-    return "" if text.startswith("/") else text
 
 
 def interview_for(intent: str | None, text: str) -> tuple[str, str | None]:
@@ -92,18 +86,6 @@ def interview_for(intent: str | None, text: str) -> tuple[str, str | None]:
     if scam_type:
         return "general", scam_type
     return "unknown", None
-
-
-def give_urgent_advice(dispatcher: CollectingDispatcher, country: str | None) -> None:
-    dispatcher.utter_message(response="utter_urgent_stop")
-    number = services.registry().emergency_number(country) if country else None
-    if number:
-        dispatcher.utter_message(response="utter_urgent_call_emergency", emergency_number=number)
-    else:
-        dispatcher.utter_message(
-            response="utter_urgent_call_emergency_unknown",
-            emergency_number=emergency_number_fallback(),
-        )
 
 
 class ActionStartReport(Action):
@@ -122,9 +104,16 @@ class ActionStartReport(Action):
         country = tracker.get_slot("country")
 
         prefilled_country = slots_from_text(story, country=country, interview=None).get("country")
-        if (intent == "urgent" or is_urgent(text)) and not tracker.get_slot("urgent"):
-            give_urgent_advice(dispatcher, country or prefilled_country)
-            events.append(SlotSet("urgent", True))
+        events.extend(
+            safeguard(
+                text,
+                tracker,
+                dispatcher,
+                country=country or prefilled_country,
+                story=story,
+                force_urgent=intent == "urgent",
+            )
+        )
 
         interview, scam_type = interview_for(intent, story)
         events.append(SlotSet("interview", interview))
@@ -161,26 +150,104 @@ class ActionUrgentTriage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        mask_and_warn(user_text(tracker), dispatcher)
-        give_urgent_advice(dispatcher, tracker.get_slot("country"))
-        return [SlotSet("urgent", True)]
+        text = mask_and_warn(user_text(tracker), dispatcher)
+        story = tracker.get_slot("opening_story") or ""
+        events = safeguard(text, tracker, dispatcher, story=story, force_urgent=True)
+        if tracker.get_slot("urgent"):  # said again: the advice is worth repeating
+            give_urgent_advice(
+                dispatcher,
+                tracker.get_slot("country"),
+                sextortion=is_sextortion(f"{story} {text}", tracker.get_slot("scam_type")),
+            )
+        return [*events, SlotSet("urgent", True)]
 
 
-class ActionExplainQuestion(Action):
-    """Explains why the current question is asked."""
+# A message that asks the bot something, or speaks to it, rather than answering its question.
+_ASKS_THE_BOT = re.compile(
+    r"\?|^\s*(?:why|what|who|how|huh|pardon|sorry\s+what|wait\s+what|are\s+you|r\s+u|is\s+this|"
+    r"can\s+you|could\s+you|do\s+you|should\s+i|explain)\b|\b(?:you|u|ur|your|you'?re|bot|"
+    r"robot|human|real\s+person|this\s+chat|mean)\b",
+    re.IGNORECASE,
+)
+
+
+def answer_to_requested(tracker: Tracker, text: str) -> list[EventType]:
+    """The slot events when ``text`` answers the form's current question, else []."""
+    requested = tracker.get_slot("requested_slot")
+    if not requested or not text or _ASKS_THE_BOT.search(text):
+        return []
+    answer = read_answer(requested, text, country=tracker.get_slot("country"))
+    if not answer.ok or answer.value == SKIPPED:
+        return []
+    also = [SlotSet(k, v) for k, v in answer.also.items() if tracker.get_slot(k) is None]
+    return [SlotSet(requested, answer.value), *also, SlotSet("failed_attempts", 0)]
+
+
+class ActionAnswerOrInterject(Action):
+    """While a form asks a question, an answer that fits it wins over a question to the bot:
+    "Metropolitan Police" answers "Who did they say they were?", it does not ask whether the
+    bot is the police. Otherwise the question is explained, or the bot says what it is."""
 
     def name(self) -> str:
-        return "action_explain_question"
+        return "action_answer_or_interject"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        slot = tracker.get_slot("requested_slot")
-        response = f"utter_explain_{slot}"
-        if response not in domain.get("responses", {}):
-            response = "utter_explain_general"
-        dispatcher.utter_message(response=response)
-        return []
+        text = mask_and_warn(user_text(tracker), dispatcher)
+        events = safeguard(text, tracker, dispatcher, story=tracker.get_slot("opening_story") or "")
+        answered = answer_to_requested(tracker, text)
+        if answered:
+            return [*events, *answered]
+        if latest_intent(tracker) == "bot_challenge":
+            dispatcher.utter_message(response="utter_iamabot")
+        else:
+            dispatcher.utter_message(response=explanation_for(tracker, domain))
+        return events
+
+
+def explanation_for(tracker: Tracker, domain: DomainDict) -> str:
+    response = f"utter_explain_{tracker.get_slot('requested_slot')}"
+    return response if response in domain.get("responses", {}) else "utter_explain_general"
+
+
+class ActionAskCancel(Action):
+    """Asks once before a half-done report is dropped; the interview pauses meanwhile."""
+
+    def name(self) -> str:
+        return "action_ask_cancel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("interview") is None:
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        if tracker.active_loop_name:
+            resume_at = tracker.active_loop_name
+        elif tracker.get_slot("interview") == "unknown":
+            resume_at = "utter_ask_scam_type_choice"
+        else:
+            resume_at = "action_show_summary"
+        dispatcher.utter_message(response="utter_ask_cancel")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("resume_at", resume_at)]
+
+
+class ActionResumeReport(Action):
+    """Goes on with the report where it was paused by the question whether to stop."""
+
+    def name(self) -> str:
+        return "action_resume_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        resume_at = tracker.get_slot("resume_at")
+        if tracker.get_slot("interview") is None or not resume_at:
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return [SlotSet("resume_at", None)]
+        dispatcher.utter_message(response="utter_resumed")
+        return [SlotSet("resume_at", None), FollowupAction(resume_at)]
 
 
 class ActionSkipQuestion(Action):
@@ -245,6 +312,7 @@ class ActionApplyCorrection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = mask_and_warn(user_text(tracker), dispatcher)
+        events = safeguard(text, tracker, dispatcher, story=tracker.get_slot("opening_story") or "")
         changes = corrections_in(text, tracker)
         requested = tracker.get_slot("requested_slot")
         if not changes and requested:
@@ -255,7 +323,7 @@ class ActionApplyCorrection(Action):
                 changes = {requested: answer.value, **answer.also}
         if not changes:
             dispatcher.utter_message(response="utter_correction_not_understood")
-            return []
+            return events
         for slot, value in changes.items():
             if slot in SLOT_LABELS and slot != "money_lost":
                 dispatcher.utter_message(
@@ -263,7 +331,7 @@ class ActionApplyCorrection(Action):
                     field=SLOT_LABELS[slot].lower(),
                     value=describe_value(slot, value),
                 )
-        return [SlotSet(slot, value) for slot, value in changes.items()]
+        return [*events, *(SlotSet(slot, value) for slot, value in changes.items())]
 
 
 class ActionCancelReport(Action):
@@ -278,7 +346,8 @@ class ActionCancelReport(Action):
         if tracker.get_slot("interview") is None:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
-        dispatcher.utter_message(response="utter_cancelled")
+        # The marker tells the bot to delete the files sent for this report.
+        dispatcher.utter_message(response="utter_cancelled", json_message=REPORT_CANCELLED)
         return reset_report_slots(tracker)
 
 

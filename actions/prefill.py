@@ -11,12 +11,14 @@ from typing import Any
 
 from actions.answers import (
     CHANNEL_PATTERNS,
+    MAX_STORY_CHARS,
     PAYMENT_METHOD_PATTERNS,
     clean_text,
     format_amount,
 )
 from scamreport.countries import resolve_country
 from scamreport.extraction import Indicators, classify_scam_type, extract_indicators
+from scamreport.extraction.payments import money_mentions, says_not_paid
 
 # Fewer words than this and the opening message is a request, not the story itself.
 STORY_MIN_WORDS = 15
@@ -90,14 +92,27 @@ def slots_from_indicators(found: Indicators, interview: str | None) -> dict[str,
             slots["shop_link"] = links[0]
     elif contacts:
         slots["scammer_contact"] = ", ".join(dict.fromkeys(contacts))
-    if found.amount:
-        slots["amount_lost"] = format_amount(found.amount[0])
-        slots["money_lost"] = True
     accounts = found.iban + found.crypto_wallet
     if accounts and interview != "fake_shop":
         slots["payee_account"] = ", ".join(accounts)
     if found.date:
         slots["incident_date"] = found.date[0]
+    return slots
+
+
+def money_slots(text: str, country: str | None, found: Indicators) -> dict[str, Any]:
+    """Money lost (an amount the words say was paid) apart from money demanded."""
+    if not found.amount:
+        return {"money_lost": False} if says_not_paid(text) else {}
+    mentions = money_mentions(text, country)
+    slots: dict[str, Any] = {}
+    if mentions.lost:
+        slots["amount_lost"] = format_amount(mentions.lost[0])
+        slots["money_lost"] = True
+    elif mentions.says_not_paid:
+        slots["money_lost"] = False
+    if mentions.demanded:
+        slots["amount_demanded"] = format_amount(mentions.demanded[0])
     return slots
 
 
@@ -116,11 +131,12 @@ def slots_from_text(
         slots["country"] = found_country
     found = extract_indicators(text, found_country or country)
     slots.update(slots_from_indicators(found, interview))
+    slots.update(money_slots(text, found_country or country, found))
     channel = first_match(text, CHANNEL_PATTERNS)
     if channel and len(text.split()) >= 5:
         slots["contact_channel"] = channel
     # "told me to transfer money" is a demand, not a payment: a method counts once an amount does.
-    if _PAID.search(text) and found.amount:
+    if _PAID.search(text) and slots.get("money_lost") is True:
         method = first_match(text, PAYMENT_METHOD_PATTERNS)
         if method:
             slots["payment_method"] = method
@@ -133,7 +149,7 @@ def slots_from_text(
         if scam_type:
             slots["scam_type"] = scam_type
     if len(text.split()) >= STORY_MIN_WORDS:
-        story = clean_text(text, limit=20000)
+        story = clean_text(text, limit=MAX_STORY_CHARS)
         if story:
             slots["story"] = story
     return slots

@@ -1,10 +1,33 @@
-"""The safety rules every action applies to what the reporter typed."""
+"""The safety rules every action applies to what the reporter typed.
+
+Secrets are masked (the bot already masks them before Rasa sees the text; this is the second
+line). Then, at most once per report and before any question: a crisis line for words of
+despair, a child-safety line for a reporter under 18, and stop-now advice when the scam is
+still going on (with advice of its own for a sextortion threat).
+"""
 
 from __future__ import annotations
 
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import services
+from scamreport.countries import emergency_number_fallback
+from scamreport.safeguarding import mentions_minor, mentions_self_harm
 from scamreport.sensitive import mask_secrets
+from scamreport.urgency import is_urgent
+
+# Words of a sextortion threat: the stop-now advice differs (do not pay, do not delete).
+_SEXTORTION = re.compile(
+    r"\b(?:sextort\w*|nudes?|naked|intimate|explicit|sexual|video\s*call|recorded|recording|"
+    r"private\s+(?:photos?|pictures?|videos?|parts)|(?:send|post|share|leak)\w*\s+(?:it|them|the\s+"
+    r"video|my\s+(?:video|photos?|pictures?))\s+to\s+(?:all\s+)?my\s+(?:friends|family|contacts|"
+    r"followers|parents))",
+    re.IGNORECASE,
+)
 
 
 def mask_and_warn(text: str, dispatcher: CollectingDispatcher) -> str:
@@ -13,3 +36,74 @@ def mask_and_warn(text: str, dispatcher: CollectingDispatcher) -> str:
     if result.kinds:
         dispatcher.utter_message(response="utter_sensitive_warning")
     return result.masked_text
+
+
+def is_sextortion(text: str, scam_type: str | None = None) -> bool:
+    return scam_type == "sextortion" or bool(_SEXTORTION.search(text))
+
+
+def give_urgent_advice(
+    dispatcher: CollectingDispatcher, country: str | None, *, sextortion: bool = False
+) -> None:
+    """Stop-now advice, then the number to call."""
+    dispatcher.utter_message(
+        response="utter_urgent_sextortion" if sextortion else "utter_urgent_stop"
+    )
+    number = services.registry().emergency_number(country) if country else None
+    if number:
+        dispatcher.utter_message(response="utter_urgent_call_emergency", emergency_number=number)
+    else:
+        dispatcher.utter_message(
+            response="utter_urgent_call_emergency_unknown",
+            emergency_number=emergency_number_fallback(),
+        )
+
+
+def give_crisis_line(dispatcher: CollectingDispatcher, country: str | None) -> None:
+    number = services.registry().crisis_line(country)
+    if number:
+        dispatcher.utter_message(response="utter_crisis_line", crisis_line=number)
+    else:
+        dispatcher.utter_message(response="utter_crisis_line_unknown")
+
+
+def give_child_helpline(dispatcher: CollectingDispatcher, country: str | None) -> None:
+    number = services.registry().child_helpline(country)
+    if number:
+        dispatcher.utter_message(response="utter_child_helpline", child_helpline=number)
+    else:
+        dispatcher.utter_message(response="utter_child_helpline_unknown")
+
+
+def safeguard(
+    text: str,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    *,
+    country: str | None = None,
+    story: str = "",
+    force_urgent: bool = False,
+) -> list[EventType]:
+    """Crisis line, child-safety line and stop-now advice for ``text``, each once a report.
+
+    ``story`` is what the reporter said before (it tells a sextortion threat from a call);
+    ``force_urgent`` is set when the NLU already took the message as urgent."""
+    country = country or tracker.get_slot("country")
+    events: list[EventType] = []
+    if not text:
+        return events
+    if mentions_self_harm(text) and not tracker.get_slot("self_harm"):
+        give_crisis_line(dispatcher, country)
+        events.append(SlotSet("self_harm", True))
+    if mentions_minor(text) and not tracker.get_slot("minor"):
+        give_child_helpline(dispatcher, country)
+        events.append(SlotSet("minor", True))
+    if (force_urgent or is_urgent(text)) and not tracker.get_slot("urgent"):
+        context = " ".join(filter(None, [story, text]))
+        give_urgent_advice(
+            dispatcher,
+            country,
+            sextortion=is_sextortion(context, tracker.get_slot("scam_type")),
+        )
+        events.append(SlotSet("urgent", True))
+    return events

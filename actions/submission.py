@@ -12,16 +12,24 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions import services
 from actions.answers import SKIPPED
 from actions.interview import reset_report_slots
 from actions.summary import build_summary
-from scamreport.extraction import Amount, build_extractor, registrable_domain
+from scamreport.extraction import (
+    Amount,
+    build_extractor,
+    extract_indicators,
+    registrable_domain,
+)
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import claim_pending_evidence
+from scamreport.storage.models import Reporter
 from scamreport.storage.records import (
     NewConsent,
     NewIndicator,
@@ -165,8 +173,47 @@ def build_report(tracker: Tracker) -> NewReport:
         consent_cross_border=consent == "national_and_abroad",
         contact_permission=permission,
         contact_phone=slot_value(tracker, "contact_phone"),
-        details={"interview": tracker.get_slot("interview")},
+        details=report_details(tracker),
     )
+
+
+def report_details(tracker: Tracker) -> dict[str, Any]:
+    """What the report's columns do not hold: the interview, money demanded, analyst flags."""
+    details: dict[str, Any] = {"interview": tracker.get_slot("interview")}
+    demanded = slot_value(tracker, "amount_demanded")
+    if demanded:
+        details["amount_demanded"] = demanded
+    flags = [flag for flag in ("minor", "self_harm") if tracker.get_slot(flag)]
+    if tracker.get_slot("urgent"):
+        flags.append("ongoing")
+    if flags:
+        details["flags"] = flags
+    return details
+
+
+def reporter_phones(tracker: Tracker, country: str | None) -> set[str]:
+    """The reporter's own phone numbers, in E.164: never indicators of the scam."""
+    own = slot_value(tracker, "contact_phone")
+    phones: set[str] = set()
+    if own:
+        phones.update(
+            value
+            for kind, value in extract_indicators(str(own), country).items()
+            if kind == "phone"
+        )
+        phones.add(str(own))
+    return phones
+
+
+def shared_contact_phone(session: Session, *, pseudonym: str) -> str | None:
+    """The number the reporter shared with Telegram's contact button, if any."""
+    return session.scalar(select(Reporter.contact_phone).where(Reporter.pseudonym == pseudonym))
+
+
+def without_reporter_details(
+    indicators: Sequence[NewIndicator], own_phones: set[str]
+) -> list[NewIndicator]:
+    return [i for i in indicators if not (i.kind == "phone" and i.value in own_phones)]
 
 
 def build_consents(report: NewReport) -> list[NewConsent]:
@@ -193,6 +240,12 @@ def build_consents(report: NewReport) -> list[NewConsent]:
     ]
 
 
+def advice_for(scam_type: str, domain: DomainDict) -> str:
+    """The closing advice of a scam type (utter_advice_<type>), else the general one."""
+    response = f"utter_advice_{scam_type}"
+    return response if response in domain.get("responses", {}) else "utter_advice_general"
+
+
 class ActionSubmitReport(Action):
     """Stores the report in one transaction and gives the reporter a reference number."""
 
@@ -209,16 +262,23 @@ class ActionSubmitReport(Action):
             str(slot_value(tracker, s) or "")
             for s in ("scammer_contact", "payee_account", "shop_link", "claimed_agency")
         ]
+        own_phones = reporter_phones(tracker, report.country)
         indicators = build_indicators([*user_texts, *slot_texts], report.country)
         registry = services.registry()
         try:
             with services.session_factory()() as session:
+                shared = shared_contact_phone(session, pseudonym=tracker.sender_id)
+                own_phones |= {shared} if shared else set()
+                indicators = without_reporter_details(indicators, own_phones)
                 # Screenshots and forwarded messages sent during the interview; the claim is
                 # undone with everything else if the report cannot be stored.
                 evidence = claim_pending_evidence(session, conversation_id=tracker.sender_id)
                 captions = [e.caption for e in evidence if e.caption]
                 indicators = merge_indicators(
-                    indicators, build_indicators(captions, report.country)
+                    indicators,
+                    without_reporter_details(
+                        build_indicators(captions, report.country), own_phones
+                    ),
                 )
                 deliveries = plan_deliveries(
                     report=report, indicators=indicators, registry=registry
@@ -248,10 +308,5 @@ class ActionSubmitReport(Action):
             )
         else:
             dispatcher.utter_message(response="utter_not_forwarded")
-        interview = tracker.get_slot("interview")
-        advice = {
-            "fake_authority": "utter_advice_fake_authority",
-            "fake_shop": "utter_advice_fake_shop",
-        }
-        dispatcher.utter_message(response=advice.get(interview, "utter_advice_general"))
+        dispatcher.utter_message(response=advice_for(report.scam_type, domain))
         return [*reset_report_slots(tracker), SlotSet("reference", reference)]

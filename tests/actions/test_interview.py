@@ -12,8 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import SKIPPED
 from actions.interview import (
     ActionApplyCorrection,
+    ActionAnswerOrInterject,
+    ActionAskCancel,
     ActionCancelReport,
-    ActionExplainQuestion,
+    ActionResumeReport,
     ActionSkipQuestion,
     ActionStartReport,
     ActionUrgentTriage,
@@ -117,10 +119,129 @@ async def test_explanation_follows_the_current_question(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionExplainQuestion().run(
+    events = await ActionAnswerOrInterject().run(
         dispatcher, make_tracker("what?", "explain", {"requested_slot": "demand"}), domain
     )
     assert responses(dispatcher) == ["utter_explain_demand"]
+    assert events == []
+
+
+async def test_an_agency_named_as_the_answer_is_an_answer_not_a_question_to_the_bot(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    for text, intent in (("Metropolitan Police", "bot_challenge"), ("interpol", "explain")):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, intent, {"requested_slot": "claimed_agency", "country": "GB"})
+        events = await ActionAnswerOrInterject().run(dispatcher, tracker, domain)
+        assert "utter_iamabot" not in responses(dispatcher)
+        assert slots_from(events)["claimed_agency"], text
+
+
+async def test_a_real_question_to_the_bot_is_answered(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "are you the police?", "bot_challenge", {"requested_slot": "claimed_agency"}
+    )
+    events = await ActionAnswerOrInterject().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_iamabot"] and events == []
+
+
+async def test_cancel_mid_report_asks_first_and_carry_on_resumes_the_form(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "cancel",
+        "cancel",
+        {"interview": "fake_authority", "requested_slot": "demand"},
+        active_loop="fake_authority_form",
+    )
+    events = await ActionAskCancel().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_ask_cancel"]
+    assert SlotSet("resume_at", "fake_authority_form") in events
+    assert {"event": "active_loop", "name": None} in events
+    dispatcher = CollectingDispatcher()
+    resumed = await ActionResumeReport().run(
+        dispatcher,
+        make_tracker(
+            "/resume_report",
+            "resume_report",
+            {"interview": "fake_authority", "resume_at": "fake_authority_form"},
+        ),
+        domain,
+    )
+    assert {"event": "followup", "name": "fake_authority_form"} in resumed
+
+
+async def test_cancel_with_nothing_in_progress_says_so(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    assert await ActionAskCancel().run(dispatcher, make_tracker("cancel", "cancel"), domain) == []
+    assert responses(dispatcher) == ["utter_nothing_to_cancel"]
+
+
+async def test_sextortion_of_a_minor_gets_sextortion_advice_and_a_child_helpline_first(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    text = (
+        "someone recorded our video call and says he will send it to all my friends unless i "
+        "pay 15000 pesos by tonight. im 17 and scared"
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartReport().run(
+        dispatcher, make_tracker(text, "report_scam", {"country": "PH"}), domain
+    )
+    said = responses(dispatcher)
+    assert said[:3] == [
+        "utter_child_helpline",
+        "utter_urgent_sextortion",
+        "utter_urgent_call_emergency",
+    ]
+    assert dispatcher.messages[0]["child_helpline"] == "163"
+    slots = slots_from(events)
+    assert slots["minor"] is True and slots["urgent"] is True
+    assert slots.get("money_lost") is not True and "amount_lost" not in slots
+
+
+async def test_despair_gets_a_crisis_line_before_anything_else(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartReport().run(
+        dispatcher,
+        make_tracker(
+            "i lost all my savings to them and i want to die", "report_scam", {"country": "SG"}
+        ),
+        domain,
+    )
+    assert responses(dispatcher)[0] == "utter_crisis_line"
+    assert dispatcher.messages[0]["crisis_line"] == "1767"
+    assert slots_from(events)["self_harm"] is True
+
+
+async def test_a_courier_coming_is_urgent_in_any_answer(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    from actions.forms import ValidateFakeAuthorityForm
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "they said a courier who will come to my flat to collect the cash",
+        "inform",
+        {
+            "interview": "fake_authority",
+            "requested_slot": "demand",
+            "country": "SG",
+            "demand": "they said a courier who will come to my flat to collect the cash",
+        },
+        active_loop="fake_authority_form",
+    )
+    events = await ValidateFakeAuthorityForm().run(dispatcher, tracker, domain)
+    assert responses(dispatcher)[:2] == ["utter_urgent_stop", "utter_urgent_call_emergency"]
+    assert SlotSet("urgent", True) in events
 
 
 async def test_correction_changes_the_amount_not_the_old_value(
