@@ -205,15 +205,24 @@ def reporter_phones(tracker: Tracker, country: str | None) -> set[str]:
     return phones
 
 
-def shared_contact_phone(session: Session, *, pseudonym: str) -> str | None:
-    """The number the reporter shared with Telegram's contact button, if any."""
-    return session.scalar(select(Reporter.contact_phone).where(Reporter.pseudonym == pseudonym))
+def reporter_identifiers(session: Session, *, pseudonym: str) -> set[str]:
+    """The reporter's own number (shared with Telegram's contact button) and @username."""
+    row = session.execute(
+        select(Reporter.contact_phone, Reporter.telegram_username).where(
+            Reporter.pseudonym == pseudonym
+        )
+    ).first()
+    if row is None:
+        return set()
+    phone, username = row
+    return {value for value in (phone, f"@{username}".lower() if username else None) if value}
 
 
 def without_reporter_details(
-    indicators: Sequence[NewIndicator], own_phones: set[str]
+    indicators: Sequence[NewIndicator], own: set[str]
 ) -> list[NewIndicator]:
-    return [i for i in indicators if not (i.kind == "phone" and i.value in own_phones)]
+    """The indicators that are not the reporter's own number or account."""
+    return [i for i in indicators if not (i.kind in ("phone", "handle") and i.value.lower() in own)]
 
 
 def build_consents(report: NewReport) -> list[NewConsent]:
@@ -267,18 +276,15 @@ class ActionSubmitReport(Action):
         registry = services.registry()
         try:
             with services.session_factory()() as session:
-                shared = shared_contact_phone(session, pseudonym=tracker.sender_id)
-                own_phones |= {shared} if shared else set()
-                indicators = without_reporter_details(indicators, own_phones)
+                own = own_phones | reporter_identifiers(session, pseudonym=tracker.sender_id)
+                indicators = without_reporter_details(indicators, own)
                 # Screenshots and forwarded messages sent during the interview; the claim is
                 # undone with everything else if the report cannot be stored.
                 evidence = claim_pending_evidence(session, conversation_id=tracker.sender_id)
                 captions = [e.caption for e in evidence if e.caption]
                 indicators = merge_indicators(
                     indicators,
-                    without_reporter_details(
-                        build_indicators(captions, report.country), own_phones
-                    ),
+                    without_reporter_details(build_indicators(captions, report.country), own),
                 )
                 deliveries = plan_deliveries(
                     report=report, indicators=indicators, registry=registry

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.services import BotServices
-from scamreport.storage.database import scrub_deleted_content
+from scamreport.storage.database import compact_after_erasure, scrub_deleted_content
 from scamreport.storage.drafts import (
     discard_pending_evidence,
     pending_evidence_of,
@@ -31,11 +31,9 @@ def _discard_drafts(session: Session, conversation_id: str) -> tuple[int, set[st
 
 
 def _remove_files(services: BotServices, paths: set[str]) -> None:
-    for path in paths:
-        try:
-            services.evidence.remove(path)
-        except OSError as error:
-            logger.warning("could not remove an evidence file: %s", error)
+    failed = services.evidence.remove_all(paths)
+    if failed:
+        logger.warning("could not remove %d evidence file(s)", len(failed))
 
 
 async def discard_drafts(services: BotServices, conversation_id: str) -> int:
@@ -56,6 +54,9 @@ async def erase_personal_data(services: BotServices, user_id: int) -> Erasure:
         return erase_reporter(session, pseudonym=pseudonym)
 
     erasure = await services.db(erase)
+    bind = services.sessions.kw.get("bind")
+    if bind is not None:
+        await asyncio.to_thread(compact_after_erasure, bind)
     _remove_files(services, erasure.orphaned_files)
     await forget_conversation(services, pseudonym)
     services.forget(user_id)

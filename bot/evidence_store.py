@@ -7,12 +7,10 @@ The stored MIME type is the one the content shows, not the one the sender declar
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
+
+from scamreport.storage.evidence_files import EvidenceFiles, StoredBlob
 
 # Telegram's getFile limit for bots; larger files cannot be downloaded at all.
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -98,48 +96,8 @@ def sniff_mime_type(data: bytes, *, filename: str | None = None) -> str:
     raise EvidenceRefused("type", "content is not an image, PDF, e-mail or text")
 
 
-@dataclass(frozen=True)
-class StoredBlob:
-    sha256: str
-    size_bytes: int
-    # Relative to the evidence directory: "ab/ab12...".
-    storage_path: str
-
-
-class EvidenceStore:
-    """Files under ``root``/sha256[:2]/sha256; the same bytes are stored once."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path_of(self, storage_path: str) -> Path:
-        relative = PurePosixPath(storage_path)
-        if relative.is_absolute() or ".." in relative.parts:
-            raise ValueError(f"not a path inside the evidence directory: {storage_path!r}")
-        return self.root.joinpath(*relative.parts)
-
-    def save(self, data: bytes) -> StoredBlob:
-        if len(data) > MAX_EVIDENCE_BYTES:
-            raise EvidenceRefused("too_big", f"{len(data)} bytes")
-        digest = hashlib.sha256(data).hexdigest()
-        storage_path = f"{digest[:2]}/{digest}"
-        target = self.path_of(storage_path)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename: a reader never sees half a file, and two writers of the
-            # same bytes end with the same complete file.
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.chmod(temporary, 0o640)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        return StoredBlob(sha256=digest, size_bytes=len(data), storage_path=storage_path)
-
-    def remove(self, storage_path: str) -> None:
-        self.path_of(storage_path).unlink(missing_ok=True)
+def save_evidence(store: EvidenceFiles, data: bytes) -> StoredBlob:
+    """Stores ``data`` once it is known to be within the size limit."""
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise EvidenceRefused("too_big", f"{len(data)} bytes")
+    return store.save(data)

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import ContextTypes
 
 from bot.config import BotConfig
-from bot.evidence_store import EvidenceStore
 from bot.identity import pseudonym_for
 from bot.rasa_client import AsyncRasaClient, Conversation
 from bot.ratelimit import RateLimiter
@@ -23,6 +22,7 @@ from scamreport.storage.database import (
     session_scope,
     upgrade_database,
 )
+from scamreport.storage.evidence_files import EvidenceFiles
 from scamreport.storage.tracker_store import TrackerStore
 
 T = TypeVar("T")
@@ -34,7 +34,7 @@ class BotServices:
     config: BotConfig
     rasa: AsyncRasaClient
     sessions: sessionmaker[Session]
-    evidence: EvidenceStore
+    evidence: EvidenceFiles
     limiter: RateLimiter
     locks: UserLocks = field(default_factory=UserLocks)
     states: dict[int, ChatState] = field(default_factory=dict)
@@ -81,7 +81,7 @@ def create_services(config: BotConfig) -> BotServices:
             channel_token=config.rasa_channel_token,
         ),
         sessions=make_session_factory(make_engine(settings.database_url)),
-        evidence=EvidenceStore(settings.evidence_dir),
+        evidence=EvidenceFiles(settings.evidence_dir),
         limiter=RateLimiter(per_minute=config.rate_per_minute, burst=config.rate_burst),
         tracker_store=TrackerStore(settings.tracker_store_url)
         if settings.tracker_store_url

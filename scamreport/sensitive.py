@@ -42,8 +42,8 @@ class MaskResult:
 # Up to four filler words between the announcing word and the value:
 # "the code they sent me was 4821 93", "OTP number is: 123456".
 _FILLER = r"(?:\s*(?:[:=#\-]|\b(?:is|was|were|are|be|no\.?|number|num|of|they|he|she|it|the|my|me|i|sent|send|gave|got|received|given|just|which|that|showed|shown|says|said|sms|for|from\s+[A-Za-z]+)\b)){0,5}\s*"  # noqa: E501
-_DIGITS_OTP = r"(?P<value>\d(?:[ \-]?\d){3,7})(?![\d\-])"
-_DIGITS_PIN = r"(?P<value>\d(?:[ \-]?\d){3,5})(?![\d\-])"
+_DIGITS_OTP = r"(?P<value>\d(?:[ .\-]?\d){3,7})(?![\d\-]|\.\d)"
+_DIGITS_PIN = r"(?P<value>\d(?:[ .\-]?\d){3,5})(?![\d\-]|\.\d)"
 _DIGITS_CVV = r"(?P<value>\d{3,4})(?!\d)"
 
 # "code" alone announces an OTP unless a word before it makes it some other code.

@@ -29,6 +29,7 @@ from bot.evidence_store import (
     MAX_EVIDENCE_BYTES,
     EvidenceRefused,
     check_declared,
+    save_evidence,
     sniff_mime_type,
 )
 from bot.handlers.common import ensure_reporter, sender, services_of
@@ -180,7 +181,7 @@ async def keep_evidence(
         if incoming.text is not None:
             data = masked.masked_text.encode("utf-8")
     mime_type = sniff_mime_type(data, filename=incoming.filename)
-    blob = await asyncio.to_thread(services.evidence.save, data)
+    blob = await asyncio.to_thread(save_evidence, services.evidence, data)
     origin = message.forward_origin
     forwarded_date: datetime | None = origin.date if origin is not None else None
     evidence = NewEvidence(

@@ -13,6 +13,7 @@ from scamreport.cli import (
     deliveries,
     evaluation,
     parse,
+    retention,
     review,
     sink,
     stack,
@@ -32,6 +33,7 @@ COMMANDS = (
     data_check,
     evaluation,
     review,
+    retention,
 )
 
 

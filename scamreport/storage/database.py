@@ -10,6 +10,7 @@ in between, and SAVEPOINTs behave. The price is that SQLite transactions run one
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,10 +23,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from scamreport.storage.models import Base
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -97,6 +101,31 @@ def scrub_deleted_content(session: Session) -> None:
     erased text is not left readable in the database file (PostgreSQL reclaims by VACUUM)."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete = ON"))
+
+
+def compact_after_erasure(engine: Engine) -> None:
+    """On SQLite, after deletes that must leave nothing readable: merges the full-text index
+    (dropping deleted entries) and empties the write-ahead log into the zeroed pages."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        has_index = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'reports_fts'"
+        ).first()
+        if has_index:
+            connection.exec_driver_sql("INSERT INTO reports_fts(reports_fts) VALUES ('optimize')")
+            connection.commit()
+    checkpoint_sqlite(engine)
+
+
+def checkpoint_sqlite(engine: Engine) -> None:
+    """Copies SQLite's write-ahead log into the database and empties it. Best effort: while
+    another connection reads, the log is emptied at a later checkpoint instead."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except OperationalError:
+        logger.info("the SQLite write-ahead log is in use; it is emptied at a later checkpoint")
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
 from sqlalchemy.engine import Engine
 
-from scamreport.storage.database import make_engine
+from scamreport.storage.database import checkpoint_sqlite, make_engine
 
 _METADATA = MetaData()
 EVENTS = Table(
@@ -59,8 +59,7 @@ class TrackerStore:
             result = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
             erased = int(result.rowcount or 0)
         if sqlite:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            checkpoint_sqlite(self.engine)
         return erased
 
     def erase_older_than(self, cutoff: datetime) -> int:

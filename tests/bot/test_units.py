@@ -11,7 +11,6 @@ from bot.config import BotConfig, ConfigError
 from bot.evidence_store import (
     MAX_EVIDENCE_BYTES,
     EvidenceRefused,
-    EvidenceStore,
     check_declared,
     sniff_mime_type,
 )
@@ -20,6 +19,7 @@ from bot.logs import REDACTED, SecretRedactingFilter
 from bot.ratelimit import RateLimiter
 from bot.rendering import parse_button_callback, split_text, utf16_length
 from scamreport.settings import get_settings
+from scamreport.storage.evidence_files import EvidenceFiles
 
 
 def test_short_text_is_one_piece() -> None:
@@ -124,7 +124,7 @@ def test_declared_checks() -> None:
 
 
 def test_store_writes_once_under_the_hash(tmp_path: Path) -> None:
-    store = EvidenceStore(tmp_path / "evidence")
+    store = EvidenceFiles(tmp_path / "evidence")
     first = store.save(b"%PDF-1.4 one")
     again = store.save(b"%PDF-1.4 one")
     assert first == again

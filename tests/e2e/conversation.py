@@ -22,7 +22,7 @@ def questions() -> dict[str, str]:
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
     asked: dict[str, str] = {}
     for name, variants in domain["responses"].items():
-        if name.startswith("utter_ask_") and name not in ("utter_ask_what_to_correct",):
+        if name.startswith("utter_ask_") and name not in ("utter_ask_what_to_correct", "utter_ask_cancel"):
             asked[variants[0]["text"].split("\n")[0]] = name.removeprefix("utter_ask_")
     return asked
 

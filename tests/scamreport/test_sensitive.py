@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scamreport.sensitive import Secret, find_secrets, mask_secrets
+from scamreport.sensitive import Secret, find_secrets, mask_secrets, mentioned_secret_kind
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,49 @@ def test_every_kind_is_reported_once() -> None:
     assert result.masked_text == (
         "OTP [REDACTED OTP], then OTP [REDACTED OTP], password=[REDACTED PASSWORD]"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "the fake police asked for my OTP and i gave it, it was 482913",
+            "the fake police asked for my OTP and i gave it, it was [REDACTED OTP]",
+        ),
+        ("he asked my pin and i told him 4821", "he asked my pin and i told him [REDACTED PIN]"),
+        (
+            "the code was 482-913 and then they took 5000",
+            "the code was [REDACTED OTP] and then they took 5000",
+        ),
+        ("otp 4 8 2 9 1 3", "otp [REDACTED OTP]"),
+        ("gave the tac number 48.29.13 to them", "gave the tac number [REDACTED OTP] to them"),
+    ],
+)
+def test_a_code_a_few_words_after_its_name_is_masked(text: str, masked: str) -> None:
+    assert mask_secrets(text).masked_text == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they asked for my otp. i paid $5000 yesterday",
+        "i lost 3000 dollars after giving the code",
+        "called me from 81234567 and asked for my otp",
+        "the code was sent to 81234567",
+    ],
+)
+def test_amounts_and_phone_numbers_near_a_code_word_stay(text: str) -> None:
+    assert mask_secrets(text).masked_text == text
+
+
+def test_the_next_message_after_a_code_was_mentioned_is_read_as_the_code() -> None:
+    assert mentioned_secret_kind("they asked for my otp") == "otp"
+    assert mentioned_secret_kind("then he wanted my password") == "password"
+    assert mentioned_secret_kind("they took my money") is None
+    assert mask_secrets("482913", expecting="otp").masked_text == "[REDACTED OTP]"
+    assert mask_secrets("7 3 9 1", expecting="pin").masked_text == "[REDACTED PIN]"
+    assert mask_secrets("hunter2!", expecting="password").masked_text == "[REDACTED PASSWORD]"
+    # Still answers: an amount, a round number, a date, a word, a long sentence.
+    for answer in ("S$300", "3000", "yesterday", "yes", "around 2 weeks ago i think, not sure"):
+        assert mask_secrets(answer, expecting="otp").masked_text == answer
+    assert mask_secrets("yes", expecting="password").masked_text == "yes"
