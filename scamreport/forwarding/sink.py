@@ -334,6 +334,12 @@ class SinkHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("sink: %s", format % args)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server answers a method without a do_<METHOD> with 501, a server error.
+        if code == HTTPStatus.NOT_IMPLEMENTED:
+            code, message = HTTPStatus.METHOD_NOT_ALLOWED, "the sink takes GET and POST only"
+        super().send_error(code, message, explain)
+
     def setup(self) -> None:
         super().setup()
         self.rfile = DeadlineReader(  # type: ignore[assignment]

@@ -268,9 +268,7 @@ def trickling_agency() -> Iterator[tuple[str, list[bytes]]]:
     def trickle(conn: socket.socket) -> None:
         with conn:
             conn.recv(65536)
-            conn.sendall(
-                b"HTTP/1.1 " + statuses[0] + b"\r\nContent-Length: 1000000000\r\n\r\n"
-            )
+            conn.sendall(b"HTTP/1.1 " + statuses[0] + b"\r\nContent-Length: 1000000000\r\n\r\n")
             while not stop.is_set():
                 try:
                     conn.sendall(b"x")
@@ -333,3 +331,11 @@ def test_an_smtp_server_that_never_greets_times_out() -> None:
         listener.close()
     (error,) = outcome
     assert str(error) in ("SMTP failed (SMTPServerDisconnected)", "SMTP failed (TimeoutError)")
+
+
+@pytest.mark.parametrize("method", [b"PUT", b"DELETE", b"\xff", b"PRI"])
+def test_other_methods_are_answered_405_not_a_server_error(
+    sink: RunningSink, method: bytes
+) -> None:
+    answer = raw_exchange(sink.url, method + b" / HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert status_of(answer) == 405
