@@ -6,7 +6,18 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, Response, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,7 +30,7 @@ from console.config import ConsoleConfig
 from console.db import EXTENSION_KEY, ConsoleState, close_db, db, state
 from console.passwords import HashingPool
 from console.reports import STATUS_LABELS
-from console.views.common import client_ip
+from console.views.common import client_ip, status_of
 from scamreport.settings import Settings, get_settings
 from scamreport.storage.database import make_engine, make_session_factory
 from scamreport.taxonomy import SCAM_TYPES
@@ -32,6 +43,19 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'"
 )
+
+
+def _refuse_nul_characters() -> None:
+    """Before each request (and before the CSRF check): a NUL character anywhere in the path,
+    the query or the form is refused with 400. PostgreSQL cannot store it in text, and no
+    field of the console needs it."""
+    values = [request.path]
+    for multi in (request.args, request.form):
+        for key, items in multi.lists():
+            values.append(key)
+            values.extend(items)
+    if any("\x00" in value for value in values):
+        abort(400, description="The request holds a NUL character (\\0), which no field accepts.")
 
 
 _SIGNED_OUT_BECAUSE: dict[str, str] = {
@@ -126,6 +150,7 @@ def _register_template_helpers(app: Flask) -> None:
             "scam_types": SCAM_TYPES,
             "status_labels": STATUS_LABELS,
             "audit_actions": ACTIONS,
+            "status_of": status_of,
         }
 
 
@@ -199,6 +224,8 @@ def create_app(
         session_factory=session_factory,
         hashing=HashingPool(config.hash_concurrency, config.hash_wait_seconds),
     )
+    # Registered before CSRFProtect so that it answers first.
+    app.before_request(_refuse_nul_characters)
     CSRFProtect(app)
 
     app.before_request(_load_viewer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,19 @@ def evidence_path(evidence_dir: Path, item: Evidence) -> Path | None:
     if not candidate.is_relative_to(root) or not candidate.is_file():
         return None
     return candidate
+
+
+_MAX_DOWNLOAD_NAME = 120
+
+
+def download_name(item: Evidence, *, fallback: str) -> str:
+    """The file name a browser saves the evidence under: the reporter's name for it without
+    control characters (a CR/LF would split the header), quotes, backslashes or folders."""
+    name = "".join(
+        "_" if unicodedata.category(char)[0] in "CZ" and char != " " or char in '"\\/' else char
+        for char in (item.filename or "")
+    ).strip(" ._")
+    return name[:_MAX_DOWNLOAD_NAME] or fallback
 
 
 def is_inline_image(item: Evidence) -> bool:

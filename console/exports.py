@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from console.agency_status import StatusView
 from scamreport.forwarding.payload import build_payload, iso_timestamp
 from scamreport.forwarding.stix import build_stix_bundle
 from scamreport.storage.models import Report
@@ -53,13 +55,26 @@ CSV_COLUMNS: tuple[str, ...] = (
     "evidence_sha256",
     "story",
 )
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection), also
+# after leading spaces, and some read the full-width or small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣) and the
+# minus sign as the ASCII ones; NFKC maps those forms to ASCII.
+_FORMULA_LEADS = frozenset("=+-@\u2212")
+_CONTROL_LEADS = ("\t", "\r", "\n")
+# Characters spreadsheets skip before a formula that str.strip() keeps.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def is_formula_like(value: str) -> bool:
+    """True for text a spreadsheet could run as a formula."""
+    if value.startswith(_CONTROL_LEADS):
+        return True
+    rest = value.lstrip().lstrip(_INVISIBLE).lstrip()
+    return bool(rest) and unicodedata.normalize("NFKC", rest[0])[:1] in _FORMULA_LEADS
 
 
 def neutralise_cell(value: str) -> str:
     """Prefixes ``'`` to text a spreadsheet would read as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return "'" + value if is_formula_like(value) else value
 
 
 def _cell(value: Any) -> str:
@@ -72,21 +87,27 @@ def _cell(value: Any) -> str:
     return neutralise_cell(str(value))
 
 
-def csv_row(report: Report) -> list[str]:
+def csv_row(report: Report, status: StatusView | None = None) -> list[str]:
+    """One CSV line; ``status``: the report's status as the exporting viewer sees it."""
     values: dict[str, Any] = {name: getattr(report, name, None) for name in CSV_COLUMNS}
+    values["status"] = status.status if status is not None else report.status
     values["indicators"] = "; ".join(f"{i.kind}:{i.value}" for i in report.indicators)
     values["evidence_sha256"] = "; ".join(e.sha256 for e in report.evidence)
     return [_cell(values[name]) for name in CSV_COLUMNS]
 
 
-def export_document(report: Report, *, agency_code: str) -> dict[str, Any]:
-    """One report of a JSON export: the forwarding payload's report, plus its status."""
+def export_document(
+    report: Report, *, agency_code: str, status: StatusView | None = None
+) -> dict[str, Any]:
+    """One report of a JSON export: the forwarding payload's report, plus its status as the
+    exporting viewer sees it (their agency's own status and reason)."""
     payload = build_payload(
         report, idempotency_key=f"export/{report.reference}", agency_code=agency_code
     )
     document = dict(payload["report"])
-    document["status"] = report.status
-    document["status_reason"] = report.status_reason
+    status = status or StatusView(report.status)
+    document["status"] = status.status
+    document["status_reason"] = status.reason
     document["indicators"] = payload["indicators"]
     document["evidence"] = payload["evidence"]
     return document
@@ -118,7 +139,11 @@ def _load_reports(factory: sessionmaker[Session], ids: Sequence[int]) -> Iterato
                 yield report
 
 
-def stream_csv(factory: sessionmaker[Session], ids: Sequence[int]) -> Iterator[str]:
+def stream_csv(
+    factory: sessionmaker[Session],
+    ids: Sequence[int],
+    statuses: Mapping[int, StatusView] | None = None,
+) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -132,7 +157,7 @@ def stream_csv(factory: sessionmaker[Session], ids: Sequence[int]) -> Iterator[s
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + flush()
     for count, report in enumerate(_load_reports(factory, ids), start=1):
-        writer.writerow(csv_row(report))
+        writer.writerow(csv_row(report, (statuses or {}).get(report.id)))
         if count % 100 == 0:
             yield flush()
     yield flush()
@@ -144,6 +169,7 @@ def stream_json(
     *,
     agency_code: str,
     filters: Mapping[str, str],
+    statuses: Mapping[int, StatusView] | None = None,
 ) -> Iterator[str]:
     header = {
         "export_type": "scamreport.console_export",
@@ -157,7 +183,10 @@ def stream_json(
     for index, report in enumerate(_load_reports(factory, ids)):
         prefix = "" if index == 0 else ","
         yield prefix + json.dumps(
-            export_document(report, agency_code=agency_code), ensure_ascii=False
+            export_document(
+                report, agency_code=agency_code, status=(statuses or {}).get(report.id)
+            ),
+            ensure_ascii=False,
         )
     yield "]}"
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.taxonomy import SCAM_TYPES
@@ -72,24 +72,49 @@ class QueueFilters:
         return any(key != "sort" for key in self.to_args())
 
 
+# Dates outside this range are refused (no report is older; the day after 9999-12-31 does
+# not exist, and databases disagree about far years).
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
+# The largest amount ``reports.amount_lost`` (NUMERIC(14, 2)) can hold.
+MAX_AMOUNT = Decimal("999999999999.99")
+_MAX_NUMBER_LENGTH = 40
+
+
+def parse_day(raw: str) -> date | None:
+    """A YYYY-MM-DD date between MIN_DATE and MAX_DATE; raises ValueError otherwise."""
+    value = date.fromisoformat(raw)
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"{raw!r} is outside {MIN_DATE} to {MAX_DATE}")
+    return value
+
+
 def _date(raw: str, name: str, errors: list[str]) -> date | None:
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append(f"{name}: {raw!r} is not a date (YYYY-MM-DD)")
+        return parse_day(raw)
+    except ValueError as error:
+        reason = str(error) if "outside" in str(error) else f"{raw!r} is not a date (YYYY-MM-DD)"
+        errors.append(f"{name}: {reason}")
         return None
 
 
 def _amount(raw: str, name: str, errors: list[str]) -> Decimal | None:
+    shown = raw if len(raw) <= _MAX_NUMBER_LENGTH else raw[:_MAX_NUMBER_LENGTH] + "..."
     try:
+        if len(raw) > _MAX_NUMBER_LENGTH:
+            raise InvalidOperation
         value = Decimal(raw.replace(",", ""))
     except InvalidOperation:
-        errors.append(f"{name}: {raw!r} is not a number")
+        errors.append(f"{name}: {shown!r} is not a number")
         return None
     if not value.is_finite() or value < 0:
-        errors.append(f"{name}: {raw!r} must be zero or more")
+        errors.append(f"{name}: {shown!r} must be zero or more")
         return None
-    return value
+    if value > MAX_AMOUNT:
+        errors.append(f"{name}: {shown!r} must be at most {MAX_AMOUNT:,}")
+        return None
+    # Cents, as stored (1e-999999 would overflow PostgreSQL's numeric type).
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def parse_filters(args: Mapping[str, str]) -> QueueFilters:

@@ -16,6 +16,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from console.access import Viewer, report_scope
+from console.agency_status import viewer_status_expression, viewer_statuses
 from console.filters import QueueFilters
 from console.search import story_matches
 from scamreport.storage.models import Delivery, Evidence, Indicator, Report
@@ -41,7 +42,7 @@ def filter_conditions(viewer: Viewer, filters: QueueFilters, dialect_name: str) 
     if filters.country:
         conditions.append(Report.country == filters.country)
     if filters.status:
-        conditions.append(Report.status == filters.status)
+        conditions.append(viewer_status_expression(viewer) == filters.status)
     if filters.created_from is not None:
         conditions.append(Report.created_at >= filters.created_from)
     if filters.created_before is not None:
@@ -94,6 +95,8 @@ class QueueRow:
     report: Report
     evidence_count: int
     indicator_count: int
+    # The status as the viewer sees it (their agency's own; admins: the shared status).
+    status: str
 
 
 @dataclass(frozen=True)
@@ -158,11 +161,13 @@ def queue_page(
                 .group_by(Indicator.report_id)
             ).all()
         )
+    statuses = viewer_statuses(session, viewer=viewer, report_ids=ids)
     rows = [
         QueueRow(
             report=report,
             evidence_count=evidence_counts.get(report.id, 0),
             indicator_count=indicator_counts.get(report.id, 0),
+            status=statuses[report.id].status,
         )
         for report in reports
     ]

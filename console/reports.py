@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from console.access import Viewer, report_scope
+from console.agency_status import agency_statuses_of, current_status, set_agency_status
 from console.audit import record
 from scamreport.reference import normalise_reference
 from scamreport.storage.console_models import ReportNote, StatusChange
@@ -68,14 +69,16 @@ def find_visible_report(session: Session, *, viewer: Viewer, reference: str) -> 
     return session.scalars(statement).first()
 
 
-def allowed_transitions(viewer: Viewer, report: Report) -> list[str]:
-    """The statuses the viewer may move the report to."""
+def allowed_transitions(viewer: Viewer, current: Report | str) -> list[str]:
+    """The statuses the viewer may move a report to from ``current`` (the viewer's agency's
+    status, see console.agency_status; a Report stands for its ``status``)."""
+    status = current if isinstance(current, str) else current.status
     if not viewer.can("change_status"):
         return []
-    allowed = list(TRANSITIONS.get(report.status, ()))
+    allowed = list(TRANSITIONS.get(status, ()))
     if not viewer.can("close_report"):
-        allowed = [status for status in allowed if status != "closed"]
-        if report.status == "closed":
+        allowed = [step for step in allowed if step != "closed"]
+        if status == "closed":
             allowed = []
     return allowed
 
@@ -89,20 +92,28 @@ def change_status(
     reason: str | None,
     ip: str | None = None,
 ) -> StatusChange:
-    """Moves the report along the workflow, queues the reporter's feedback message through
-    ``update_report_status`` and writes the history and audit rows. Flushes; does not commit."""
+    """Moves the viewer's agency's status of the report along the workflow; when that moves
+    the shared status, queues the reporter's feedback message through
+    ``update_report_status``; writes the history and audit rows. Flushes; does not commit."""
     reason = (reason or "").strip() or None
-    if to_status not in allowed_transitions(viewer, report):
+    from_status = current_status(session, report=report, agency_code=viewer.agency_code)
+    if to_status not in allowed_transitions(viewer, from_status):
         raise WorkflowError(
-            f"{STATUS_LABELS.get(report.status, report.status)} cannot be changed to "
-            f"{STATUS_LABELS.get(to_status, to_status)} by a {viewer.role}"
+            f"{STATUS_LABELS.get(from_status, from_status)} cannot be changed to "
+            f"{STATUS_LABELS.get(to_status, to_status)[:40]} by a {viewer.role}"
         )
     if to_status == "closed" and reason is None:
         raise WorkflowError("closing a report needs a reason")
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
         raise WorkflowError(f"the reason is longer than {MAX_REASON_LENGTH} characters")
-    from_status = report.status
-    notification = update_report_status(session, report=report, status=to_status, reason=reason)
+    shared = set_agency_status(
+        session, viewer=viewer, report=report, status=to_status, reason=reason
+    )
+    # The shared row keeps a reason only when no other agency works on the report.
+    only_this_agency = set(agency_statuses_of(session, report_id=report.id)) <= {viewer.agency_code}
+    notification = update_report_status(
+        session, report=report, status=shared, reason=reason if only_this_agency else None
+    )
     change = StatusChange(
         report_id=report.id,
         user_id=viewer.user_id,
@@ -123,6 +134,7 @@ def change_status(
         details={
             "from": from_status,
             "to": to_status,
+            "shared_status": shared,
             "reason": reason,
             "notification_id": notification.id if notification else None,
         },
@@ -131,14 +143,16 @@ def change_status(
     return change
 
 
-def status_history(session: Session, *, report: Report) -> list[StatusChange]:
-    return list(
-        session.scalars(
-            select(StatusChange)
-            .where(StatusChange.report_id == report.id)
-            .order_by(StatusChange.created_at, StatusChange.id)
-        )
+def status_history(session: Session, *, viewer: Viewer, report: Report) -> list[StatusChange]:
+    """The report's status changes the viewer may see: their agency's (admins: all)."""
+    statement = (
+        select(StatusChange)
+        .where(StatusChange.report_id == report.id)
+        .order_by(StatusChange.created_at, StatusChange.id)
     )
+    if not viewer.sees_all_agencies:
+        statement = statement.where(StatusChange.agency_code == viewer.agency_code)
+    return list(session.scalars(statement))
 
 
 def add_note(

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 
 from console import audit
 from console.db import db
+from console.filters import parse_day
 from console.views.common import client_ip, current_viewer, int_arg, requires
 from scamreport.reference import normalise_reference
 
@@ -18,8 +19,9 @@ PAGE_SIZE = 100
 
 
 def _day(name: str) -> date | None:
+    """The date argument ``name``, or None when it is missing, malformed or out of range."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return parse_day(request.args.get(name, ""))
     except ValueError:
         return None
 

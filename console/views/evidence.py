@@ -8,7 +8,7 @@ from flask import Blueprint, abort, request, send_file
 
 from console import audit
 from console.db import db, state
-from console.evidence_files import evidence_path, is_inline_image
+from console.evidence_files import download_name, evidence_path, is_inline_image
 from console.reports import find_visible_report
 from console.views.common import client_ip, current_viewer
 
@@ -37,12 +37,11 @@ def evidence_file(reference: str, evidence_id: int) -> Any:
         details={"evidence_id": item.id, "sha256": item.sha256, "inline": inline},
     )
     db().commit()
-    download_name = item.filename or f"{report.reference}-evidence-{item.id}"
     response = send_file(
         path,
         mimetype=item.mime_type if inline else "application/octet-stream",
         as_attachment=not inline,
-        download_name=download_name,
+        download_name=download_name(item, fallback=f"{report.reference}-evidence-{item.id}"),
         conditional=False,
         etag=False,
         max_age=0,

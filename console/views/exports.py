@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, request, stream_with_context
 
 from console import audit
+from console.agency_status import viewer_statuses
 from console.db import db, state
 from console.exports import EXPORT_FORMATS, stream_csv, stream_json, stream_stix
 from console.filters import parse_filters
@@ -39,6 +40,7 @@ def export(fmt: str) -> Any:
         statement.with_only_columns(Report.id, Report.reference).limit(MAX_EXPORT_REPORTS)
     ).all()
     ids = [row[0] for row in rows]
+    statuses = viewer_statuses(session, viewer=viewer, report_ids=ids)
     audit.record(
         session,
         action="export",
@@ -56,9 +58,15 @@ def export(fmt: str) -> Any:
 
     factory = state().session_factory
     if fmt == "csv":
-        body = stream_csv(factory, ids)
+        body = stream_csv(factory, ids, statuses)
     elif fmt == "json":
-        body = stream_json(factory, ids, agency_code=viewer.agency_code, filters=filters.to_args())
+        body = stream_json(
+            factory,
+            ids,
+            agency_code=viewer.agency_code,
+            filters=filters.to_args(),
+            statuses=statuses,
+        )
     else:
         body = stream_stix(factory, ids, bundle_id=f"bundle--{uuid.uuid4()}")
     content_type, extension = EXPORT_FORMATS[fmt]

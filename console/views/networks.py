@@ -9,11 +9,12 @@ from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import select
 
 from console import audit
+from console.agency_status import viewer_statuses
 from console.dashboard import start_of_day
 from console.db import db
 from console.networks import Cluster, cluster_around, find_clusters, graph_json
 from console.reports import find_visible_report
-from console.views.common import client_ip, current_viewer, int_arg
+from console.views.common import client_ip, current_viewer, int_arg, list_reports
 from scamreport.storage.models import Report
 from scamreport.storage.types import utcnow
 from scamreport.taxonomy import SCAM_TYPES
@@ -41,8 +42,12 @@ def _clusters(days: int, scam_type: str | None) -> list[Cluster]:
 
 
 def _with_urls(graph: dict[str, Any]) -> dict[str, Any]:
+    """Adds links to the graph's nodes, and each report's status as the viewer sees it."""
+    report_ids = [int(node["id"][1:]) for node in graph["nodes"] if node["type"] == "report"]
+    statuses = viewer_statuses(db(), viewer=current_viewer(), report_ids=report_ids)
     for node in graph["nodes"]:
         if node["type"] == "report":
+            node["status"] = statuses[int(node["id"][1:])].status
             node["url"] = url_for("reports.report_page", reference=node["reference"])
             node["cluster_url"] = url_for("networks.cluster", reference=node["reference"])
         else:
@@ -110,6 +115,7 @@ def cluster(reference: str) -> Any:
         key=lambda r: r.created_at,
         reverse=True,
     )
+    list_reports(members)
     return render_template(
         "cluster.html",
         seed=report,

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from console import audit
+from console.agency_status import all_agency_rows, own_agency_viewer, viewer_statuses
 from console.db import db, state
 from console.evidence_files import evidence_integrity
 from console.filters import SORTS, parse_filters
@@ -25,7 +26,7 @@ from console.reports import (
     status_history,
     visible_notes,
 )
-from console.views.common import client_ip, current_viewer, int_arg, requires
+from console.views.common import client_ip, current_viewer, int_arg, list_reports, requires
 from scamreport.registry import RegistryError, load_registry
 from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.storage.models import Notification, Report
@@ -97,14 +98,20 @@ def report_page(reference: str) -> Any:
         )
     )
     evidence_dir = state().settings.evidence_dir
+    own = viewer_statuses(session, viewer=own_agency_viewer(viewer), report_ids=[report.id])
+    own_status = own[report.id]
     return render_template(
         "report.html",
         report=report,
+        own_status=own_status,
+        agency_rows=all_agency_rows(session, report_id=report.id)
+        if viewer.sees_all_agencies
+        else [],
         counts=indicator_report_counts(session, viewer=viewer, indicators=report.indicators),
         linkable_kinds=LINKABLE_KINDS,
         notes=visible_notes(session, viewer=viewer, report=report),
-        history=status_history(session, report=report),
-        transitions=allowed_transitions(viewer, report),
+        history=status_history(session, viewer=viewer, report=report),
+        transitions=allowed_transitions(viewer, own_status.status),
         notifications=notifications,
         integrity={item.id: evidence_integrity(evidence_dir, item) for item in report.evidence},
         agencies=agency_names(),
@@ -172,4 +179,5 @@ def indicator() -> Any:
         details={"kind": kind, "value": value, "reports": [r.reference for r in reports[:200]]},
     )
     db().commit()
+    list_reports(reports)
     return render_template("indicator.html", query=query, reports=reports)

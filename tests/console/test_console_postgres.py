@@ -51,7 +51,8 @@ def test_every_page_and_action_works_on_postgres(
                 assert response.status_code == 200, (role, path, response.status_code)
                 assert response.get_data()  # reads streamed exports to the end
             token = csrf_token_of(client, f"/reports/{r.a_hostile}")
-            status = "in_review" if role == "analyst" else "referred"
+            # Each agency moves its own status (per-agency status, migration 0004).
+            status = "in_review"
             moved = client.post(
                 f"/reports/{r.a_hostile}/status", data={"status": status, "csrf_token": token}
             )
@@ -65,7 +66,7 @@ def test_every_page_and_action_works_on_postgres(
         with env.session() as session:
             assert (
                 session.scalar(select(Report.status).where(Report.reference == r.a_hostile))
-                == "referred"
+                == "in_review"
             )
             actions = set(session.scalars(select(AuditEntry.action)))
         assert {"view_report", "view_evidence", "export", "change_status", "add_note"} <= actions

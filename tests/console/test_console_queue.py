@@ -6,13 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from console_fixtures import AGENCY_A, AGENCY_B, ConsoleEnv, login
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.access import Viewer
 from console.filters import parse_filters
 from console.queue import queue_page
 from console.search import fts5_query, search_words
+from scamreport.storage.console_models import AgencyStatus
 from scamreport.storage.models import Report
 from scamreport.storage.types import utcnow
 
@@ -65,8 +66,12 @@ def test_filters(seeded) -> None:  # type: ignore[no-untyped-def]
         session.execute(
             update(Report).where(Report.reference == reports.a_phishing).values(status="in_review")
         )
+        # Agency A's own status of the report (per-agency status, migration 0004).
+        report_id = session.scalar(select(Report.id).where(Report.reference == reports.a_phishing))
+        session.add(AgencyStatus(report_id=report_id, agency_code=AGENCY_A, status="in_review"))
         session.commit()
     assert references(factory, ANALYST_A, status="in_review") == [reports.a_phishing]
+    assert references(factory, ADMIN, status="in_review") == [reports.a_phishing]
 
 
 def test_bad_filter_values_are_reported_not_applied() -> None:
