@@ -52,6 +52,12 @@ test-stories: train
 evaluate: train
 	scripts/evaluate.sh
 
+# Victim personas played through the Telegram stand-in, graded field by field:
+# results/conversations.md and .json. ARGS="--type romance" or persona ids narrow it.
+.PHONY: converse
+converse: train
+	$(APP)/bin/python -m tests.conversations $(ARGS)
+
 crossval: env
 	scripts/evaluate.sh --crossval
 

@@ -9,15 +9,15 @@ unless --strict is given.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from scamreport.cli.stack import STANDIN_TOKEN, Stack, StackError
 from scamreport.settings import PROJECT_ROOT
 from scamreport.storage.database import make_engine, make_session_factory
-from tests.conversations.personas import load_personas, select
+from tests.conversations.personas import Persona, load_personas, select
 from tests.conversations.run import Outcome, pass_rate, play_all, write_results
 
 PSEUDONYM_KEY = "conversation-suite-pseudonym-key-0123456789"
@@ -55,6 +55,37 @@ def progress(outcome: Outcome) -> None:
     print(f"{mark:9} {outcome.persona.id:40} q={outcome.questions:2} {failing} {error}", flush=True)
 
 
+def rasa_token(stack: Stack) -> str | None:
+    """The token of Rasa's HTTP API, where the stack makes one."""
+    return (getattr(stack, "secrets", None) or {}).get("RASA_AUTH_TOKEN")
+
+
+def play_on_fresh_stack(personas: list[Persona], args: argparse.Namespace) -> list[Outcome]:
+    """A new stack with an empty database; its logs stay in <out>/conversations-stack/log."""
+    data_dir = args.out / "conversations-stack"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    database_url = f"sqlite:///{data_dir / 'scamreport.db'}"
+    started = time.monotonic()
+    env = {"PSEUDONYM_KEY": PSEUDONYM_KEY, "SCAMREPORT_ENV": "test"}
+    with Stack(data_dir=data_dir, database_url=database_url, extra_env=env) as stack:
+        print("starting the action server, Rasa, the stand-in and the bot ...", flush=True)
+        start_stack(stack)
+        print(
+            f"stack ready in {time.monotonic() - started:.0f}s; playing {len(personas)} personas",
+            flush=True,
+        )
+        return play_all(
+            personas,
+            standin_url=stack.standin_url,
+            rasa_url=stack.rasa_url,
+            rasa_token=rasa_token(stack),
+            sessions=make_session_factory(make_engine(database_url)),
+            workers=args.workers,
+            progress=progress,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     heldout = {"only": True, "exclude": False}.get(args.heldout or "")
@@ -64,35 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     if not personas:
         print("no persona matches", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="converse-") as tmp:
-        data_dir = Path(tmp)
-        database_url = f"sqlite:///{data_dir / 'scamreport.db'}"
-        started = time.monotonic()
-        try:
-            with Stack(
-                data_dir=data_dir,
-                database_url=database_url,
-                extra_env={"PSEUDONYM_KEY": PSEUDONYM_KEY, "SCAMREPORT_ENV": "test"},
-            ) as stack:
-                print("starting the action server, Rasa, the stand-in and the bot ...", flush=True)
-                start_stack(stack)
-                print(
-                    f"stack ready in {time.monotonic() - started:.0f}s; playing "
-                    f"{len(personas)} personas",
-                    flush=True,
-                )
-                sessions = make_session_factory(make_engine(database_url))
-                outcomes = play_all(
-                    personas,
-                    standin_url=stack.standin_url,
-                    rasa_url=stack.rasa_url,
-                    sessions=sessions,
-                    workers=args.workers,
-                    progress=progress,
-                )
-        except StackError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+    try:
+        outcomes = play_on_fresh_stack(personas, args)
+    except StackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     md_path, json_path = write_results(outcomes, args.out)
     print(
         f"{sum(o.passed for o in outcomes)}/{len(outcomes)} personas passed; "

@@ -53,12 +53,15 @@ def _templates(responses: dict[str, Any]) -> list[Template]:
     return sorted(found, key=lambda t: len(t.pattern.pattern), reverse=True)
 
 
-def load_domain_responses(rasa_url: str | None = None) -> dict[str, Any]:
+def load_domain_responses(rasa_url: str | None = None, token: str | None = None) -> dict[str, Any]:
     """The responses of the model Rasa serves, else of domain.yml."""
     if rasa_url:
         try:
             answer = requests.get(
-                f"{rasa_url}/domain", headers={"Accept": "application/json"}, timeout=10
+                f"{rasa_url}/domain",
+                params={"token": token} if token else None,
+                headers={"Accept": "application/json"},
+                timeout=10,
             )
             if answer.ok:
                 return dict(answer.json().get("responses") or {})
@@ -75,8 +78,8 @@ class Catalogue:
     templates: list[Template] = field(default_factory=list)
 
     @classmethod
-    def load(cls, rasa_url: str | None = None) -> Catalogue:
-        return cls(_templates(load_domain_responses(rasa_url)))
+    def load(cls, rasa_url: str | None = None, token: str | None = None) -> Catalogue:
+        return cls(_templates(load_domain_responses(rasa_url, token)))
 
     def name_of(self, body: str) -> str | None:
         """The response name a message renders, or None."""

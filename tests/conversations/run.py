@@ -134,13 +134,14 @@ def play_all(
     *,
     standin_url: str,
     rasa_url: str,
+    rasa_token: str | None = None,
     sessions: sessionmaker[Session],
     workers: int = 3,
     first_user_id: int = FIRST_USER_ID,
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Every persona, ``workers`` at a time, each as its own Telegram user."""
-    catalogue = Catalogue.load(rasa_url)
+    catalogue = Catalogue.load(rasa_url, rasa_token)
 
     def task(index: int, persona: Persona) -> Outcome:
         simulator = Simulator(Driver(standin_url), catalogue)

@@ -22,6 +22,8 @@ REFERENCE = re.compile(r"\bSR-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 ECHO = "✔"  # the bot's echo of a pressed button
 URGENT_RESPONSES = ("utter_urgent_stop",)
 DEFAULT_MAX_TURNS = 40
+MAX_NUDGES = 2
+NUDGE = "i want to report a scam"
 
 
 @dataclass
@@ -61,11 +63,13 @@ class Simulator:
 
     # --- talking ---
 
-    def _read(self, user: ChatUser, said: str, play: Playthrough) -> list[SentMessage]:
+    def _read(
+        self, user: ChatUser, said: str, play: Playthrough, *, timeout: float | None = None
+    ) -> list[SentMessage]:
         """The bot's answer, past the echo it sends at once for a pressed button."""
         got: list[SentMessage] = []
         while True:
-            batch = user.replies(timeout=self.timeout, quiet=self.quiet)
+            batch = user.replies(timeout=timeout or self.timeout, quiet=self.quiet)
             got.extend(batch)
             if not batch or any(not m.body.startswith(ECHO) for m in batch):
                 break
@@ -136,6 +140,7 @@ class Simulator:
     def _interview(self, user: ChatUser, persona: Persona, play: Playthrough) -> None:
         replies = self._say(user, persona.opening, play)
         asked: dict[str, int] = {}
+        nudges = 0
         summary_interjections = persona.interjections_after(SUMMARY)
         for _ in range(self.max_turns):
             named = self._named(replies)
@@ -146,10 +151,11 @@ class Simulator:
                 return
             pending = self._pending(named)
             if pending is None:
-                replies = self._read(user, "[waits]", play)
-                if not replies:
+                replies = self._unstick(user, persona, play, nudges)
+                if replies is None:
                     play.error = "stuck: the bot asked nothing and went quiet"
                     return
+                nudges += 1
                 continue
             name, message = pending
             if name == "utter_summary":
@@ -158,6 +164,20 @@ class Simulator:
                 continue
             replies = self._answer(user, persona, name, message, asked, play)
         play.error = f"no reference number after {self.max_turns} turns"
+
+    def _unstick(
+        self, user: ChatUser, persona: Persona, play: Playthrough, nudges: int
+    ) -> list[SentMessage] | None:
+        """The bot asked nothing: wait a little, then do what a person would (at most twice):
+        before any question, say plainly that they want to report; later, answer again."""
+        replies = self._read(user, "[waits]", play, timeout=5.0)
+        if replies or nudges >= MAX_NUDGES:
+            return replies or None
+        if not play.questions:
+            return self._say(user, NUDGE, play)
+        last = play.questions[-1]
+        reply = answer_for(persona, last, [], times=1)
+        return self._say(user, reply.text, play)
 
     def _note_urgent(self, named: list[tuple[str | None, SentMessage]], play: Playthrough) -> None:
         if play.urgent_advice_first is not None:

@@ -1,0 +1,84 @@
+"""The persona files themselves: enough of them, every type, well-formed expectations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from tests.conversations.facts import answer_for, button_for, fact_key_for
+from tests.conversations.grading import CONTAINS, EXACT, date_window
+from tests.conversations.personas import PERSONA_DIR, SCAM_TYPES, Persona, load_personas
+
+PERSONAS = load_personas()
+CONVERSATION = {"not_asked", "max_questions", "urgent_advice", "indicators", "amount",
+                "incident_date"}  # fmt: skip
+INDICATOR_KINDS = {"phone", "url", "email", "iban", "crypto_wallet", "handle", "claimed_agency"}
+
+
+def test_at_least_80_personas_cover_every_scam_type() -> None:
+    assert len(PERSONAS) >= 80
+    counts = Counter(p.type for p in PERSONAS)
+    assert set(counts) == set(SCAM_TYPES)
+    assert min(counts.values()) >= 5
+
+
+def test_about_a_quarter_are_held_out_and_listed_in_the_readme() -> None:
+    heldout = [p for p in PERSONAS if p.heldout]
+    assert 0.2 <= len(heldout) / len(PERSONAS) <= 0.3
+    readme = (PERSONA_DIR / "README.md").read_text()
+    missing = [p.id for p in heldout if p.id not in readme]
+    assert not missing
+
+
+def test_the_smoke_subset_spans_about_six_types() -> None:
+    smoke = [p for p in PERSONAS if p.smoke]
+    assert 5 <= len(smoke) <= 8
+    assert len({p.type for p in smoke}) == len(smoke)
+    assert not any(p.heldout for p in smoke)
+
+
+def test_the_hard_cases_are_there() -> None:
+    tags = Counter(t for p in PERSONAS for t in p.tags)
+    for tag in ("urgent", "minor", "third_party", "typos", "idk", "short", "correction",
+                "skip", "returning", "panic"):  # fmt: skip
+        assert tags[tag] >= 1, tag
+
+
+def _check_expectation(persona: Persona) -> None:
+    for name in persona.expect:
+        assert (
+            name in EXACT or name in CONTAINS or name in CONVERSATION or name.startswith("details.")
+        ), f"{persona.id}: {name}"
+    for kind in persona.expect.get("indicators", {}):
+        assert kind in INDICATOR_KINDS, f"{persona.id}: {kind}"
+    if "incident_date" in persona.expect:
+        date_window(persona.expect["incident_date"], date(2026, 11, 29))
+    assert persona.expect["scam_type"] == persona.type
+
+
+def test_every_expectation_is_gradable() -> None:
+    for persona in PERSONAS:
+        _check_expectation(persona)
+
+
+def test_facts_are_found_by_question_name_alias_or_part() -> None:
+    facts = {"amount_lost": "5", "platform": "instagram", "deadline": "tonight"}
+    assert fact_key_for("amount_lost", facts) == "amount_lost"
+    assert fact_key_for("amount_paid", facts) == "amount_lost"
+    assert fact_key_for("threat_platform", facts) == "platform"
+    assert fact_key_for("by_when", facts) == "deadline"
+    assert fact_key_for("shop_name", facts) is None
+
+
+def test_buttons_are_pressed_by_title_payload_or_scam_type_code() -> None:
+    buttons = [("Phishing (a fake link, SMS or e-mail)", "phishing"),
+               ("Asked to move money for someone", "money mule"),
+               ("Something else", "something else")]  # fmt: skip
+    assert button_for("money_mule", buttons) == 1
+    assert button_for("something else", buttons) == 2
+    choice = [("Someone pretended to be police or an official", "/report_fake_authority"),
+              ("Something else", "/report_other_scam")]  # fmt: skip
+    assert button_for("fake_authority", choice) == 0
+    romance = next(p for p in PERSONAS if p.type == "romance")
+    assert answer_for(romance, "scam_type_choice", choice).button == 1
+    assert answer_for(romance, "unheard_of_question", []).text == "idk"
