@@ -155,5 +155,6 @@ class Defaults:
             "consent_forward": {"press": 0},
             "contact_permission": {"press": -1},
             "story": "i told you already everything i know",
+            "cancel": "no, carry on",  # the victim never means to stop the report
         }
     )

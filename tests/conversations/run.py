@@ -22,6 +22,8 @@ from tests.conversations.questions import Catalogue
 from tests.conversations.simulator import Playthrough, Simulator
 
 FIRST_USER_ID = 9_100_001
+# The closing questions every report ends with (consent and contact), counted apart as well.
+CLOSING_QUESTIONS = frozenset({"consent_forward", "contact_permission", "contact_phone"})
 
 
 def earlier_report(persona: Persona) -> Persona:
@@ -68,6 +70,10 @@ class Outcome:
     @property
     def questions(self) -> int:
         return len(self.play.questions)
+
+    @property
+    def interview_questions(self) -> int:
+        return len([q for q in self.play.questions if q not in CLOSING_QUESTIONS])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -164,6 +170,7 @@ def _rate(passed: int, total: int) -> str:
 
 def summary(outcomes: list[Outcome]) -> dict[str, Any]:
     counts = [o.questions for o in outcomes if o.completed]
+    interview = [o.interview_questions for o in outcomes if o.completed]
     by_type = {}
     for scam_type in SCAM_TYPES:
         chosen = [o for o in outcomes if o.persona.type == scam_type]
@@ -182,8 +189,14 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
                 failed.field.split(".")[0] if failed.field.startswith("details") else failed.field
             )
             field_failures[name] = field_failures.get(name, 0) + 1
+    reasked: dict[str, int] = {}
+    for outcome in outcomes:
+        for question in {q for q in outcome.play.questions if outcome.play.questions.count(q) > 1}:
+            reasked[question] = reasked.get(question, 0) + 1
     return {
         "date": date.today().isoformat(),
+        "reasked": dict(sorted(reasked.items(), key=lambda kv: -kv[1])),
+        "errors": [f"{o.persona.id}: {o.play.error}" for o in outcomes if o.play.error],
         "personas": len(outcomes),
         "passed": sum(o.passed for o in outcomes),
         "completed": sum(o.completed for o in outcomes),
@@ -194,6 +207,8 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
         "questions_median": statistics.median(counts) if counts else None,
         "questions_worst": max(counts) if counts else None,
         "over_10_questions": sum(c > 10 for c in counts),
+        "interview_questions_median": statistics.median(interview) if interview else None,
+        "interview_questions_worst": max(interview) if interview else None,
         "by_type": by_type,
         "field_failures": dict(sorted(field_failures.items(), key=lambda kv: -kv[1])),
     }
@@ -211,7 +226,9 @@ def markdown(outcomes: list[Outcome], totals: dict[str, Any]) -> str:
         f"- held-out personas passed: "
         f"{_rate(totals['heldout']['passed'], totals['heldout']['personas'])}",
         f"- questions per completed report: median {totals['questions_median']}, "
-        f"worst {totals['questions_worst']}, over 10: {totals['over_10_questions']}",
+        f"worst {totals['questions_worst']}, over 10: {totals['over_10_questions']} "
+        f"(without the consent and contact questions: median "
+        f"{totals['interview_questions_median']}, worst {totals['interview_questions_worst']})",
         "",
         "| type | personas | passed | completed | questions median | worst |",
         "|---|---|---|---|---|---|",
@@ -223,6 +240,11 @@ def markdown(outcomes: list[Outcome], totals: dict[str, Any]) -> str:
         )
     lines += ["", "## Failing fields (how many personas)", ""]
     lines += [f"- {name}: {count}" for name, count in totals["field_failures"].items()]
+    lines += ["", "## Questions asked more than once (how many personas)", ""]
+    lines += [f"- {name}: {count}" for name, count in totals["reasked"].items()]
+    if totals["errors"]:
+        lines += ["", "## Conversations that did not end with a report", ""]
+        lines += [f"- {error}" for error in totals["errors"]]
     lines += [
         "",
         "## Per persona",
