@@ -1,8 +1,10 @@
 """Run the Telegram bot: `python -m bot --rasa-url http://127.0.0.1:5005`.
 
 The token comes from TELEGRAM_BOT_TOKEN; webhook mode also needs TELEGRAM_WEBHOOK_SECRET (see
-docs/telegram.md). --base-url points the bot at another Bot API server, such as the local
-stand-in (`python -m telegram_standin`).
+docs/telegram.md). RASA_CHANNEL_TOKEN (the secret of Rasa's channel) and RASA_AUTH_TOKEN (Rasa's
+HTTP API token, for reading trackers) are required outside development (docs/security.md).
+--base-url points the bot at another Bot API server, such as the local stand-in
+(`python -m telegram_standin`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Mapping
 
 from telegram import Update
 
@@ -18,7 +21,13 @@ from bot.app import build_application
 from bot.config import BotConfig, ConfigError
 from bot.logs import configure_logging
 from bot.services import create_services
-from scamreport.settings import SettingsError, get_settings
+from scamreport.settings import (
+    RASA_AUTH_TOKEN,
+    RASA_CHANNEL_TOKEN,
+    SERVICE_SECRETS,
+    SettingsError,
+    get_settings,
+)
 
 logger = logging.getLogger("bot")
 
@@ -79,12 +88,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def service_secrets_in(env: Mapping[str, str]) -> list[str]:
+    """The internal services' secrets in ``env``: the log filter redacts them too."""
+    return [env[name] for name in SERVICE_SECRETS if env.get(name)]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
-    configure_logging([token, secret or ""], logging.DEBUG if args.verbose else logging.INFO)
+    level = logging.DEBUG if args.verbose else logging.INFO
+    configure_logging([token, secret or "", *service_secrets_in(os.environ)], level)
     try:
+        settings = get_settings()
         config = BotConfig(
             token=token,
             rasa_url=args.rasa_url,
@@ -96,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
             webhook_url=args.webhook_url,
             webhook_secret=secret,
             rasa_timeout=args.rasa_timeout,
-            rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
+            rasa_api_token=settings.optional_secret(RASA_AUTH_TOKEN),
+            rasa_channel_token=settings.optional_secret(RASA_CHANNEL_TOKEN),
             replay_interval=args.replay_interval,
             outbox_interval=args.outbox_interval,
             rate_per_minute=args.rate_per_minute,
             rate_burst=args.rate_burst,
-            settings=get_settings(),
+            settings=settings,
         )
     except (ConfigError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -29,8 +29,11 @@ class BotConfig:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     rasa_timeout: float = 30.0
-    # Rasa's HTTP API token (``rasa run --auth-token``), if it has one.
+    # Rasa's HTTP API token (RASA_AUTH_TOKEN, given to Rasa as ``--auth-token``): the bot reads
+    # trackers with it. Required outside development.
     rasa_api_token: str | None = None
+    # The secret of Rasa's channel (RASA_CHANNEL_TOKEN, rasa_runtime/secure_rest.py).
+    rasa_channel_token: str | None = None
     replay_interval: float = 5.0
     outbox_interval: float = 10.0
     rate_per_minute: float = 40.0

@@ -1,7 +1,9 @@
-"""Talking to Rasa's REST channel, with the rules every front end applies to typed text.
+"""Talking to Rasa's channel, with the rules every front end applies to what it sends.
 
 ``RasaClient`` (requests, blocking) serves scripts and tests; ``AsyncRasaClient`` (httpx) serves
-the Telegram bot. Both send typed text only through ``neutralise_typed_text``.
+the Telegram bot. Both send typed text only through ``neutralise_typed_text``, prove themselves to
+the channel with its secret, and bound every message before NLU (scamreport.channel): NLU reads
+the beginning of a long message, and the whole text travels in the metadata for the report.
 """
 
 from __future__ import annotations
@@ -14,10 +16,24 @@ from urllib.parse import quote
 import httpx
 import requests
 
+from bot import texts
+from scamreport.channel import (
+    CHANNEL_TOKEN_HEADER,
+    FULL_TEXT_KEY,
+    MAX_NLU_CHARS,
+    MAX_NLU_TOKENS,
+    MAX_STORY_CHARS,
+    PAYLOAD_KEY,
+    bound_text,
+    count_tokens,
+    looks_like_intent,
+    without_unencodable,
+)
+
 # Rasa reads a message that starts with "/" as an intent with entities, which would let a user
 # set slots directly. Typed text never reaches Rasa in that form; only offered button payloads do.
 _INTENT_PREFIX = re.compile(r"^\s*/+")
-MAX_MESSAGE_CHARS = 20_000
+WEBHOOK_PATH = "/webhooks/rest/webhook"
 
 
 class RasaUnavailable(RuntimeError):
@@ -64,9 +80,41 @@ class Conversation:
 
 
 def neutralise_typed_text(text: str) -> str:
-    """Typed text as Rasa may see it: never an intent payload, never empty, never huge."""
-    cleaned = _INTENT_PREFIX.sub("", text).strip()
-    return cleaned[:MAX_MESSAGE_CHARS]
+    """Typed text as Rasa may see it: never an intent payload, nothing that cannot be encoded,
+    at most MAX_STORY_CHARS characters (the client bounds it further for NLU)."""
+    cleaned = _INTENT_PREFIX.sub("", without_unencodable(text)).strip()
+    return cleaned[:MAX_STORY_CHARS].rstrip()
+
+
+def length_notice(text: str) -> str | None:
+    """What to tell a reporter whose message is longer than NLU reads, or than a report keeps."""
+    if len(text) > MAX_STORY_CHARS:
+        return texts.MESSAGE_CUT.format(max=f"{MAX_STORY_CHARS:,}")
+    if len(text) > MAX_NLU_CHARS or count_tokens(text) > MAX_NLU_TOKENS:
+        return texts.MESSAGE_LONG
+    return None
+
+
+def message_body(
+    sender_id: str, message: str, metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The channel's request: a payload the bot offered is marked as one; typed text is bounded
+    for NLU, with the whole text beside it in the metadata when NLU reads only its beginning."""
+    extra = dict(metadata or {})
+    if looks_like_intent(message):
+        # Callers pass only neutralised text or an offered payload, and neutralised text never
+        # starts with "/".
+        extra[PAYLOAD_KEY] = True
+        text = message
+    else:
+        bounded = bound_text(message)
+        text = bounded.nlu_text
+        if bounded.shortened_for_nlu:
+            extra[FULL_TEXT_KEY] = bounded.full_text
+    body: dict[str, Any] = {"sender": sender_id, "message": text}
+    if extra:
+        body["metadata"] = extra
+    return body
 
 
 def parse_replies(body: Any) -> list[Reply]:
@@ -88,19 +136,22 @@ def parse_replies(body: Any) -> list[Reply]:
 
 
 class RasaClient:
-    """Sends messages to Rasa's REST webhook."""
+    """Sends messages to Rasa's channel (``channel_token``: its secret, RASA_CHANNEL_TOKEN)."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0) -> None:
-        self.webhook = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
+    def __init__(
+        self, base_url: str, *, channel_token: str | None = None, timeout: float = 30.0
+    ) -> None:
+        self.webhook = f"{base_url.rstrip('/')}{WEBHOOK_PATH}"
         self.timeout = timeout
         self.http = requests.Session()
+        if channel_token:
+            self.http.headers[CHANNEL_TOKEN_HEADER] = channel_token
 
     def send(
         self, sender_id: str, message: str, metadata: dict[str, Any] | None = None
     ) -> list[Reply]:
-        body: dict[str, Any] = {"sender": sender_id, "message": message}
-        if metadata:
-            body["metadata"] = metadata
+        """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
+        body = message_body(sender_id, message, metadata)
         try:
             response = self.http.post(self.webhook, json=body, timeout=self.timeout)
             response.raise_for_status()
@@ -148,21 +199,27 @@ def replies_from_bot_events(events: list[dict[str, Any]]) -> list[Reply]:
 
 
 class AsyncRasaClient:
-    """Rasa's REST webhook over httpx, for the bot's event loop."""
+    """Rasa's channel over httpx, for the bot's event loop.
+
+    ``channel_token`` is the channel's secret (RASA_CHANNEL_TOKEN); ``api_token`` the token of
+    Rasa's HTTP API (RASA_AUTH_TOKEN), which is how the bot reads trackers."""
 
     def __init__(
         self,
         base_url: str,
         *,
+        channel_token: str | None = None,
         timeout: float = 30.0,
         api_token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.webhook = f"{self.base_url}/webhooks/rest/webhook"
+        self.webhook = f"{self.base_url}{WEBHOOK_PATH}"
         # Rasa's HTTP API (``rasa run --enable-api``), for checking what became of a message.
+        # Rasa takes its token only as a query parameter; httpx logs stay at WARNING.
         self.api_params = {"token": api_token} if api_token else {}
-        self.http = httpx.AsyncClient(timeout=timeout, transport=transport)
+        headers = {CHANNEL_TOKEN_HEADER: channel_token} if channel_token else {}
+        self.http = httpx.AsyncClient(timeout=timeout, transport=transport, headers=headers)
 
     def _tracker_url(self, sender_id: str) -> str:
         return f"{self.base_url}/conversations/{quote(sender_id, safe='')}/tracker"
@@ -174,9 +231,7 @@ class AsyncRasaClient:
         self, sender_id: str, message: str, metadata: dict[str, Any] | None = None
     ) -> list[Reply]:
         """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
-        body: dict[str, Any] = {"sender": sender_id, "message": message}
-        if metadata:
-            body["metadata"] = metadata
+        body = message_body(sender_id, message, metadata)
         try:
             response = await self.http.post(self.webhook, json=body)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
@@ -189,6 +244,32 @@ class AsyncRasaClient:
             return parse_replies(response.json())
         except ValueError as error:
             raise RasaUnavailable("Rasa sent a malformed answer", maybe_received=True) from error
+
+    async def forget_conversation(self, sender_id: str) -> None:
+        """Has Rasa replace the conversation's events with none (an in-memory tracker store
+        forgets it; a SQL one is cleared by scamreport.storage.tracker_store instead)."""
+        try:
+            await self.http.put(
+                f"{self._tracker_url(sender_id)}/events", params=self.api_params, json=[]
+            )
+        except httpx.HTTPError:
+            return
+
+    async def report_in_progress(self, sender_id: str) -> bool:
+        """Whether the conversation holds a half-done report (an interview or its summary).
+
+        True also when Rasa cannot say: a destructive command then asks before it acts."""
+        try:
+            response = await self.http.get(
+                self._tracker_url(sender_id),
+                params={**self.api_params, "include_events": "NONE"},
+            )
+            if response.status_code != 200:
+                return True
+            slots = response.json().get("slots") or {}
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return True
+        return bool(slots.get("interview"))
 
     async def replies_after(self, sender_id: str, relay_id: str) -> list[Reply] | None:
         """What Rasa answered to the message sent with ``metadata.relay_id``.

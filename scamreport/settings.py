@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _DEV_SECRET = "development-only-not-secret"
+MIN_SECRET_CHARS = 16
+# The secrets the action server, Rasa and the bot share (docs/security.md): Rasa sends the first
+# to the action server, the bot sends the second with Rasa HTTP API calls and the third to
+# Rasa's channel.
+ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
+RASA_AUTH_TOKEN = "RASA_AUTH_TOKEN"
+RASA_CHANNEL_TOKEN = "RASA_CHANNEL_TOKEN"
+SERVICE_SECRETS = (ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN)
+DEFAULT_BIND_HOST = "127.0.0.1"
 
 
 class SettingsError(RuntimeError):
@@ -26,6 +37,16 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
+    # The address the internal services (action server, Rasa) listen on: loopback or private.
+    bind_host: str = DEFAULT_BIND_HOST
+    # Shared secrets of the internal services, by environment variable name (SERVICE_SECRETS);
+    # absent ones are left out. Never logged.
+    service_secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    # Rasa's SQL tracker store (SQLite or PostgreSQL): erasure and retention delete a
+    # reporter's conversation there too. None when Rasa keeps conversations only in memory.
+    tracker_store_url: str | None = None
+    # How long reports, drafts and conversations are kept (`scamreport retention purge`).
+    retention_days: int = 365
 
     @property
     def is_development(self) -> bool:
@@ -34,6 +55,67 @@ class Settings:
     @property
     def evidence_dir(self) -> Path:
         return self.data_dir / "evidence"
+
+    def secret(self, name: str) -> str:
+        """The shared secret ``name`` (one of SERVICE_SECRETS); refused when unset or short.
+
+        Services that check or send a secret always need one, in development too: there
+        `scamreport stack` makes them for each run (see stack_secrets)."""
+        value = self.service_secrets.get(name, "")
+        if len(value) < MIN_SECRET_CHARS:
+            raise SettingsError(f"set {name} to a secret of {MIN_SECRET_CHARS}+ characters")
+        return value
+
+    def optional_secret(self, name: str) -> str | None:
+        """The shared secret ``name`` if set; outside development it must be set."""
+        if name in self.service_secrets or not self.is_development:
+            return self.secret(name)
+        return None
+
+
+def stack_secrets(settings: Settings) -> dict[str, str]:
+    """Every service secret for one run of the stack: from the environment, or in development
+    (when unset) made afresh for this run. Outside development each must be set."""
+    made: dict[str, str] = {}
+    for name in SERVICE_SECRETS:
+        if name in settings.service_secrets or not settings.is_development:
+            made[name] = settings.secret(name)
+        else:
+            made[name] = secrets.token_urlsafe(32)
+    return made
+
+
+def checked_bind_host(host: str) -> str:
+    """``host`` if it is a loopback or private address: internal services never listen on a
+    public or wildcard address."""
+    if host == "localhost":
+        return host
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise SettingsError(
+            f"SCAMREPORT_BIND_HOST={host!r}: give a loopback or private IP address"
+        ) from None
+    if address.is_unspecified or not (address.is_loopback or address.is_private):
+        raise SettingsError(
+            f"SCAMREPORT_BIND_HOST={host}: internal services listen only on a loopback or "
+            "private address"
+        )
+    return host
+
+
+def _positive_days(raw: str | None, default: int) -> int:
+    if not raw:
+        return default
+    try:
+        days = int(raw)
+    except ValueError as error:
+        raise SettingsError(
+            f"SCAMREPORT_RETENTION_DAYS must be a whole number, not {raw!r}"
+        ) from error
+    if days < 1:
+        raise SettingsError("SCAMREPORT_RETENTION_DAYS must be at least 1")
+    return days
 
 
 def get_settings(env: dict[str, str] | None = None) -> Settings:
@@ -49,6 +131,10 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
         rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
         action_server_url=env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055").rstrip("/"),
         data_dir=data_dir,
+        bind_host=checked_bind_host(env.get("SCAMREPORT_BIND_HOST") or DEFAULT_BIND_HOST),
+        service_secrets={name: env[name] for name in SERVICE_SECRETS if env.get(name)},
+        tracker_store_url=env.get("TRACKER_STORE_URL") or None,
+        retention_days=_positive_days(env.get("SCAMREPORT_RETENTION_DAYS"), 365),
     )
     if not settings.is_development:
         missing = [

@@ -2,6 +2,11 @@
 
 Each service runs in its own process group with its output in var/log/<name>.log; stop() ends
 them all (SIGTERM, then SIGKILL after a grace period).
+
+The internal services listen on SCAMREPORT_BIND_HOST (127.0.0.1 by default) and share secrets
+(docs/security.md): Rasa sends ACTION_SERVER_TOKEN to the action server, the bot sends
+RASA_CHANNEL_TOKEN to Rasa's channel and RASA_AUTH_TOKEN to Rasa's HTTP API. Each comes from the
+environment or, in development, is made for the run; each process gets only those it uses.
 """
 
 from __future__ import annotations
@@ -19,15 +24,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import requests
+from sqlalchemy.engine import make_url
 
 from scamreport.forwarding.dev import sink_environment
 from scamreport.registry import load_registry
-from scamreport.settings import PROJECT_ROOT
+from scamreport.settings import (
+    ACTION_SERVER_TOKEN,
+    PROJECT_ROOT,
+    RASA_AUTH_TOKEN,
+    RASA_CHANNEL_TOKEN,
+    SERVICE_SECRETS,
+    get_settings,
+    stack_secrets,
+)
 
 APP_PYTHON = PROJECT_ROOT / ".venv" / "app" / "bin" / "python"
 # The token the local Telegram stand-in accepts when no real bot token is configured.
 STANDIN_TOKEN = "1234567:standin-token"
-RASA_BIN = PROJECT_ROOT / ".venv" / "rasa" / "bin" / "rasa"
+RASA_PYTHON = PROJECT_ROOT / ".venv" / "rasa" / "bin" / "python"
 CURRENT_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 
 
@@ -35,9 +49,9 @@ class StackError(RuntimeError):
     """A service did not start."""
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
 
@@ -69,31 +83,46 @@ class Stack:
         self.data_dir = data_dir
         self.log_dir = data_dir / "log"
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.rasa_port = rasa_port or free_port()
-        self.action_port = action_port or free_port()
+        settings = get_settings({**os.environ, **(extra_env or {})})
+        self.bind_host = settings.bind_host
+        # Raises outside development when one is not set.
+        self.secrets = stack_secrets(settings)
+        self.rasa_port = rasa_port or free_port(self.bind_host)
+        self.action_port = action_port or free_port(self.bind_host)
         self.model = model
         self.database_url = database_url
         # Rasa keeps conversations in a SQLite file, so a restarted Rasa resumes them.
         self.persistent_tracker = persistent_tracker
         self.standin_port: int | None = None
+        environment = {**os.environ, **(extra_env or {})}
         self.env = {
-            **os.environ,
+            # The secrets go only to the services that use them (secrets_for).
+            **{k: v for k, v in environment.items() if k not in SERVICE_SECRETS},
             "SCAMREPORT_DATA_DIR": str(data_dir),
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "PYTHONUNBUFFERED": "1",
             **({"DATABASE_URL": database_url} if database_url else {}),
-            **(extra_env or {}),
         }
+        if persistent_tracker and not self.env.get("TRACKER_STORE_URL"):
+            # Rasa keeps conversations in a SQLite file, which erasure also clears.
+            self.env["TRACKER_STORE_URL"] = f"sqlite:///{(data_dir / 'rasa-tracker.db').resolve()}"
         self.services: dict[str, Service] = {}
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return f"http://{self.bind_host}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}"
+        return f"http://{self.bind_host}:{self.action_port}"
+
+    def secrets_for(self, *names: str) -> dict[str, str]:
+        return {name: self.secrets[name] for name in names}
+
+    def bot_env(self) -> dict[str, str]:
+        """What a front end relaying to this stack's Rasa needs besides self.env."""
+        return self.secrets_for(RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN)
 
     @property
     def standin_url(self) -> str:
@@ -103,35 +132,47 @@ class Stack:
 
     def endpoints_file(self) -> Path:
         path = self.data_dir / "endpoints.yml"
-        text = f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+        # Rasa expands ${...} (unquoted only) from its environment, so the secret is never
+        # written to disk.
+        text = (
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f"  token: ${{{ACTION_SERVER_TOKEN}}}\n"
+        )
         if self.persistent_tracker:
-            tracker_db = (self.data_dir / "rasa-tracker.db").resolve()
-            text += f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+            text += tracker_store_config(self.env["TRACKER_STORE_URL"])
         path.write_text(text)
         return path
 
     def action_server(self) -> Service:
+        """actions/ behind ACTION_SERVER_TOKEN (action_server/, not rasa-sdk's open server)."""
         return Service(
             name="actions",
             argv=[
                 str(APP_PYTHON),
                 "-m",
-                "rasa_sdk",
+                "action_server",
                 "--actions",
                 "actions",
+                "--host",
+                self.bind_host,
                 "--port",
                 str(self.action_port),
             ],
             health_url=f"{self.action_url}/health",
+            env=self.secrets_for(ACTION_SERVER_TOKEN),
         )
 
     def rasa_server(self) -> Service:
         if not self.model.exists():
             raise StackError(f"no trained model at {self.model}: run `make train` first")
+        # rasa_runtime adds --auth-token from RASA_AUTH_TOKEN, off the command line. The HTTP
+        # API is on because the bot reads trackers with it.
         return Service(
             name="rasa",
             argv=[
-                str(RASA_BIN),
+                str(RASA_PYTHON),
+                "-m",
+                "rasa_runtime",
                 "run",
                 "--enable-api",
                 "--model",
@@ -139,13 +180,17 @@ class Stack:
                 "--port",
                 str(self.rasa_port),
                 "--interface",
-                "127.0.0.1",
+                self.bind_host,
                 "--endpoints",
                 str(self.endpoints_file()),
                 "--credentials",
                 str(PROJECT_ROOT / "credentials.yml"),
             ],
-            health_url=f"{self.rasa_url}/status",
+            # The channel's address: /status needs the API token.
+            health_url=f"{self.rasa_url}/webhooks/rest/",
+            # Loading the model takes ~40 s alone, minutes on a busy machine.
+            startup_seconds=420,
+            env=self.secrets_for(ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN),
         )
 
     def telegram_standin(self, *, token: str = STANDIN_TOKEN, port: int | None = None) -> Service:
@@ -183,7 +228,7 @@ class Stack:
             name="bot",
             argv=[*argv, *args],
             health_url=f"{api_url}/_standin/bot-ready" if api_url else None,
-            env={"TELEGRAM_BOT_TOKEN": token, **(env or {})},
+            env={"TELEGRAM_BOT_TOKEN": token, **self.bot_env(), **(env or {})},
             startup_seconds=60,
         )
 
@@ -300,6 +345,26 @@ class Stack:
         self.stop()
 
 
+def tracker_store_config(url: str) -> str:
+    """endpoints.yml's tracker_store section for Rasa's SQL tracker store at ``url``."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{parsed.database}"\n'
+    lines = ["tracker_store:", "  type: SQL", '  dialect: "postgresql"']
+    for key, value in (
+        ("url", parsed.host),
+        ("port", parsed.port),
+        ("db", parsed.database),
+        ("username", parsed.username),
+    ):
+        if value:
+            lines.append(f'  {key}: "{value}"')
+    if parsed.password:
+        # Rasa expands ${...} (unquoted only) from its environment: the password stays off disk.
+        lines.append("  password: ${TRACKER_STORE_PASSWORD}")
+    return "\n".join(lines) + "\n"
+
+
 def tail(path: Path | None, lines: int = 30) -> str:
     if path is None or not path.exists():
         return ""
@@ -346,7 +411,8 @@ def run_stack(args: argparse.Namespace) -> int:
                 f"the bot is connected to the Telegram stand-in at {stack.standin_url}", flush=True
             )
             front = [str(APP_PYTHON), "-m", "bot.terminal", "--standin-url", stack.standin_url]
-        return subprocess.call(front, cwd=PROJECT_ROOT, env=stack.env)
+        env = {**stack.env, **stack.bot_env()} if front[2] == "bot" else stack.env
+        return subprocess.call(front, cwd=PROJECT_ROOT, env=env)
     except KeyboardInterrupt:
         return 130
     except StackError as error:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rasa_client import RasaClient
 from scamreport.cli.stack import Stack
+from scamreport.settings import RASA_CHANNEL_TOKEN
 from scamreport.storage.database import make_engine, make_session_factory
 
 
@@ -24,7 +25,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture
 def rasa(stack: Stack) -> RasaClient:
-    return RasaClient(stack.rasa_url)
+    return RasaClient(stack.rasa_url, channel_token=stack.secrets[RASA_CHANNEL_TOKEN])
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,88 @@
+"""Starts Rasa as `rasa` would, with the project's rules for what it exposes.
+
+`python -m rasa_runtime run --enable-api ...` (from .venv/rasa, in the project root):
+
+- the HTTP API never runs open: with --enable-api the token comes from RASA_AUTH_TOKEN and is
+  added here, so it never appears on a command line (which every user of the machine can read);
+- Rasa listens on SCAMREPORT_BIND_HOST (default 127.0.0.1) unless --interface names another
+  loopback or private address, never on every interface (Rasa's own default);
+- Sanic refuses request bodies over a bound (a message's bound is in scamreport.channel).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from scamreport.channel import MAX_REQUEST_BYTES
+from scamreport.settings import (
+    DEFAULT_BIND_HOST,
+    MIN_SECRET_CHARS,
+    RASA_AUTH_TOKEN,
+    SettingsError,
+    checked_bind_host,
+)
+
+TOKEN_FLAGS = ("--auth-token", "-t")
+INTERFACE_FLAGS = ("--interface", "-i")
+
+
+class LaunchError(RuntimeError):
+    """The command line or the environment would expose Rasa."""
+
+
+def _flag_value(argv: Sequence[str], flags: Sequence[str]) -> str | None:
+    for index, arg in enumerate(argv):
+        if arg in flags and index + 1 < len(argv):
+            return argv[index + 1]
+        for flag in flags:
+            if arg.startswith(f"{flag}="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def rasa_argv(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
+    """Rasa's command line with the project's rules applied (see the module docstring)."""
+    args = list(argv)
+    if any(arg in TOKEN_FLAGS or arg.startswith("--auth-token=") for arg in args):
+        raise LaunchError(f"pass Rasa's API token in {RASA_AUTH_TOKEN}, not on the command line")
+    if not args or args[0] != "run":
+        return args
+    try:
+        interface = _flag_value(args, INTERFACE_FLAGS)
+        if interface is None:
+            args += [
+                "--interface",
+                checked_bind_host(env.get("SCAMREPORT_BIND_HOST") or DEFAULT_BIND_HOST),
+            ]
+        else:
+            checked_bind_host(interface)
+    except SettingsError as error:
+        raise LaunchError(str(error)) from None
+    if "--enable-api" in args:
+        token = env.get(RASA_AUTH_TOKEN, "")
+        if len(token) < MIN_SECRET_CHARS:
+            raise LaunchError(
+                f"--enable-api needs {RASA_AUTH_TOKEN}: a secret of {MIN_SECRET_CHARS}+ characters"
+            )
+        args += ["--auth-token", token]
+    return args
+
+
+def main() -> None:
+    try:
+        args = rasa_argv(sys.argv[1:], os.environ)
+    except LaunchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(2 * MAX_REQUEST_BYTES))
+    # Rasa reads sys.argv itself; the token is only in this process's memory.
+    sys.argv = ["rasa", *args]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
