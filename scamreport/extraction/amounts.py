@@ -137,15 +137,23 @@ _PREFIX = (
 )  # noqa: E501
 _SUFFIX = r"(?P<suffix>(?:" + _alternation(_WORDS) + r"|" + _alternation(_CODES) + r")(?![A-Za-z]))"
 _END = r"(?![\w$€£¥₹]|[.,]\d)"
+
+
+def _first_chars(options: object) -> str:
+    """A lookahead on the first characters of options: lets the regex engine skip ahead fast."""
+    chars = {option[0].lower() for option in options}  # type: ignore[attr-defined]
+    return "(?=[" + "".join(sorted(re.escape(char) for char in chars)) + "])"
+
+
 _PREFIXED_RE = re.compile(
-    _PREFIX + r"\s?" + _NUMBER + _MULTIPLIER + r"(?:\s?" + _SUFFIX + r")?" + _END, re.IGNORECASE
+    _first_chars([*_PREFIXES, *_CODES]) + _PREFIX + r"\s?" + _NUMBER + _MULTIPLIER + r"(?:\s?" + _SUFFIX + r")?" + _END, re.IGNORECASE
 )
 _SUFFIXED_RE = re.compile(
-    r"(?<![\w.,$€£¥₹])" + _NUMBER_SPACED + _MULTIPLIER + r"\s?" + _SUFFIX + _END, re.IGNORECASE
+    r"(?=\d)(?<![\w.,$€£¥₹])" + _NUMBER_SPACED + _MULTIPLIER + r"\s?" + _SUFFIX + _END, re.IGNORECASE
 )
 # A plain number after a verb of paying: "I transferred 5000 to them", "lost 2,000 already".
 _MONEY_VERB_RE = re.compile(
-    r"\b(?:paid|pay|transferr?ed|transfer|sent|send|lost|lose|gave|give|deposited|deposit|"
+    r"(?=[ptslgdwrioc])\b(?:paid|pay|transferr?ed|transfer|sent|send|lost|lose|gave|give|deposited|deposit|"
     r"withdrew|withdraw|withdrawn|remitted|remit|wired|invested|spent|owe|cheated\s+(?:me\s+)?of|"
     r"scammed\s+(?:me\s+)?(?:of|for|out\s+of))\s+"
     r"(?:(?:him|her|them|me|us|it|about|around|approximately|approx\.?|almost|nearly|over|"
@@ -287,7 +295,7 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "million": 1_000_0
 _NUMBER_WORD = r"(?:" + _alternation([*_UNITS, *_SCALES]) + r")"
 # "five thousand", "two hundred and fifty", "ten grand" (only a phrase with a scale or a currency)
 _WORDED_RE = re.compile(
-    r"\b(?P<words>" + _NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUMBER_WORD + r")*)"
+    _first_chars([*_UNITS, *_SCALES]) + r"\b(?P<words>" + _NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUMBER_WORD + r")*)"
     r"(?:\s?" + _SUFFIX + r"|(?=\s*$|\s*[.,!?]))",
     re.IGNORECASE,
 )

@@ -558,75 +558,75 @@ _RULES_SOURCE: tuple[tuple[str, str, Resolver, bool], ...] = (
     # (rule name, pattern, resolver, also in free text)
     (
         "date_range",
-        r"\b(?:between|from)\s+(?P<first>" + _POINT + r")\s*(?:and|to|till|until|-|–)\s*"
+        r"(?=[bf])\b(?:between|from)\s+(?P<first>" + _POINT + r")\s*(?:and|to|till|until|-|–)\s*"
         r"(?P<last>" + _POINT + r"|now|today|the\s+present|present|date)(?![\w/])",
         _range, True,
     ),
     (
         "date_range",
-        r"(?<![\w/.])(?P<first>" + _POINT + r")\s*(?:-|–|to|till|until)\s*"
+        r"(?=[\dtjfmasond])(?<![\w/.])(?P<first>" + _POINT + r")\s*(?:-|–|to|till|until)\s*"
         r"(?P<last>" + _DATED_POINT + r"|now|today|the\s+present|date)(?![\w/])",
         _range, True,
     ),
     (
         "date_range",  # "march 3 to 10": only in an answer ("paid march 3 to 10 people")
-        r"(?<![\w/.])(?P<first>" + _DATED_POINT + r")\s*(?:-|–|to|till|until)\s*"
+        r"(?=[\djfmasond])(?<![\w/.])(?P<first>" + _DATED_POINT + r")\s*(?:-|–|to|till|until)\s*"
         r"(?P<last>" + _BARE_DAY_POINT + r")(?![\w/])",
         _range, False,
     ),
     (
         "date_since",
-        r"\b(?:ever\s+)?(?:since|starting(?:\s+from)?)\s+(?P<point>" + _SINCE_POINT + r")(?![\w/])",
+        r"(?=[es])\b(?:ever\s+)?(?:since|starting(?:\s+from)?)\s+(?P<point>" + _SINCE_POINT + r")(?![\w/])",
         _since, True,
     ),
     (
         "date_part_of_month",
-        r"\b(?:(?:the|towards\s+the)\s+)?(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|"
+        r"(?=[tebsml])\b(?:(?:the|towards\s+the)\s+)?(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|"
         r"late|end\s+of)(?:\s+|-)(?:the\s+)?(?:(?P<rel>this|last|previous)\s+month|"
         r"(?P<month>" + _MONTH_RE + r")(?:,?\s*(?P<year>" + _YEAR_RE + r"))?)\b",
         _part_of_month, True,
     ),
     (
         "date_iso",
-        r"(?<![\d/.\-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+        r"(?=[12])(?<![\d/.\-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
         r"(?![\d/\-]|\.\d)",
         _iso_day, True,
     ),
     (
         "date_numeric",
-        r"(?<![\d/.\-])(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?P=sep)"
+        r"(?=\d)(?<![\d/.\-])(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?P=sep)"
         r"(?P<year>\d{4}|\d{2})(?![\d/\-]|\.\d)",
         _numeric_day, True,
     ),
     (
         "date_day_month",
-        r"(?<![\d/.\-])(?:" + _WEEKDAY_RE + r",?\s+(?:the\s+)?)?(?:the\s+)?(?P<day>" + _DAY_RE
+        r"(?=[\dtmtwfs])(?<![\d/.\-])(?:" + _WEEKDAY_RE + r",?\s+(?:the\s+)?)?(?:the\s+)?(?P<day>" + _DAY_RE
         + r")" + _ORDINAL + r"?(?:\s+of)?\s*(?P<month>" + _MONTH_RE + r")(?:,?\s*(?P<year>"
         + _YEAR_RE + r"))?(?![\w\-])",
         _day_month_year, True,
     ),
     (
         "date_month_day",
-        r"\b(?:" + _WEEKDAY_RE + r",?\s+)?(?P<month>" + _MONTH_RE + r")\s*(?:the\s+)?(?P<day>"
+        r"(?=[jfmasondmtwfs])\b(?:" + _WEEKDAY_RE + r",?\s+)?(?P<month>" + _MONTH_RE + r")\s*(?:the\s+)?(?P<day>"
         + _DAY_RE + r")" + _ORDINAL + r"?(?![\d:.]|\s*(?:am|pm)\b)(?:,?\s+(?P<year>" + _YEAR_RE
         + r"))?\b",
         _month_day_year, True,
     ),
     (
         "date_month_year",
-        r"\b(?P<month>" + _MONTH_RE + r"),?\s*(?:of\s+)?(?P<year>" + _YEAR_RE + r")(?!\d)"
+        r"(?=[jfmasond])\b(?P<month>" + _MONTH_RE + r"),?\s*(?:of\s+)?(?P<year>" + _YEAR_RE + r")(?!\d)"
         r"(?P<month_number>)",
         _month_year, True,
     ),
     (
         "date_month_year",
-        r"(?<![\d/.\-])(?P<month_number>0?[1-9]|1[0-2])[/.\-](?P<year>" + _YEAR_RE + r")"
+        r"(?=\d)(?<![\d/.\-])(?P<month_number>0?[1-9]|1[0-2])[/.\-](?P<year>" + _YEAR_RE + r")"
         r"(?![\d/.\-])(?P<month>)",
         _month_year, False,
     ),
     (
         "date_relative",
-        r"\b(?:(?P<dby>(?:the\s+)?day\s+before\s+" + _YESTERDAY_RE + r")|(?P<yesterday>"
+        r"(?=[tdyljeaof\d])\b(?:(?P<dby>(?:the\s+)?day\s+before\s+" + _YESTERDAY_RE + r")|(?P<yesterday>"
         + _YESTERDAY_RE + r"|last\s+night)|(?P<today>today|tonight|this\s+(?:morning|afternoon|"
         r"evening|arvo)|earlier\s+today|just\s+now|(?:an?|one|few|a\s+few|\d{1,2})\s+"
         r"(?:hours?|hrs?|minutes?|mins?)\s+(?:ago|back)))" + _TIME_OF_DAY + r"\b",
@@ -634,30 +634,30 @@ _RULES_SOURCE: tuple[tuple[str, str, Resolver, bool], ...] = (
     ),
     (
         "date_ago",
-        r"\b(?P<count>" + _NUMBER_RE + r")\s+(?P<unit>days?|nights?|weeks?|wks?|months?|mths?|"
+        r"(?=[\daotfsenc])\b(?P<count>" + _NUMBER_RE + r")\s+(?P<unit>days?|nights?|weeks?|wks?|months?|mths?|"
         r"years?|yrs?)\s+(?:ago|back|earlier|before)\b",
         _units_ago, True,
     ),
     (
         "date_last_n",
-        r"\b(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past)\s+(?P<count>" + _NUMBER_RE
+        r"(?=[iodftlp])\b(?:(?:in|over|during|for)\s+)?(?:the\s+)?(?:last|past)\s+(?P<count>" + _NUMBER_RE
         + r")\s+(?P<unit>days|weeks|months)\b",
         _last_n, True,
     ),
     (
         "date_weekday",
-        r"\b(?:(?P<rel>last|this\s+past|past|previous|on|this)\s+)?(?P<weekday>" + _WEEKDAY_RE
+        r"(?=[ltpomtwfs])\b(?:(?P<rel>last|this\s+past|past|previous|on|this)\s+)?(?P<weekday>" + _WEEKDAY_RE
         + r")" + _TIME_OF_DAY + r"(?P<last_week>\s+(?:of\s+)?last\s+week)?\b",
         _weekday, True,
     ),
     (
         "date_month",
-        r"\b(?P<rel>)(?P<month>" + _MONTH_RE + r")\s+(?P<year_rel>last|this)\s+year\b",
+        r"(?=[jfmasond])\b(?P<rel>)(?P<month>" + _MONTH_RE + r")\s+(?P<year_rel>last|this)\s+year\b",
         _month_alone, True,
     ),
     (
         "date_other_day",
-        r"\bthe\s+other\s+day\b",
+        r"(?=t)\bthe\s+other\s+day\b",
         lambda _, ctx: DateAnswer.between(
             ctx.today - timedelta(days=7), ctx.today - timedelta(days=1), qualifier="about"
         ),
@@ -665,55 +665,87 @@ _RULES_SOURCE: tuple[tuple[str, str, Resolver, bool], ...] = (
     ),
     (
         "date_period",
-        r"\b(?P<rel>last|previous|this\s+past|earlier\s+this|this)\s+(?P<unit>week|month|year|"
+        r"(?=[lpte])\b(?P<rel>last|previous|this\s+past|earlier\s+this|this)\s+(?P<unit>week|month|year|"
         r"weekend)\b",
         _this_or_last, True,
     ),
     (
         "date_period",
-        r"\b(?:the\s+)?(?P<unit>week|month|year)\s+before\s+last\b",
+        r"(?=[twmy])\b(?:the\s+)?(?P<unit>week|month|year)\s+before\s+last\b",
         _before_last, True,
     ),
-    ("date_weekend", r"\b(?:on|over|during|at)\s+the\s+weekend\b", _the_weekend, True),
+    ("date_weekend", r"(?=[oda])\b(?:on|over|during|at)\s+the\s+weekend\b", _the_weekend, True),
     (
         "date_future",
-        r"\b(?:(?P<tomorrow>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw?)|next\s+(?P<next_unit>"
+        r"(?=[tdni])\b(?:(?P<tomorrow>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw?)|next\s+(?P<next_unit>"
         r"week|month|year|" + _WEEKDAY_RE + r")|in\s+(?P<count>" + _NUMBER_RE + r")\s+"
         r"(?P<in_unit>days?|weeks?|months?)(?!\s+ago))\b",
         _future, True,
     ),
     (
         "date_month",
-        r"\b(?:(?P<rel>in|during|last|this\s+past|in\s+early|around)\s+)?(?P<month>" + _MONTH_RE
+        r"(?=[idltajfmasond])\b(?:(?P<rel>in|during|last|this\s+past|in\s+early|around)\s+)?(?P<month>" + _MONTH_RE
         + r")(?:\s+(?P<year_rel>last|this)\s+year)?(?![\w/])",
         _month_alone, True,
     ),
     (
         "date_numeric",
-        r"(?<![\d/.\-\w])(?:on\s+)(?P<first>\d{1,2})(?P<sep>/)(?P<second>\d{1,2})(?![\d/.\-])"
+        r"(?=o)(?<![\d/.\-\w])(?:on\s+)(?P<first>\d{1,2})(?P<sep>/)(?P<second>\d{1,2})(?![\d/.\-])"
         r"(?P<year>)",
         _numeric_day, True,
     ),
     (
         "date_numeric",
-        r"(?<![\d/.\-\w])(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?![\d/.\-])"
+        r"(?=\d)(?<![\d/.\-\w])(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?![\d/.\-])"
         r"(?P<year>)",
         _numeric_day, False,
     ),
-    ("date_ordinal", r"\bon\s+the\s+(?P<day>" + _DAY_RE + r")" + _ORDINAL + r"\b",
+    ("date_ordinal", r"(?=o)\bon\s+the\s+(?P<day>" + _DAY_RE + r")" + _ORDINAL + r"\b",
      _ordinal_day, True),  # fmt: skip
     (
         "date_ordinal",
-        r"(?<![\w/.])(?:the\s+)?(?P<day>" + _DAY_RE + r")" + _ORDINAL + r"\b",
+        r"(?=[t\d])(?<![\w/.])(?:the\s+)?(?P<day>" + _DAY_RE + r")" + _ORDINAL + r"\b",
         _ordinal_day, False,
     ),
     (
         "date_year",
-        r"(?<![\w/.\-])(?P<prep>(?:in|during|since|around)\s+)?(?P<year>" + _YEAR_RE + r")"
+        r"(?=[idsa12])(?<![\w/.\-])(?P<prep>(?:in|during|since|around)\s+)?(?P<year>" + _YEAR_RE + r")"
         r"(?![\w/.\-])",
         _year_alone, True,
     ),
 )  # fmt: skip
+
+
+# What a text must contain (in lower case) for a rule to be worth running: one string of each
+# group. Checking these is much cheaper than running ~25 patterns over every message.
+_DIGITS = tuple("0123456789")
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_GATES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "date_range": (_MONTH_STEMS + _DIGITS,),
+    "date_since": (("since", "starting"),),
+    "date_part_of_month": (("early", "beginning", "start", "mid", "late", "end"),),
+    "date_iso": (("-",), _DIGITS),
+    "date_numeric": (("/", ".", "-"), _DIGITS),
+    "date_day_month": (_MONTH_STEMS,),
+    "date_month_day": (_MONTH_STEMS,),
+    "date_month_year": (_DIGITS,),
+    "date_month": (_MONTH_STEMS,),
+    "date_relative": (("yest", "yday", "ytd", "night", "today", "tonight", "this", "just", "ago",
+                       "back"),),  # fmt: skip
+    "date_ago": (("ago", "back", "earlier", "before"),),
+    "date_last_n": (("last", "past"),),
+    "date_weekday": (("mon", "tue", "wed", "thu", "fri", "sat", "sun"),),
+    "date_other_day": (("other day",),),
+    "date_period": (("last", "previous", "this"),),
+    "date_weekend": (("weekend",),),
+    "date_future": (("tomorrow", "tmr", "next", "in "),),
+    "date_ordinal": (_DIGITS,),
+    "date_year": (("19", "20"),),
+}
+
+
+def _worth_running(rule: str, lowered: str) -> bool:
+    return all(any(needle in lowered for needle in group) for group in _GATES.get(rule, ()))
 
 
 @lru_cache(maxsize=2)
@@ -728,7 +760,13 @@ def _rules(reading: bool) -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
 def _scan(text: str, ctx: _Context) -> Iterator[tuple[re.Match[str], str, DateAnswer]]:
     """Every date in text; an earlier rule wins over a later one that overlaps it."""
     taken: list[tuple[int, int]] = []
+    lowered = text.lower()
+    worth: dict[str, bool] = {}
     for name, pattern, resolver in _rules(ctx.reading):
+        if name not in worth:
+            worth[name] = _worth_running(name, lowered)
+        if not worth[name]:
+            continue
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
