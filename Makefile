@@ -78,6 +78,18 @@ chaos: train
 	CHAOS_FAULTS=all CHAOS_DATABASES=sqlite,postgresql CHAOS_RESULTS=results/chaos.md \
 	  $(APP)/bin/python -m pytest tests/chaos -p no:cacheprovider
 
+# Fuzz: 10,000 generated inputs per target through `scamreport parse` (--jsonl with the trained
+# model, and plain text), the agency sink and the Telegram bot via the stand-in; fails on any
+# crash, 5xx, dropped connection, hang or memory over its bound. `make test` runs 150 per target.
+# Numbers go to results/fuzz.md.
+.PHONY: fuzz
+fuzz: train
+	@mkdir -p results
+	@printf '# Fuzz run\n\n' >results/fuzz.md
+	SCAMREPORT_FUZZ_CASES=$${SCAMREPORT_FUZZ_CASES:-10000} SCAMREPORT_FUZZ_NLU=model \
+	  SCAMREPORT_FUZZ_RESULTS=results/fuzz.md \
+	  $(APP)/bin/python -m pytest tests/fuzz -p no:cacheprovider -q
+
 lock: env
 	$(APP)/bin/pip freeze --exclude-editable | grep -v '^scamreport' > requirements/app.lock.new && mv requirements/app.lock.new requirements/app.lock.txt
 	$(RASA)/bin/pip freeze > requirements/rasa.lock.txt

@@ -117,7 +117,7 @@ def what_to_keep(message: Message) -> Incoming | None:
 
 async def download(context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> bytes:
     if incoming.text is not None:
-        return incoming.text.encode("utf-8")
+        return incoming.text.encode("utf-8", "replace")  # a lone surrogate becomes "?"
     assert incoming.file_id is not None
     try:
         telegram_file = await context.bot.get_file(incoming.file_id)
@@ -155,6 +155,11 @@ def refusal_text(error: EvidenceRefused) -> str:
     return texts.EVIDENCE_WRONG_TYPE
 
 
+def encodable(text: str | None) -> str | None:
+    """``text`` with lone surrogates (which no database can store) replaced by "?"."""
+    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
+
+
 async def keep_evidence(
     services: BotServices,
     context: ContextTypes.DEFAULT_TYPE,
@@ -179,7 +184,7 @@ async def keep_evidence(
     if masked is not None:
         caption = masked.masked_text
         if incoming.text is not None:
-            data = masked.masked_text.encode("utf-8")
+            data = masked.masked_text.encode("utf-8", "replace")
     mime_type = sniff_mime_type(data, filename=incoming.filename)
     blob = await asyncio.to_thread(save_evidence, services.evidence, data)
     origin = message.forward_origin
@@ -189,10 +194,10 @@ async def keep_evidence(
         size_bytes=blob.size_bytes,
         mime_type=mime_type,
         kind=incoming.kind,
-        filename=incoming.filename[:255] if incoming.filename else None,
+        filename=encodable(incoming.filename[:255]) if incoming.filename else None,
         storage_path=blob.storage_path,
-        caption=caption or None,
-        forwarded_from=forwarded_from(origin) if origin is not None else None,
+        caption=encodable(caption) or None,
+        forwarded_from=encodable(forwarded_from(origin)) if origin is not None else None,
         forwarded_date=forwarded_date,
     )
     reference = await services.db(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -20,6 +21,13 @@ class NluUnavailable(RuntimeError):
     """Neither a Rasa server nor a trained model could parse the message."""
 
 
+class NluError(RuntimeError):
+    """NLU failed on one message; the next may still work."""
+
+# How often a Rasa NLU worker that died is started again before every message fails at once.
+MAX_WORKER_RESTARTS = 3
+
+
 class ServerParser:
     """Parses through a running Rasa server's /model/parse."""
 
@@ -34,9 +42,15 @@ class ServerParser:
             return False
 
     def parse(self, text: str) -> dict[str, Any]:
-        response = self.http.post(self.url, json={"text": text}, timeout=30)
-        response.raise_for_status()
-        return dict(response.json())
+        try:
+            response = self.http.post(self.url, json={"text": text}, timeout=30)
+            response.raise_for_status()
+            result = response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise NluError(f"Rasa server: {type(error).__name__}") from None
+        if not isinstance(result, dict):
+            raise NluError("Rasa server: the answer is not a JSON object")
+        return result
 
     def close(self) -> None:
         self.http.close()
@@ -50,33 +64,67 @@ class ModelParser:
             raise NluUnavailable(f"no trained model at {model}: run `make train`")
         if not RASA_PYTHON.exists():
             raise NluUnavailable(f"no Rasa environment at {RASA_PYTHON}: run `make env`")
-        self.process = subprocess.Popen(
-            [str(RASA_PYTHON), str(WORKER), str(model.resolve())],
+        self.model = model
+        self.restarts = 0
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            [str(RASA_PYTHON), str(WORKER), str(self.model.resolve())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
         )
-        self._read()  # {"ready": true}
+        self._read(process)  # {"ready": true}
+        return process
 
-    def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
+    @staticmethod
+    def _read(process: subprocess.Popen[str]) -> dict[str, Any]:
+        assert process.stdout is not None
+        line = process.stdout.readline()
         if not line:
             raise NluUnavailable("the Rasa NLU worker stopped; is the model valid?")
         return dict(json.loads(line))
 
+    def _restart_if_dead(self) -> None:
+        if self.process.poll() is None:
+            return
+        if self.restarts >= MAX_WORKER_RESTARTS:
+            raise NluError(f"the Rasa NLU worker stopped {self.restarts + 1} times")
+        self.restarts += 1
+        try:
+            self.process = self._start()
+        except NluUnavailable as error:
+            raise NluError(str(error)) from None
+
     def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's parse of ``text``; NluError when the worker fails on it (a worker that
+        stopped is started again for the next message)."""
+        self._restart_if_dead()
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"text": text}) + "\n")
-        self.process.stdin.flush()
-        return self._read()
+        try:
+            self.process.stdin.write(json.dumps({"text": text}) + "\n")
+            self.process.stdin.flush()
+            result = self._read(self.process)
+        except (OSError, NluUnavailable, ValueError):
+            self.process.kill()
+            self.process.wait()
+            raise NluError("the Rasa NLU worker stopped on this message") from None
+        if "error" in result:
+            raise NluError(str(result["error"]))
+        return result
 
     def close(self) -> None:
         if self.process.stdin:
-            self.process.stdin.close()
-        self.process.wait(timeout=30)
+            with contextlib.suppress(OSError):  # it had stopped
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def open_parser(rasa_url: str, model: Path) -> ServerParser | ModelParser:

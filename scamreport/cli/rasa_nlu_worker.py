@@ -1,6 +1,7 @@
 """Runs inside the Rasa environment (not the app one): parses JSON lines with a trained model.
 
-stdin: {"text": "..."} per line; stdout: Rasa's parse result per line. Started by
+stdin: {"text": "..."} per line; stdout: Rasa's parse result per line, or {"error": "<type>"}
+when parsing that message failed. Started by
 `scamreport parse` when no Rasa server answers, so the model is loaded once per batch.
 """
 
@@ -20,8 +21,11 @@ async def serve(model_path: str, out: TextIO) -> None:
     for line in sys.stdin:
         if not line.strip():
             continue
-        text = json.loads(line).get("text", "")
-        result = await agent.parse_message(text)
+        try:
+            text = json.loads(line).get("text", "")
+            result = await agent.parse_message(text)
+        except Exception as error:  # noqa: BLE001 - one message's failure must not stop the rest
+            result = {"error": type(error).__name__}
         print(json.dumps(result, default=str), file=out, flush=True)
 
 

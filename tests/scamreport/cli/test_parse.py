@@ -116,17 +116,32 @@ def test_parse_explain_over_jsonl_gives_rankings_and_rules() -> None:
     assert amount["raw"] == "S$80"
 
 
-def test_parse_jsonl_rejects_a_line_that_is_not_json() -> None:
+def test_parse_jsonl_answers_a_bad_line_with_an_error_and_goes_on() -> None:
     env = {**os.environ, "RASA_URL": f"http://127.0.0.1:{free_port()}"}
+    lines = [
+        '{"text": "hello"}',
+        "not json",
+        '{"text": "hi", "country": 5}',
+        "[" * 100_000,
+        '{"text": "x", "n": ' + "9" * 5000 + "}",
+        '{"text": "a lone \\ud800 surrogate"}',
+        '{"text": "still answered"}',
+    ]
     result = subprocess.run(
         [str(SCAMREPORT), "parse", "--jsonl"],
-        input='{"text": "hello"}\nnot json\n',
+        input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
         timeout=300,
         cwd=PROJECT_ROOT,
         env=env,
     )
-    assert result.returncode != 0
+    assert result.returncode == 1  # some lines failed
     assert "line 2: not JSON" in result.stderr
-    assert json.loads(result.stdout.splitlines()[0])["text"] == "hello"
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(lines)
+    assert answers[0]["text"] == "hello"
+    assert [a["line"] for a in answers[1:5]] == [2, 3, 4, 5]
+    assert "two-letter" in answers[2]["error"]
+    assert answers[5]["text"] == "a lone  surrogate"  # dropped, as the bot drops it
+    assert answers[6]["text"] == "still answered"
