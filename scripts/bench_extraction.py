@@ -43,8 +43,12 @@ def messages(count: int, seed: int = 7) -> list[str]:
         template = TEMPLATES[index % len(TEMPLATES)]
         result.append(
             template.format(
-                a=rng.randint(100, 999), b=rng.randint(1000, 9999), n=rng.randint(1, 99),
-                m=rng.randint(1, 9), d=rng.randint(1, 28), k=rng.randint(1, 9),
+                a=rng.randint(100, 999),
+                b=rng.randint(1000, 9999),
+                n=rng.randint(1, 99),
+                m=rng.randint(1, 9),
+                d=rng.randint(1, 28),
+                k=rng.randint(1, 9),
             )  # fmt: skip
         )
     return result

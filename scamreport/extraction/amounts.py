@@ -146,10 +146,20 @@ def _first_chars(options: object) -> str:
 
 
 _PREFIXED_RE = re.compile(
-    _first_chars([*_PREFIXES, *_CODES]) + _PREFIX + r"\s?" + _NUMBER + _MULTIPLIER + r"(?:\s?" + _SUFFIX + r")?" + _END, re.IGNORECASE
+    _first_chars([*_PREFIXES, *_CODES])
+    + _PREFIX
+    + r"\s?"
+    + _NUMBER
+    + _MULTIPLIER
+    + r"(?:\s?"
+    + _SUFFIX
+    + r")?"
+    + _END,
+    re.IGNORECASE,
 )
 _SUFFIXED_RE = re.compile(
-    r"(?=\d)(?<![\w.,$€£¥₹])" + _NUMBER_SPACED + _MULTIPLIER + r"\s?" + _SUFFIX + _END, re.IGNORECASE
+    r"(?=\d)(?<![\w.,$€£¥₹])" + _NUMBER_SPACED + _MULTIPLIER + r"\s?" + _SUFFIX + _END,
+    re.IGNORECASE,
 )
 # A plain number after a verb of paying: "I transferred 5000 to them", "lost 2,000 already".
 _MONEY_VERB_RE = re.compile(
@@ -295,7 +305,12 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "grand": 1_000, "million": 1_000_0
 _NUMBER_WORD = r"(?:" + _alternation([*_UNITS, *_SCALES]) + r")"
 # "five thousand", "two hundred and fifty", "ten grand" (only a phrase with a scale or a currency)
 _WORDED_RE = re.compile(
-    _first_chars([*_UNITS, *_SCALES]) + r"\b(?P<words>" + _NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUMBER_WORD + r")*)"
+    _first_chars([*_UNITS, *_SCALES])
+    + r"\b(?P<words>"
+    + _NUMBER_WORD
+    + r"(?:[\s-]+(?:and\s+)?"
+    + _NUMBER_WORD
+    + r")*)"
     r"(?:\s?" + _SUFFIX + r"|(?=\s*$|\s*[.,!?]))",
     re.IGNORECASE,
 )

@@ -730,8 +730,9 @@ _GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "date_month_day": (_MONTH_STEMS,),
     "date_month_year": (_DIGITS,),
     "date_month": (_MONTH_STEMS,),
-    "date_relative": (("yest", "yday", "ytd", "night", "today", "tonight", "this", "just", "ago",
-                       "back"),),  # fmt: skip
+    "date_relative": (
+        ("yest", "yday", "ytd", "night", "today", "tonight", "this", "just", "ago", "back"),
+    ),  # fmt: skip
     "date_ago": (("ago", "back", "earlier", "before"),),
     "date_last_n": (("last", "past"),),
     "date_weekday": (("mon", "tue", "wed", "thu", "fri", "sat", "sun"),),

@@ -255,8 +255,10 @@ FREE_TEXT: list[tuple[str, list[str]]] = [
     ("i may be wrong but he called last week", ["2026-W46"]),
     ("they called me in june and again since october", ["2026-06", "2026-10/2026-11-18"]),
     ("between june and august i sent 5 payments", ["2026-06/2026-08"]),
-    ("we met on the 20th and he asked for money a few days ago",
-     ["2026-10-20", "2026-11-13/2026-11-16"]),  # fmt: skip
+    (
+        "we met on the 20th and he asked for money a few days ago",
+        ["2026-10-20", "2026-11-13/2026-11-16"],
+    ),  # fmt: skip
     ("in 2024 I joined the group", ["2024"]),
     ("paid on 20/10 by transfer", ["2026-10-20"]),
     ("I paid him 3 times, march was the first", []),  # a month alone is no date in a story
