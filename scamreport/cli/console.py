@@ -1,8 +1,11 @@
-"""`scamreport console`: serve the police console (loopback by default).
+"""`scamreport console`: serve the police console with gunicorn (loopback by default).
 
-Werkzeug's threaded WSGI server, without the reloader or debugger. Outside development the
-session cookie is Secure, so put the console behind a TLS reverse proxy (and set
-CONSOLE_TRUSTED_PROXIES=1 so the client's address and scheme are read from it).
+gunicorn runs ``--workers`` processes of ``--threads`` threads each (the ``gthread`` worker);
+each worker builds its own app, engine and argon2 hashing pool after the fork, so password
+hashing memory is bounded by workers x CONSOLE_HASH_CONCURRENCY x 64 MiB. Outside development
+the session cookie is Secure, so put the console behind a TLS reverse proxy (and set
+CONSOLE_TRUSTED_PROXIES=1 so the client's address and scheme are read from it; gunicorn itself
+trusts no forwarded header).
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Any
 
-from scamreport.settings import SettingsError, get_settings
+from scamreport.settings import Settings, SettingsError, get_settings
 from scamreport.storage.database import upgrade_database
 
 log = logging.getLogger(__name__)
@@ -19,15 +23,51 @@ log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-def run_console(args: argparse.Namespace) -> int:
-    from werkzeug.serving import make_server
+def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The gunicorn settings of ``scamreport console``."""
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    return {
+        "bind": [f"{host}:{args.port}"],
+        "workers": args.workers,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        # A request (an export streams in chunks) may take this long before the worker is
+        # restarted; idle keep-alive connections are closed sooner.
+        "timeout": 120,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        # Forwarded headers are read by the app's ProxyFix only (CONSOLE_TRUSTED_PROXIES).
+        "forwarded_allow_ips": "",
+        "accesslog": "-",
+        "errorlog": "-",
+        "proc_name": "scamreport-console",
+    }
 
-    from console import create_app
-    from console.config import ConsoleConfigError
+
+def _build_server(settings: Settings, options: dict[str, Any]) -> Any:
+    from gunicorn.app.base import BaseApplication
+
+    class ConsoleServer(BaseApplication):  # type: ignore[misc]
+        """gunicorn serving the console; the app is built in each worker (after the fork)."""
+
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from console import create_app
+
+            return create_app(settings)
+
+    return ConsoleServer()
+
+
+def run_console(args: argparse.Namespace) -> int:
+    from console.config import ConsoleConfig, ConsoleConfigError
 
     try:
         settings = get_settings()
-        app = create_app(settings)
+        ConsoleConfig.from_env()  # refuse a bad setting before any worker starts
     except (SettingsError, ConsoleConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -35,14 +75,12 @@ def run_console(args: argparse.Namespace) -> int:
         upgrade_database(settings.database_url, "heads")
     if args.host not in LOOPBACK:
         log.warning("serving on %s: make sure only the reverse proxy can reach it", args.host)
-    server = make_server(args.host, args.port, app, threaded=True)
-    print(f"police console on http://{args.host}:{server.server_port}/ (Ctrl+C stops it)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    print(
+        f"police console on http://{args.host}:{args.port}/ "
+        f"(gunicorn, {args.workers} workers x {args.threads} threads; Ctrl+C stops it)",
+        flush=True,
+    )
+    _build_server(settings, gunicorn_options(args)).run()
     return 0
 
 
@@ -50,6 +88,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("console", help="serve the police review console")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument(
         "--no-migrate", action="store_true", help="do not bring the database schema up to date"
     )
