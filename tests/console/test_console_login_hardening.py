@@ -79,6 +79,9 @@ def test_sign_in_never_redirects_off_site(console_env: ConsoleEnv, target: str) 
             "next": target,
         },
     )
+    if "\x00" in target:  # refused before anything else: no field accepts a NUL
+        assert response.status_code == 400
+        return
     assert response.headers["Location"] == "/reports"
     # Signed in already, the GET form of the same link also stays on the site.
     assert client.get("/login", query_string={"next": target}).headers["Location"] == "/reports"
