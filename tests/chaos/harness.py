@@ -86,6 +86,7 @@ class ChaosStack:
     sessions: sessionmaker[Session]
     driver: Driver
     user_ids: Iterator[int]
+    shop_numbers: Iterator[int]
 
     @property
     def sink_store_path(self) -> Path:
@@ -136,6 +137,7 @@ def chaos_stack(data_dir: Path, *, database: str, database_url: str) -> Iterator
             sessions=make_session_factory(make_engine(database_url)),
             driver=Driver(stack.standin_url),
             user_ids=iter(range(8_000_001, 9_000_000)),
+            shop_numbers=iter(range(1, 1_000_000)),
         )
         chaos.start_sink()
         stack.start(stack.forwarding_worker())
@@ -352,14 +354,14 @@ def run_scenario(chaos: ChaosStack, fault: Fault, *, reporters: int) -> Scenario
         Reporter(
             user=chaos.driver.user(next(chaos.user_ids), first_name=f"R{number}"),
             name=f"{fault.name}-{number}",
-            answers=fake_shop_answers(f"Shop {fault.name} {chaos.database} {number}"),
+            answers=fake_shop_answers(f"MaskKing {next(chaos.shop_numbers)}"),
             on_step=progress.hook,
         )
         for number in range(reporters)
     ]
-    controller = threading.Thread(target=_strike_all, args=(chaos, scenario, progress))
+    controller = threading.Thread(target=_strike_all, args=(chaos, scenario, progress), daemon=True)
     controller.start()
-    threads = [threading.Thread(target=person.run) for person in people]
+    threads = [threading.Thread(target=person.run, daemon=True) for person in people]
     for thread in threads:
         thread.start()
         time.sleep(3)  # reporters at different steps when the fault strikes

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import select
@@ -36,6 +37,7 @@ class Tally:
     lost: int = 0
     strikes: int = 0
     resent_copies: int = 0
+    transcript_repeats: int = 0
     seconds: float = 0.0
     events: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
@@ -52,7 +54,7 @@ def _reports_by_conversation(
         rows = session.scalars(
             select(Report)
             .where(Report.conversation_id.in_(pseudonyms))
-            .options(selectinload(Report.deliveries))
+            .options(selectinload(Report.deliveries), selectinload(Report.transcript))
             .order_by(Report.id)
         ).all()
         session.expunge_all()
@@ -103,10 +105,16 @@ def tally(chaos: ChaosStack, scenario: Scenario) -> Tally:
         stored = reports[pseudonym]
         _check_reporter(result, outcome.name, outcome.reference, outcome.error, stored)
         for report in stored:
+            _check_transcript(result, report)
             if report.reference == outcome.reference:
                 _check_deliveries(result, report, received)
     if result.events["silence"]:
         result.problems.append(f"{result.events['silence']} message(s) got no answer at all")
+    if result.events["told not understood"]:
+        result.problems.append(
+            f"{result.events['told not understood']} answer(s) were met with \"didn't "
+            'understand" after the fault instead of the next step'
+        )
     return result
 
 
@@ -127,6 +135,19 @@ def _check_reporter(
     if reference not in references:
         result.lost += 1
         result.problems.append(f"{name}: told {reference}, but it is not stored ({references})")
+
+
+def _check_transcript(result: Tally, report: Report) -> None:
+    """A message the reporter sent once appears once in the stored transcript."""
+    said = [m.text for m in sorted(report.transcript, key=lambda m: m.seq) if m.sender == "user"]
+    repeats = sum(1 for before, after in pairwise(said) if before == after)
+    if repeats:
+        result.transcript_repeats += repeats
+        result.problems.append(
+            f"{report.reference}: the stored transcript repeats user messages {repeats} time(s)"
+        )
+    if not said:
+        result.problems.append(f"{report.reference}: the stored transcript has no user message")
 
 
 def _check_deliveries(result: Tally, report: Report, received: list[Received]) -> None:
@@ -155,8 +176,8 @@ def _check_deliveries(result: Tally, report: Report, received: list[Received]) -
 
 HEADER = (
     "| database | fault | attempted | referenced | delivered | duplicates | lost | strikes "
-    "| resent copies dropped by the agency | what reporters saw | seconds |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|"
+    "| transcript repeats | copies dropped by the agency | what reporters saw | seconds |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -178,7 +199,8 @@ def markdown(tallies: list[Tally], *, title: str = "Fault suite results") -> str
         seen = ", ".join(f"{name} {count}" for name, count in sorted(t.events.items())) or "-"
         lines.append(
             f"| {t.database} | {t.fault} | {t.attempted} | {t.referenced} | {t.delivered} "
-            f"| {t.duplicates} | {t.lost} | {t.strikes} | {t.resent_copies} | {seen} "
+            f"| {t.duplicates} | {t.lost} | {t.strikes} | {t.transcript_repeats} "
+            f"| {t.resent_copies} | {seen} "
             f"| {t.seconds:.0f} |"
         )
     lines += ["", "## Faults", ""]

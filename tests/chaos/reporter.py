@@ -27,6 +27,7 @@ OPENING = "I'm in Malaysia. I ordered 20 boxes of N95 masks from a website and n
 SUBMIT = "submit"
 SUBMITTED = "submitted"
 SUBMIT_FAILED_MARKER = "couldn't save your report"
+NOT_UNDERSTOOD = "Sorry, I didn't understand that."
 # Every report of the suite goes to Malaysia's police and, through the Singapore number in the
 # story, to Singapore's (JSON and STIX): three deliveries per report.
 EXPECTED_DELIVERIES = {("my-pdrm", "json"), ("sg-spf", "json"), ("sg-spf", "stix")}
@@ -94,7 +95,9 @@ class Reporter:
     silence_seconds: float = 150.0
     # After "please try again in a minute": long enough for Rasa to restart and the bot to replay.
     outage_seconds: float = 400.0
-    max_actions: int = 60
+    max_actions: int = 40
+    # More "didn't understand" than this after retyping: the reporter is stuck.
+    max_not_understood: int = 3
     outcome: Outcome = field(init=False)
     step: str = field(init=False, default="")
     _last: tuple[str, Callable[[], None]] | None = field(init=False, default=None)
@@ -176,7 +179,11 @@ class Reporter:
         self._told_to_wait = last.body in (texts.UNAVAILABLE, texts.STILL_UNAVAILABLE)
         if self._told_to_wait:
             return False  # told to wait: the answer comes when the assistant is back
-        if last.body == texts.BUTTON_EXPIRED:
+        if last.body.startswith(NOT_UNDERSTOOD) and (
+            self.outcome.events["told not understood"] > self.max_not_understood
+        ):
+            raise AssertionError(f"{self.name}: stuck, nothing they type is understood")
+        if last.body == texts.BUTTON_EXPIRED or last.body.startswith(NOT_UNDERSTOOD):
             self._retype()
             return False
         if last.body.startswith(texts.UNAVAILABLE_RESEND.split("{")[0]):
@@ -199,6 +206,8 @@ class Reporter:
                 self.outcome.events["button expired"] += 1
             elif SUBMIT_FAILED_MARKER in body:
                 self.outcome.events["told saving failed"] += 1
+            elif body.startswith(NOT_UNDERSTOOD):
+                self.outcome.events["told not understood"] += 1
 
     def _next_answer(self, got: list[SentMessage]) -> bool:
         asked = questions()
@@ -220,11 +229,15 @@ class Reporter:
         return False
 
     def _retype(self) -> None:
-        """The button pressed last is gone (the bot restarted): type its answer instead."""
-        if self._last is None or not self._last[0].startswith("[press "):
-            raise AssertionError(f"{self.name}: a button expired that was not pressed")
-        title = self._last[0].removeprefix("[press ").removesuffix("]")
-        self._say(self.step, button_payloads().get(title, title))
+        """The last answer did not get through as meant (its button is gone, or it was not
+        understood): type it in words, as a person would."""
+        if self._last is None:
+            raise AssertionError(f"{self.name}: asked to say again before saying anything")
+        description = self._last[0]
+        if description.startswith("[press "):
+            title = description.removeprefix("[press ").removesuffix("]")
+            description = button_payloads().get(title, title)
+        self._say(self.step, description)
 
 
 class Progress:
