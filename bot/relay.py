@@ -36,7 +36,7 @@ from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
-from bot.rasa_client import RasaUnavailable, Reply, neutralise_typed_text
+from bot.rasa_client import RasaUnavailable, Reply, length_notice, neutralise_typed_text
 from bot.rendering import render_replies, send_text, typing
 from bot.services import BotServices
 from scamreport.storage.models import PendingMessage
@@ -121,6 +121,9 @@ class Relay:
     async def typed(self, bot: Bot, user_id: int, chat_id: int, text: str) -> None:
         """Relays text the reporter typed: never as an intent (see neutralise_typed_text)."""
         cleaned = neutralise_typed_text(text)
+        notice = length_notice(text)
+        if cleaned and notice:
+            await send_text(bot, chat_id, notice)
         if cleaned:
             await self.deliver(bot, user_id, chat_id, cleaned)
 
