@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -63,6 +63,8 @@ REPORT_SLOTS: tuple[str, ...] = tuple(
         + ["minor", "self_harm", "amount_demanded", "resume_at"]
     )
 )
+# What action_ask_cancel keeps in resume_at when no report is open.
+NOTHING_TO_RESUME = "nothing"
 # Sent with the cancelled message: the bot then deletes the report's unfiled evidence.
 REPORT_CANCELLED = {"report_cancelled": True}
 
@@ -222,7 +224,7 @@ class ActionAskCancel(Action):
     ) -> list[EventType]:
         if tracker.get_slot("interview") is None:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
-            return []
+            return [ActiveLoop(None), SlotSet("resume_at", NOTHING_TO_RESUME)]
         if tracker.active_loop_name:
             resume_at = tracker.active_loop_name
         elif tracker.get_slot("interview") == "unknown":
@@ -243,11 +245,12 @@ class ActionResumeReport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         resume_at = tracker.get_slot("resume_at")
-        if tracker.get_slot("interview") is None or not resume_at:
+        if tracker.get_slot("interview") is None or resume_at in (None, NOTHING_TO_RESUME):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
-            return [SlotSet("resume_at", None)]
+            return []
+        # The rules in data/rules/resume.yml then go back to the slot resume_at names.
         dispatcher.utter_message(response="utter_resumed")
-        return [SlotSet("resume_at", None), FollowupAction(resume_at)]
+        return []
 
 
 class ActionSkipQuestion(Action):
