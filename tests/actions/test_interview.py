@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import SKIPPED
@@ -161,7 +161,7 @@ async def test_cancel_mid_report_asks_first_and_carry_on_resumes_the_form(
     events = await ActionAskCancel().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_ask_cancel"]
     assert SlotSet("resume_at", "fake_authority_form") in events
-    assert {"event": "active_loop", "name": None} in events
+    assert ActiveLoop(None) in events
     dispatcher = CollectingDispatcher()
     resumed = await ActionResumeReport().run(
         dispatcher,
@@ -180,7 +180,7 @@ async def test_cancel_with_nothing_in_progress_says_so(
 ) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionAskCancel().run(dispatcher, make_tracker("cancel", "cancel"), domain)
-    assert events == [{"event": "active_loop", "name": None}, SlotSet("resume_at", "nothing")]
+    assert events == [ActiveLoop(None), SlotSet("resume_at", "nothing")]
     assert responses(dispatcher) == ["utter_nothing_to_cancel"]
 
 
