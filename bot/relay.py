@@ -36,14 +36,18 @@ from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
+from bot.erasure import discard_drafts
 from bot.rasa_client import RasaUnavailable, Reply, length_notice, neutralise_typed_text
 from bot.rendering import render_replies, send_text, typing
 from bot.services import BotServices
+from scamreport.sensitive import mask_secrets, mentioned_secret_kind
 from scamreport.storage.models import PendingMessage
 
 logger = logging.getLogger(__name__)
 
 UNSENT, UNCERTAIN, SWALLOWED = "unsent", "uncertain", "swallowed"
+# The custom payload key with which the assistant says it dropped the report in progress.
+REPORT_CANCELLED_KEY = "report_cancelled"
 # A message Rasa keeps taking without answering is given up after this long, and the reporter
 # asked to send it again, so that they are never stuck behind it.
 SWALLOWED_GIVE_UP_SECONDS = 600.0
@@ -119,8 +123,16 @@ class Relay:
     # --- one message ---
 
     async def typed(self, bot: Bot, user_id: int, chat_id: int, text: str) -> None:
-        """Relays text the reporter typed: never as an intent (see neutralise_typed_text)."""
-        cleaned = neutralise_typed_text(text)
+        """Relays text the reporter typed: secrets masked first, so that neither Rasa's tracker
+        nor anything after it ever sees them, and never as an intent (neutralise_typed_text)."""
+        state = self.services.state(user_id)
+        masked = mask_secrets(text, expecting=state.expecting_secret)
+        # After a code was mentioned (by the reporter, or by the bot's own warning just below),
+        # a bare code in the next message is read as one too.
+        state.expecting_secret = masked.kinds[0] if masked.found else mentioned_secret_kind(text)
+        if masked.found:
+            await send_text(bot, chat_id, texts.SECRET_NOT_KEPT)
+        cleaned = neutralise_typed_text(masked.masked_text)
         notice = length_notice(text)
         if cleaned and notice:
             await send_text(bot, chat_id, notice)
@@ -147,11 +159,22 @@ class Relay:
             attempt = await self._advance(conversation_id, message, Attempt())
         if attempt.answered:
             await render_replies(bot, chat_id, state, attempt.replies or [])
+            await self.after_replies(bot, chat_id, conversation_id, attempt.replies or [])
             return True
         if keep:
             await self._keep(conversation_id, chat_id, user_id, message, attempt)
             await send_text(bot, chat_id, texts.UNAVAILABLE)
         return False
+
+    async def after_replies(
+        self, bot: Bot, chat_id: int, conversation_id: str, replies: list[Reply]
+    ) -> None:
+        """What the bot itself does when the assistant cancelled the report: the files sent for
+        it are deleted."""
+        if any((reply.custom or {}).get(REPORT_CANCELLED_KEY) for reply in replies):
+            deleted = await discard_drafts(self.services, conversation_id)
+            if deleted:
+                await send_text(bot, chat_id, texts.CANCEL_DRAFTS_DELETED.format(count=deleted))
 
     async def _advance(self, conversation_id: str, message: str, attempt: Attempt) -> Attempt:
         """One step towards an answer: ask Rasa's tracker about an uncertain earlier send,
@@ -270,6 +293,7 @@ class Relay:
                 first = False
                 state = self.services.state(kept.user_id)
                 await render_replies(bot, kept.chat_id, state, attempt.replies or [])
+                await self.after_replies(bot, kept.chat_id, conversation_id, attempt.replies or [])
             except Forbidden:
                 logger.info("a reporter blocked the bot; dropping the answer to a kept message")
         return True
