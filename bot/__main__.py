@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
     level = logging.DEBUG if args.verbose else logging.INFO
     configure_logging([token, secret or "", *service_secrets_in(os.environ)], level)
+    if not args.verbose:
+        # python-telegram-bot's INFO lines describe requests; its warnings and errors stay.
+        logging.getLogger("telegram").setLevel(logging.WARNING)
     try:
         settings = get_settings()
         config = BotConfig(
