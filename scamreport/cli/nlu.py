@@ -34,6 +34,11 @@ class ServerParser:
     def __init__(self, rasa_url: str) -> None:
         self.url = f"{rasa_url.rstrip('/')}/model/parse"
         self.http = requests.Session()
+        # Rasa's HTTP API needs its token (docs/security.md); without it Rasa answers 401 and
+        # the model is loaded here instead.
+        token = os.environ.get("RASA_AUTH_TOKEN")
+        if token:
+            self.http.params = {"token": token}
 
     def available(self) -> bool:
         try:
