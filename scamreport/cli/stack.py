@@ -34,6 +34,7 @@ from scamreport.settings import (
     RASA_AUTH_TOKEN,
     RASA_CHANNEL_TOKEN,
     SERVICE_SECRETS,
+    SettingsError,
     get_settings,
     stack_secrets,
 )
@@ -382,12 +383,16 @@ def run_stack(args: argparse.Namespace) -> int:
         secrets.token_urlsafe(32),
         smtp_port=smtp_port,
     )
-    stack = Stack(
-        data_dir=data_dir,
-        rasa_port=args.rasa_port,
-        action_port=args.action_port,
-        extra_env=forwarding_env,
-    )
+    try:
+        stack = Stack(
+            data_dir=data_dir,
+            rasa_port=args.rasa_port,
+            action_port=args.action_port,
+            extra_env=forwarding_env,
+        )
+    except SettingsError as error:  # a secret or the bind address is missing or wrong
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         print("starting the action server and Rasa (about 30 s) ...", flush=True)
         stack.start_assistant()
