@@ -79,8 +79,9 @@ chaos: train
 	  $(APP)/bin/python -m pytest tests/chaos -p no:cacheprovider
 
 # Fuzz: 10,000 generated inputs per target through `scamreport parse` (--jsonl with the trained
-# model, and plain text), the agency sink and the Telegram bot via the stand-in; fails on any
-# crash, 5xx, dropped connection, hang or memory over its bound. `make test` runs 150 per target.
+# model, and plain text), the agency sink, the Telegram bot via the stand-in and the police
+# console (every route, each role, SQLite and PostgreSQL); fails on any crash, 5xx, dropped
+# connection, hang or memory over its bound. `make test` runs 150 per target.
 # Numbers go to results/fuzz.md.
 .PHONY: fuzz
 fuzz: train
