@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -121,11 +121,19 @@ def compact_after_erasure(engine: Engine) -> None:
 def checkpoint_sqlite(engine: Engine) -> None:
     """Copies SQLite's write-ahead log into the database and empties it. Best effort: while
     another connection reads, the log is emptied at a later checkpoint instead."""
+    # Outside any transaction (the engine begins every transaction, and SQLite refuses a
+    # checkpoint inside one): on the raw connection, which is in autocommit mode.
+    connection = engine.raw_connection()
     try:
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    except OperationalError:
-        logger.info("the SQLite write-ahead log is in use; it is emptied at a later checkpoint")
+        busy, _, _ = connection.driver_connection.execute(
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        ).fetchone()
+        if busy:
+            logger.info("the SQLite write-ahead log is in use; a later checkpoint empties it")
+    except sqlite3.OperationalError:
+        logger.info("the SQLite write-ahead log is in use; a later checkpoint empties it")
+    finally:
+        connection.close()
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:

@@ -187,7 +187,7 @@ def test_delete_erases_everything_the_reporter_typed_everywhere(
     assert "already reached the police" not in joined(done)  # the worker is not running here
 
     hits = found_anywhere(telegram_stack, needles)
-    assert hits == [], hits
+    assert hits == [], "\n".join(hits)
     assert telegram_stack.env["TRACKER_STORE_URL"]
     assert chat.say("/mydata")[-1].body == texts.MYDATA_NOTHING
 
