@@ -5,7 +5,7 @@ a fast subset and `make chaos` everything:
 
 | variable | default | `make chaos` |
 |---|---|---|
-| `CHAOS_FAULTS` | `actions,worker` | `all` (rasa, actions, bot, worker, database, sink) |
+| `CHAOS_FAULTS` | `actions,worker,sink` | `all` (also rasa, bot, database and the exact-moment kills) |
 | `CHAOS_DATABASES` | `sqlite` | `sqlite,postgresql` |
 | `CHAOS_REPORTERS` | `3` | `3` (reports filed at once per fault) |
 | `CHAOS_RESULTS` | unset | `results/chaos.md` (the table of numbers per fault) |
@@ -41,7 +41,7 @@ ALL_FAULTS = (
     "actions-at-commit",
     "rasa-at-commit",
 )
-FAST_FAULTS = ("actions", "worker")
+FAST_FAULTS = ("actions", "worker", "sink")
 
 
 def _listed(variable: str, default: str, known: tuple[str, ...]) -> list[str]:

@@ -19,10 +19,47 @@ from tests.chaos.ledger import Tally, tally
 
 pytestmark = pytest.mark.e2e
 
+# Faults that found bugs in code this suite does not own (bot/relay.py, actions/, bot/): each
+# case still runs and writes its numbers; it is expected to fail until the bug is fixed.
+# Strict where the fault strikes at an exact moment (an unexpected pass fails the run: remove
+# the entry), not strict where a kill timed from outside can miss the harmful moment.
+SUBMIT_SWALLOWED = (
+    "bug: when action_submit_report fails inside Rasa (action server killed), Rasa still "
+    "records the action, so the bot's resend of '/affirm' gets 'didn't understand' for ever; "
+    "the report is never stored, or stored without the reporter ever getting its reference"
+)
+RESENDS_IN_TRANSCRIPT = (
+    "bug: each resend of a message Rasa swallowed is recorded as a new user turn, so the "
+    "stored transcript repeats it"
+)
+BOT_UPDATE_LOST = (
+    "bug: an update the bot had fetched but not finished when it was killed is never "
+    "processed (polling acknowledges it on the next getUpdates, before processing ends)"
+)
+KNOWN_BUGS: dict[str, tuple[str, bool]] = {
+    "actions": (f"{SUBMIT_SWALLOWED}; {RESENDS_IN_TRANSCRIPT}", False),
+    "actions-at-commit": (SUBMIT_SWALLOWED, True),
+    "bot": (BOT_UPDATE_LOST, False),
+}
+
+
+def known_bug(fault_name: str) -> pytest.MarkDecorator | None:
+    if fault_name not in KNOWN_BUGS:
+        return None
+    reason, strict = KNOWN_BUGS[fault_name]
+    return pytest.mark.xfail(reason=reason, strict=strict, raises=AssertionError)
+
 
 def test_a_fault_loses_nothing(
-    chaos_for: Callable[[str], ChaosStack], tallies: list[Tally], database: str, fault_name: str
+    request: pytest.FixtureRequest,
+    chaos_for: Callable[[str], ChaosStack],
+    tallies: list[Tally],
+    database: str,
+    fault_name: str,
 ) -> None:
+    mark = known_bug(fault_name)
+    if mark is not None:
+        request.applymarker(mark)
     chaos = chaos_for(database)
     fault = faults(database)[fault_name]
     scenario = run_scenario(chaos, fault, reporters=chaos_reporters())
