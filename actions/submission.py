@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import services
-from actions.answers import SKIPPED
+from actions.answers import SKIPPED, format_amount
 from actions.interview import reset_report_slots
 from actions.summary import build_summary
 from scamreport.extraction import (
@@ -26,6 +26,7 @@ from scamreport.extraction import (
     extract_indicators,
     registrable_domain,
 )
+from scamreport.extraction.payments import money_mentions
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import claim_pending_evidence
@@ -180,7 +181,7 @@ def build_report(tracker: Tracker) -> NewReport:
 def report_details(tracker: Tracker) -> dict[str, Any]:
     """What the report's columns do not hold: the interview, money demanded, analyst flags."""
     details: dict[str, Any] = {"interview": tracker.get_slot("interview")}
-    demanded = slot_value(tracker, "amount_demanded")
+    demanded = slot_value(tracker, "amount_demanded") or amount_demanded_in_story(tracker)
     if demanded:
         details["amount_demanded"] = demanded
     flags = [flag for flag in ("minor", "self_harm") if tracker.get_slot(flag)]
@@ -189,6 +190,14 @@ def report_details(tracker: Tracker) -> dict[str, Any]:
     if flags:
         details["flags"] = flags
     return details
+
+
+def amount_demanded_in_story(tracker: Tracker) -> str | None:
+    """Money demanded in the opening story, read again now that the country is known
+    ("15000 pesos" is PHP for a reporter in the Philippines)."""
+    story = slot_value(tracker, "opening_story") or ""
+    demanded = money_mentions(story, slot_value(tracker, "country")).demanded if story else []
+    return format_amount(demanded[0]) if demanded else None
 
 
 def reporter_phones(tracker: Tracker, country: str | None) -> set[str]:

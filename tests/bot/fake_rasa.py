@@ -49,7 +49,12 @@ def default_script(sender: str, message: str) -> list[dict[str, Any]]:
     if message == "/help":
         return [{"text": "I can take your report of a scam step by step."}]
     if message == "/cancel":
-        return [{"text": "I've stopped the report and haven't stored anything."}]
+        # As the assistant does once the reporter confirmed: the marker makes the bot delete
+        # the report's files.
+        return [
+            {"text": "I've stopped the report and haven't stored anything."},
+            {"custom": {"report_cancelled": True}},
+        ]
     if message == "/restart":
         return []
     if message == "phone please":

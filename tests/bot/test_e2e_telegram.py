@@ -194,27 +194,17 @@ def test_delete_removes_the_reporters_personal_data(
 
     question = chat.say("/delete")[-1]
     done = chat.press(question, texts.DELETE_YES)
-    assert "Your personal data is erased: 1 report" in joined(done), chat.transcript()
+    assert "erased everything I stored about you: 1 report" in joined(done), chat.transcript()
 
     with stack_db() as session:
         assert (
             session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first() is None
         )
-        report = session.scalars(select(Report).where(Report.reference == reference)).one()
-        assert report.reporter_id is None
-        assert (
-            session.scalars(select(Reporter).where(Reporter.telegram_user_id == user.id)).all()
-            == []
-        )
+        assert session.scalars(select(Report).where(Report.reference == reference)).first() is None
         assert (
             session.scalars(select(Reporter).where(Reporter.contact_phone == "+60123456789")).all()
             == []
         )
-        assert report.contact_phone is None and report.transcript == []
-        assert report.conversation_id != pseudonym
-        assert {(i.kind, i.value) for i in report.indicators} >= {
-            ("url", "https://maskking-my.shop/order")
-        }
         assert (
             session.scalars(
                 select(PendingEvidence).where(PendingEvidence.conversation_id == pseudonym)
