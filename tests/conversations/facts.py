@@ -185,7 +185,9 @@ def answer_for(
     persona: Persona, question: str, buttons: list[tuple[str, str]], *, times: int = 1
 ) -> Reply:
     """The persona's reply to ``question`` asked for the ``times``-th time."""
-    facts = {**DEFAULTS.facts, "scam_type": persona.type, **persona.facts}
+    # Asked for the story again, a person who said "I told you" writes the opening once more.
+    story = [DEFAULTS.facts["story"], persona.opening]
+    facts = {**DEFAULTS.facts, "story": story, "scam_type": persona.type, **persona.facts}
     key = fact_key_for(question, facts)
     if key is None:
         return Reply(text=IDK, fact_key=None)

@@ -129,6 +129,8 @@ class Simulator:
     def play(self, persona: Persona, user_id: int, *, start: bool = True) -> Playthrough:
         play = Playthrough(persona.id, user_id)
         user = self.driver.user(user_id, first_name=persona.first_name)
+        while user.poll(0):  # a returning reporter's earlier chat is not this conversation
+            pass
         try:
             if start:
                 self.start(user, play)
