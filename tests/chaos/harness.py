@@ -292,10 +292,10 @@ def faults(database: str) -> dict[str, Fault]:
         ),
         "worker": Fault(
             "worker",
-            "SIGKILL the forwarding worker just after reports got their references (twice)",
+            "SIGKILL the forwarding worker just after a report got its reference",
             sigkill("worker"),
             restart("worker"),
-            (Trigger("submitted", delay=0.2), Trigger("submitted", delay=0.5)),
+            (Trigger("submitted", delay=0.2),),
         ),
         "sink": Fault(
             "sink",

@@ -36,7 +36,12 @@ BOT_UPDATE_LOST = (
     "bug: an update the bot had fetched but not finished when it was killed is never "
     "processed (polling acknowledges it on the next getUpdates, before processing ends)"
 )
+SUBMITTED_TWICE = (
+    "bug: Rasa killed after the report was stored keeps no record of '/affirm'; the bot "
+    "resends it and action_submit_report stores a second report (no idempotency)"
+)
 KNOWN_BUGS: dict[str, tuple[str, bool]] = {
+    "rasa-at-commit": (SUBMITTED_TWICE, True),
     "actions": (f"{SUBMIT_SWALLOWED}; {RESENDS_IN_TRANSCRIPT}", False),
     "actions-at-commit": (SUBMIT_SWALLOWED, True),
     "bot": (BOT_UPDATE_LOST, False),
