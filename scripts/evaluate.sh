@@ -4,7 +4,11 @@
 #   scripts/evaluate.sh             rasa test nlu on the held-out split (tests/nlu/test_data.yml)
 #                                   and rasa test core on tests/test_stories.yml, then writes
 #                                   results/summary.md and docs/model-card.md and fails when the
-#                                   weighted intent F1 < 0.90 or the weighted entity F1 < 0.85.
+#                                   weighted intent F1 < 0.90 or the weighted entity F1 < 0.85;
+#                                   then the scam-type classifier (below). Both always run.
+#   scripts/evaluate.sh --scam-types  only the scam-type classifier on training/scam_types/heldout:
+#                                   results/scam_types/, its section of docs/model-card.md; fails
+#                                   when the macro F1 < 0.90 or any type's F1 < 0.80.
 #   scripts/evaluate.sh --crossval  3-fold cross-validation of data/ into results/crossval
 #                                   (trains 3 models: several minutes per fold). No gate.
 #   scripts/evaluate.sh --core-stamp  prints what identifies a core test run (model + stories);
@@ -14,7 +18,9 @@
 #
 # Environment (defaults in brackets): MODEL [models/current.tar.gz], TEST_NLU
 # [tests/nlu/test_data.yml], TEST_STORIES [tests/test_stories.yml], RESULTS [results],
-# CARD [docs/model-card.md], FOLDS [3], EVAL_MIN_INTENT_F1 [0.90], EVAL_MIN_ENTITY_F1 [0.85].
+# CARD [docs/model-card.md], FOLDS [3], EVAL_MIN_INTENT_F1 [0.90], EVAL_MIN_ENTITY_F1 [0.85],
+# SCAM_TYPE_MODEL [models/scam_types-current], EVAL_MIN_SCAM_TYPE_MACRO_F1 [0.90],
+# EVAL_MIN_SCAM_TYPE_F1 [0.80].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +32,7 @@ TEST_STORIES=${TEST_STORIES:-tests/test_stories.yml}
 RESULTS=${RESULTS:-results}
 CARD=${CARD-docs/model-card.md}
 FOLDS=${FOLDS:-3}
+SCAM_TYPE_MODEL=${SCAM_TYPE_MODEL:-models/scam_types-current}
 export RASA_TELEMETRY_ENABLED=false
 
 core_stamp() {
@@ -52,8 +59,22 @@ need() {
   [ -x "$SCAMREPORT" ] || { echo "no app environment at $SCAMREPORT: run \`make env\`" >&2; exit 1; }
 }
 
+# The scam-type classifier's gate; writes its section of the card after the Rasa report.
+scam_types() {
+  [ -x "$SCAMREPORT" ] || { echo "no app environment at $SCAMREPORT: run \`make env\`" >&2; exit 1; }
+  [ -e "$SCAM_TYPE_MODEL" ] || { echo "no scam-type model at $SCAM_TYPE_MODEL: run \`make train\`" >&2; exit 1; }
+  local card_args=(--no-card)
+  [ -n "$CARD" ] && card_args=(--card "$CARD")
+  echo "scam-type classifier on training/scam_types/heldout ..."
+  "$SCAMREPORT" evaluate scam-types --model "$SCAM_TYPE_MODEL" --out "$RESULTS/scam_types" \
+    "${card_args[@]}"
+}
+
 mkdir -p var/log
 case "${1:-}" in
+  --scam-types)
+    scam_types
+    ;;
   --core-stamp)
     core_stamp
     ;;
@@ -95,12 +116,15 @@ case "${1:-}" in
     fi
     card_args=(--no-card)
     [ -n "$CARD" ] && card_args=(--card "$CARD")
+    status=0
     "$SCAMREPORT" evaluate report --nlu-results "$RESULTS/nlu" --core-results "$RESULTS/core" \
       --summary "$RESULTS/summary.md" "${card_args[@]}" --model "$MODEL" --test-nlu "$TEST_NLU" \
-      --fingerprint "$(scripts/model_fingerprint.sh)"
+      --fingerprint "$(scripts/model_fingerprint.sh)" || status=$?
+    scam_types || status=$?
+    exit "$status"
     ;;
   *)
-    echo "usage: scripts/evaluate.sh [--crossval | --core-stamp | --nlu-stamp]" >&2
+    echo "usage: scripts/evaluate.sh [--scam-types | --crossval | --core-stamp | --nlu-stamp]" >&2
     exit 2
     ;;
 esac

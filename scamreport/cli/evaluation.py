@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from scamreport.cli import scam_type_report
 from scamreport.cli.rasa_data import (
     RasaDataError,
     TrainingData,
@@ -465,3 +466,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="report only; exit 0 whatever the scores (cross-validation)",
     )
     report.set_defaults(handler=run_report)
+    scam_type_report.register(commands)

@@ -1,8 +1,15 @@
-"""A first guess at the scam type from the reporter's words (keyword and phrase rules)."""
+"""The old keyword and phrase table, kept only as a stand-in for the trained classifier in unit
+tests that say so (`scamreport.classification.classifier_override(keyword_guess)`).
+
+It names the right type for about three openings in four; the trained classifier
+(`scamreport.classification.guess_scam_type`) replaces it everywhere else.
+"""
 
 from __future__ import annotations
 
 import re
+
+from scamreport.classification.guess import ScamTypeGuess
 
 # (code, weight, pattern). The type with the highest total weight wins; ties go to the type
 # listed first, which is the more specific one.
@@ -182,17 +189,23 @@ _ORDER = tuple(dict.fromkeys(code for code, _, _ in _RULES))
 _MINIMUM = 2  # a lone weak cue ("crypto", "met him online") is not enough
 
 
-def classify_scam_type(text: str) -> str | None:
-    """A scam type code (never "other") when the words point to one, else None."""
-    if not text:
-        return None
+def keyword_scores(text: str) -> dict[str, int]:
+    """The total rule weight of every type whose phrases occur in ``text``."""
     scores: dict[str, int] = {}
     for code, weight, pattern in _COMPILED:
-        if pattern.search(text):
+        if pattern.search(text or ""):
             scores[code] = scores.get(code, 0) + weight
-    if not scores:
-        return None
-    best = max(scores.values())
-    if best < _MINIMUM:
-        return None
-    return next(code for code in _ORDER if scores.get(code) == best)
+    return scores
+
+
+def keyword_guess(story: str) -> ScamTypeGuess:
+    """A ScamTypeGuess from the keyword table: "other" with confidence 0 when no strong cue."""
+    scores = keyword_scores(story)
+    if not scores or max(scores.values()) < _MINIMUM:
+        return ScamTypeGuess(code="other", confidence=0.0, ranked=(("other", 0.0),))
+    total = sum(scores.values())
+    ranked = tuple(
+        (code, scores[code] / total)
+        for code in sorted(scores, key=lambda code: (-scores[code], _ORDER.index(code)))
+    )
+    return ScamTypeGuess(code=ranked[0][0], confidence=ranked[0][1], ranked=ranked)
