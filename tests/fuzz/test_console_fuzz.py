@@ -55,6 +55,10 @@ MAX_RSS_GROWTH_MIB = 300  # peak RSS of the test process during the run over its
 ACTORS = ("anonymous", *ROLES)
 RETRIES_AFTER_DISCONNECT = 3
 DATABASE_RETURN_SECONDS = 180.0
+# gunicorn refuses request lines over 4,094 bytes, so no longer path reaches the console; a
+# 900 kB path of invalid UTF-8 makes werkzeug's test client itself (its cookie handling) take
+# 400 MiB, which would be measured here as the console's.
+MAX_PATH_SEGMENT = 4000
 DISCONNECTED = ("Connection refused", "server closed the connection", "terminating connection")
 PUBLIC_PATHS = ("/login", "/healthz", "/static/")
 
@@ -324,7 +328,9 @@ def path_of(fuzz: ConsoleFuzz, route: Route, env: ConsoleEnv) -> str:
     path = route.rule
     if "<reference>" in path:
         reference = (
-            fuzz.pick(references) if fuzz.chance(0.6) else fuzz.encoded(fuzz.value("reference"))
+            fuzz.pick(references)
+            if fuzz.chance(0.6)
+            else fuzz.encoded(fuzz.value("reference"))[:MAX_PATH_SEGMENT]
         )
         path = path.replace("<reference>", reference or "x")
     if "<int:evidence_id>" in path:
@@ -439,19 +445,22 @@ class Sender:
     """Sends each request from one worker thread, so a hung request cannot hang the test."""
 
     def __init__(self) -> None:
-        self.jobs: queue.Queue[tuple[FlaskClient, Case]] = queue.Queue()
+        self.jobs: queue.Queue[tuple[FlaskClient, Case] | None] = queue.Queue()
         self.results: queue.Queue[tuple[TestResponse | None, str | None]] = queue.Queue()
         threading.Thread(target=self._work, daemon=True).start()
 
     def _work(self) -> None:
-        while True:
-            client, case = self.jobs.get()
+        while (job := self.jobs.get()) is not None:
+            client, case = job
             try:
                 response = client.open(**request_args(case))
                 response.get_data()  # streamed exports run here
                 self.results.put((response, None))
             except BaseException:  # noqa: BLE001 - every escape is a finding
                 self.results.put((None, traceback.format_exc(limit=-6)))
+
+    def stop(self) -> None:
+        self.jobs.put(None)
 
     def send(self, client: FlaskClient, case: Case) -> tuple[TestResponse | None, str | None]:
         """The response or the unhandled exception; raises queue.Empty on a hang."""
@@ -558,6 +567,7 @@ def run_cases(env: ConsoleEnv, tally: Tally, cases: int, seed: int) -> Counter[i
             except OperationalError:
                 wait_for_database(env)
                 actors.renew(case.actor, case.agency)
+    sender.stop()
     if resent:
         tally.notes.append(f"{resent} requests sent again after the database server went away")
     return statuses
