@@ -22,18 +22,17 @@ from scamreport.extraction import (
     classify_scam_type,
     extract_indicators,
     parse_amount,
-    parse_date,
 )
+from scamreport.extraction.dates import incident_date_problem, read_date
 from scamreport.extraction.payments import says_not_paid, sounds_demanded
+from scamreport.presentation import describe_date
 from scamreport.taxonomy import SCAM_TYPES
 
 SKIPPED = "skipped"
 MAX_ANSWER_CHARS = 2000
 
 # Slots a reporter may not skip: routing and consent depend on them.
-REQUIRED_SLOTS = frozenset(
-    {"country", "money_lost", "consent_forward", "contact_permission", "story"}
-)
+REQUIRED_SLOTS = frozenset({"country", "consent_forward", "contact_permission", "story"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,13 @@ _NO = re.compile(
 )
 
 
+_NOT_SURE = re.compile(
+    r"\b(?:idk|i\s+don'?t\s+know|dont\s+know|dunno|not\s+sure|no\s+idea|maybe|unsure|"
+    r"can'?t\s+tell|don'?t\s+remember)\b",
+    re.IGNORECASE,
+)
+
+
 def read_yes_no(text: str, intent: str | None) -> bool | None:
     """True/False from an intent or the words, None when unclear."""
     if intent == "affirm" or _YES.search(text):
@@ -85,6 +91,19 @@ def read_free_text(text: str, **_: Any) -> Answer:
     if cleaned is None:
         return reject("utter_invalid_text", max=str(MAX_ANSWER_CHARS))
     return Answer(cleaned)
+
+
+# "I told you already", "same as above": the story is the one the reporter opened with.
+_ALREADY_TOLD = re.compile(
+    r"\b(?:told\s+you|already\s+(?:said|told|wrote|explained)|said\s+(?:it\s+)?already|"
+    r"same\s+as\s+(?:above|before)|see\s+above|as\s+i\s+said|like\s+i\s+said)\b",
+    re.IGNORECASE,
+)
+
+
+def refers_to_opening_story(text: str) -> bool:
+    """ "I told you already": the story is the one the reporter opened with."""
+    return bool(_ALREADY_TOLD.search(text))
 
 
 def read_story(text: str, **_: Any) -> Answer:
@@ -118,13 +137,18 @@ def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
 def read_incident_date(
     text: str, *, country: str | None = None, today: date | None = None, **_: Any
 ) -> Answer:
+    """A day, a week, a month or a range ("last week", "june", "between June and August"),
+    kept with its precision as ISO 8601 ("2026-W46", "2026-06", "2026-06/2026-08")."""
     today = today or date.today()
-    parsed = parse_date(text, country, today=today)
-    if parsed is None:
+    answer = read_date(text, country, today=today)
+    if answer is None:
         return reject("utter_invalid_incident_date", value=text.strip()[:60])
-    if parsed > today:
-        return reject("utter_future_incident_date", value=parsed.isoformat())
-    return Answer(parsed.isoformat())
+    problem = incident_date_problem(answer, today)
+    if problem == "future":
+        return reject("utter_future_incident_date", value=describe_date(answer))
+    if problem == "too_old":
+        return reject("utter_too_old_incident_date", value=describe_date(answer))
+    return Answer(answer.iso)
 
 
 def read_money_lost(
@@ -139,6 +163,8 @@ def read_money_lost(
         return Answer(True, also={"amount_lost": format_amount(amount)})
     answer = read_yes_no(text, intent)
     if answer is None:
+        if _NOT_SURE.search(text):
+            return Answer(SKIPPED)  # "idk", "not sure yet": the money questions are left out
         return reject("utter_invalid_yes_no")
     return Answer(answer)
 

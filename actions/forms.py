@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answers import REQUIRED_SLOTS, SKIPPED, read_answer
+from actions.answers import REQUIRED_SLOTS, SKIPPED, read_answer, refers_to_opening_story
 from actions.prefill import slots_from_text
 from actions.safety import mask_and_warn, safeguard
 from scamreport.channel import FULL_TEXT_KEY
@@ -100,6 +100,8 @@ class ReportFormValidation(FormValidationAction):
             if raw_value == tracker.latest_message.get("text"):
                 raw_value = full_message_text(tracker.latest_message)
             text = mask_and_warn(raw_value, dispatcher)
+            if slot == "story" and refers_to_opening_story(text):
+                text = tracker.get_slot("opening_story") or text
             answer = read_answer(
                 slot, text, intent=latest_intent(tracker), country=updates.get("country", country)
             )
@@ -158,7 +160,7 @@ class MoneyQuestionsFormValidation(ReportFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("money_lost") is False:
+        if tracker.get_slot("money_lost") in (False, SKIPPED):
             return [slot for slot in domain_slots if slot not in MONEY_SLOTS]
         return list(domain_slots)
 

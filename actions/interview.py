@@ -6,17 +6,24 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import REQUIRED_SLOTS, SKIPPED, format_amount, read_answer
+from actions.answers import (
+    REQUIRED_SLOTS,
+    SKIPPED,
+    format_amount,
+    read_answer,
+    refers_to_opening_story,
+)
 from actions.forms import latest_entities, latest_intent, user_text
 from actions.prefill import slots_from_text
 from actions.safety import give_urgent_advice, is_sextortion, mask_and_warn, safeguard
 from actions.summary import SLOT_LABELS, describe_known, describe_value
 from scamreport.extraction import Amount, parse_amount
 from scamreport.intents import implied_scam_type
+from scamreport.sensitive import mask_secrets
 
 INTERVIEW_SLOTS: dict[str, tuple[str, ...]] = {
     "fake_authority": (
@@ -161,9 +168,17 @@ class ActionUrgentTriage(Action):
                 tracker.get_slot("country"),
                 sextortion=is_sextortion(f"{story} {text}", tracker.get_slot("scam_type")),
             )
-        return [*events, SlotSet("urgent", True)]
+        # The same words may also answer the question ("he's coming to collect it" as the
+        # story): taken, so that the question is not asked again and again.
+        return [*events, SlotSet("urgent", True), *answer_to_requested(tracker, text)]
 
 
+# Words that really ask to stop, when the NLU reads a message as "cancel".
+_STOP_WORDS = re.compile(
+    r"\b(?:stop|cancel|quit|exit|end|abort|forget|enough|restart|start\s+over|give\s+up|"
+    r"don'?t\s+want|leave\s+it|bye|nevermind|never\s+mind)\b",
+    re.IGNORECASE,
+)
 # A message that asks the bot something, or speaks to it, rather than answering its question.
 _ASKS_THE_BOT = re.compile(
     r"\?|^\s*(?:why|what|who|how|huh|pardon|sorry\s+what|wait\s+what|are\s+you|r\s+u|is\s+this|"
@@ -176,6 +191,9 @@ _ASKS_THE_BOT = re.compile(
 def answer_to_requested(tracker: Tracker, text: str) -> list[EventType]:
     """The slot events when ``text`` answers the form's current question, else []."""
     requested = tracker.get_slot("requested_slot")
+    opening = tracker.get_slot("opening_story")
+    if requested == "story" and opening and refers_to_opening_story(text):
+        return [SlotSet("story", opening), SlotSet("failed_attempts", 0)]
     if not requested or not text or _ASKS_THE_BOT.search(text):
         return []
     answer = read_answer(requested, text, country=tracker.get_slot("country"))
@@ -225,6 +243,12 @@ class ActionAskCancel(Action):
         if tracker.get_slot("interview") is None:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return [ActiveLoop(None), SlotSet("resume_at", NOTHING_TO_RESUME)]
+        text = user_text(tracker)
+        if tracker.active_loop_name and not _STOP_WORDS.search(text):
+            # "France" read as "cancel" by the NLU: an answer to the question goes on with it.
+            answered = answer_to_requested(tracker, mask_secrets(text).masked_text)
+            if answered:
+                return [*answered, FollowupAction(tracker.active_loop_name)]
         if tracker.active_loop_name:
             resume_at = tracker.active_loop_name
         elif tracker.get_slot("interview") == "unknown":

@@ -26,6 +26,7 @@ from scamreport.extraction import (
     extract_indicators,
     registrable_domain,
 )
+from scamreport.extraction.dates import DateAnswer
 from scamreport.extraction.payments import money_mentions
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
@@ -79,10 +80,10 @@ def split_amount(value: str | None) -> tuple[Decimal | None, str | None]:
 
 
 def parse_iso_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """The first day of an incident date slot ("2026-10-20", "2026-W46", "2026-06", a range);
+    the slot itself, with its precision, goes into the report's details."""
+    answer = DateAnswer.from_iso(value) if value else None
+    return answer.start if answer else None
 
 
 def report_events(tracker: Tracker) -> list[dict[str, Any]]:
@@ -181,6 +182,9 @@ def build_report(tracker: Tracker) -> NewReport:
 def report_details(tracker: Tracker) -> dict[str, Any]:
     """What the report's columns do not hold: the interview, money demanded, analyst flags."""
     details: dict[str, Any] = {"interview": tracker.get_slot("interview")}
+    when = slot_value(tracker, "incident_date")
+    if when:
+        details["incident_date"] = when  # with its precision: "2026-06", "2026-W46", a range
     demanded = slot_value(tracker, "amount_demanded") or amount_demanded_in_story(tracker)
     if demanded:
         details["amount_demanded"] = demanded

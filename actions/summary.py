@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from actions.answers import SKIPPED, describe_country
+from scamreport import presentation
 
 # The order slots appear in the summary, with the words the reporter sees.
 SLOT_LABELS: dict[str, str] = {
@@ -48,6 +49,11 @@ _VALUE_WORDS: dict[str, dict[Any, str]] = {
 }
 
 STORY_PREVIEW_CHARS = 300
+# Slots whose values scamreport.presentation puts in words (amounts, dates, codes).
+HUMAN_WORDS_SLOTS = frozenset(
+    {"amount_lost", "amount_demanded", "incident_date", "scam_type", "contact_channel",
+     "payment_method"}
+)  # fmt: skip
 
 
 def describe_value(slot: str, value: Any) -> str:
@@ -58,9 +64,9 @@ def describe_value(slot: str, value: Any) -> str:
     words = _VALUE_WORDS.get(slot, {})
     if value in words:
         return words[value]
+    if slot in HUMAN_WORDS_SLOTS:
+        return presentation.describe_value(slot, value)
     text = str(value)
-    if slot in ("scam_type", "contact_channel", "payment_method"):
-        text = text.replace("_", " ")
     if slot == "story" and len(text) > STORY_PREVIEW_CHARS:
         text = text[:STORY_PREVIEW_CHARS].rstrip() + "…"
     return text

@@ -240,7 +240,12 @@ def _expected_secrets(text: str, expecting: str) -> list[Secret]:
     """A bare code (or, after a password was mentioned, a lone word) sent on its own."""
     stripped = text.strip()
     if expecting == "password":
-        if _LONE_TOKEN.fullmatch(stripped) and stripped.lower() not in _NOT_A_PASSWORD_REPLY:
+        # A lone word with a digit or a symbol: "Australia" or "yes" is an answer, "hunter2!" not.
+        if (
+            _LONE_TOKEN.fullmatch(stripped)
+            and not stripped.isalpha()
+            and stripped.lower() not in _NOT_A_PASSWORD_REPLY
+        ):
             start = text.index(stripped)
             return [Secret("password", start, start + len(stripped))]
         return []

@@ -83,3 +83,27 @@ def test_required_questions_cannot_be_skipped() -> None:
 
 def test_an_amount_also_answers_money_lost() -> None:
     assert read_answer("amount_lost", "RM 300", country="MY").also == {"money_lost": True}
+
+
+def test_not_knowing_whether_money_was_lost_skips_the_money_questions() -> None:
+    from actions.answers import SKIPPED, read_answer
+
+    for text in ("idk", "not sure yet", "i dont know"):
+        assert read_answer("money_lost", text).value == SKIPPED, text
+    assert read_answer("money_lost", "he wants 15000").value is False
+
+
+def test_dates_are_read_with_their_precision() -> None:
+    from datetime import date
+
+    from actions.answers import read_answer
+
+    today = date(2026, 11, 18)
+    assert read_answer("incident_date", "last week", today=today).value == "2026-W46"
+    assert read_answer("incident_date", "june", today=today).value == "2026-06"
+    assert read_answer("incident_date", "between june and august", today=today).value == (
+        "2026-06/2026-08"
+    )
+    assert read_answer("incident_date", "next friday", today=today).response == (
+        "utter_future_incident_date"
+    )

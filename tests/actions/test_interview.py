@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import SKIPPED
@@ -297,3 +297,32 @@ async def test_cancel_clears_the_report_but_keeps_the_country(
     cleared = slots_from(events)
     assert cleared == {"interview": None, "shop_name": None}
     assert responses(dispatcher) == ["utter_cancelled"]
+
+
+async def test_a_country_read_as_cancel_is_taken_as_the_answer(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "France",
+        "cancel",
+        {"interview": "general", "requested_slot": "country"},
+        active_loop="general_form",
+    )
+    events = await ActionAskCancel().run(dispatcher, tracker, domain)
+    assert SlotSet("country", "FR") in events
+    assert FollowupAction("general_form") in events
+    assert "utter_ask_cancel" not in responses(dispatcher)
+
+
+async def test_i_told_you_already_takes_the_opening_story(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "i told you already",
+        "explain",
+        {"requested_slot": "story", "opening_story": "they took 500 from my account"},
+    )
+    events = await ActionAnswerOrInterject().run(dispatcher, tracker, domain)
+    assert SlotSet("story", "they took 500 from my account") in events

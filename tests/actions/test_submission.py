@@ -50,8 +50,8 @@ async def test_summary_lists_every_answer(
         "Singapore",
         "Singapore Police Force",
         "(skipped)",
-        "3000 SGD",
-        "2026-11-20",
+        "3,000 SGD",
+        "20 November 2026",
         "bank transfer",
         "yes, and to agencies abroad if needed",
     ):

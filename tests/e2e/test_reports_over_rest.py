@@ -52,7 +52,7 @@ def test_fake_police_report_is_stored_field_by_field(
     assert "country" in asked and "scammer_contact" not in asked, chat.transcript()
     summary = texts(replies)
     assert "Here is your report" in summary and "S$" not in summary, chat.transcript()
-    assert "5000 SGD" in summary, chat.transcript()
+    assert "5,000 SGD" in summary, chat.transcript()
     reference = reference_in(chat, texts(chat.press("/affirm")))
 
     with db() as session:
