@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -11,7 +12,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
+from scamreport.cli.stack import Stack
+from scamreport.storage.database import make_engine, make_session_factory
+from telegram_standin.driver import ChatUser, Driver
+
+# The bot's pseudonym key in every test that starts it.
+PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef"
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -74,3 +82,56 @@ def postgres_url(postgres_database_factory: Callable[[], str]) -> str:
     needs an empty database calls ``postgres_database_factory()`` instead.
     """
     return postgres_database_factory()
+
+
+# --- end to end: every process for real, one Stack per test session, shared by tests/bot,
+# tests/e2e, tests/security and tests/conversations (a Rasa start costs 30 s or more) ---
+
+
+@pytest.fixture(scope="session")
+def telegram_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Action server, Rasa (with a persistent tracker store), the stand-in and `python -m bot`."""
+    data_dir = tmp_path_factory.mktemp("telegram-stack")
+    with Stack(
+        data_dir=data_dir,
+        database_url=f"sqlite:///{data_dir / 'scamreport.db'}",
+        extra_env={"PSEUDONYM_KEY": PSEUDONYM_KEY, "SCAMREPORT_ENV": "test"},
+    ) as stack:
+        stack.start_assistant()
+        stack.start_telegram_standin_and_bot(
+            args=[
+                "--rasa-timeout",
+                "60",
+                "--replay-interval",
+                "1",
+                "--outbox-interval",
+                "1",
+                "--rate-per-minute",
+                "120",
+                "--rate-burst",
+                "30",
+            ]
+        )
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def stack_driver(telegram_stack: Stack) -> Driver:
+    return Driver(telegram_stack.standin_url)
+
+
+@pytest.fixture(scope="session")
+def stack_db(telegram_stack: Stack) -> sessionmaker[Session]:
+    assert telegram_stack.database_url is not None
+    return make_session_factory(make_engine(telegram_stack.database_url))
+
+
+_user_ids = itertools.count(7_000_001)
+
+
+@pytest.fixture
+def new_user(stack_driver: Driver) -> Callable[..., ChatUser]:
+    def make(first_name: str = "Mei", username: str | None = None) -> ChatUser:
+        return stack_driver.user(next(_user_ids), first_name=first_name, username=username)
+
+    return make

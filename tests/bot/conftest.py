@@ -9,7 +9,6 @@ sharing one Stack per test session.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,15 +24,15 @@ from telegram.ext import Application
 from bot.app import build_application, close_clients, start_background, stop_background
 from bot.config import BotConfig
 from bot.services import BotServices, create_services
-from scamreport.cli.stack import Stack
 from scamreport.settings import get_settings
-from scamreport.storage.database import make_engine, make_session_factory
 from telegram_standin.driver import ChatUser, Driver
 from telegram_standin.server import StandinServer
 from tests.bot.fake_rasa import FakeRasa
+from tests.conftest import PSEUDONYM_KEY
+
+__all__ = ["PSEUDONYM_KEY"]
 
 TOKEN = "4242424242:AAHstandinTestTokenDoNotLog_0123456789"
-PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef"
 
 
 class BotRunner:
@@ -187,53 +186,5 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-# --- end to end: every process for real, one Stack per test session ---
-
-
-@pytest.fixture(scope="session")
-def telegram_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Action server, Rasa (with a persistent tracker store), the stand-in and `python -m bot`."""
-    data_dir = tmp_path_factory.mktemp("telegram-stack")
-    with Stack(
-        data_dir=data_dir,
-        database_url=f"sqlite:///{data_dir / 'scamreport.db'}",
-        extra_env={"PSEUDONYM_KEY": PSEUDONYM_KEY, "SCAMREPORT_ENV": "test"},
-    ) as stack:
-        stack.start_assistant()
-        stack.start_telegram_standin_and_bot(
-            args=[
-                "--replay-interval",
-                "1",
-                "--outbox-interval",
-                "1",
-                "--rasa-timeout",
-                "20",
-                "--rate-per-minute",
-                "120",
-                "--rate-burst",
-                "30",
-            ]
-        )
-        yield stack
-
-
-@pytest.fixture(scope="session")
-def stack_driver(telegram_stack: Stack) -> Driver:
-    return Driver(telegram_stack.standin_url)
-
-
-@pytest.fixture(scope="session")
-def stack_db(telegram_stack: Stack) -> sessionmaker[Session]:
-    assert telegram_stack.database_url is not None
-    return make_session_factory(make_engine(telegram_stack.database_url))
-
-
-_user_ids = itertools.count(7_000_001)
-
-
-@pytest.fixture
-def new_user(stack_driver: Driver) -> Callable[..., ChatUser]:
-    def make(first_name: str = "Mei", username: str | None = None) -> ChatUser:
-        return stack_driver.user(next(_user_ids), first_name=first_name, username=username)
-
-    return make
+# The end-to-end fixtures (telegram_stack, stack_driver, stack_db, new_user) are shared by
+# every folder that plays the real stack, so they live in tests/conftest.py.

@@ -1,5 +1,1 @@
-"""The session's Telegram stack for the smoke personas: the same fixtures as tests/bot use."""
-
-from tests.bot.conftest import stack_db, stack_driver, telegram_stack
-
-__all__ = ["stack_db", "stack_driver", "telegram_stack"]
+"""The smoke personas play on the session's Telegram stack (tests/conftest.py)."""

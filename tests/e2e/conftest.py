@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,12 +12,9 @@ from scamreport.storage.database import make_engine, make_session_factory
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    data_dir: Path = tmp_path_factory.mktemp("stack")
-    database_url = f"sqlite:///{data_dir / 'scamreport.db'}"
-    with Stack(data_dir=data_dir, database_url=database_url) as running:
-        running.start_assistant()
-        yield running
+def stack(telegram_stack: Stack) -> Stack:
+    """The session's stack (tests/conftest.py): these tests talk to its Rasa over REST."""
+    return telegram_stack
 
 
 @pytest.fixture

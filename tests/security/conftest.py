@@ -7,28 +7,18 @@ could (HTTP to their ports), or as the reporter does (through the stand-in).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from scamreport.cli.stack import Stack
 from scamreport.storage.database import make_engine, make_session_factory
 from telegram_standin.driver import Driver
-from tests.bot.conftest import PSEUDONYM_KEY
 
 
 @pytest.fixture(scope="session")
-def secure_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    data_dir = tmp_path_factory.mktemp("secure-stack")
-    with Stack(
-        data_dir=data_dir,
-        database_url=f"sqlite:///{data_dir / 'scamreport.db'}",
-        extra_env={"PSEUDONYM_KEY": PSEUDONYM_KEY, "SCAMREPORT_ENV": "test"},
-    ) as stack:
-        stack.start_assistant()
-        stack.start_telegram_standin_and_bot(args=["--rasa-timeout", "60"])
-        yield stack
+def secure_stack(telegram_stack: Stack) -> Stack:
+    """The session's stack, started the way `make run` starts it (tests/conftest.py)."""
+    return telegram_stack
 
 
 @pytest.fixture(scope="session")
