@@ -78,6 +78,19 @@ def file_report(
     return match.group(0), [*seen, *replies, *submitted]
 
 
+def answer_until_asked(
+    chat: TelegramChat, replies: list[SentMessage], slot: str, given: Mapping[str, Answer]
+) -> None:
+    """Answers the interview's questions until it asks for ``slot`` (left for the test)."""
+    for _ in range(12):
+        found = chat.question_in(replies)
+        assert found is not None, chat.transcript()
+        if found[0] == slot:
+            return
+        replies = chat.answer(found[1], given[found[0]])
+    raise AssertionError(f"{slot} was never asked\n{chat.transcript()}")
+
+
 def bytes_on_disk(root: Path) -> Iterator[tuple[Path, bytes]]:
     for path in sorted(root.rglob("*")):
         if path.is_file():
@@ -242,15 +255,8 @@ def test_despair_gets_a_crisis_line_first_and_flags_the_report(
 def test_a_courier_coming_mid_interview_gets_stop_now_advice(stack_driver: Driver) -> None:
     user, chat = stranger(stack_driver, "Ah Ma")
     replies = chat.say("my grandma got a call from someone saying he is a police officer")
-    for _ in range(8):
-        found = chat.question_in(replies)
-        assert found is not None, chat.transcript()
-        slot, message = found
-        if slot == "demand":
-            replies = chat.say("they said a courier who will come to my flat to collect the cash")
-            break
-        replies = chat.answer(message, answers()[slot])
-    said = joined(replies)
+    answer_until_asked(chat, replies, "demand", answers())
+    said = joined(chat.say("they said a courier who will come to my flat to collect the cash"))
     assert "STOP" in said and "999" in said, chat.transcript()
 
 
@@ -259,14 +265,8 @@ def test_naming_the_agency_is_an_answer_not_a_question(stack_driver: Driver) -> 
     replies = chat.say(
         "i live in the uk and got a call from a man who said he was a police officer"
     )
-    for _ in range(6):
-        found = chat.question_in(replies)
-        assert found is not None, chat.transcript()
-        slot, message = found
-        if slot == "claimed_agency":
-            replies = chat.say("Metropolitan Police")
-            break
-        replies = chat.answer(message, answers(country="uk")[slot])
+    answer_until_asked(chat, replies, "claimed_agency", answers(country="uk"))
+    replies = chat.say("Metropolitan Police")
     said = joined(replies)
     assert "not a police officer" not in said, chat.transcript()
     after = chat.question_in(replies)

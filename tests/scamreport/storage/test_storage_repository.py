@@ -377,7 +377,15 @@ def test_erase_reporter_deletes_everything_they_told_us(
     session_factory: sessionmaker[Session],
 ) -> None:
     with session_factory() as session:
-        first = submit(session, report=full_report("pseudo-erase"))
+        first = submit(
+            session,
+            report=full_report("pseudo-erase"),
+            deliveries=[
+                NewDelivery(agency_code="sg-spf", transport="webhook"),
+                NewDelivery(agency_code="my-pdrm", transport="webhook"),
+            ],
+        )
+        first.deliveries[0].status = "delivered"  # the police already have this one
         second = submit(session, report=full_report("pseudo-erase"))
         other = submit(session, report=full_report("pseudo-other"))
         reporter_id = first.reporter_id
@@ -394,6 +402,9 @@ def test_erase_reporter_deletes_everything_they_told_us(
         erasure = erase_reporter(session, pseudonym="pseudo-erase")
         session.commit()
     assert erasure.reports_deleted == 2 and erasure.messages_deleted == 2
+    # What an agency received stays with it, and the reporter is told which; the other
+    # delivery, not yet sent, is gone with the report.
+    assert erasure.already_delivered == {first.reference: ["sg-spf"]}
 
     with session_factory() as session:
         assert session.get(Reporter, reporter_id) is None
@@ -407,6 +418,7 @@ def test_erase_reporter_deletes_everything_they_told_us(
             select(AuditEntry.report_reference).where(AuditEntry.action == ERASED_ACTION)
         ).all()
         assert set(withdrawn) == references
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 0
 
         untouched = get_report_by_reference(session, reference=other.reference)
         assert untouched is not None and len(untouched.transcript) == 2
