@@ -31,7 +31,7 @@ from scamreport.extraction.payments import money_mentions
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import claim_pending_evidence
-from scamreport.storage.models import Reporter
+from scamreport.storage.models import Report, Reporter
 from scamreport.storage.records import (
     NewConsent,
     NewIndicator,
@@ -48,7 +48,9 @@ CONSENT_WORDING = {
     "forward_cross_border": "If the scammers seem to be abroad, may I also share it with the agency there?",
     "contact": "May the police or I contact you about this report?",
 }
-_REPORT_START_MARKERS = ("action_submit_report", "action_cancel_report")
+# A report ends when it was stored (the reference is set) or cancelled; a submission that
+# failed half way (the action server died) does not end it.
+_CANCELLED_MARKER = "action_cancel_report"
 
 
 class ActionShowSummary(Action):
@@ -91,9 +93,29 @@ def report_events(tracker: Tracker) -> list[dict[str, Any]]:
     events = tracker.events
     start = 0
     for index, event in enumerate(events):
-        if event.get("event") == "action" and event.get("name") in _REPORT_START_MARKERS:
+        stored = event.get("event") == "slot" and event.get("name") == "reference"
+        cancelled = event.get("event") == "action" and event.get("name") == _CANCELLED_MARKER
+        if stored or cancelled:
             start = index + 1
     return events[start:]
+
+
+def submission_key(tracker: Tracker) -> str:
+    """The same for every attempt to submit one report (its conversation and the moment its
+    first event happened), so that a resent "yes" after a crash never files it twice."""
+    events = report_events(tracker)
+    first = next((e.get("timestamp") for e in events if e.get("timestamp")), None)
+    return f"{tracker.sender_id}@{first}"
+
+
+def already_filed(session: Session, *, conversation_id: str, key: str) -> str | None:
+    """The reference of the report filed earlier under ``key``, if any."""
+    for reference, details in session.execute(
+        select(Report.reference, Report.details).where(Report.conversation_id == conversation_id)
+    ):
+        if (details or {}).get("submission_key") == key:
+            return str(reference)
+    return None
 
 
 def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
@@ -181,7 +203,10 @@ def build_report(tracker: Tracker) -> NewReport:
 
 def report_details(tracker: Tracker) -> dict[str, Any]:
     """What the report's columns do not hold: the interview, money demanded, analyst flags."""
-    details: dict[str, Any] = {"interview": tracker.get_slot("interview")}
+    details: dict[str, Any] = {
+        "interview": tracker.get_slot("interview"),
+        "submission_key": submission_key(tracker),
+    }
     when = slot_value(tracker, "incident_date")
     if when:
         details["incident_date"] = when  # with its precision: "2026-06", "2026-W46", a range
@@ -277,7 +302,16 @@ class ActionSubmitReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.get_slot("interview") is None:
+            # A "yes" once the report is stored (or after a retry): nothing new to file.
+            reference = tracker.get_slot("reference")
+            if reference:
+                dispatcher.utter_message(response="utter_already_submitted", reference=reference)
+            else:
+                dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
         report = build_report(tracker)
+        key = str(report.details["submission_key"])
         transcript = build_transcript(tracker)
         user_texts = [m.text for m in transcript if m.sender == "user"]
         slot_texts = [
@@ -289,6 +323,9 @@ class ActionSubmitReport(Action):
         registry = services.registry()
         try:
             with services.session_factory()() as session:
+                earlier = already_filed(session, conversation_id=tracker.sender_id, key=key)
+                if earlier is not None:
+                    return self.confirm(dispatcher, tracker, domain, report, earlier)
                 own = own_phones | reporter_identifiers(session, pseudonym=tracker.sender_id)
                 indicators = without_reporter_details(indicators, own)
                 # Screenshots and forwarded messages sent during the interview; the claim is
@@ -316,7 +353,18 @@ class ActionSubmitReport(Action):
             logger.exception("could not store the report of conversation %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_submit_failed")
             return [FollowupAction("action_show_summary")]
+        return self.confirm(dispatcher, tracker, domain, report, reference)
 
+    def confirm(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        report: NewReport,
+        reference: str,
+    ) -> list[EventType]:
+        """The reference, where the report goes, the advice; the report in progress ends."""
+        registry = services.registry()
         dispatcher.utter_message(response="utter_submitted", reference=reference)
         agency = primary_agency(report.country, registry)
         if report.consent_forward:

@@ -8,10 +8,12 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
 
 from actions import services
 from actions.answers import SKIPPED
 from actions.submission import ActionShowSummary, ActionSubmitReport
+from scamreport.storage.models import Report
 from scamreport.storage.repository import get_report_by_reference
 from tests.actions.conftest import user_event
 
@@ -130,3 +132,41 @@ async def test_database_down_keeps_the_answers_and_offers_retry(
         services.settings.cache_clear()
     assert [m["response"] for m in dispatcher.messages] == ["utter_submit_failed"]
     assert events == [{"event": "followup", "timestamp": None, "name": "action_show_summary"}]
+
+
+async def test_a_yes_resent_after_a_crash_never_files_the_report_twice(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    history = [
+        user_event("the police called me from +65 8123 4567", "report_fake_authority"),
+        # A first submission that died half way: Rasa still records the action.
+        {"event": "action", "timestamp": 1_700_000_002.0, "name": "action_submit_report"},
+    ]
+    tracker = make_tracker("yes", "affirm", FAKE_POLICE_SLOTS, events=history, sender_id="p-2")
+    first, again = CollectingDispatcher(), CollectingDispatcher()
+    stored = await ActionSubmitReport().run(first, tracker, domain)
+    resent = await ActionSubmitReport().run(again, tracker, domain)
+    reference = next(e["value"] for e in stored if e.get("name") == "reference")
+    assert next(e["value"] for e in resent if e.get("name") == "reference") == reference
+    assert again.messages[0]["response"] == "utter_submitted"
+    with services.session_factory()() as session:
+        report = get_report_by_reference(session, reference=reference)
+        assert report is not None
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Report).where(Report.conversation_id == "p-2")
+            )
+            == 1
+        )
+        # The failed attempt did not cut the interview out of the transcript.
+        assert report.transcript[0].text.startswith("the police called me")
+
+
+async def test_a_yes_after_the_report_is_stored_gives_its_reference_again(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("yes", "affirm", {"reference": "SR-7K3M-9QXD"})
+    assert await ActionSubmitReport().run(dispatcher, tracker, domain) == []
+    assert dispatcher.messages[0]["response"] == "utter_already_submitted"
+    assert dispatcher.messages[0]["reference"] == "SR-7K3M-9QXD"
