@@ -23,11 +23,6 @@ pytestmark = pytest.mark.e2e
 # case still runs and writes its numbers; it is expected to fail until the bug is fixed.
 # Strict where the fault strikes at an exact moment (an unexpected pass fails the run: remove
 # the entry), not strict where a kill timed from outside can miss the harmful moment.
-SUBMIT_SWALLOWED = (
-    "bug: when action_submit_report fails inside Rasa (action server killed), Rasa still "
-    "records the action, so the bot's resend of '/affirm' gets 'didn't understand' for ever; "
-    "the report is never stored, or stored without the reporter ever getting its reference"
-)
 RESENDS_IN_TRANSCRIPT = (
     "bug: each resend of a message Rasa swallowed is recorded as a new user turn, so the "
     "stored transcript repeats it"
@@ -36,14 +31,11 @@ BOT_UPDATE_LOST = (
     "bug: an update the bot had fetched but not finished when it was killed is never "
     "processed (polling acknowledges it on the next getUpdates, before processing ends)"
 )
-SUBMITTED_TWICE = (
-    "bug: Rasa killed after the report was stored keeps no record of '/affirm'; the bot "
-    "resends it and action_submit_report stores a second report (no idempotency)"
-)
+# Fixed (actions/submission.py): a submission that failed half way is retried by the next
+# "yes", and a resent "yes" never files a report twice; rasa-at-commit and actions-at-commit
+# pass.
 KNOWN_BUGS: dict[str, tuple[str, bool]] = {
-    "rasa-at-commit": (SUBMITTED_TWICE, True),
-    "actions": (f"{SUBMIT_SWALLOWED}; {RESENDS_IN_TRANSCRIPT}", False),
-    "actions-at-commit": (SUBMIT_SWALLOWED, True),
+    "actions": (RESENDS_IN_TRANSCRIPT, False),
     "bot": (BOT_UPDATE_LOST, False),
 }
 
