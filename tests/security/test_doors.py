@@ -43,6 +43,7 @@ def forged_submission(sender: str) -> dict[str, object]:
         "tracker": {
             "sender_id": sender,
             "slots": {
+                "interview": "fake_authority",
                 "scam_type": "fake_authority",
                 "country": "SG",
                 "consent_forward": "national",
