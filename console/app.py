@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,7 +28,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from console import auth
 from console.audit import ACTIONS
 from console.config import ConsoleConfig
-from console.db import EXTENSION_KEY, ConsoleState, close_db, db, state
+from console.db import (
+    DATABASE_RETRY_AFTER_SECONDS,
+    EXTENSION_KEY,
+    ConsoleState,
+    close_db,
+    database_unavailable,
+    db,
+    describe_database_error,
+    state,
+)
 from console.passwords import HashingPool
 from console.reports import STATUS_LABELS
 from console.views.common import client_ip, status_of
@@ -154,7 +164,38 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
 
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "The database is unavailable for a moment; try again in a few seconds. "
+    "If you were saving a change, reload the page first to see whether it was saved."
+)
+
+
 def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(sa_exc.SQLAlchemyError)
+    def _database_error(error: sa_exc.SQLAlchemyError) -> Any:
+        """A database that is restarting, unreachable or locked is answered 503 with
+        Retry-After (the pool replaces dropped connections, so the next request may succeed);
+        any other database error stays an internal error. The log line names the error's
+        classes only: its SQL and parameters may quote report content."""
+        if not database_unavailable(error):
+            raise error
+        app.logger.warning(
+            "database unavailable: %s %s answered 503 (%s)",
+            request.method,
+            request.endpoint or "-",
+            describe_database_error(error),
+        )
+        return (
+            render_template(
+                "error.html",
+                code=503,
+                title="Database unavailable",
+                message=DATABASE_UNAVAILABLE_MESSAGE,
+            ),
+            503,
+            {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
+
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int]:
         return (
