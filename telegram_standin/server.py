@@ -71,6 +71,12 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
 class StandinHandler(BaseHTTPRequestHandler):
     server: StandinHTTPServer
     protocol_version = "HTTP/1.1"
+    # Kept-alive connections: without these, the status line and headers go out in one
+    # send and the body in another, and Nagle's algorithm holds the body until the client's
+    # delayed ACK (about 40 ms on Linux) for every answer. TCP_NODELAY on the accepted socket,
+    # and a buffered writer so headers and body leave in one send (flushed after each request).
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         logger.debug("%s %s", self.address_string(), format % args)

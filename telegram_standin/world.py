@@ -1,12 +1,15 @@
 """The state of the pretend Telegram (users, chats, updates, files, what the bot sent) and
 the Bot API methods over it, answering with Telegram's own error codes and descriptions.
 
-Thread-safe: every method takes the one condition lock; getUpdates and the readers of the
-bot's messages wait on it.
+Thread-safe: every method takes the one lock (``cond``). getUpdates and the webhook delivery
+wait on ``cond``; a reader of one chat's bot messages waits on that chat's own condition (over
+the same lock), so a message wakes only the readers of its chat, and each finds what is new by
+bisecting that chat's messages instead of scanning every message the bot ever sent.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import itertools
 import re
@@ -201,7 +204,9 @@ class FakeTelegram:
     bot_id: int = 7_000_000_001
     bot_username: str = "scamreport_standin_bot"
     clock: Callable[[], float] = time.time
-    cond: threading.Condition = field(default_factory=threading.Condition)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    # Waits for updates and webhook changes; built over ``lock`` in __post_init__.
+    cond: threading.Condition = field(init=False, repr=False)
     updates: list[dict[str, Any]] = field(default_factory=list)
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
@@ -219,6 +224,13 @@ class FakeTelegram:
     _next_update_id: itertools.count = field(default_factory=lambda: itertools.count(100_001))
     _next_message_id: dict[int, int] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # chat id -> that chat's records in bot_messages (ascending seq), its seqs, its condition.
+    _chat_records: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _chat_seqs: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _chat_conds: dict[int, threading.Condition] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cond = threading.Condition(self.lock)
 
     # --- helpers (call with the lock held) ---
 
@@ -263,23 +275,31 @@ class FakeTelegram:
         self.cond.notify_all()
         return update_id
 
+    def _chat_cond(self, chat_id: int) -> threading.Condition:
+        cond = self._chat_conds.get(chat_id)
+        if cond is None:
+            cond = self._chat_conds[chat_id] = threading.Condition(self.lock)
+        return cond
+
     def _record_bot_message(
         self, method: str, message: dict[str, Any], extra: dict[str, Any]
     ) -> None:
-        self.messages[(message["chat"]["id"], message["message_id"])] = message
-        self.bot_messages.append(
-            {
-                "seq": len(self.bot_messages) + 1,
-                "method": method,
-                "chat_id": message["chat"]["id"],
-                "message_id": message["message_id"],
-                "date": message["date"],
-                "text": message.get("text"),
-                "caption": message.get("caption"),
-                **extra,
-            }
-        )
-        self.cond.notify_all()
+        chat_id = message["chat"]["id"]
+        self.messages[(chat_id, message["message_id"])] = message
+        record = {
+            "seq": len(self.bot_messages) + 1,
+            "method": method,
+            "chat_id": chat_id,
+            "message_id": message["message_id"],
+            "date": message["date"],
+            "text": message.get("text"),
+            "caption": message.get("caption"),
+            **extra,
+        }
+        self.bot_messages.append(record)
+        self._chat_records.setdefault(chat_id, []).append(record)
+        self._chat_seqs.setdefault(chat_id, []).append(record["seq"])
+        self._chat_cond(chat_id).notify_all()
 
     # --- Bot API methods ---
 
@@ -518,11 +538,11 @@ class FakeTelegram:
         else:
             message.pop("reply_markup", None)
         message["edit_date"] = self._now()
-        for record in self.bot_messages:
-            if record["chat_id"] == chat_id and record["message_id"] == message["message_id"]:
+        for record in self._chat_records.get(chat_id, ()):
+            if record["message_id"] == message["message_id"]:
                 record["reply_markup"] = markup
                 record["edited"] = record.get("edited", 0) + 1
-        self.cond.notify_all()
+        self._chat_cond(chat_id).notify_all()
         return copy.deepcopy(message)
 
     def getFile(self, params: dict[str, Any]) -> Any:  # noqa: N802
@@ -624,16 +644,18 @@ class FakeTelegram:
             return {"update_id": update_id, "callback_query_id": query_id}
 
     def messages_after(self, chat_id: int, after: int, timeout: float) -> list[dict[str, Any]]:
+        """The bot's messages to ``chat_id`` with seq > ``after``, waiting up to ``timeout``
+        for the first one (woken only by messages to this chat)."""
         deadline = time.monotonic() + min(timeout, LONG_POLL_CAP_SECONDS)
-        with self.cond:
+        with self.lock:
+            cond = self._chat_cond(chat_id)
             while not self.closing:
-                found = [
-                    m for m in self.bot_messages if m["chat_id"] == chat_id and m["seq"] > after
-                ]
+                seqs = self._chat_seqs.get(chat_id, [])
+                start = bisect.bisect_right(seqs, after)
                 remaining = deadline - time.monotonic()
-                if found or remaining <= 0:
-                    return copy.deepcopy(found)
-                self.cond.wait(remaining)
+                if start < len(seqs) or remaining <= 0:
+                    return copy.deepcopy(self._chat_records.get(chat_id, [])[start:])
+                cond.wait(remaining)
             return []
 
     def next_webhook_delivery(self, timeout: float) -> tuple[Webhook, dict[str, Any]] | None:
@@ -657,6 +679,8 @@ class FakeTelegram:
         with self.cond:
             self.closing = True
             self.cond.notify_all()
+            for cond in self._chat_conds.values():
+                cond.notify_all()
 
 
 _METHODS: dict[str, Callable[[FakeTelegram, dict[str, Any]], Any]] = {
