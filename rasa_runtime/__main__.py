@@ -6,7 +6,10 @@
   added here, so it never appears on a command line (which every user of the machine can read);
 - Rasa listens on SCAMREPORT_BIND_HOST (default 127.0.0.1) unless --interface names another
   loopback or private address, never on every interface (Rasa's own default);
-- Sanic refuses request bodies over a bound (a message's bound is in scamreport.channel).
+- Sanic refuses request bodies over a bound (a message's bound is in scamreport.channel);
+- the small, checked patches in rasa_runtime.patches are applied before Rasa starts (the
+  action server's answers validated with one compiled JSON-schema validator, not a new one
+  per answer); SCAMREPORT_RASA_PATCHES=off runs Rasa unpatched.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from scamreport.settings import (
 )
 
 TOKEN_FLAGS = ("--auth-token", "-t")
+# The commands that run custom actions, where rasa_runtime.patches matter.
+PATCHED_COMMANDS = frozenset({"run", "shell", "test", "interactive"})
 INTERFACE_FLAGS = ("--interface", "-i")
 
 
@@ -79,6 +84,10 @@ def main() -> None:
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(2 * MAX_REQUEST_BYTES))
     # Rasa reads sys.argv itself; the token is only in this process's memory.
     sys.argv = ["rasa", *args]
+    if args and args[0] in PATCHED_COMMANDS:
+        from rasa_runtime.patches import apply_or_warn
+
+        apply_or_warn()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -1,0 +1,205 @@
+"""Small, checked patches to Rasa 3.6.21, applied by the launcher (rasa_runtime.__main__).
+
+One patch today: **the action server's answer is validated with one compiled JSON-schema
+validator** instead of a new one per answer.
+
+Rasa 3.6.21 checks every action-server reply against its events schema with
+``jsonschema.validate(result, schema)`` (``RemoteAction._validate_action_result`` in
+rasa/core/actions/action.py). ``validate`` first validates the schema itself against the
+JSON-schema meta-schema, then builds a new validator, and only then checks the reply: for
+Rasa's large events schema the first two steps cost far more than the check. Profiled from
+outside it was 43-45% of Rasa's busy CPU during form turns (issue 13). The patch builds and
+checks the validator once per process and keeps it; the reply is checked exactly as before
+(same validator class, same ``best_match`` error, same message Rasa appends).
+
+The patch is applied only to the Rasa version it was written for (``PATCHED_RASA_VERSION``)
+and only where the hook point still looks as expected; otherwise Rasa runs unpatched (correct,
+only slower) and the launcher says why on stderr. ``SCAMREPORT_RASA_PATCHES=off`` turns it off
+(to measure the difference, or to rule the patch out while debugging).
+tests/rasa_runtime/test_patches.py fails when an upgrade removes the need (Rasa validates with
+a cached validator itself) or the hook point, so the patch is reviewed, not silently dropped.
+
+Only the standard library, Rasa and jsonschema (which Rasa depends on) are imported, and only
+inside functions: this module imports nothing from Rasa at import time.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from typing import Any
+
+PATCHED_RASA_VERSION = "3.6.21"
+SWITCH_ENV = "SCAMREPORT_RASA_PATCHES"
+# What the unpatched method must contain for the patch to be both needed and a faithful copy.
+EXPECTED_ORIGINAL_CALL = "validate(result, self.action_response_format_spec())"
+
+# One compiled validator per RemoteAction class (its action_response_format_spec).
+_validators: dict[type, Any] = {}
+
+
+class PatchSkipped(RuntimeError):
+    """A patch was not applied: the installed Rasa is not the one it was written for."""
+
+
+def _compiled_validator(action_class: type) -> Any:
+    validator = _validators.get(action_class)
+    if validator is None:
+        from jsonschema.validators import validator_for
+
+        schema = action_class.action_response_format_spec()
+        cls = validator_for(schema)
+        cls.check_schema(schema)  # what jsonschema.validate does on every call; once is enough
+        validator = _validators[action_class] = cls(schema)
+    return validator
+
+
+def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+    """RemoteAction._validate_action_result with a compiled validator (same result, same
+    error and message as Rasa 3.6.21's, which calls ``jsonschema.validate``)."""
+    from jsonschema.exceptions import best_match
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    error = best_match(_compiled_validator(type(self)).iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+def hook_point() -> Any:
+    """The unpatched method the patch replaces; raises PatchSkipped when it is not as expected."""
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+
+    if rasa.__version__ != PATCHED_RASA_VERSION:
+        raise PatchSkipped(
+            f"written for Rasa {PATCHED_RASA_VERSION}, found {rasa.__version__}: review "
+            "rasa_runtime/patches.py against this version"
+        )
+    original = RemoteAction.__dict__.get("_validate_action_result")
+    if original is None or not callable(original):
+        raise PatchSkipped("RemoteAction._validate_action_result is gone")
+    original = getattr(original, "__wrapped__", original)
+    source = inspect.getsource(original)
+    if EXPECTED_ORIGINAL_CALL not in source:
+        raise PatchSkipped(
+            "RemoteAction._validate_action_result no longer calls "
+            f"{EXPECTED_ORIGINAL_CALL!r}: the patch may not be needed any more"
+        )
+    return original
+
+
+def apply(env: dict[str, str] | None = None) -> list[str]:
+    """Applies every patch that fits the installed Rasa; returns the names of those applied."""
+    environment = os.environ if env is None else env
+    if environment.get(SWITCH_ENV, "").strip().lower() in ("off", "0", "false", "no"):
+        return []
+    from rasa.core.actions.action import RemoteAction
+
+    if RemoteAction.__dict__.get("_validate_action_result") is validate_action_result:
+        return ["cached-action-response-validator"]
+    original = hook_point()
+    validate_action_result.__wrapped__ = original  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    return ["cached-action-response-validator"]
+
+
+def apply_or_warn() -> list[str]:
+    """apply(), telling stderr (never failing the start) when a patch does not fit."""
+    try:
+        return apply()
+    except PatchSkipped as reason:
+        print(f"rasa_runtime: Rasa runs unpatched: {reason}", file=sys.stderr)
+        return []
+
+
+# --- the self-check tests/rasa_runtime/test_patches.py runs in .venv/rasa -------------------
+
+SAMPLE_REPLIES: list[Any] = [
+    # A form-validation answer like the project's: a few slots, a response with buttons.
+    {
+        "events": [
+            {"event": "slot", "timestamp": None, "name": "scam_type", "value": "fake_authority"},
+            {"event": "slot", "timestamp": None, "name": "amount", "value": 1200.0},
+            {"event": "slot", "timestamp": None, "name": "currency", "value": "SGD"},
+            {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "country"},
+        ],
+        "responses": [
+            {
+                "response": "utter_ask_country",
+                "buttons": [{"title": "Singapore", "payload": '/inform{"country":"SG"}'}],
+                "text": None,
+            }
+        ],
+    },
+    {"events": [], "responses": []},
+    {},
+    # Invalid answers: each must fail the same way patched and unpatched.
+    {"events": "not a list"},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "name": 5, "value": 1}]},
+    {"events": [], "responses": "not a list"},
+    [],
+]
+
+
+def _outcome(method: Any, action: Any, reply: Any) -> tuple[str, str]:
+    from jsonschema import ValidationError
+
+    try:
+        method(action, reply)
+        return ("ok", "")
+    except ValidationError as error:
+        return ("invalid", error.message)
+
+
+def check(rounds: int = 200) -> dict[str, Any]:
+    """Whether the patch is needed and fits, whether it answers as Rasa does, and its speed."""
+    import time
+
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+
+    report: dict[str, Any] = {"rasa_version": rasa.__version__, "patched_for": PATCHED_RASA_VERSION}
+    try:
+        original = hook_point()
+        report["hook_point"] = "ok"
+    except PatchSkipped as reason:
+        report["hook_point"] = str(reason)
+        return report
+    action = RemoteAction("action_check", None)
+    report["same_outcomes"] = [
+        _outcome(original, action, reply) == _outcome(validate_action_result, action, reply)
+        for reply in SAMPLE_REPLIES
+    ]
+    report["outcomes"] = [_outcome(validate_action_result, action, r)[0] for r in SAMPLE_REPLIES]
+    timings: dict[str, float] = {}
+    for name, method in (("original", original), ("patched", validate_action_result)):
+        method(action, SAMPLE_REPLIES[0])  # warm-up (imports, the patched one's compile)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            for _ in range(rounds):
+                method(action, SAMPLE_REPLIES[0])
+            best = min(best, (time.perf_counter() - started) / rounds)
+        timings[name] = best * 1000
+    report["ms_per_reply"] = timings
+    report["applied"] = apply({})
+    report["installed"] = RemoteAction.__dict__["_validate_action_result"] is validate_action_result
+    return report
+
+
+if __name__ == "__main__":
+    import json
+
+    if sys.argv[1:] != ["--check"]:
+        print("usage: python -m rasa_runtime.patches --check", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps(check()))
