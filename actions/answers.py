@@ -23,9 +23,11 @@ from scamreport.extraction import (
     extract_indicators,
     parse_amount,
 )
+from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.dates import incident_date_problem, read_date
 from scamreport.extraction.payments import says_not_paid, sounds_demanded
 from scamreport.presentation import describe_date
+from scamreport.safeguarding import ADULT_AGE, stated_age
 from scamreport.taxonomy import SCAM_TYPES
 
 SKIPPED = "skipped"
@@ -126,12 +128,20 @@ def format_amount(amount: Amount) -> str:
 
 
 def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
-    amount = parse_amount(text, country)
+    amount = amount_in_answer(text, country)
     if amount is None or amount.value <= 0:
         return reject("utter_invalid_amount_lost", value=text.strip()[:60])
     if says_not_paid(text):
         return Answer(SKIPPED, also={"money_lost": False, "amount_demanded": format_amount(amount)})
     return Answer(format_amount(amount), also={"money_lost": True})
+
+
+def amount_in_answer(text: str, country: str | None) -> Amount | None:
+    """An amount answered; a bare number ("300") is in the reporter's own currency."""
+    amount = parse_amount(text, country)
+    if amount is not None and amount.currency is None and not names_a_currency(text):
+        return Amount(amount.value, local_currency(country))
+    return amount
 
 
 def read_incident_date(
@@ -154,7 +164,7 @@ def read_incident_date(
 def read_money_lost(
     text: str, *, intent: str | None = None, country: str | None = None, **_: Any
 ) -> Answer:
-    amount = parse_amount(text, country)
+    amount = amount_in_answer(text, country)
     if sounds_demanded(text):
         # "he wants 15000", "not yet, they want 2000": demanded, not lost
         also = {"amount_demanded": format_amount(amount)} if amount and amount.value > 0 else {}
@@ -295,13 +305,68 @@ def read_indicator_or_text(kinds: tuple[str, ...]) -> Callable[..., Answer]:
     return read
 
 
+def read_demand(text: str, *, country: str | None = None, **_: Any) -> Answer:
+    """What they demand; the amount and the deadline it names are kept apart too."""
+    answer = read_free_text(text)
+    if not answer.ok:
+        return answer
+    also: dict[str, Any] = {}
+    amount = amount_in_answer(text, country)
+    if amount is not None and amount.value > 0:
+        also["amount_demanded"] = format_amount(amount)
+    deadline = deadline_in(text)
+    if deadline:
+        also["deadline"] = deadline
+    return Answer(answer.value, also=also)
+
+
+_DEADLINE = re.compile(
+    r"\b(?:(?:by|before|within|until|in\s+the\s+next)\s+[^,.;!?]{2,30}|tonight|today|"
+    r"tomorrow|\d+\s*(?:hours?|hrs?|minutes?|mins?)\b)",
+    re.IGNORECASE,
+)
+
+
+def deadline_in(text: str) -> str | None:
+    """ "$500 by tonight" -> "by tonight"."""
+    match = _DEADLINE.search(text)
+    return " ".join(match.group(0).split()) if match else None
+
+
+def read_minor(text: str, *, intent: str | None = None, **_: Any) -> Answer:
+    """Under 18: from "yes", "no", "im 24", or a bare age such as "15"."""
+    age = stated_age(text)
+    bare = re.fullmatch(r"\s*(\d{1,2})\s*(?:yo|y/o|years?( old)?)?\s*[.!]?\s*", text, re.I)
+    if age is None and bare:
+        age = int(bare.group(1))
+    if age is not None:
+        return Answer(age < ADULT_AGE)
+    answer = read_yes_no(text, intent)
+    if answer is None:
+        if _NOT_SURE.search(text):
+            return Answer(SKIPPED)
+        return reject("utter_invalid_yes_no")
+    return Answer(answer)
+
+
+def read_accounts_used(text: str, *, country: str | None = None, **_: Any) -> Answer:
+    """The accounts money passed through, and how much moved if the answer says it."""
+    answer = read_free_text(text)
+    if not answer.ok:
+        return answer
+    amount = amount_in_answer(text, country)
+    if amount is not None and amount.value > 0 and amount.currency:
+        return Answer(answer.value, also={"amount_moved": format_amount(amount)})
+    return answer
+
+
 SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "country": read_country,
     "claimed_agency": read_indicator_or_text(("claimed_agency",)),
     "claimed_identity": read_free_text,
     "contact_channel": read_contact_channel,
     "scammer_contact": read_indicator_or_text(("phone", "email", "handle", "url")),
-    "demand": read_free_text,
+    "demand": read_demand,
     "money_lost": read_money_lost,
     "amount_lost": read_amount,
     "payment_method": read_payment_method,
@@ -312,6 +377,12 @@ SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "items_ordered": read_free_text,
     "item_received": read_item_received,
     "scam_type": read_scam_type,
+    "link": read_indicator_or_text(("url",)),
+    "platform": read_free_text,
+    "mentor": read_free_text,
+    "minor": read_minor,
+    "accounts_used": read_accounts_used,
+    "spoofed_address": read_indicator_or_text(("email", "url")),
     "story": read_story,
     "consent_forward": read_consent_forward,
     "contact_permission": read_contact_permission,

@@ -15,16 +15,27 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answers import REQUIRED_SLOTS, SKIPPED, read_answer, refers_to_opening_story
+from actions.answers import (
+    REQUIRED_SLOTS,
+    SKIPPED,
+    format_amount,
+    read_answer,
+    refers_to_opening_story,
+)
 from actions.prefill import slots_from_text
-from actions.safety import mask_and_warn, safeguard
+from actions.safety import give_child_helpline, mask_and_warn, safeguard
 from scamreport.channel import FULL_TEXT_KEY
+from scamreport.extraction.amounts import amount_from_slot, local_currency
+from scamreport.extraction.model import Amount
+from scamreport.interviews import MONEY_QUESTIONS, questions_for
 from scamreport.sensitive import mask_secrets
 
 # After this many answers that could not be read, an optional question is left blank.
 MAX_FAILED_ATTEMPTS = 2
 
-MONEY_SLOTS = ("amount_lost", "payment_method", "payee_account")
+MONEY_SLOTS = MONEY_QUESTIONS
+# Paid in cash or gift cards: there is no account the money went to.
+NO_PAYEE_METHODS = frozenset({"cash", "gift_cards"})
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -52,6 +63,36 @@ def latest_entities(tracker: Tracker) -> dict[str, list[str]]:
     return values
 
 
+def amounts_in_currency_of(
+    country: str, tracker: Tracker, updates: dict[str, Any]
+) -> dict[str, Any]:
+    """Amounts taken before the country was known ("$9,800", "300"), read again for it:
+    a "$" from an Australian is AUD, a bare number is in the reporter's own currency."""
+    story = tracker.get_slot("opening_story") or ""
+    again = slots_from_text(story, country=country, interview=None) if story else {}
+    changed: dict[str, Any] = {}
+    for slot in ("amount_lost", "amount_demanded"):
+        value = updates.get(slot, tracker.get_slot(slot))
+        amount = amount_from_slot(value)
+        if amount is None or amount.currency:
+            continue
+        reread = amount_from_slot(again.get(slot))
+        if reread is not None and reread.value == amount.value and reread.currency:
+            changed[slot] = format_amount(reread)
+        elif local_currency(country):
+            changed[slot] = format_amount(Amount(amount.value, local_currency(country)))
+    return changed
+
+
+def without_needless_questions(slots: list[str], tracker: Tracker) -> list[str]:
+    """No money questions when nothing was lost, no payee for cash or gift cards."""
+    if tracker.get_slot("money_lost") in (False, SKIPPED):
+        slots = [slot for slot in slots if slot not in MONEY_SLOTS]
+    if tracker.get_slot("payment_method") in NO_PAYEE_METHODS:
+        slots = [slot for slot in slots if slot != "payee_account"]
+    return list(slots)
+
+
 class ReportFormValidation(FormValidationAction):
     """Shared validation for every interview form."""
 
@@ -68,7 +109,7 @@ class ReportFormValidation(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return list(domain_slots)
+        return without_needless_questions(domain_slots, tracker)
 
     async def get_validation_events(
         self,
@@ -123,7 +164,32 @@ class ReportFormValidation(FormValidationAction):
             else:
                 dispatcher.utter_message(response=answer.response, **answer.response_args)
                 updates["failed_attempts"] = failures
+        if "country" in to_validate and updates.get("country"):
+            updates.update(amounts_in_currency_of(updates["country"], tracker, updates))
+        if updates.get("minor") is True and tracker.get_slot("minor") is not True:
+            give_child_helpline(dispatcher, updates.get("country", country))
+        if "scam_type" in to_validate and updates.get("scam_type") not in (None, SKIPPED):
+            updates.update(self.known_for_type(updates["scam_type"], tracker, updates))
         return [*safety_events, *(SlotSet(slot, value) for slot, value in updates.items())]
+
+    def known_for_type(
+        self, scam_type: str, tracker: Tracker, updates: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Once the kind of scam is chosen, what the opening story already says for its questions."""
+        story = tracker.get_slot("opening_story") or ""
+        found = slots_from_text(
+            story,
+            country=updates.get("country", tracker.get_slot("country")),
+            interview=self.interview,
+            scam_type=scam_type,
+        )
+        return {
+            slot: value
+            for slot, value in found.items()
+            if slot in questions_for(scam_type)
+            and tracker.get_slot(slot) is None
+            and slot not in updates
+        }
 
     def more_from_answer(
         self, text: str, answered: str, tracker: Tracker, updates: dict[str, Any]
@@ -134,6 +200,7 @@ class ReportFormValidation(FormValidationAction):
             country=updates.get("country", tracker.get_slot("country")),
             interview=self.interview,
             entity_values=latest_entities(tracker),
+            scam_type=updates.get("scam_type", tracker.get_slot("scam_type")),
         )
         found.pop("story", None)
         found.pop(answered, None)
@@ -146,26 +213,7 @@ class ReportFormValidation(FormValidationAction):
         }
 
 
-class MoneyQuestionsFormValidation(ReportFormValidation):
-    """An interview that drops the amount, payment and payee questions when no money was lost."""
-
-    @abstractmethod
-    def name(self) -> str:
-        """Every interview form's validator names itself."""
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot("money_lost") in (False, SKIPPED):
-            return [slot for slot in domain_slots if slot not in MONEY_SLOTS]
-        return list(domain_slots)
-
-
-class ValidateFakeAuthorityForm(MoneyQuestionsFormValidation):
+class ValidateFakeAuthorityForm(ReportFormValidation):
     interview = "fake_authority"
 
     def name(self) -> str:
@@ -179,11 +227,24 @@ class ValidateFakeShopForm(ReportFormValidation):
         return "validate_fake_shop_form"
 
 
-class ValidateGeneralForm(MoneyQuestionsFormValidation):
+class ValidateGeneralForm(ReportFormValidation):
+    """Every other type: the country, the type, then that type's own questions."""
+
     interview = "general"
 
     def name(self) -> str:
         return "validate_general_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        scam_type = tracker.get_slot("scam_type")
+        slots = ["country", "scam_type", *questions_for(scam_type)]
+        return without_needless_questions(slots, tracker)
 
 
 class ValidateClosingForm(ReportFormValidation):

@@ -19,10 +19,17 @@ from actions.answers import (
 )
 from actions.forms import latest_entities, latest_intent, user_text
 from actions.prefill import slots_from_text
-from actions.safety import give_urgent_advice, is_sextortion, mask_and_warn, safeguard
+from actions.safety import (
+    asks_if_in_trouble,
+    give_urgent_advice,
+    is_sextortion,
+    mask_and_warn,
+    safeguard,
+)
 from actions.summary import SLOT_LABELS, describe_known, describe_value
 from scamreport.extraction import Amount, parse_amount
 from scamreport.intents import implied_scam_type
+from scamreport.interviews import all_type_questions
 from scamreport.sensitive import mask_secrets
 
 INTERVIEW_SLOTS: dict[str, tuple[str, ...]] = {
@@ -49,17 +56,7 @@ INTERVIEW_SLOTS: dict[str, tuple[str, ...]] = {
         "item_received",
         "incident_date",
     ),
-    "general": (
-        "country",
-        "scam_type",
-        "contact_channel",
-        "scammer_contact",
-        "money_lost",
-        "amount_lost",
-        "payment_method",
-        "payee_account",
-        "incident_date",
-    ),
+    "general": ("country", "scam_type", *all_type_questions()),
 }
 CLOSING_SLOTS: tuple[str, ...] = ("story", "consent_forward", "contact_permission", "contact_phone")
 REPORT_SLOTS: tuple[str, ...] = tuple(
@@ -67,7 +64,7 @@ REPORT_SLOTS: tuple[str, ...] = tuple(
         [s for slots in INTERVIEW_SLOTS.values() for s in slots]
         + list(CLOSING_SLOTS)
         + ["interview", "urgent", "opening_story", "failed_attempts", "requested_slot"]
-        + ["minor", "self_harm", "amount_demanded", "resume_at"]
+        + ["minor", "self_harm", "amount_demanded", "amount_moved", "deadline", "resume_at"]
     )
 )
 # What action_ask_cancel keeps in resume_at when no report is open.
@@ -134,6 +131,7 @@ class ActionStartReport(Action):
             country=country,
             interview=interview,
             entity_values=latest_entities(tracker),
+            scam_type=scam_type,
         )
         if scam_type:
             known["scam_type"] = scam_type
@@ -219,6 +217,8 @@ class ActionAnswerOrInterject(Action):
         answered = answer_to_requested(tracker, text)
         if answered:
             return [*events, *answered]
+        if asks_if_in_trouble(text):
+            return events  # answered by safeguard
         if latest_intent(tracker) == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
         else:
@@ -303,6 +303,7 @@ def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
         country=tracker.get_slot("country"),
         interview=interview if interview in INTERVIEW_SLOTS else None,
         entity_values=latest_entities(tracker),
+        scam_type=tracker.get_slot("scam_type"),
     )
     found.pop("story", None)
     found.update(bare_amount_correction(without_old_values, tracker, found))

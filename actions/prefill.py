@@ -14,11 +14,15 @@ from actions.answers import (
     MAX_STORY_CHARS,
     PAYMENT_METHOD_PATTERNS,
     clean_text,
+    deadline_in,
     format_amount,
 )
 from scamreport.countries import resolve_country
 from scamreport.extraction import Indicators, classify_scam_type, extract_indicators
+from scamreport.extraction.amounts import local_currency, names_a_currency
+from scamreport.extraction.model import Amount
 from scamreport.extraction.payments import money_mentions, says_not_paid
+from scamreport.safeguarding import ADULT_AGE, mentions_minor, stated_age
 
 # Fewer words than this and the opening message is a request, not the story itself.
 STORY_MIN_WORDS = 15
@@ -54,6 +58,84 @@ _DEMANDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("pay a fine or fee", re.compile(r"\bfine\b|bail|penalty|clearance fee|release fee", re.I)),
 ]
+
+
+_APPS = re.compile(
+    r"\b(instagram|insta|ig|snapchat|snap|facebook|fb|messenger|tiktok|whatsapp|telegram|"
+    r"wechat|line|viber|discord|omegle|grindr|tinder|bumble|hinge|badoo|okcupid|plenty of fish|"
+    r"pof|match\.com|twitter|linkedin|skype|kik|reddit|onlyfans|hello\s?talk|tantan)\b",
+    re.I,
+)
+_APP_NAMES = {"insta": "Instagram", "ig": "Instagram", "snap": "Snapchat", "fb": "Facebook"}
+_REMOTE_APPS = re.compile(
+    r"\b(any\s?desk|team\s?viewer|ultra\s?viewer|quick\s?support|quick\s?assist|rust\s?desk|"
+    r"logmein|supremo|ammyy|screen\s?connect|splashtop|airdroid)\b",
+    re.I,
+)
+_PROMISES = re.compile(
+    r"\b(lottery|lucky draw|prize|jackpot|inheritance|loan|grant|compensation|refund|"
+    r"(?:job|work)(?:\s+offer)?|scholarship|parcel|package|gift|award)\b",
+    re.I,
+)
+_WITHDRAWAL_BLOCKED = re.compile(
+    r"(?:can'?t|cannot|can not|couldn'?t|unable to|won'?t let me|not able to)\s+(?:\w+\s+){0,2}"
+    r"with\s?draw|withdraw\w*\s+(?:is\s+|was\s+|got\s+)?(?:blocked|frozen|locked|refused|denied)|"
+    r"(?:pay|deposit)\s+(?:a\s+|the\s+)?(?:tax|fee|commission)\w*\s+(?:to|before|first)",
+    re.I,
+)
+_HOW_LONG = re.compile(
+    r"\b(?:for|over|after|about|almost|nearly)\s+((?:\d+|a|an|one|two|three|four|five|six|few|"
+    r"several|couple of)\s+(?:days?|weeks?|months?|years?))\b",
+    re.I,
+)
+_WRONG_NUMBER = re.compile(r"wrong number|wrong person|random message", re.I)
+
+
+def app_named(text: str) -> str | None:
+    match = _APPS.search(text)
+    if not match:
+        return None
+    word = match.group(1)
+    return _APP_NAMES.get(word.lower(), word[:1].upper() + word[1:].lower())
+
+
+def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) -> dict[str, Any]:
+    """The answers to a type's own questions (scamreport.interviews) that the story gives."""
+    slots: dict[str, Any] = {}
+    age = stated_age(text)
+    if age is not None:
+        slots["minor"] = age < ADULT_AGE
+    elif mentions_minor(text):
+        slots["minor"] = True
+    app = app_named(text)
+    if scam_type == "sextortion" and app:
+        slots["platform"] = app
+    if scam_type == "investment" and found.url:
+        slots["platform"] = found.url[0]
+    blocked = _WITHDRAWAL_BLOCKED.search(text)
+    if scam_type == "investment" and blocked:
+        slots["withdrawal_blocked"] = blocked.group(0)
+    if scam_type == "phishing" and found.url:
+        slots["link"] = found.url[0]
+    if scam_type == "romance":
+        if app:
+            slots["where_met"] = app
+        elif _WRONG_NUMBER.search(text):
+            slots["where_met"] = "a wrong-number message"
+        how_long = _HOW_LONG.search(text)
+        if how_long:
+            slots["how_long"] = how_long.group(1)
+    if scam_type == "tech_support":
+        remote = _REMOTE_APPS.search(text)
+        if remote:
+            slots["app_installed"] = remote.group(1)
+    if scam_type == "business_email_compromise" and found.email:
+        slots["spoofed_address"] = found.email[0]
+    if scam_type == "advance_fee":
+        promise = _PROMISES.search(text)
+        if promise:
+            slots["prize"] = promise.group(1).lower()
+    return slots
 
 
 def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
@@ -105,14 +187,22 @@ def money_slots(text: str, country: str | None, found: Indicators) -> dict[str, 
     if not found.amount:
         return {"money_lost": False} if says_not_paid(text) else {}
     mentions = money_mentions(text, country)
+    # No currency written anywhere: "i paid 300" is in the reporter's own currency.
+    local = None if names_a_currency(text) else local_currency(country)
+
+    def described(amount: Amount) -> str:
+        return format_amount(
+            amount if amount.currency or not local else Amount(amount.value, local)
+        )
+
     slots: dict[str, Any] = {}
     if mentions.lost:
-        slots["amount_lost"] = format_amount(mentions.lost[0])
+        slots["amount_lost"] = described(mentions.lost[0])
         slots["money_lost"] = True
     elif mentions.says_not_paid:
         slots["money_lost"] = False
     if mentions.demanded:
-        slots["amount_demanded"] = format_amount(mentions.demanded[0])
+        slots["amount_demanded"] = described(mentions.demanded[0])
     return slots
 
 
@@ -122,6 +212,7 @@ def slots_from_text(
     country: str | None,
     interview: str | None,
     entity_values: Mapping[str, list[str]] | None = None,
+    scam_type: str | None = None,
 ) -> dict[str, Any]:
     """Every interview slot ``text`` settles, as normalised slot values."""
     entity_values = entity_values or {}
@@ -145,9 +236,13 @@ def slots_from_text(
         if demand:
             slots["demand"] = demand
     if interview == "general":
-        scam_type = classify_scam_type(text)
+        scam_type = scam_type or classify_scam_type(text)
         if scam_type:
             slots["scam_type"] = scam_type
+        slots.update(type_slots_from_text(text, scam_type, found))
+        if scam_type in ("sextortion", "advance_fee") and "amount_demanded" in slots:
+            deadline = deadline_in(text)
+            slots["demand"] = " ".join(filter(None, [slots["amount_demanded"], deadline]))
     if len(text.split()) >= STORY_MIN_WORDS:
         story = clean_text(text, limit=MAX_STORY_CHARS)
         if story:

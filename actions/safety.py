@@ -30,6 +30,22 @@ _SEXTORTION = re.compile(
 )
 
 
+_IN_TROUBLE = re.compile(
+    r"\b(?:am\s+i|(?:will|would|could|can)\s+i\s+(?:be|get))\s+(?:in\s+|into\s+)?"
+    r"(?:big\s+|any\s+|legal\s+)?trouble\b|\b(?:go|going)\s+to\s+(?:jail|prison)\b|"
+    r"\b(?:will|could|can|would)\s+(?:i|they)\s+(?:get\s+|be\s+)?(?:arrest|charg|prosecut)\w*",
+    re.IGNORECASE,
+)
+# Words of a reporter who moved money for someone: "am I in trouble?" gets the honest answer.
+_MULE = re.compile(
+    r"\b(?:money\s+launder\w*|mule|my\s+(?:bank\s+)?account\s+(?:was|is|got)\s+(?:used|frozen)|"
+    r"(?:receive|received|transfer|transferred|send|sent|move|moved)\s+(?:the\s+)?money\s+"
+    r"(?:for|on)\s+(?:them|him|her|someone)|rent(?:ed|ing)?\s+(?:out\s+)?my\s+(?:bank\s+)?account|"
+    r"keep(?:ing)?\s+\d+\s*%)",
+    re.IGNORECASE,
+)
+
+
 def mask_and_warn(text: str, dispatcher: CollectingDispatcher) -> str:
     """``text`` with PINs, passwords, codes and card numbers masked; warns the reporter once."""
     result = mask_secrets(text)
@@ -106,4 +122,15 @@ def safeguard(
             sextortion=is_sextortion(context, tracker.get_slot("scam_type")),
         )
         events.append(SlotSet("urgent", True))
+    if asks_if_in_trouble(text):
+        context = " ".join(filter(None, [story, text]))
+        recruited = tracker.get_slot("scam_type") == "money_mule" or bool(_MULE.search(context))
+        dispatcher.utter_message(
+            response="utter_mule_in_trouble" if recruited else "utter_not_in_trouble"
+        )
     return events
+
+
+def asks_if_in_trouble(text: str) -> bool:
+    """ "am I in trouble?", "will I go to jail", "can I be arrested"."""
+    return bool(_IN_TROUBLE.search(text))

@@ -20,6 +20,7 @@ from actions import services
 from actions.answers import SKIPPED, format_amount
 from actions.interview import reset_report_slots
 from actions.summary import build_summary
+from scamreport.channel import UPDATE_ID_KEY
 from scamreport.extraction import (
     Amount,
     build_extractor,
@@ -28,6 +29,7 @@ from scamreport.extraction import (
 )
 from scamreport.extraction.dates import DateAnswer
 from scamreport.extraction.payments import money_mentions
+from scamreport.interviews import DETAIL_LABELS
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import claim_pending_evidence
@@ -118,20 +120,40 @@ def already_filed(session: Session, *, conversation_id: str, key: str) -> str | 
     return None
 
 
+def is_resend(event: dict[str, Any], text: str, said: set[tuple[Any, str]], last: Any) -> bool:
+    """Whether a user event repeats a message the transcript holds already: the bot sent it
+    again after a failure (the same Telegram update, ``UPDATE_ID_KEY`` in its metadata), or
+    the same words came again with no answer in between (``last``: the previous line).
+
+    The same answer to two questions stays twice: a question comes between them."""
+    origin = (event.get("metadata") or {}).get(UPDATE_ID_KEY)
+    if origin is not None:
+        if (origin, text) in said:
+            return True
+        said.add((origin, text))
+    return last is not None and last.sender == "user" and last.text == text
+
+
 def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
+    """The report's conversation, user lines masked, each message once (``is_resend``)."""
     transcript: list[NewTranscriptMessage] = []
+    said: set[tuple[Any, str]] = set()
     for event in report_events(tracker):
         kind = event.get("event")
         text = event.get("text")
         if kind not in ("user", "bot") or not text:
             continue
+        if kind == "user":
+            text = mask_secrets(text).masked_text
+            if is_resend(event, text, said, transcript[-1] if transcript else None):
+                continue
         sent_at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
         intent = (event.get("parse_data") or {}).get("intent") or {}
         transcript.append(
             NewTranscriptMessage(
                 seq=len(transcript),
                 sender=kind,
-                text=mask_secrets(text).masked_text if kind == "user" else text,
+                text=text,
                 sent_at=sent_at,
                 intent=intent.get("name") if kind == "user" else None,
                 intent_confidence=intent.get("confidence") if kind == "user" else None,
@@ -213,6 +235,10 @@ def report_details(tracker: Tracker) -> dict[str, Any]:
     demanded = slot_value(tracker, "amount_demanded") or amount_demanded_in_story(tracker)
     if demanded:
         details["amount_demanded"] = demanded
+    for field in DETAIL_LABELS:  # the answers to the type's own questions
+        value = slot_value(tracker, field)
+        if value is not None:
+            details[field] = value
     flags = [flag for flag in ("minor", "self_harm") if tracker.get_slot(flag)]
     if tracker.get_slot("urgent"):
         flags.append("ongoing")

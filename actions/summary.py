@@ -7,6 +7,7 @@ from typing import Any
 
 from actions.answers import SKIPPED, describe_country
 from scamreport import presentation
+from scamreport.interviews import DETAIL_LABELS
 
 # The order slots appear in the summary, with the words the reporter sees.
 SLOT_LABELS: dict[str, str] = {
@@ -17,6 +18,7 @@ SLOT_LABELS: dict[str, str] = {
     "contact_channel": "How they contacted you",
     "scammer_contact": "Their number or account",
     "demand": "What they asked for",
+    **DETAIL_LABELS,
     "shop_name": "Shop or seller",
     "shop_link": "Shop's link or page",
     "items_ordered": "What you ordered",
@@ -51,8 +53,8 @@ _VALUE_WORDS: dict[str, dict[Any, str]] = {
 STORY_PREVIEW_CHARS = 300
 # Slots whose values scamreport.presentation puts in words (amounts, dates, codes).
 HUMAN_WORDS_SLOTS = frozenset(
-    {"amount_lost", "amount_demanded", "incident_date", "scam_type", "contact_channel",
-     "payment_method"}
+    {"amount_lost", "amount_demanded", "amount_moved", "incident_date", "scam_type",
+     "contact_channel", "payment_method", "minor"}
 )  # fmt: skip
 
 

@@ -237,6 +237,7 @@ def capitalised(text: str) -> str:
 # What kind of value each interview slot and report field holds.
 _VALUE_KINDS: dict[str, str] = {
     "amount": "amount", "amount_lost": "amount", "amount_demanded": "amount",
+    "amount_moved": "amount",
     "date": "date", "incident_date": "date",
     "country": "country",
     "scam_type": "scam_type", "contact_channel": "contact_channel",

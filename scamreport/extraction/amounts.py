@@ -29,6 +29,8 @@ _CODES = frozenset(
         "ars", "sek", "nok", "dkk", "pln", "czk", "huf", "pkr", "bdt", "lkr", "npr", "clp", "pen",
         "dop", "uyu", "egp", "mad", "qar", "omr", "kwd", "bhd", "jod", "ghs", "ugx", "tzs", "rub",
         "uah", "ils", "ron", "bgn", "isk", "lak", "mmk", "khr", "mop", "bnd",
+        # crypto, as reporters and exchanges write them (not ISO 4217, but what was paid)
+        "usdt", "usdc", "btc", "eth",
     }
 )  # fmt: skip
 _WORDS: dict[str, str] = {
@@ -60,6 +62,7 @@ _WORDS: dict[str, str] = {
     "reais": "BRL", "soles": "PEN", "zloty": "PLN", "zlotys": "PLN", "forint": "HUF",
     "koruna": "CZK", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "hryvnia": "UAH",
     "taka": "BDT", "kip": "LAK", "kyat": "MMK", "riel": "KHR", "pataca": "MOP",
+    "bitcoin": "BTC", "bitcoins": "BTC", "tether": "USDT", "ether": "ETH", "ethereum": "ETH",
     "shekels": "ILS", "shekel": "ILS", "nis": "ILS", "lei": "RON", "leva": "BGN",
     "€": "EUR", "£": "GBP", "$": "dollar", "¥": "yen_sign", "₹": "INR", "₱": "PHP",
 }  # fmt: skip
@@ -207,6 +210,38 @@ def currency_for(written: str, country: str | None = None) -> str | None:
     elsewhere, by_country = _KINDS[meaning]
     code = country_code(country)
     return by_country.get(code, elsewhere) if code else elsewhere
+
+
+# The everyday currency of a country, for an amount written with no sign or word ("300").
+_LOCAL_CURRENCIES: dict[str, str] = {
+    **_DOLLAR_COUNTRIES, **_PESO_COUNTRIES,
+    "GB": "GBP", "IE": "EUR", "FR": "EUR", "DE": "EUR", "NL": "EUR", "BE": "EUR", "ES": "EUR",
+    "IT": "EUR", "PT": "EUR", "AT": "EUR", "FI": "EUR", "GR": "EUR", "LU": "EUR", "SK": "EUR",
+    "SI": "EUR", "EE": "EUR", "LV": "EUR", "LT": "EUR", "MT": "EUR", "CY": "EUR", "HR": "EUR",
+    "CH": "CHF", "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "PL": "PLN", "CZ": "CZK",
+    "HU": "HUF", "RO": "RON", "BG": "BGN", "UA": "UAH", "RU": "RUB", "TR": "TRY", "IL": "ILS",
+    "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "JP": "JPY", "CN": "CNY", "KR": "KRW",
+    "IN": "INR", "PK": "PKR", "LK": "LKR", "NP": "NPR", "BD": "BDT", "MM": "MMK", "KH": "KHR",
+    "LA": "LAK", "MO": "MOP", "AE": "AED", "SA": "SAR", "QA": "QAR", "OM": "OMR", "KW": "KWD",
+    "BH": "BHD", "JO": "JOD", "EG": "EGP", "MA": "MAD", "NG": "NGN", "GH": "GHS", "KE": "KES",
+    "UG": "UGX", "TZ": "TZS", "ZA": "ZAR", "BR": "BRL", "PE": "PEN",
+}  # fmt: skip
+
+
+def local_currency(country: str | None) -> str | None:
+    """The currency a reporter in ``country`` means by a bare number ("I paid 300")."""
+    code = country_code(country) if country else None
+    return _LOCAL_CURRENCIES.get(code) if code else None
+
+
+def names_a_currency(text: str) -> bool:
+    """True when ``text`` writes a currency (sign, code or word), known to us or not."""
+    return bool(_CURRENCY_MARK.search(text)) or any(
+        found.rule == "amount_with_currency" for found in find_amounts(text, None)
+    )
+
+
+_CURRENCY_MARK = re.compile(r"[$€£¥₹₱₩฿₫₦₺₽₪₴₵]")
 
 
 def _number(text: str, currency: str | None) -> Decimal | None:
@@ -386,7 +421,7 @@ def amount_from_slot(value: object) -> Amount | None:
         return value
     if not isinstance(value, str):
         return None
-    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)(?:\s+([A-Z]{3}))?\s*", value)
+    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)(?:\s+([A-Z]{3,4}))?\s*", value)
     if not match:
         return None
     return Amount(Decimal(match[1]), match[2])

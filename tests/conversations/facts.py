@@ -95,6 +95,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "unauthorised_transactions": ("unauthorised_transactions", "amount_lost"),
     "unauthorized_transactions": ("unauthorised_transactions", "amount_lost"),
     "what_to_correct": ("correction",),
+    "demand": ("fee", "demand_amount"),
+    "payee_account": ("changed_account", "accounts"),
 }
 
 

@@ -1,0 +1,138 @@
+"""What each kind of scam's interview asks: the facts an analyst of that crime needs, in order.
+
+Fake police calls and fake shops have interviews of their own (their forms in domain.yml). Every
+other type runs the general form, whose questions come from ``TYPE_QUESTIONS``: the common money
+and date questions plus the ones that type needs, and nothing else. The answers to the
+type-specific questions are kept in a report's ``details`` under the same names, and
+``DETAIL_LABELS`` names them for the reporter's summary and the police console.
+"""
+
+from __future__ import annotations
+
+# Slots asked about money the reporter lost; left out when nothing was lost.
+MONEY_QUESTIONS: tuple[str, ...] = ("amount_lost", "payment_method", "payee_account")
+
+TYPE_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "phishing": (
+        "contact_channel",
+        "scammer_contact",
+        "link",
+        "entered_details",
+        "money_lost",
+        "amount_lost",
+        "incident_date",
+    ),
+    "investment": (
+        "platform",
+        "mentor",
+        "money_lost",
+        "amount_lost",
+        "payment_method",
+        "payee_account",
+        "withdrawal_blocked",
+        "incident_date",
+    ),
+    "romance": (
+        "where_met",
+        "scammer_contact",
+        "how_long",
+        "money_lost",
+        "money_for",
+        "amount_lost",
+        "payment_method",
+        "payee_account",
+        "incident_date",
+    ),
+    "sextortion": (
+        "platform",
+        "scammer_contact",
+        "demand",
+        "money_lost",
+        "amount_lost",
+        "payment_method",
+        "payee_account",
+        "minor",
+        "incident_date",
+    ),
+    "money_mule": (
+        "recruited_how",
+        "scammer_contact",
+        "accounts_used",
+        "still_holding",
+        "money_lost",
+        "amount_lost",
+        "incident_date",
+    ),
+    "business_email_compromise": (
+        "spoofed_address",
+        "invoice",
+        "amount_lost",
+        "payee_account",
+        "incident_date",
+    ),
+    "advance_fee": (
+        "prize",
+        "contact_channel",
+        "scammer_contact",
+        "demand",
+        "money_lost",
+        "amount_lost",
+        "payment_method",
+        "payee_account",
+        "incident_date",
+    ),
+    "tech_support": (
+        "contact_channel",
+        "scammer_contact",
+        "app_installed",
+        "remote_access",
+        "money_lost",
+        "amount_lost",
+        "payment_method",
+        "incident_date",
+    ),
+    "other": (
+        "contact_channel",
+        "scammer_contact",
+        "money_lost",
+        "amount_lost",
+        "payment_method",
+        "payee_account",
+        "incident_date",
+    ),
+}
+
+# The type-specific answers a report keeps in its details, with the words people read.
+DETAIL_LABELS: dict[str, str] = {
+    "platform": "App or website",
+    "link": "Link in the message",
+    "entered_details": "What they got",
+    "mentor": "Who drew them in",
+    "withdrawal_blocked": "Withdrawing",
+    "where_met": "Where they met",
+    "how_long": "How long it went on",
+    "money_for": "What the money was for",
+    "minor": "Under 18",
+    "recruited_how": "How they were recruited",
+    "accounts_used": "Accounts the money passed through",
+    "amount_moved": "Money moved",
+    "still_holding": "Still holds money",
+    "spoofed_address": "Fake sender address",
+    "invoice": "Invoice",
+    "prize": "What was promised",
+    "app_installed": "App installed",
+    "remote_access": "Remote access",
+    "deadline": "Deadline",
+}
+
+
+def questions_for(scam_type: str | None) -> tuple[str, ...]:
+    """The general form's questions for ``scam_type``; before the type is known, just that."""
+    if scam_type is None:
+        return ()
+    return TYPE_QUESTIONS.get(scam_type, TYPE_QUESTIONS["other"])
+
+
+def all_type_questions() -> tuple[str, ...]:
+    """Every question any type's general interview may ask, once, in a stable order."""
+    return tuple(dict.fromkeys(q for questions in TYPE_QUESTIONS.values() for q in questions))

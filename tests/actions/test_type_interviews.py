@@ -1,0 +1,225 @@
+"""Each scam type's own interview: its questions, answers read into them, and what is kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import read_answer
+from actions.forms import ValidateGeneralForm
+from actions.prefill import slots_from_text
+from actions.safety import asks_if_in_trouble
+from actions.submission import report_details
+from scamreport.interviews import DETAIL_LABELS, TYPE_QUESTIONS, all_type_questions
+from scamreport.taxonomy import SCAM_TYPES
+from tests.actions.test_forms import form_tracker, slots_of
+
+MakeTracker = Callable[..., Tracker]
+
+
+def test_every_type_but_the_two_with_forms_has_an_interview() -> None:
+    assert set(TYPE_QUESTIONS) == set(SCAM_TYPES) - {"fake_authority", "fake_shop"}
+
+
+def test_every_question_is_in_the_general_form_with_its_words(domain: dict[str, Any]) -> None:
+    required = domain["forms"]["general_form"]["required_slots"]
+    for question in all_type_questions():
+        assert question in required
+        assert f"utter_ask_{question}" in domain["responses"], question
+        assert f"utter_explain_{question}" in domain["responses"], question
+        assert question in domain["slots"], question
+
+
+def test_every_type_ends_with_advice_of_its_own(domain: dict[str, Any]) -> None:
+    for scam_type in TYPE_QUESTIONS:
+        if scam_type != "other":
+            assert f"utter_advice_{scam_type}" in domain["responses"], scam_type
+
+
+async def next_question(
+    make_tracker: MakeTracker, domain: dict[str, Any], slot: str, text: str, **slots: Any
+) -> tuple[str | None, dict[str, Any], CollectingDispatcher]:
+    tracker = form_tracker(make_tracker, slot, text, slots=slots, form="general_form")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateGeneralForm().run(dispatcher, tracker, domain)
+    found = slots_of(events)
+    return found.get("requested_slot"), found, dispatcher
+
+
+@pytest.mark.parametrize(
+    ("scam_type", "first"),
+    [
+        ("sextortion", "platform"),
+        ("phishing", "contact_channel"),
+        ("investment", "platform"),
+        ("romance", "where_met"),
+        ("money_mule", "recruited_how"),
+        ("business_email_compromise", "spoofed_address"),
+        ("advance_fee", "prize"),
+        ("tech_support", "contact_channel"),
+    ],
+)
+async def test_the_type_decides_the_next_question(
+    make_tracker: MakeTracker, domain: dict[str, Any], scam_type: str, first: str
+) -> None:
+    asked, slots, _ = await next_question(
+        make_tracker, domain, "scam_type", scam_type, country="GB"
+    )
+    assert slots["scam_type"] == scam_type
+    assert asked == first
+
+
+async def test_choosing_the_type_fills_what_the_story_already_said(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    story = "someone on snapchat has my pics and wants 300 dollars by tomorrow, im 16"
+    asked, slots, _ = await next_question(
+        make_tracker, domain, "scam_type", "sextortion", country="US", opening_story=story
+    )
+    assert slots["platform"] == "Snapchat"
+    assert slots["minor"] is True
+    assert asked == "scammer_contact"
+
+
+async def test_a_reporter_who_says_they_are_under_18_gets_the_child_helpline(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    _, slots, dispatcher = await next_question(
+        make_tracker, domain, "minor", "yes", country="GB", scam_type="sextortion"
+    )
+    assert slots["minor"] is True
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert any(r and r.startswith("utter_child_helpline") for r in responses)
+
+
+async def test_cash_has_no_account_to_ask_about(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    asked, _, _ = await next_question(
+        make_tracker,
+        domain,
+        "payment_method",
+        "cash, i handed it over",
+        country="GB",
+        scam_type="romance",
+        where_met="Tinder",
+        scammer_contact="skip",
+        how_long="2 months",
+        money_lost=True,
+        money_for="a plane ticket",
+        amount_lost="500 GBP",
+    )
+    assert asked == "incident_date"
+
+
+def test_a_demand_keeps_its_amount_and_deadline() -> None:
+    answer = read_answer("demand", "they want $500 by tonight", country="AU")
+    assert answer.value == "they want $500 by tonight"
+    assert answer.also == {"amount_demanded": "500 AUD", "deadline": "by tonight"}
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [("no im 24", False), ("15", True), ("yes", True), ("nope", False), ("17 years old", True)],
+)
+def test_under_18_from_yes_no_or_an_age(text: str, minor: bool) -> None:
+    assert read_answer("minor", text).value is minor
+
+
+def test_money_moved_is_read_from_the_accounts_answer() -> None:
+    answer = read_answer("accounts_used", "my monzo account, about 4,000 pounds went through")
+    assert answer.also == {"amount_moved": "4000 GBP"}
+
+
+@pytest.mark.parametrize(
+    ("scam_type", "story", "expected"),
+    [
+        ("phishing", "got an sms saying my parcel is held, link hxxps://dhl-redeliver[.]top/pay",
+         {"link": "https://dhl-redeliver.top/pay"}),
+        ("tech_support", "microsoft called and made me install anydesk", {"app_installed": "anydesk"}),
+        ("romance", "met him on tinder, we talked for 3 months then he needed money",
+         {"where_met": "Tinder", "how_long": "3 months"}),
+        ("investment", "the app says i made 40k but i cant withdraw unless i pay tax",
+         {"withdrawal_blocked": "cant withdraw"}),
+        ("advance_fee", "they said i won the lottery and need to pay a release fee",
+         {"prize": "lottery"}),
+    ],
+)  # fmt: skip
+def test_the_story_answers_the_types_own_questions(
+    scam_type: str, story: str, expected: dict[str, str]
+) -> None:
+    found = slots_from_text(story, country="GB", interview="general", scam_type=scam_type)
+    for slot, value in expected.items():
+        assert found.get(slot) == value, (slot, found)
+
+
+def test_the_answers_to_a_types_questions_are_kept_in_the_report(
+    make_tracker: MakeTracker,
+) -> None:
+    tracker = make_tracker(
+        "",
+        slots={
+            "interview": "general",
+            "scam_type": "sextortion",
+            "platform": "Instagram",
+            "minor": False,
+            "deadline": "by tonight",
+            "link": "skipped",
+        },
+    )
+    details = report_details(tracker)
+    assert details["platform"] == "Instagram"
+    assert details["minor"] is False
+    assert details["deadline"] == "by tonight"
+    assert "link" not in details  # skipped
+    assert set(details) - {"interview", "submission_key"} <= set(DETAIL_LABELS)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("my friend says this is money laundering, am i in trouble?", True),
+        ("will i go to jail for this", True),
+        ("could i get in trouble", True),
+        ("i was in trouble with money so i took the job", False),
+    ],
+)
+def test_am_i_in_trouble_is_recognised(text: str, asks: bool) -> None:
+    assert asks_if_in_trouble(text) is asks
+
+
+async def test_amounts_from_the_story_take_the_currency_of_the_country_given_later(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    story = "a scammer posing as my bank took $9,800 from me"
+    _, slots, _ = await next_question(
+        make_tracker,
+        domain,
+        "country",
+        "australia",
+        opening_story=story,
+        amount_lost="9800",
+        scam_type="phishing",
+    )
+    assert slots["country"] == "AU"
+    assert slots["amount_lost"] == "9800 AUD"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("300", "SG", "300 SGD"),
+        ("15000 pesos", "PH", "15000 PHP"),
+        ("USDT 25,000", "SG", "25000 USDT"),
+        ("CAD 6,200", "US", "6200 CAD"),
+        ("4.2 lakh", "IN", "420000 INR"),
+    ],
+)
+def test_an_amount_answer_has_the_currency_the_reporter_meant(
+    text: str, country: str, expected: str
+) -> None:
+    assert read_answer("amount_lost", text, country=country).value == expected
