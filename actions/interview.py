@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -9,7 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
+from actions import services
 from actions.answers import (
     REQUIRED_SLOTS,
     SKIPPED,
@@ -31,6 +34,9 @@ from scamreport.extraction import Amount, parse_amount
 from scamreport.intents import implied_scam_type
 from scamreport.interviews import all_type_questions
 from scamreport.sensitive import mask_secrets
+from scamreport.storage.repository import reporter_country
+
+logger = logging.getLogger(__name__)
 
 INTERVIEW_SLOTS: dict[str, tuple[str, ...]] = {
     "fake_authority": (
@@ -94,6 +100,16 @@ def interview_for(intent: str | None, text: str) -> tuple[str, str | None]:
     return "unknown", None
 
 
+def remembered_country(pseudonym: str) -> str | None:
+    """The country of the reporter's last report, or None (also when the database is down)."""
+    try:
+        with services.session_factory()() as session:
+            return reporter_country(session, pseudonym=pseudonym)
+    except SQLAlchemyError:
+        logger.warning("could not look up the reporter's country", exc_info=True)
+        return None
+
+
 class ActionStartReport(Action):
     """Reads the opening story: triage first if it is happening now, then picks the interview."""
 
@@ -108,6 +124,10 @@ class ActionStartReport(Action):
         story = " ".join(filter(None, [tracker.get_slot("opening_story"), text])).strip()
         events: list[EventType] = [SlotSet("opening_story", story or None)]
         country = tracker.get_slot("country")
+        if country is None:  # asked once per reporter: their earlier report's country
+            country = remembered_country(tracker.sender_id)
+            if country:
+                events.append(SlotSet("country", country))
 
         prefilled_country = slots_from_text(story, country=country, interview=None).get("country")
         events.extend(

@@ -17,10 +17,11 @@ from bot.rendering import send_text
 from bot.state import ATTACH_WINDOW_SECONDS
 from scamreport.reference import normalise_reference
 from scamreport.storage.drafts import pending_evidence_of
-from scamreport.storage.models import Evidence, Notification, PendingMessage, Report, Reporter
+from scamreport.storage.models import Evidence, Notification, PendingMessage, Reporter
 from scamreport.storage.repository import (
     count_reports_by_indicator,
     get_report_by_reference,
+    reporter_country,
     reports_of_reporter,
 )
 
@@ -189,17 +190,6 @@ def checkable_indicators(text: str, country: str | None) -> list[tuple[str, str]
         if kind in texts.INDICATOR_LABELS and (kind, value) not in found:
             found.append((kind, value))
     return found
-
-
-def reporter_country(session: Session, *, pseudonym: str) -> str | None:
-    """The country of the reporter's latest report: the default region for bare numbers."""
-    return session.scalar(
-        select(Report.country)
-        .join(Reporter, Report.reporter_id == Reporter.id)
-        .where(Reporter.pseudonym == pseudonym, Report.country.is_not(None))
-        .order_by(Report.created_at.desc(), Report.id.desc())
-        .limit(1)
-    )
 
 
 def plural_reports(count: int) -> str:

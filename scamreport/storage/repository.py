@@ -277,6 +277,17 @@ def reports_of_reporter(session: Session, *, pseudonym: str) -> list[Report]:
     return list(session.scalars(statement))
 
 
+def reporter_country(session: Session, *, pseudonym: str) -> str | None:
+    """The country of the reporter's latest report: asked once per reporter, then remembered."""
+    return session.scalar(
+        select(Report.country)
+        .join(Reporter, Report.reporter_id == Reporter.id)
+        .where(Reporter.pseudonym == pseudonym, Report.country.is_not(None))
+        .order_by(Report.created_at.desc(), Report.id.desc())
+        .limit(1)
+    )
+
+
 def add_evidence(session: Session, *, report_id: int, evidence: NewEvidence) -> Evidence:
     """Attaches an evidence item to an existing report. Flushes; does not commit."""
     row = _evidence_row(evidence)
