@@ -248,6 +248,8 @@ def read_scam_type(text: str, **_: Any) -> Answer:
     code = text.strip().lower().replace(" ", "_")
     if code in SCAM_TYPES:
         return Answer(code)
+    if _SOMETHING_ELSE.fullmatch(text.strip()):
+        return Answer("other")
     classified = classify_scam_type(text)
     if classified:
         return Answer(classified)

@@ -30,6 +30,7 @@ from actions.safety import (
     safeguard,
 )
 from actions.summary import SLOT_LABELS, describe_known, describe_value
+from scamreport.classification import guess_scam_type
 from scamreport.extraction import Amount, parse_amount
 from scamreport.intents import implied_scam_type
 from scamreport.interviews import all_type_questions
@@ -166,6 +167,29 @@ class ActionStartReport(Action):
             dispatcher.utter_message(response="utter_noted_from_story", known=describe_known(shown))
         events.extend(SlotSet(slot, value) for slot, value in known.items())
         return events
+
+
+class ActionAskScamType(Action):
+    """Which kind of scam: every kind as a button, the classifier's likeliest first."""
+
+    def name(self) -> str:
+        return "action_ask_scam_type"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        question = domain["responses"]["utter_ask_scam_type"][0]
+        ranked = [
+            code for code, _ in guess_scam_type(tracker.get_slot("opening_story") or "").ranked
+        ]
+
+        def rank(button: dict[str, str]) -> int:
+            code = button["payload"].strip().lower().replace(" ", "_")
+            return ranked.index(code) if code in ranked and code != "other" else len(ranked)
+
+        buttons = sorted(question.get("buttons") or [], key=rank)
+        dispatcher.utter_message(text=question["text"], buttons=buttons)
+        return []
 
 
 class ActionUrgentTriage(Action):

@@ -223,3 +223,24 @@ def test_an_amount_answer_has_the_currency_the_reporter_meant(
     text: str, country: str, expected: str
 ) -> None:
     assert read_answer("amount_lost", text, country=country).value == expected
+
+
+async def test_the_kind_of_scam_is_asked_with_every_kind_likeliest_first(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    from actions.interview import ActionAskScamType
+
+    story = "a woman i met on a dating app says she loves me and needs money for her visa"
+    dispatcher = CollectingDispatcher()
+    await ActionAskScamType().run(
+        dispatcher, make_tracker("", slots={"opening_story": story}), domain
+    )
+    (message,) = dispatcher.messages
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads[0] == "romance"
+    assert payloads[-1] == "something else"
+    assert sorted(payloads) == sorted(
+        b["payload"] for b in domain["responses"]["utter_ask_scam_type"][0]["buttons"]
+    )
+    for payload in payloads:  # every button is understood
+        assert read_answer("scam_type", payload).ok
