@@ -34,6 +34,7 @@ class PendingEvidence(Base):
     # The pseudonymous sender id of the conversation (the Rasa sender id).
     conversation_id: Mapped[str] = mapped_column(String(128), index=True)
     sha256: Mapped[str] = mapped_column(String(64))
+    stored_sha256: Mapped[str | None] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     mime_type: Mapped[str] = mapped_column(String(127))
     filename: Mapped[str | None] = mapped_column(String(255))
@@ -56,6 +57,7 @@ class PendingEvidence(Base):
             caption=self.caption,
             forwarded_from=self.forwarded_from,
             forwarded_date=self.forwarded_date,
+            stored_sha256=self.stored_sha256,
         )
 
 

@@ -27,10 +27,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from scamreport import triage
 from scamreport.storage.codes import (
     CONSENT_KINDS,
     CONTACT_PERMISSIONS,
@@ -136,6 +138,9 @@ class Report(Base):
     contact_permission: Mapped[str] = mapped_column(String(16), default="none")
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     details: Mapped[dict[str, Any]] = mapped_column(MutableDict.as_mutable(JSON), default=dict)
+    # scamreport.triage.flags_of(self), comma separated ("minor,large_loss"); kept up to date
+    # on every insert and update by ``_set_triage_flags`` below, so the queue filters on it.
+    triage_flags: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -173,6 +178,18 @@ class Report(Base):
     notifications: Mapped[list[Notification]] = relationship(
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The stored triage flags, in the order analysts read them (scamreport.triage.FLAGS)."""
+        return triage.decode(self.triage_flags)
+
+
+@event.listens_for(Report, "before_insert")
+@event.listens_for(Report, "before_update")
+def _set_triage_flags(mapper: Any, connection: Any, target: Report) -> None:
+    """Whoever stores a report (the actions, the console, a CLI), its flags are stored with it."""
+    target.triage_flags = triage.encode(triage.flags_of(target))
 
 
 class Indicator(Base):
@@ -250,7 +267,12 @@ class Evidence(Base):
     report_id: Mapped[int] = mapped_column(
         Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
     )
+    # The SHA-256 of the bytes the reporter sent (what agencies are told, what links copies).
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # The SHA-256 of the file kept at ``storage_path`` when it differs from what was sent
+    # (an image whose metadata was removed: scamreport.evidence_safety); None when the same.
+    stored_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The size of what the reporter sent.
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     mime_type: Mapped[str] = mapped_column(String(127))
     filename: Mapped[str | None] = mapped_column(String(255))

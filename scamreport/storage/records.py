@@ -185,10 +185,15 @@ class NewEvidence:
     caption: str | None = None
     forwarded_from: str | None = None
     forwarded_date: datetime | None = None
+    # The hash of the file at storage_path when it is not what the reporter sent (``sha256``):
+    # an image whose metadata was removed.
+    stored_sha256: str | None = None
 
     def __post_init__(self) -> None:
         if not _SHA256.fullmatch(self.sha256):
             raise ValueError("sha256 must be 64 lower-case hex digits")
+        if self.stored_sha256 is not None and not _SHA256.fullmatch(self.stored_sha256):
+            raise ValueError("stored_sha256 must be 64 lower-case hex digits")
         if self.size_bytes < 0:
             raise ValueError("size_bytes must not be negative")
         _require_text("mime_type", self.mime_type, 127)
