@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from scamreport.evidence_safety import EXECUTABLE_EXTENSIONS, UnsafeEvidence, check_safe
 from scamreport.storage.evidence_files import EvidenceFiles, StoredBlob
 
 # Telegram's getFile limit for bots; larger files cannot be downloaded at all.
@@ -35,7 +36,8 @@ _MAIL_HEADERS = (b"from:", b"to:", b"subject:", b"date:", b"received:", b"messag
 
 
 class EvidenceRefused(ValueError):
-    """A file the bot does not keep; ``reason`` is "too_big", "type" or "empty"."""
+    """A file the bot does not keep; ``reason`` is "too_big", "type", "empty" or "unsafe"
+    (a program, or an archive holding one: scamreport.evidence_safety)."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -51,6 +53,8 @@ def check_declared(*, filename: str | None, mime_type: str | None, size: int | N
     if size is not None and size > MAX_EVIDENCE_BYTES:
         raise EvidenceRefused("too_big", f"{size} bytes")
     extension = _extension(filename)
+    if extension in EXECUTABLE_EXTENSIONS:
+        raise EvidenceRefused("unsafe", f"extension {extension}")
     if extension and extension not in ALLOWED_EXTENSIONS:
         raise EvidenceRefused("type", f"extension {extension}")
     declared = _DECLARED_ALIASES.get((mime_type or "").lower(), (mime_type or "").lower())
@@ -76,6 +80,10 @@ def sniff_mime_type(data: bytes, *, filename: str | None = None) -> str:
     """The allowed MIME type the content shows; raises EvidenceRefused for anything else."""
     if not data:
         raise EvidenceRefused("empty")
+    try:
+        check_safe(data, filename=filename)
+    except UnsafeEvidence as error:
+        raise EvidenceRefused("unsafe", str(error)) from error
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -96,8 +104,14 @@ def sniff_mime_type(data: bytes, *, filename: str | None = None) -> str:
     raise EvidenceRefused("type", "content is not an image, PDF, e-mail or text")
 
 
-def save_evidence(store: EvidenceFiles, data: bytes) -> StoredBlob:
-    """Stores ``data`` once it is known to be within the size limit."""
+def save_evidence(
+    store: EvidenceFiles, data: bytes, *, mime_type: str | None = None, filename: str | None = None
+) -> StoredBlob:
+    """Stores ``data`` once it is known to be within the size limit and safe; an image of
+    ``mime_type`` is stored without its metadata (the blob keeps the original's hash)."""
     if len(data) > MAX_EVIDENCE_BYTES:
         raise EvidenceRefused("too_big", f"{len(data)} bytes")
-    return store.save(data)
+    try:
+        return store.save(data, mime_type=mime_type, filename=filename)
+    except UnsafeEvidence as error:
+        raise EvidenceRefused("unsafe", str(error)) from error

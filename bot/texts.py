@@ -122,6 +122,12 @@ EVIDENCE_WRONG_TYPE = (
     "photos and screenshots (JPEG, PNG, WebP, HEIC), PDF files, saved e-mails (.eml) and text "
     "files. A screenshot of the rest is fine."
 )
+EVIDENCE_UNSAFE = (
+    "I haven't kept that file: it is, or contains, a program or script, and those can harm "
+    "the computers of the people who read reports, so I never store them. You did nothing "
+    "wrong — scammers often send such files. Please don't open it. If you want to show it, "
+    "send a screenshot of the message it came with instead."
+)
 EVIDENCE_EMPTY = "That file is empty, so there is nothing to keep. Could you send it again?"
 EVIDENCE_FAILED = "Sorry, I couldn't download that file just now. Please send it again in a minute."
 UNSUPPORTED_MESSAGE = (

@@ -63,6 +63,8 @@ class Integrity:
 
 
 def evidence_integrity(evidence_dir: Path, item: Evidence) -> Integrity:
+    """Checks the file against the hash of what was stored: ``stored_sha256`` for an image
+    kept without its metadata, else ``sha256`` (what the reporter sent)."""
     path = evidence_path(evidence_dir, item)
     if path is None:
         return Integrity(present=False, verified=None)
@@ -70,5 +72,7 @@ def evidence_integrity(evidence_dir: Path, item: Evidence) -> Integrity:
     if stat.st_size > _MAX_HASH_BYTES:
         return Integrity(present=True, verified=None)
     return Integrity(
-        present=True, verified=_sha256_of(str(path), stat.st_size, stat.st_mtime_ns) == item.sha256
+        present=True,
+        verified=_sha256_of(str(path), stat.st_size, stat.st_mtime_ns)
+        == (item.stored_sha256 or item.sha256),
     )

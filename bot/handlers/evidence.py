@@ -152,6 +152,8 @@ def refusal_text(error: EvidenceRefused) -> str:
         return texts.EVIDENCE_TOO_BIG
     if error.reason == "empty":
         return texts.EVIDENCE_EMPTY
+    if error.reason == "unsafe":
+        return texts.EVIDENCE_UNSAFE
     return texts.EVIDENCE_WRONG_TYPE
 
 
@@ -186,7 +188,9 @@ async def keep_evidence(
         if incoming.text is not None:
             data = masked.masked_text.encode("utf-8", "replace")
     mime_type = sniff_mime_type(data, filename=incoming.filename)
-    blob = await asyncio.to_thread(save_evidence, services.evidence, data)
+    blob = await asyncio.to_thread(
+        save_evidence, services.evidence, data, mime_type=mime_type, filename=incoming.filename
+    )
     origin = message.forward_origin
     forwarded_date: datetime | None = origin.date if origin is not None else None
     evidence = NewEvidence(
@@ -199,6 +203,8 @@ async def keep_evidence(
         caption=encodable(caption) or None,
         forwarded_from=encodable(forwarded_from(origin)) if origin is not None else None,
         forwarded_date=forwarded_date,
+        # An image is stored without its metadata; sha256 stays the hash of what was sent.
+        stored_sha256=blob.stored_sha256,
     )
     reference = await services.db(
         lambda session: attach(

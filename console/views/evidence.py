@@ -49,5 +49,9 @@ def evidence_file(reference: str, evidence_id: int) -> Any:
     # Whatever the file holds, the browser must not run it as a page of this site.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # The hash of what the reporter sent; of the bytes served when they differ (an image
+    # kept without its metadata).
     response.headers["X-Evidence-SHA256"] = item.sha256
+    if item.stored_sha256:
+        response.headers["X-Evidence-Stored-SHA256"] = item.stored_sha256
     return response

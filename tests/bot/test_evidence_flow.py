@@ -136,9 +136,9 @@ def test_an_executable_is_refused_even_when_renamed(
     agree(alex)
     program = b"MZ\x90\x00" + b"\x00" * 2000
     alex.send_document(program, filename="AnyDesk.exe", mime_type="application/x-msdownload")
-    assert alex.replies()[-1].body == texts.EVIDENCE_WRONG_TYPE
+    assert alex.replies()[-1].body == texts.EVIDENCE_UNSAFE
     alex.send_document(program, filename="receipt.pdf", mime_type="application/pdf")
-    assert alex.replies()[-1].body == texts.EVIDENCE_WRONG_TYPE
+    assert alex.replies()[-1].body == texts.EVIDENCE_UNSAFE
     assert drafts(db) == []
     assert not any(p.is_file() for p in bot.services.config.settings.evidence_dir.rglob("*"))
 
