@@ -26,6 +26,7 @@ from scamreport.forwarding import envvars
 from scamreport.forwarding.payload import PAYLOAD_VERSION
 from scamreport.forwarding.signing import SIGNATURE_HEADER, sign
 from scamreport.registry import Agency
+from scamreport.triage import subject_tags
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 PAYLOAD_VERSION_HEADER = "X-ScamReport-Payload-Version"
@@ -76,6 +77,8 @@ class OutgoingDelivery:
     content_type: str
     body: bytes
     attempt: int
+    # The report's triage flags (scamreport.triage), named first in an e-mail's subject.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -313,7 +316,9 @@ def build_email(delivery: OutgoingDelivery, *, sender: str, to_address: str) -> 
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to_address
-    message["Subject"] = f"Scam report {delivery.reference}"
+    # "[SELF-HARM] [LARGE LOSS] Scam report SR-7K3M-9QXD": flags first, so a mail filter
+    # or a glance at the inbox finds them.
+    message["Subject"] = f"{subject_tags(delivery.flags)}Scam report {delivery.reference}"
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(delivery.idempotency_key, sender)
     message["X-ScamReport-Idempotency-Key"] = delivery.idempotency_key

@@ -311,6 +311,7 @@ class Worker:
                 )
                 content_type = JSON_CONTENT_TYPE
             reference = report.reference
+            flags = report.flags
         outgoing = OutgoingDelivery(
             delivery_id=claim.id,
             idempotency_key=claim.idempotency_key,
@@ -320,6 +321,7 @@ class Worker:
             content_type=content_type,
             body=body,
             attempt=claim.attempts,
+            flags=flags,
         )
         return _Prepared(outgoing=outgoing, endpoint=endpoint, smtp=smtp)
 
