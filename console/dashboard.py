@@ -1,5 +1,6 @@
 """The dashboard's numbers: reports per day by scam type, money lost by country and currency,
-the most-reported indicators of the week; all within the viewer's scope."""
+reports per triage flag, the most-reported indicators of the week; all within the viewer's
+scope."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from console.access import Viewer, report_scope
 from console.reports import LINKABLE_KINDS
+from scamreport import triage
 from scamreport.storage.models import Indicator, Report
 
 
@@ -89,6 +91,26 @@ def money_lost(session: Session, *, viewer: Viewer, since: date | None = None) -
         for country, currency, total, count in rows
     ]
     return sorted(items, key=lambda item: (item.currency, -item.amount))
+
+
+def flag_counts(session: Session, *, viewer: Viewer, since: date) -> dict[str, int]:
+    """How many reports created since ``since`` carry each triage flag (every flag, in
+    ``triage.FLAGS`` order, zero included)."""
+    rows = session.execute(
+        select(Report.triage_flags, func.count())
+        .where(
+            Report.triage_flags != "",
+            Report.created_at >= start_of_day(since),
+            report_scope(viewer),
+        )
+        .group_by(Report.triage_flags)
+    ).all()
+    counts = dict.fromkeys(triage.FLAGS, 0)
+    # One row per combination of flags ("minor,ongoing"): a handful, split here.
+    for stored, count in rows:
+        for flag in triage.decode(stored):
+            counts[flag] += count
+    return counts
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.taxonomy import SCAM_TYPES
+from scamreport.triage import FLAGS
+
+# ``flag=any``: reports with at least one triage flag.
+ANY_FLAG = "any"
 
 SORTS: dict[str, str] = {
     "newest": "Newest first",
@@ -35,6 +39,8 @@ class QueueFilters:
     currency: str | None = None
     has_evidence: bool | None = None
     agency: str | None = None
+    # A triage flag (scamreport.triage.FLAGS) or ANY_FLAG.
+    flag: str | None = None
     q: str = ""
     sort: str = "newest"
     errors: tuple[str, ...] = field(default=(), compare=False)
@@ -173,6 +179,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         currency=pattern("currency", _CURRENCY, upper=True),
         has_evidence=has_evidence,
         agency=pattern("agency", _AGENCY, upper=False),
+        flag=choice("flag", (*FLAGS, ANY_FLAG)),
         q=q,
         sort=choice("sort", SORTS) or "newest",
         errors=tuple(errors),

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from console.access import Viewer, report_scope
 from console.agency_status import viewer_status_expression, viewer_statuses
-from console.filters import QueueFilters
+from console.filters import ANY_FLAG, QueueFilters
 from console.search import story_matches
 from scamreport.storage.models import Delivery, Evidence, Indicator, Report
 
@@ -64,9 +64,19 @@ def filter_conditions(viewer: Viewer, filters: QueueFilters, dialect_name: str) 
                 )
             )
         )
+    if filters.flag == ANY_FLAG:
+        conditions.append(Report.triage_flags != "")
+    elif filters.flag:
+        conditions.append(flag_condition(filters.flag))
     if filters.q:
         conditions.append(story_matches(filters.q, dialect_name))
     return conditions
+
+
+def flag_condition(flag: str) -> Any:
+    """``reports.triage_flags`` (comma separated) names ``flag``."""
+    delimited = literal(",") + Report.triage_flags + literal(",")
+    return delimited.contains(f",{flag},", autoescape=True)
 
 
 def queue_statement(viewer: Viewer, filters: QueueFilters, dialect_name: str) -> Select[Any]:

@@ -1,4 +1,5 @@
-"""The dashboard: reports per day by scam type, money lost, the week's top indicators."""
+"""The dashboard: reports per day by scam type, money lost, triage flags, the week's top
+indicators."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from console import audit, charts
-from console.dashboard import money_lost, reports_per_day, start_of_day, top_indicators
+from console.dashboard import (
+    flag_counts,
+    money_lost,
+    reports_per_day,
+    start_of_day,
+    top_indicators,
+)
 from console.db import db
 from console.views.common import client_ip, current_viewer, int_arg
 from scamreport.storage.types import utcnow
 from scamreport.taxonomy import SCAM_TYPES
+from scamreport.triage import LABELS as FLAG_LABELS
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -53,6 +61,8 @@ def dashboard() -> Any:
             by_currency.items(), key=lambda pair: -sum(i.reports for i in pair[1])
         )[:6]
     ]
+    first_day = today - timedelta(days=days - 1)
+    flags = flag_counts(session, viewer=viewer, since=first_day)
     week_start = start_of_day(today - timedelta(days=6))
     top = top_indicators(session, viewer=viewer, since=week_start)
     audit.record(
@@ -70,5 +80,8 @@ def dashboard() -> Any:
         periods=PERIODS,
         money_charts=money_charts,
         top=[(item, charts.bar(item.reports, largest)) for item in top],
+        flags=flags,
+        flag_labels=FLAG_LABELS,
+        first_day=first_day,
         week_start=week_start,
     )

@@ -30,6 +30,7 @@ from console.views.common import client_ip, current_viewer, int_arg, list_report
 from scamreport.registry import RegistryError, load_registry
 from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.storage.models import Notification, Report
+from scamreport.triage import LABELS as FLAG_LABELS
 
 blueprint = Blueprint("reports", __name__)
 
@@ -77,6 +78,7 @@ def queue() -> Any:
         args=filters.to_args(),
         sorts=SORTS,
         statuses=REPORT_STATUSES,
+        flag_labels=FLAG_LABELS,
         agencies=agency_names() if viewer.sees_all_agencies else {},
         pager_args=filters.to_args()
         | ({"per_page": str(per_page)} if per_page != config.page_size else {}),
@@ -115,6 +117,7 @@ def report_page(reference: str) -> Any:
         notifications=notifications,
         integrity={item.id: evidence_integrity(evidence_dir, item) for item in report.evidence},
         agencies=agency_names(),
+        flag_labels=FLAG_LABELS,
     )
 
 
