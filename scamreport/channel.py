@@ -9,6 +9,9 @@ apply these rules, so that a message is bounded before it reaches NLU even if on
 - NLU reads at most ``MAX_NLU_CHARS`` characters and ``MAX_NLU_TOKENS`` words of a message (Rasa's
   memory grows steeply with a message's length); the whole text, up to ``MAX_STORY_CHARS``, travels
   beside it in the metadata (``FULL_TEXT_KEY``) for the report.
+- Each message carries the id of the Telegram update it came from (``UPDATE_ID_KEY``), also
+  when the bot sends it again after a failure: Rasa's tracker then tells whether it has it,
+  and the report's transcript keeps it once.
 - Characters that cannot be encoded (lone surrogates) and control characters are dropped.
 
 This module is imported by the Rasa process too: it must need nothing but the standard library.
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 CHANNEL_TOKEN_HEADER = "X-Channel-Token"
 PAYLOAD_KEY = "offered_payload"
 FULL_TEXT_KEY = "full_text"
+UPDATE_ID_KEY = "update_id"
 
 # What NLU reads of one message. Measured on the project's model (docs/security.md): Rasa's
 # memory stays flat up to these bounds and grows quadratically with the number of tokens beyond.

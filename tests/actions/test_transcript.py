@@ -1,0 +1,75 @@
+"""The stored transcript holds each message once, however often the bot had to send it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.submission import build_transcript
+from scamreport.channel import UPDATE_ID_KEY
+from tests.actions.conftest import user_event
+
+MakeTracker = Callable[..., Tracker]
+
+
+def sent(text: str, update_id: int | None = None) -> dict[str, Any]:
+    event = user_event(text, "inform")
+    if update_id is not None:
+        event["metadata"] = {"relay_id": f"r{update_id}-{text}", UPDATE_ID_KEY: update_id}
+    return event
+
+
+def asked(text: str) -> dict[str, Any]:
+    return {"event": "bot", "timestamp": 1_700_000_000.0, "text": text}
+
+
+def lines(tracker: Tracker) -> list[tuple[str, str]]:
+    return [(m.sender, m.text) for m in build_transcript(tracker)]
+
+
+def test_resends_after_the_action_server_died_appear_once(make_tracker: MakeTracker) -> None:
+    # Rasa kept each resend as a new turn; an error reply even came between two of them.
+    events = [
+        asked("What did you order?"),
+        sent("20 boxes of masks", 41),
+        sent("20 boxes of masks", 41),
+        asked("Sorry, something went wrong."),
+        sent("20 boxes of masks", 41),
+        asked("How much did you pay?"),
+    ]
+    tracker = make_tracker("RM 400", events=events)
+    assert lines(tracker) == [
+        ("bot", "What did you order?"),
+        ("user", "20 boxes of masks"),
+        ("bot", "Sorry, something went wrong."),
+        ("bot", "How much did you pay?"),
+        ("user", "RM 400"),
+    ]
+
+
+def test_the_same_words_twice_with_no_answer_between_appear_once(
+    make_tracker: MakeTracker,
+) -> None:
+    # Sent again by hand (a new update), or by a bot that did not mark its resends.
+    events = [asked("Which country?"), sent("Malaysia", 7), sent("Malaysia", 8), sent("Malaysia")]
+    tracker = make_tracker("skip", events=[*events, asked("What was the shop called?")])
+    assert lines(tracker)[:3] == [
+        ("bot", "Which country?"),
+        ("user", "Malaysia"),
+        ("bot", "What was the shop called?"),
+    ]
+
+
+def test_the_same_answer_to_two_questions_stays_twice(make_tracker: MakeTracker) -> None:
+    events = [
+        asked("Did you lose money?"),
+        sent("yes", 1),
+        asked("Was it by bank transfer?"),
+        sent("yes", 2),
+        asked("May I send this to the police?"),
+    ]
+    tracker = make_tracker("yes", events=events)
+    said = [text for sender, text in lines(tracker) if sender == "user"]
+    assert said == ["yes", "yes", "yes"]
