@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot import texts
 from bot.handlers import callbacks, commands, contact, errors, evidence, guard, messages
 from bot.handlers.common import RELAY_KEY
+from bot.inbox import Inbox, InboxQueue
 from bot.outbox import run_outbox
 from bot.relay import Relay
 from bot.services import SERVICES_KEY, BotServices
@@ -30,6 +31,7 @@ from bot.state import UserLocks
 logger = logging.getLogger(__name__)
 
 TASKS_KEY = "background_tasks"
+INBOX_KEY = "inbox"
 # Retries after Telegram's 429 "retry after N" flood-control answers (the limiter waits N s).
 FLOOD_RETRIES = 3
 
@@ -38,20 +40,25 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     """Users are served concurrently; one user's updates one at a time, in arrival order.
 
     The lock is taken before the first await of each update's task, and tasks start in
-    arrival order, so asyncio's FIFO lock keeps each user's messages in order.
+    arrival order, so asyncio's FIFO lock keeps each user's messages in order. Once the
+    handlers are done, the update is marked handled in the inbox (bot/inbox.py).
     """
 
-    def __init__(self, locks: UserLocks, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, locks: UserLocks, inbox: Inbox, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
         self.locks = locks
+        self.inbox = inbox
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
         user = update.effective_user if isinstance(update, Update) else None
-        if user is None:
-            await coroutine
-            return
-        async with self.locks.lock(user.id):
-            await coroutine
+        with self.inbox.handling(update):
+            if user is None:
+                await coroutine
+            else:
+                async with self.locks.lock(user.id):
+                    await coroutine
+        if isinstance(update, Update):
+            await self.inbox.handled(update.update_id)
 
     async def initialize(self) -> None:
         return None
@@ -97,9 +104,17 @@ def add_handlers(application: Application) -> None:
 
 
 async def start_background(application: Application) -> None:
-    """post_init: registers the commands, then starts the replayer and the outbox."""
+    """post_init: queues the updates a killed bot never handled (before polling fetches new
+    ones), registers the commands, then starts the replayer and the outbox."""
     services: BotServices = application.bot_data[SERVICES_KEY]
     relay: Relay = application.bot_data[RELAY_KEY]
+    inbox: Inbox = application.bot_data[INBOX_KEY]
+    unhandled = await inbox.take_unhandled(application.bot)
+    if unhandled:
+        logger.info("handling %d update(s) received before a restart", len(unhandled))
+    for update in unhandled:
+        # Already stored: past InboxQueue.put, straight into the queue.
+        application.update_queue.put_nowait(update)
     await application.bot.set_my_commands(
         [BotCommand(name, description) for name, description in texts.COMMANDS]
     )
@@ -125,10 +140,13 @@ async def close_clients(application: Application) -> None:
 
 def build_application(services: BotServices) -> Application:
     config = services.config
+    inbox = Inbox(services)
     builder = (
         Application.builder()
         .token(config.token)
-        .concurrent_updates(PerUserUpdateProcessor(services.locks))
+        # Each update is stored before it is confirmed to Telegram (bot/inbox.py).
+        .update_queue(InboxQueue(inbox))
+        .concurrent_updates(PerUserUpdateProcessor(services.locks, inbox))
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         # No link previews: a reply may quote a scam link, and a preview would fetch and
         # show the scam page.
@@ -142,6 +160,7 @@ def build_application(services: BotServices) -> Application:
         builder = builder.base_url(config.api_base_url).base_file_url(config.api_base_file_url)
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[INBOX_KEY] = inbox
     application.bot_data[RELAY_KEY] = Relay(services)
     add_handlers(application)
     return application

@@ -9,6 +9,7 @@ the beginning of a long message, and the whole text travels in the metadata for 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +25,7 @@ from scamreport.channel import (
     MAX_NLU_TOKENS,
     MAX_STORY_CHARS,
     PAYLOAD_KEY,
+    UPDATE_ID_KEY,
     bound_text,
     count_tokens,
     looks_like_intent,
@@ -277,6 +279,30 @@ class AsyncRasaClient:
         None when Rasa has no record of it (never processed: safe to send again) or when the
         tracker cannot be read (Rasa's HTTP API is off or protected).
         """
+        return await self._replies_to(
+            sender_id, lambda event: (event.get("metadata") or {}).get("relay_id") == relay_id
+        )
+
+    async def replies_to_update(
+        self, sender_id: str, update_id: int, message: str
+    ) -> list[Reply] | None:
+        """What Rasa answered to ``message`` sent for the Telegram update ``update_id``
+        (``metadata.update_id``): a bot killed after sending it must not send it again.
+
+        None as for ``replies_after``."""
+        text = message_body(sender_id, message)["message"]
+
+        def sent_for_update(event: dict[str, Any]) -> bool:
+            metadata = event.get("metadata") or {}
+            return metadata.get(UPDATE_ID_KEY) == update_id and event.get("text") == text
+
+        return await self._replies_to(sender_id, sent_for_update)
+
+    async def _replies_to(
+        self, sender_id: str, match: Callable[[dict[str, Any]], bool]
+    ) -> list[Reply] | None:
+        """The bot events after the first user event that ``match``es, up to the next user
+        event; None when there is none, or the tracker cannot be read."""
         try:
             response = await self.http.get(self._tracker_url(sender_id), params=self.api_params)
             if response.status_code != 200:
@@ -285,8 +311,7 @@ class AsyncRasaClient:
         except (httpx.HTTPError, ValueError, AttributeError):
             return None
         for index, event in enumerate(events):
-            metadata = event.get("metadata") or {}
-            if event.get("event") == "user" and metadata.get("relay_id") == relay_id:
+            if event.get("event") == "user" and match(event):
                 answered: list[dict[str, Any]] = []
                 for later in events[index + 1 :]:
                     if later.get("event") == "user":

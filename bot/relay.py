@@ -17,6 +17,11 @@ A kept message is in one of three states:
   ``SWALLOWED_GIVE_UP_SECONDS`` with a request to resend it. (Rasa's ``rewind`` event is not
   used: in Rasa 3.6 it also throws away the active form.)
 
+Every send carries the id of the Telegram update the message came from (``UPDATE_ID_KEY``), the
+first and each resend alike: for an update taken up again after the bot was killed
+(bot/inbox.py), Rasa's tracker is asked first whether it has the message, so that it never
+reaches Rasa twice; and the report's transcript keeps a resent message once.
+
 Callers hold the reporter's lock (``BotServices.locks``): the update processor takes it for
 every update, and the replayer takes it before replaying.
 """
@@ -37,9 +42,11 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.erasure import discard_drafts
+from bot.inbox import in_hand
 from bot.rasa_client import RasaUnavailable, Reply, length_notice, neutralise_typed_text
 from bot.rendering import render_replies, send_text, typing
 from bot.services import BotServices
+from scamreport.channel import UPDATE_ID_KEY
 from scamreport.sensitive import mask_secrets, mentioned_secret_kind
 from scamreport.storage.models import PendingMessage
 
@@ -51,6 +58,8 @@ REPORT_CANCELLED_KEY = "report_cancelled"
 # A message Rasa keeps taking without answering is given up after this long, and the reporter
 # asked to send it again, so that they are never stuck behind it.
 SWALLOWED_GIVE_UP_SECONDS = 600.0
+# What masking leaves of a secret (scamreport.sensitive): a message the inbox masked already.
+REDACTED_MARK = "[REDACTED "
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class Kept:
     user_id: int
     message: str
     attempt: Attempt
+    # The Telegram update the message came from (None for one kept before updates were).
+    origin: int | None = None
 
     @classmethod
     def from_row(cls, row: PendingMessage) -> Kept:
@@ -94,6 +105,8 @@ class Kept:
         def number(name: str) -> float | None:
             value = payload.get(name)
             return float(value) if value is not None else None
+
+        origin = payload.get(UPDATE_ID_KEY)
 
         return cls(
             id=row.id,
@@ -107,6 +120,7 @@ class Kept:
                 sent_at=number("sent_at"),
                 swallowed_since=number("swallowed_since"),
             ),
+            origin=int(origin) if origin is not None else None,
         )
 
 
@@ -130,7 +144,10 @@ class Relay:
         # After a code was mentioned (by the reporter, or by the bot's own warning just below),
         # a bare code in the next message is read as one too.
         state.expecting_secret = masked.kinds[0] if masked.found else mentioned_secret_kind(text)
-        if masked.found:
+        hand = in_hand()
+        # A message taken up again after a crash was masked by the inbox already.
+        masked_before = hand is not None and hand.replayed and REDACTED_MARK in text
+        if masked.found or masked_before:
             await send_text(bot, chat_id, texts.SECRET_NOT_KEPT)
         cleaned = neutralise_typed_text(masked.masked_text)
         notice = length_notice(text)
@@ -148,23 +165,51 @@ class Relay:
         later, like /help) it is dropped silently."""
         state = self.services.state(user_id)
         conversation_id = state.conversation.sender_id
-        if await self.backlog(conversation_id) and not await self.replay_conversation(
-            bot, conversation_id, announce=False
-        ):
+        hand = in_hand()
+        origin = hand.update_id if hand is not None else None
+        backlog = await self.backlog(conversation_id)
+        if hand is not None and hand.replayed:
+            if any(kept.origin == origin for kept in backlog):
+                # Kept by the run that was killed: it goes to Rasa with the backlog.
+                return await self.replay_conversation(bot, conversation_id, announce=False)
+            if not backlog and await self._answered_before(
+                bot, user_id, chat_id, conversation_id, message
+            ):
+                return True
+        if backlog and not await self.replay_conversation(bot, conversation_id, announce=False):
             if keep:
-                await self._keep(conversation_id, chat_id, user_id, message, Attempt())
+                await self._keep(conversation_id, chat_id, user_id, message, Attempt(), origin)
                 await send_text(bot, chat_id, texts.STILL_UNAVAILABLE)
             return False
         async with typing(bot, chat_id):
-            attempt = await self._advance(conversation_id, message, Attempt())
+            attempt = await self._advance(conversation_id, message, Attempt(), origin)
         if attempt.answered:
             await render_replies(bot, chat_id, state, attempt.replies or [])
             await self.after_replies(bot, chat_id, conversation_id, attempt.replies or [])
             return True
         if keep:
-            await self._keep(conversation_id, chat_id, user_id, message, attempt)
+            await self._keep(conversation_id, chat_id, user_id, message, attempt, origin)
             await send_text(bot, chat_id, texts.UNAVAILABLE)
         return False
+
+    async def _answered_before(
+        self, bot: Bot, user_id: int, chat_id: int, conversation_id: str, message: str
+    ) -> bool:
+        """For an update a killed bot had begun: when Rasa has the message already, shows its
+        answer (the reporter may never have seen it) instead of sending it again."""
+        hand = in_hand()
+        if hand is None:
+            return False
+        recorded = await self.services.rasa.replies_to_update(
+            conversation_id, hand.update_id, message
+        )
+        if not recorded:
+            return False
+        logger.info("Rasa had a message of %s… before the restart", conversation_id[:8])
+        state = self.services.state(user_id)
+        await render_replies(bot, chat_id, state, recorded)
+        await self.after_replies(bot, chat_id, conversation_id, recorded)
+        return True
 
     async def after_replies(
         self, bot: Bot, chat_id: int, conversation_id: str, replies: list[Reply]
@@ -176,9 +221,12 @@ class Relay:
             if deleted:
                 await send_text(bot, chat_id, texts.CANCEL_DRAFTS_DELETED.format(count=deleted))
 
-    async def _advance(self, conversation_id: str, message: str, attempt: Attempt) -> Attempt:
+    async def _advance(
+        self, conversation_id: str, message: str, attempt: Attempt, origin: int | None = None
+    ) -> Attempt:
         """One step towards an answer: ask Rasa's tracker about an uncertain earlier send,
-        else (re)send the message. Returns the new state (answered when ``replies`` is set)."""
+        else (re)send the message (marked with ``origin``, its update id). Returns the new
+        state (answered when ``replies`` is set)."""
         rasa = self.services.rasa
         if attempt.state == UNCERTAIN and attempt.relay_id is not None:
             recorded = await rasa.replies_after(conversation_id, attempt.relay_id)
@@ -187,8 +235,11 @@ class Relay:
             if recorded is None and time.time() - (attempt.sent_at or 0) < self.settle_seconds:
                 return attempt
         relay_id, sent_at = uuid.uuid4().hex, time.time()
+        metadata: dict[str, Any] = {"relay_id": relay_id}
+        if origin is not None:
+            metadata[UPDATE_ID_KEY] = origin
         try:
-            replies = await rasa.send(conversation_id, message, metadata={"relay_id": relay_id})
+            replies = await rasa.send(conversation_id, message, metadata=metadata)
         except RasaUnavailable as error:
             logger.warning("Rasa could not take a message of %s…: %s", conversation_id[:8], error)
             if not error.maybe_received:
@@ -234,9 +285,17 @@ class Relay:
     # --- the backlog ---
 
     async def _keep(
-        self, conversation_id: str, chat_id: int, user_id: int, message: str, attempt: Attempt
+        self,
+        conversation_id: str,
+        chat_id: int,
+        user_id: int,
+        message: str,
+        attempt: Attempt,
+        origin: int | None = None,
     ) -> None:
         payload = {"chat_id": chat_id, "user_id": user_id, "message": message, **attempt.fields()}
+        if origin is not None:
+            payload[UPDATE_ID_KEY] = origin
 
         def keep(session: Session) -> None:
             session.add(PendingMessage(conversation_id=conversation_id, payload=payload))
@@ -273,7 +332,9 @@ class Relay:
         first = True
         for kept in await self.backlog(conversation_id):
             async with typing(bot, kept.chat_id):
-                attempt = await self._advance(conversation_id, kept.message, kept.attempt)
+                attempt = await self._advance(
+                    conversation_id, kept.message, kept.attempt, kept.origin
+                )
             if not attempt.answered:
                 since = attempt.swallowed_since
                 if since is None or time.time() - since < SWALLOWED_GIVE_UP_SECONDS:

@@ -2,11 +2,11 @@
 
 Erasure removes every row that holds what the reporter told us: the reporter row, their reports
 with indicators, transcripts, stories, evidence records, consents, deliveries not yet sent and
-copies of those sent, notifications, analysts' notes and status history, drafts and kept
-messages. What an agency already received stays with that agency; an audit row (reference,
-agencies, time, nothing the reporter wrote) records that the report was withdrawn, so analysts
-who look for it learn why it is gone. Files and Rasa's tracker are the callers' to clear: the
-result names the evidence files no other row uses.
+copies of those sent, notifications, analysts' notes and status history, drafts, kept messages
+and the bot's inbox of Telegram updates. What an agency already received stays with that
+agency; an audit row (reference, agencies, time, nothing the reporter wrote) records that the
+report was withdrawn, so analysts who look for it learn why it is gone. Files and Rasa's tracker
+are the callers' to clear: the result names the evidence files no other row uses.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from scamreport.storage.console_models import AuditEntry
 from scamreport.storage.drafts import PendingEvidence, storage_paths_in_use
+from scamreport.storage.inbox import erase_inbox, purge_inbox_older_than
 from scamreport.storage.models import (
     Notification,
     PendingMessage,
@@ -40,6 +41,8 @@ class Erasure:
     already_delivered: dict[str, list[str]] = field(default_factory=dict)
     drafts_deleted: int = 0
     messages_deleted: int = 0
+    # Telegram updates of the reporter in the bot's inbox (scamreport.storage.inbox).
+    inbox_deleted: int = 0
     # Evidence files no remaining row names: the caller deletes them.
     orphaned_files: set[str] = field(default_factory=set)
 
@@ -86,6 +89,7 @@ def erase_reporter(session: Session, *, pseudonym: str) -> Erasure:
         delete(PendingMessage).where(PendingMessage.conversation_id.in_(conversation_ids))
     )
     erasure.messages_deleted = int(getattr(result, "rowcount", 0) or 0)
+    erasure.inbox_deleted = erase_inbox(session, conversation_ids=conversation_ids)
     if reporter is not None:
         session.execute(delete(Notification).where(Notification.reporter_id == reporter.id))
         session.delete(reporter)
@@ -109,6 +113,7 @@ def purge_older_than(session: Session, *, days: int, now: datetime | None = None
     erasure.drafts_deleted = len(drafts)
     result = session.execute(delete(PendingMessage).where(PendingMessage.created_at < cutoff))
     erasure.messages_deleted = int(getattr(result, "rowcount", 0) or 0)
+    erasure.inbox_deleted = purge_inbox_older_than(session, cutoff=cutoff)
     session.flush()
     idle = session.scalars(
         select(Reporter).where(Reporter.created_at < cutoff, ~Reporter.reports.any())

@@ -1,0 +1,227 @@
+"""No update lost to a crash: each one is stored before Telegram hears it was received.
+
+Telegram forgets an update once the bot confirms it: in polling mode the next ``getUpdates``
+does so while the update may still be waiting for its handlers, and a webhook's answer does so
+at once. ``InboxQueue`` is the Application's update queue (``ApplicationBuilder.update_queue``):
+both the Updater's polling loop and its webhook handler await its ``put`` before they confirm,
+and ``put`` stores the update first (scamreport.storage.inbox). The update processor marks it
+handled when its handlers are done; at start the bot puts the updates never handled back in
+the queue, oldest first (so each chat's in the order it sent them), before polling starts.
+
+What is stored holds no secret: every text and caption is masked as the relay masks typed text
+(scamreport.sensitive, with the same "a code was just mentioned" memory). Once handled, only the
+update id stays, for a day, so that an update Telegram sends again is not handled twice.
+
+A message the bot had passed to Rasa before it was killed must not reach Rasa twice: each message
+goes to Rasa with its update id in the metadata, and for an update taken up again the relay
+first asks Rasa's tracker whether it has it (``InHand.replayed``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import Bot, Update
+
+from bot.services import BotServices
+from scamreport.sensitive import mask_secrets, mentioned_secret_kind
+from scamreport.storage.database import scrub_deleted_content
+from scamreport.storage.inbox import mark_handled, prune_handled, record_update, take_unhandled
+
+logger = logging.getLogger(__name__)
+
+# An update whose handling crashed the bot this many times is given up, not taken up again.
+MAX_ATTEMPTS = 3
+# Handled updates older than a day are forgotten at most this often.
+PRUNE_INTERVAL_SECONDS = 3600.0
+_MASKED_KEYS = ("text", "caption")
+_ENTITY_KEYS = {"text": "entities", "caption": "caption_entities"}
+
+
+@dataclass(frozen=True)
+class InHand:
+    """The update being handled: its id, and whether an earlier run of the bot may have
+    begun handling it (it was stored and never marked handled)."""
+
+    update_id: int
+    replayed: bool = False
+
+
+_IN_HAND: ContextVar[InHand | None] = ContextVar("update_in_hand", default=None)
+
+
+def in_hand() -> InHand | None:
+    """The update the current task is handling (set by the update processor), if any."""
+    return _IN_HAND.get()
+
+
+def utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _masked_message(
+    message: dict[str, Any], expecting: str | None
+) -> tuple[dict[str, Any], str | None]:
+    """``message`` with its text and caption masked; and the kind of secret the text was about.
+
+    Entities that reach past the first masked character are dropped (their offsets no longer
+    fit the text); a command's entity at the start stays."""
+    about: str | None = None
+    result = dict(message)
+    for key in _MASKED_KEYS:
+        value = result.get(key)
+        if not isinstance(value, str):
+            continue
+        masked = mask_secrets(value, expecting=expecting)
+        about = masked.kinds[0] if masked.found else mentioned_secret_kind(value)
+        if masked.masked_text == value:
+            continue
+        result[key] = masked.masked_text
+        pairs = zip(value, masked.masked_text, strict=False)
+        same = next((i for i, (a, b) in enumerate(pairs) if a != b), len(value))
+        limit = utf16_units(value[:same])
+        entities = result.get(_ENTITY_KEYS[key])
+        if isinstance(entities, list):
+            result[_ENTITY_KEYS[key]] = [
+                e
+                for e in entities
+                if isinstance(e, dict) and e.get("offset", 0) + e.get("length", 0) <= limit
+            ]
+    for key, value in result.items():
+        if isinstance(value, dict) and key not in ("from", "chat", "sender_chat"):
+            result[key], _ = _masked_message(value, None)
+    return result, about
+
+
+def masked_update(data: dict[str, Any], expecting: str | None) -> tuple[dict[str, Any], str | None]:
+    """The update as stored: every text and caption in it masked (the sender's own message
+    with ``expecting``); and the kind of secret its text talked about (for the next one)."""
+    result = dict(data)
+    about: str | None = None
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            continue
+        sent_by_user = key in ("message", "edited_message", "business_message")
+        result[key], found = _masked_message(value, expecting if sent_by_user else None)
+        if sent_by_user:
+            about = found
+    return result, about
+
+
+class Inbox:
+    """Stores updates before they are confirmed, and hands back those never handled."""
+
+    def __init__(self, services: BotServices) -> None:
+        self.services = services
+        # Per user, the secret their last message (in arrival order) talked about.
+        self.expecting: dict[int, str | None] = {}
+        # Updates taken up again at this start: the relay checks Rasa's record first.
+        self.replayed: set[int] = set()
+        self._pruned_at = float("-inf")
+
+    def _pseudonym(self, update: Update) -> str | None:
+        user = update.effective_user
+        return self.services.pseudonym(user.id) if user is not None else None
+
+    def _stored_form(self, update: Update) -> dict[str, Any]:
+        user = update.effective_user
+        expecting = None
+        if user is not None:
+            expecting = self.expecting.get(user.id) or self.services.state(user.id).expecting_secret
+        payload, about = masked_update(update.to_dict(), expecting)
+        if user is not None and update.message is not None and update.message.text is not None:
+            self.expecting[user.id] = about
+        return payload
+
+    async def record(self, update: Update) -> bool:
+        """Stores ``update``; False when it is in the inbox already (Telegram sent it again:
+        it was handled, or is queued since this start). When the database cannot take it,
+        it is handled all the same, unstored."""
+        payload = self._stored_form(update)
+        conversation_id = self._pseudonym(update)
+
+        def store(session: Session) -> bool:
+            return record_update(
+                session,
+                update_id=update.update_id,
+                conversation_id=conversation_id,
+                payload=payload,
+            )
+
+        try:
+            return await self.services.db(store)
+        except Exception:
+            logger.exception("could not store update %s in the inbox", update.update_id)
+            return True
+
+    async def handled(self, update_id: int) -> None:
+        """Marks the update handled and removes its content (never fails)."""
+        self.replayed.discard(update_id)
+        prune = time.monotonic() - self._pruned_at >= PRUNE_INTERVAL_SECONDS
+        if prune:
+            self._pruned_at = time.monotonic()
+
+        def mark(session: Session) -> None:
+            # The removed content is overwritten on disk (SQLite), not just unlinked.
+            scrub_deleted_content(session)
+            mark_handled(session, update_id=update_id)
+            if prune:
+                prune_handled(session)
+
+        try:
+            await self.services.db(mark)
+        except Exception:
+            logger.exception("could not mark update %s handled", update_id)
+
+    async def take_unhandled(self, bot: Bot) -> list[Update]:
+        """The updates stored and never handled (by a bot that was killed), oldest first."""
+
+        def take(session: Session) -> list[tuple[int, int, dict[str, Any] | None]]:
+            return [(r.update_id, r.attempts, r.payload) for r in take_unhandled(session)]
+
+        updates: list[Update] = []
+        for update_id, attempts, payload in await self.services.db(take):
+            update = Update.de_json(payload, bot) if payload else None
+            if update is None or attempts > MAX_ATTEMPTS:
+                logger.error("giving up update %s after %d starts", update_id, attempts - 1)
+                await self.handled(update_id)
+                continue
+            self.replayed.add(update_id)
+            updates.append(update)
+        return updates
+
+    @contextlib.contextmanager
+    def handling(self, update: object) -> Iterator[InHand | None]:
+        """Makes ``update`` the update in hand (``in_hand``) for the handlers run inside."""
+        value = None
+        if isinstance(update, Update):
+            value = InHand(update.update_id, replayed=update.update_id in self.replayed)
+        token = _IN_HAND.set(value)
+        try:
+            yield value
+        finally:
+            _IN_HAND.reset(token)
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The Application's update queue: an update is stored before ``put`` returns (and so
+    before polling confirms it to Telegram, or the webhook answers); one already in the
+    inbox is not queued again."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and not await self.inbox.record(item):
+            logger.info("update %s is in the inbox already; not handled again", item.update_id)
+            return
+        await super().put(item)

@@ -1,0 +1,110 @@
+"""The bot's inbox: every Telegram update, stored before Telegram is told it was received.
+
+In polling mode the bot's next ``getUpdates`` tells Telegram the updates before it were
+received, and Telegram forgets them; a webhook's answer does the same. The bot stores each
+update here first (its texts already masked: no one-time code or PIN is ever written), and
+marks it handled once its handlers are done, so that a bot killed in between handles it
+after its restart, and one fetched again is not handled twice.
+
+A handled row keeps only the update id, the conversation and the times (its content is
+removed) until ``HANDLED_KEPT`` has passed: Telegram may send an update again for a day when
+its receipt was never confirmed. Erasure removes every row of the reporter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Integer, String, delete, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from scamreport.storage.models import Base
+from scamreport.storage.types import Id, UTCDateTime, utcnow
+
+# How long a handled update's id is remembered: Telegram keeps an unconfirmed update 24 hours.
+HANDLED_KEPT = timedelta(hours=24)
+
+
+class InboxUpdate(Base):
+    """One Telegram update the bot received; ``payload`` is None once it was handled."""
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (CheckConstraint("attempts >= 0", name="attempts"),)
+
+    # Arrival order: updates are replayed in it (each chat's in the order it sent them).
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # The pseudonym of the sender (the Rasa sender id), so erasure finds the rows; None for
+    # an update without a user.
+    conversation_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # The update as Telegram sent it (Update.to_dict()), every text and caption masked.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # How many times a start of the bot took it up again (a poison update is given up).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+def record_update(
+    session: Session, *, update_id: int, conversation_id: str | None, payload: dict[str, Any]
+) -> bool:
+    """Stores an update not yet handled; False (and nothing stored) when ``update_id`` is
+    already in the inbox, handled or not. Flushes; does not commit."""
+    if session.scalar(select(InboxUpdate.id).where(InboxUpdate.update_id == update_id)):
+        return False
+    session.add(InboxUpdate(update_id=update_id, conversation_id=conversation_id, payload=payload))
+    session.flush()
+    return True
+
+
+def mark_handled(session: Session, *, update_id: int, now: datetime | None = None) -> bool:
+    """Marks the update handled and removes its content; False when it is not in the inbox
+    (never stored, or erased meanwhile). Flushes; does not commit."""
+    result = session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id, InboxUpdate.handled_at.is_(None))
+        .values(handled_at=now or utcnow(), payload=None)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def take_unhandled(session: Session) -> list[InboxUpdate]:
+    """The updates never handled, in arrival order, each counted as taken up once more.
+    Flushes; does not commit."""
+    rows = list(
+        session.scalars(
+            select(InboxUpdate).where(InboxUpdate.handled_at.is_(None)).order_by(InboxUpdate.id)
+        )
+    )
+    for row in rows:
+        row.attempts += 1
+    session.flush()
+    return rows
+
+
+def prune_handled(session: Session, *, now: datetime | None = None) -> int:
+    """Forgets handled updates older than ``HANDLED_KEPT``; returns how many."""
+    cutoff = (now or utcnow()) - HANDLED_KEPT
+    result = session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.handled_at.is_not(None), InboxUpdate.handled_at < cutoff
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def erase_inbox(session: Session, *, conversation_ids: set[str]) -> int:
+    """Deletes every inbox row of ``conversation_ids``, handled or not; returns how many."""
+    if not conversation_ids:
+        return 0
+    result = session.execute(
+        delete(InboxUpdate).where(InboxUpdate.conversation_id.in_(list(conversation_ids)))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def purge_inbox_older_than(session: Session, *, cutoff: datetime) -> int:
+    """Deletes inbox rows received before ``cutoff`` (retention); returns how many."""
+    result = session.execute(delete(InboxUpdate).where(InboxUpdate.received_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
