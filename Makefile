@@ -91,6 +91,17 @@ fuzz: train
 	  SCAMREPORT_FUZZ_RESULTS=results/fuzz.md \
 	  $(APP)/bin/python -m pytest tests/fuzz -p no:cacheprovider -q
 
+# Performance, measured from outside (issue 13): the project against a bare Rasa 3.6.21
+# assistant the benchmark trains itself, REST vs Telegram path, 10/50/200 reporters at once,
+# forwarding (1 and 4 workers, SQLite and PostgreSQL, 30% agency failures, exactly once) and
+# the console at 100,000 reports; before and after issue 13's fixes, interleaved (A,B,A,B).
+# Writes results/bench/*.json and the table in docs/performance.md. ARGS narrows it, e.g.
+# ARGS="--suites latency,load --rounds 2". `make test` runs only its smoke version.
+.PHONY: bench
+bench: train
+	@mkdir -p results/bench
+	$(APP)/bin/python -m benchmarks $(ARGS)
+
 lock: env
 	$(APP)/bin/pip freeze --exclude-editable | grep -v '^scamreport' > requirements/app.lock.new && mv requirements/app.lock.new requirements/app.lock.txt
 	$(RASA)/bin/pip freeze > requirements/rasa.lock.txt
