@@ -127,9 +127,22 @@ def format_amount(amount: Amount) -> str:
     return f"{value} {amount.currency}" if amount.currency else value
 
 
+_NOTHING_LOST = re.compile(
+    r"^\s*(?:/deny|no+|nope|nah|none|nothing|zero|nil|0|not\s+(?:yet|really|any(?:thing)?)|"
+    r"i\s+(?:didn'?t|did\s+not|haven'?t|have\s+not)|didn'?t|haven'?t|never|no\s+money|"
+    r"nothing\s+(?:yet|lost|taken|paid))\b",
+    re.IGNORECASE,
+)
+
+
 def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
+    """How much was lost; "none" means nothing was, "idk" leaves it to the yes/no question."""
     amount = amount_in_answer(text, country)
     if amount is None or amount.value <= 0:
+        if _NOTHING_LOST.search(text):
+            return Answer(SKIPPED, also={"money_lost": False})
+        if _NOT_SURE.search(text):
+            return Answer(SKIPPED)
         return reject("utter_invalid_amount_lost", value=text.strip()[:60])
     if says_not_paid(text):
         return Answer(SKIPPED, also={"money_lost": False, "amount_demanded": format_amount(amount)})
@@ -213,9 +226,20 @@ PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("money_transfer_service", re.compile(r"western union|moneygram|remit", re.I)),
     (
         "instant_payment",
-        re.compile(r"paynow|pay now|fast transfer|upi|gcash|zelle|venmo|duitnow|promptpay", re.I),
+        re.compile(
+            r"paynow|pay now|fast transfer|\bupi\b|gcash|zelle|venmo|duitnow|promptpay|interac|"
+            r"e-?transfer|paylah|maya\b|cash ?app|payid|osko|phonepe|paytm|google pay|gpay",
+            re.I,
+        ),
     ),
-    ("bank_transfer", re.compile(r"bank|transfer|wire|iban|account|internet banking", re.I)),
+    (
+        "bank_transfer",
+        re.compile(
+            r"bank|transfer|wire|iban|account|internet banking|\bchaps\b|\bbacs\b|faster payment|"
+            r"\bswift\b|\bach\b|\bneft\b|\bimps\b|\brtgs\b|\bsepa\b|telegraphic",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -258,14 +282,41 @@ def read_scam_type(text: str, **_: Any) -> Answer:
     return reject("utter_invalid_choice")
 
 
+_NO_CONTACT = re.compile(
+    r"\b(?:no\s+contact|(?:don'?t|do\s+not|dont|never)\s+(?:contact|call|message|text)\s+me|"
+    r"no\s+updates?|without\s+contact)\b",
+    re.IGNORECASE,
+)
+_CONTACT_HERE = re.compile(
+    r"\b(?:update\s+me|keep\s+me\s+(?:posted|updated|informed)|let\s+me\s+know|tell\s+me|"
+    r"message\s+me|in\s+this\s+chat|here)\b",
+    re.IGNORECASE,
+)
+_CONTACT_PHONE = re.compile(r"\b(?:call\s+me|by\s+phone|phone\s+me|ring\s+me)\b", re.I)
+
+
+def contact_in(text: str) -> str | None:
+    """How the reporter may be contacted, when their words say it ("update me here")."""
+    if _NO_CONTACT.search(text):
+        return "none"
+    if _CONTACT_PHONE.search(text):
+        return "phone"
+    if _CONTACT_HERE.search(text):
+        return "telegram"
+    return None
+
+
 def read_consent_forward(text: str, *, intent: str | None = None, **_: Any) -> Answer:
-    lowered = text.lower()
-    if re.search(r"\b(no|not|don'?t|do not|never)\b", lowered) or intent == "deny":
-        return Answer("none")
-    if re.search(r"abroad|overseas|international|other countr|also share|everywhere", lowered):
-        return Answer("national_and_abroad")
-    if intent == "affirm" or read_yes_no(text, None) or re.search(r"send|share|police", lowered):
-        return Answer("national")
+    """Whether to send the report (and abroad); "...and update me here" also answers contact."""
+    contact = contact_in(text)
+    rest = _NO_CONTACT.sub(" ", text).lower()
+    also = {"contact_permission": contact} if contact else {}
+    if re.search(r"\b(no|not|don'?t|do not|never)\b", rest) or (intent == "deny" and not contact):
+        return Answer("none", also={"contact_permission": contact or "none"})
+    if re.search(r"abroad|overseas|international|other countr|also share|everywhere", rest):
+        return Answer("national_and_abroad", also=also)
+    if intent == "affirm" or read_yes_no(text, None) or re.search(r"send|share|police", rest):
+        return Answer("national", also=also)
     return reject("utter_invalid_choice")
 
 

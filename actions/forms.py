@@ -34,6 +34,10 @@ from scamreport.sensitive import mask_secrets
 MAX_FAILED_ATTEMPTS = 2
 
 MONEY_SLOTS = MONEY_QUESTIONS
+# Answers whose amounts are asked for, promised or passed through, never the reporter's loss.
+NOT_A_LOSS = frozenset(
+    {"demand", "prize", "withdrawal_blocked", "money_for", "accounts_used", "still_holding"}
+)
 # Paid in cash or gift cards: there is no account the money went to.
 NO_PAYEE_METHODS = frozenset({"cash", "gift_cards"})
 
@@ -206,6 +210,9 @@ class ReportFormValidation(FormValidationAction):
         found.pop(answered, None)
         if answered != "country":
             found.pop("country", None)
+        if answered in NOT_A_LOSS:
+            for slot in ("money_lost", *MONEY_SLOTS):
+                found.pop(slot, None)
         return {
             slot: value
             for slot, value in found.items()

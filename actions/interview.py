@@ -331,6 +331,9 @@ class ActionSkipQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         slot = tracker.get_slot("requested_slot")
+        opening = tracker.get_slot("opening_story")
+        if slot == "story" and opening:  # "I told you everything already": that story it is
+            return [SlotSet("story", opening), SlotSet("failed_attempts", 0)]
         if not slot or slot in REQUIRED_SLOTS:
             dispatcher.utter_message(response="utter_skip_not_allowed")
             return []

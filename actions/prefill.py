@@ -25,7 +25,7 @@ from scamreport.extraction.payments import money_mentions, says_not_paid
 from scamreport.safeguarding import ADULT_AGE, mentions_minor, stated_age
 
 # Fewer words than this and the opening message is a request, not the story itself.
-STORY_MIN_WORDS = 15
+STORY_MIN_WORDS = 8
 
 _COUNTRY_PHRASE = re.compile(
     r"\b(?:i am|i'm|im|i live|living|we live|we are|we're|based|staying|here)\s+(?:in|at)\s+"
@@ -138,6 +138,22 @@ def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) ->
     return slots
 
 
+# "hi i want to report a scam please": a request to report, not the story itself.
+_JUST_ASKING = re.compile(
+    r"\b(?:want|wanna|would\s+like|like|need|wish|how\s+(?:do|can)\s+i|can\s+i|help\s+me)\s+"
+    r"(?:to\s+)?(?:report|make\s+a\s+report|file)|\b(?:i\s+(?:think|was|got|have\s+been)\s+)?"
+    r"scammed\b\W*(?:please|pls|plz)?\W*(?:help(?:\s+me)?)?\W*(?:please|pls|plz)?\W*$",
+    re.IGNORECASE,
+)
+STORY_SURE_WORDS = 15
+
+
+def is_a_story(text: str) -> bool:
+    """Words enough to be what happened, not just a request to report it."""
+    words = len(text.split())
+    return words >= STORY_SURE_WORDS or (words >= STORY_MIN_WORDS and not _JUST_ASKING.search(text))
+
+
 def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
     """The reporter's country when the text says it plainly ("I'm in Singapore")."""
     for value in entity_values:
@@ -187,8 +203,10 @@ def money_slots(text: str, country: str | None, found: Indicators) -> dict[str, 
     if not found.amount:
         return {"money_lost": False} if says_not_paid(text) else {}
     mentions = money_mentions(text, country)
-    # No currency written anywhere: "i paid 300" is in the reporter's own currency.
-    local = None if names_a_currency(text) else local_currency(country)
+    # A bare "i paid 1800" is in the currency the story wrote elsewhere ("won S$50,000"), else,
+    # when the story writes none at all, in the reporter's own.
+    written = [a.currency for a in found.amount if isinstance(a, Amount) and a.currency]
+    local = written[0] if written else (None if names_a_currency(text) else local_currency(country))
 
     def described(amount: Amount) -> str:
         return format_amount(
@@ -243,7 +261,7 @@ def slots_from_text(
         if scam_type in ("sextortion", "advance_fee") and "amount_demanded" in slots:
             deadline = deadline_in(text)
             slots["demand"] = " ".join(filter(None, [slots["amount_demanded"], deadline]))
-    if len(text.split()) >= STORY_MIN_WORDS:
+    if is_a_story(text):
         story = clean_text(text, limit=MAX_STORY_CHARS)
         if story:
             slots["story"] = story

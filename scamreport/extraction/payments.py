@@ -34,6 +34,14 @@ _NOT_PAID = re.compile(
     r"(?:lost|paid|sent|was\s+taken))\b",
     re.IGNORECASE,
 )
+# Money promised to the reporter: a prize, an inheritance, a loan, profits, a salary.
+_PROMISED_CUE = re.compile(
+    r"\b(?:won|win|winning|winnings|prize\s+(?:of|money)?|worth|inherit\w*|inheritance\s+of|"
+    r"(?:loan|grant|refund|compensation|payout|jackpot|reward|bonus|salary|commission)\s+(?:of|"
+    r"for)?|profits?\s+(?:of)?|earn\w*|made|returns?\s+of|balance\s+(?:of|was|is|showed|shows)?|"
+    r"receive|claim|release|approved\s+for|(?:pay|give|offered)\s+(?:me|us)|offered)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 _WINDOW = 60
 
@@ -44,6 +52,7 @@ class MoneyMentions:
 
     lost: list[Amount] = field(default_factory=list)
     demanded: list[Amount] = field(default_factory=list)
+    promised: list[Amount] = field(default_factory=list)  # a prize, profits: never lost
     # The text says nothing was paid ("not paid yet", "didn't pay").
     says_not_paid: bool = False
 
@@ -76,7 +85,9 @@ def money_mentions(
         window = text[max(0, found.start - _WINDOW) : found.start]
         window = _CLAUSE_END.split(window)[-1]
         demand_at, paid_at = _last_cue(_DEMAND_CUE, window), _last_cue(_PAID_CUE, window)
-        if demand_at > paid_at or (demand_at == paid_at == -1 and whole_demanded):
+        if _last_cue(_PROMISED_CUE, window) > max(demand_at, paid_at):
+            mentions.promised.append(found.value)
+        elif demand_at > paid_at or (demand_at == paid_at == -1 and whole_demanded):
             mentions.demanded.append(found.value)
         elif paid_at >= 0 and not _NOT_PAID.search(window):
             mentions.lost.append(found.value)

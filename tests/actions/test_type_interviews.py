@@ -58,7 +58,7 @@ async def next_question(
         ("investment", "platform"),
         ("romance", "where_met"),
         ("money_mule", "recruited_how"),
-        ("business_email_compromise", "spoofed_address"),
+        ("business_email_compromise", "scammer_contact"),
         ("advance_fee", "prize"),
         ("tech_support", "contact_channel"),
     ],
@@ -244,3 +244,35 @@ async def test_the_kind_of_scam_is_asked_with_every_kind_likeliest_first(
     )
     for payload in payloads:  # every button is understood
         assert read_answer("scam_type", payload).ok
+
+
+@pytest.mark.parametrize(
+    ("text", "consent", "contact"),
+    [
+        ("yes, send it and update me here", "national", "telegram"),
+        ("send it, but no contact please", "national", "none"),
+        ("no, do not send it", "none", "none"),
+        ("yes", "national", None),
+    ],
+)
+def test_one_answer_settles_sending_and_contact(
+    text: str, consent: str, contact: str | None
+) -> None:
+    answer = read_answer("consent_forward", text)
+    assert answer.value == consent
+    assert answer.also.get("contact_permission") == contact
+
+
+@pytest.mark.parametrize(
+    ("text", "money_lost"), [("none", False), ("no", False), ("idk", None), ("$300", True)]
+)
+def test_the_amount_question_comes_first_and_takes_none(text: str, money_lost: bool | None) -> None:
+    answer = read_answer("amount_lost", text, country="US")
+    assert answer.ok
+    assert answer.also.get("money_lost") is money_lost
+
+
+def test_a_prize_is_not_money_lost() -> None:
+    story = "they said i won S$50,000 in a lucky draw but must pay a fee first, i paid 1800"
+    found = slots_from_text(story, country="SG", interview="general", scam_type="advance_fee")
+    assert found["amount_lost"] == "1800 SGD"

@@ -96,6 +96,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "unauthorized_transactions": ("unauthorised_transactions", "amount_lost"),
     "what_to_correct": ("correction",),
     "demand": ("fee", "demand_amount"),
+    "amount_lost": ("money_lost",),  # "how much did you lose, if any?" -> "no"
+    "scammer_contact": ("mentor", "profile"),
     "payee_account": ("changed_account", "accounts"),
 }
 
