@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, literal, select
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from console.access import Viewer, report_scope
@@ -76,7 +76,8 @@ def filter_conditions(viewer: Viewer, filters: QueueFilters, dialect_name: str) 
 def flag_condition(flag: str) -> Any:
     """``reports.triage_flags`` (comma separated) names ``flag``."""
     delimited = literal(",") + Report.triage_flags + literal(",")
-    return delimited.contains(f",{flag},", autoescape=True)
+    # "!= ''" first: it lets the database walk only the flagged reports (a partial index).
+    return and_(Report.triage_flags != "", delimited.contains(f",{flag},", autoescape=True))
 
 
 def queue_statement(viewer: Viewer, filters: QueueFilters, dialect_name: str) -> Select[Any]:

@@ -36,7 +36,12 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from console import create_app  # noqa: E402
 from console.access import Viewer  # noqa: E402
 from console.config import ConsoleConfig  # noqa: E402
-from console.dashboard import money_lost, reports_per_day, top_indicators  # noqa: E402
+from console.dashboard import (  # noqa: E402
+    flag_counts,
+    money_lost,
+    reports_per_day,
+    top_indicators,
+)
 from console.filters import parse_filters  # noqa: E402
 from console.networks import cluster_around, find_clusters  # noqa: E402
 from console.queue import queue_page  # noqa: E402
@@ -56,6 +61,7 @@ from scamreport.storage.database import (  # noqa: E402
 )
 from scamreport.storage.models import Delivery, Evidence, Indicator, Report  # noqa: E402
 from scamreport.taxonomy import SCAM_TYPES  # noqa: E402
+from scamreport.triage import encode, is_large_loss  # noqa: E402
 
 COUNTRIES: dict[str, tuple[str, str]] = {
     # country -> (agency code, currency)
@@ -140,6 +146,18 @@ def seed(factory: sessionmaker[Session], count: int, rng: random.Random) -> floa
                 created = now - timedelta(seconds=rng.randint(0, 365 * 86400))
                 lost = rng.random() < 0.6
                 reference = _reference(rng, taken)
+                urgent = rng.random() < 0.05
+                amount = Decimal(rng.randint(1, 2_000_000)) / 100 if lost else None
+                said = [
+                    flag
+                    for flag, share in (("self_harm", 0.005), ("minor", 0.02))
+                    if rng.random() < share
+                ]
+                # A bulk insert skips the models' hook that keeps reports.triage_flags.
+                flags = encode(
+                    [*said, *(["ongoing"] if urgent else [])]
+                    + (["large_loss"] if is_large_loss(country, currency, amount) else [])
+                )
                 reports.append(
                     {
                         "id": report_id,
@@ -148,15 +166,16 @@ def seed(factory: sessionmaker[Session], count: int, rng: random.Random) -> floa
                         "scam_type": rng.choice(scam_types),
                         "country": country,
                         "status": rng.choices(STATUSES, STATUS_WEIGHTS)[0],
-                        "urgent": rng.random() < 0.05,
+                        "urgent": urgent,
                         "money_lost": lost,
-                        "amount_lost": Decimal(rng.randint(1, 2_000_000)) / 100 if lost else None,
+                        "amount_lost": amount,
                         "currency": currency if lost else None,
                         "story": _story(rng, vocabulary),
                         "consent_forward": True,
                         "consent_cross_border": rng.random() < 0.2,
                         "contact_permission": "none",
-                        "details": {},
+                        "details": {"flags": said} if said else {},
+                        "triage_flags": flags,
                         "created_at": created,
                         "updated_at": created,
                     }
@@ -285,6 +304,8 @@ def query_benchmarks(factory: sessionmaker[Session], viewer: Viewer, runs: int) 
             }
         ),
         "queue_sorted_by_loss": page({"sort": "amount_desc"}),
+        "queue_flag_rare": page({"flag": "self_harm"}),
+        "queue_flag_any": page({"flag": "any"}),
         "search_common_word": page({"q": "police"}),
         "search_two_words": page({"q": "bitcoin wallet"}),
         "search_rare_word_with_filter": page(
@@ -310,7 +331,7 @@ def query_benchmarks(factory: sessionmaker[Session], viewer: Viewer, runs: int) 
             assert report is not None
             indicator_report_counts(session, viewer=viewer, indicators=report.indicators)
             visible_notes(session, viewer=viewer, report=report)
-            status_history(session, report=report)
+            status_history(session, viewer=viewer, report=report)
 
     def cluster() -> Any:
         with factory() as session:
@@ -332,6 +353,7 @@ def query_benchmarks(factory: sessionmaker[Session], viewer: Viewer, runs: int) 
                 today = datetime.now(timezone.utc).date()
                 reports_per_day(session, viewer=viewer, today=today, days=days)
                 money_lost(session, viewer=viewer, since=today - timedelta(days=days - 1))
+                flag_counts(session, viewer=viewer, since=today - timedelta(days=days - 1))
                 top_indicators(
                     session, viewer=viewer, since=datetime.now(timezone.utc) - timedelta(days=7)
                 )

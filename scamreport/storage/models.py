@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -100,6 +101,15 @@ class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
         Index("ix_reports_status_created_at", "status", "created_at"),
+        # Only the flagged reports (migration 0007): the queue's flag filter and the
+        # dashboard's per-flag counts walk these instead of every report.
+        Index(
+            "ix_reports_flagged_created_at",
+            "created_at",
+            "id",
+            sqlite_where=text("triage_flags <> ''"),
+            postgresql_where=text("triage_flags <> ''"),
+        ),
         one_of("status", REPORT_STATUSES),
         one_of("contact_permission", CONTACT_PERMISSIONS),
     )
