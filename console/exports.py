@@ -39,6 +39,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "contact_channel",
     "country",
     "urgent",
+    # scamreport.triage flags, comma separated ("minor,ongoing").
+    "triage_flags",
     "incident_date",
     "claimed_agency",
     "claimed_identity",
