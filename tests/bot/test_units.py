@@ -105,20 +105,22 @@ def test_sniffing_recognises_allowed_types(
 def test_sniffing_refuses_programs_and_archives(data: bytes) -> None:
     with pytest.raises(EvidenceRefused) as refused:
         sniff_mime_type(data, filename="invoice.pdf")
-    assert refused.value.reason == "type"
+    # A program, or an archive that cannot be looked into (scamreport.evidence_safety).
+    assert refused.value.reason == "unsafe"
 
 
 def test_declared_checks() -> None:
     check_declared(filename="scan.PDF", mime_type="application/pdf", size=1000)
     check_declared(filename=None, mime_type="application/octet-stream", size=None)
-    for filename, mime in [
-        ("setup.exe", None),
-        ("a.zip", None),
-        (None, "application/x-msdownload"),
-        ("x.apk", "application/vnd.android.package-archive"),
+    for filename, mime, reason in [
+        ("setup.exe", None, "unsafe"),
+        ("a.zip", None, "type"),
+        (None, "application/x-msdownload", "type"),
+        ("x.apk", "application/vnd.android.package-archive", "unsafe"),
     ]:
-        with pytest.raises(EvidenceRefused, match="type"):
+        with pytest.raises(EvidenceRefused) as refused:
             check_declared(filename=filename, mime_type=mime, size=10)
+        assert refused.value.reason == reason
     with pytest.raises(EvidenceRefused, match="too_big"):
         check_declared(filename="a.pdf", mime_type="application/pdf", size=MAX_EVIDENCE_BYTES + 1)
 
