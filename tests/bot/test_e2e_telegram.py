@@ -230,7 +230,7 @@ def test_files_over_20_mb_and_executables_are_refused(
         filename="TeamViewer_Setup.exe",
         mime_type="application/x-msdownload",
     )
-    assert joined(user.replies(timeout=30)) == texts.EVIDENCE_WRONG_TYPE
+    assert joined(user.replies(timeout=30)) == texts.EVIDENCE_UNSAFE
     with stack_db() as session:
         pseudonym = pseudonym_for(user.id, PSEUDONYM_KEY)
         assert (
