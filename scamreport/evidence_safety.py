@@ -222,14 +222,18 @@ def check_safe(data: bytes, *, filename: str | None = None) -> None:
         _check_archive(data, depth=1, budget=budget)
     elif _has_zip_directory(data):
         # An image or PDF with a zip appended still opens as a zip: look inside it as well.
-        _check_zip(data, depth=1, budget=budget)
+        # Only a program found in it refuses the file: a PDF whose bytes merely look like the
+        # end of a zip must not be lost as "unreadable".
+        try:
+            _check_zip(data, depth=1, budget=budget)
+        except UnsafeEvidence as error:
+            if error.reason != "archive_unreadable":
+                raise
 
 
 # --- image metadata ------------------------------------------------------------------------
 
 STRIPPABLE_IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-# Pillow refuses larger images (a decompression bomb); such images are kept as sent.
-MAX_IMAGE_PIXELS = 100_000_000
 
 
 def strip_image_metadata(data: bytes, mime_type: str) -> bytes | None:
@@ -243,7 +247,7 @@ def strip_image_metadata(data: bytes, mime_type: str) -> bytes | None:
     except ImportError:  # pragma: no cover - Pillow is a dependency
         logger.warning("Pillow is not installed: image metadata is not removed")
         return None
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    # Pillow's own limit (Image.MAX_IMAGE_PIXELS) refuses decompression bombs: kept as sent.
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
