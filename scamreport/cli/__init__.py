@@ -17,6 +17,7 @@ from scamreport.cli import (
     review,
     sink,
     stack,
+    triage,
     users,
     worker,
 )
@@ -34,6 +35,7 @@ COMMANDS = (
     evaluation,
     review,
     retention,
+    triage,
 )
 
 
