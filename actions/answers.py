@@ -223,7 +223,14 @@ PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cash", re.compile(r"\bcash\b|courier|handed|in person", re.I)),
     ("card", re.compile(r"credit|debit|\bcard\b|visa|mastercard|amex", re.I)),
     ("paypal", re.compile(r"paypal", re.I)),
-    ("money_transfer_service", re.compile(r"western union|moneygram|remit", re.I)),
+    (
+        "money_transfer_service",
+        re.compile(
+            r"western union|moneygram|remit|exchange house|hawala|\bwise\b|worldremit|xoom|"
+            r"\bria\b|money transfer (?:service|shop|agent)",
+            re.I,
+        ),
+    ),
     (
         "instant_payment",
         re.compile(

@@ -18,7 +18,12 @@ from actions.answers import (
     format_amount,
 )
 from scamreport.countries import resolve_country
-from scamreport.extraction import Indicators, classify_scam_type, extract_indicators
+from scamreport.extraction import (
+    Indicators,
+    build_extractor,
+    classify_scam_type,
+    extract_indicators,
+)
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.model import Amount
 from scamreport.extraction.payments import money_mentions, says_not_paid
@@ -154,6 +159,22 @@ def is_a_story(text: str) -> bool:
     return words >= STORY_SURE_WORDS or (words >= STORY_MIN_WORDS and not _JUST_ASKING.search(text))
 
 
+# "pay a penalty today", "by tomorrow": a deadline, not the day it happened.
+_DEADLINE_BEFORE = re.compile(
+    r"(?:\b(?:pay|paid|transfer|send|by|before|until|till|due|deadline|within|or\s+(?:else|be))"
+    r"\b[^.,;!?]{0,25})$",
+    re.IGNORECASE,
+)
+
+
+def incident_date_in(text: str, country: str | None) -> str | None:
+    """The day the story says it happened: its first date that is not a deadline."""
+    for found in build_extractor().find(text, country):
+        if found.kind == "date" and not _DEADLINE_BEFORE.search(text[: found.start]):
+            return str(found.value)
+    return None
+
+
 def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
     """The reporter's country when the text says it plainly ("I'm in Singapore")."""
     for value in entity_values:
@@ -193,8 +214,6 @@ def slots_from_indicators(found: Indicators, interview: str | None) -> dict[str,
     accounts = found.iban + found.crypto_wallet
     if accounts and interview != "fake_shop":
         slots["payee_account"] = ", ".join(accounts)
-    if found.date:
-        slots["incident_date"] = found.date[0]
     return slots
 
 
@@ -240,6 +259,9 @@ def slots_from_text(
         slots["country"] = found_country
     found = extract_indicators(text, found_country or country)
     slots.update(slots_from_indicators(found, interview))
+    when = incident_date_in(text, found_country or country)
+    if when:
+        slots["incident_date"] = when
     slots.update(money_slots(text, found_country or country, found))
     channel = first_match(text, CHANNEL_PATTERNS)
     if channel and len(text.split()) >= 5:

@@ -57,8 +57,17 @@ class MoneyMentions:
     says_not_paid: bool = False
 
 
+# "arrested if i didnt pay": a threat, not a statement that nothing was paid.
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:if|unless|or|else|otherwise)\s+(?:i|we|you|he|she)?\s*$", re.I
+)
+
+
 def says_not_paid(text: str) -> bool:
-    return bool(_NOT_PAID.search(text))
+    return any(
+        not _CONDITION_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        for match in _NOT_PAID.finditer(text)
+    )
 
 
 def sounds_demanded(text: str) -> bool:
@@ -89,7 +98,7 @@ def money_mentions(
             mentions.promised.append(found.value)
         elif demand_at > paid_at or (demand_at == paid_at == -1 and whole_demanded):
             mentions.demanded.append(found.value)
-        elif paid_at >= 0 and not _NOT_PAID.search(window):
+        elif paid_at >= 0 and not says_not_paid(window):
             mentions.lost.append(found.value)
         elif mentions.says_not_paid:
             mentions.demanded.append(found.value)

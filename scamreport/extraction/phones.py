@@ -39,11 +39,29 @@ def _announced_as_other(text: str, start: int, end: int) -> bool:
 def find_phones(text: str, country: str | None = None) -> Iterator[Found]:
     region = country.upper() if country else None
     matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    taken: list[tuple[int, int]] = []
     for match in matcher:
         if _announced_as_other(text, match.start, match.end):
             continue
+        taken.append((match.start, match.end))
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         yield Found("phone", e164, match.raw_string, match.start, match.end, "phonenumbers_valid")
+    # Scammers use numbers from unassigned or spoofed ranges: written in full with "+country",
+    # a number of a possible length is kept even when no operator holds it.
+    possible = phonenumbers.PhoneNumberMatcher(
+        text, region, leniency=phonenumbers.Leniency.POSSIBLE
+    )
+    for match in possible:
+        if not match.raw_string.startswith("+") or any(
+            match.start < end and start < match.end for start, end in taken
+        ):
+            continue
+        if _announced_as_other(text, match.start, match.end):
+            continue
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        yield Found(
+            "phone", e164, match.raw_string, match.start, match.end, "international_possible"
+        )
     for link in _WHATSAPP_LINK_RE.finditer(text):
         try:
             number = phonenumbers.parse("+" + link.group("digits"), None)
