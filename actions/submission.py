@@ -42,6 +42,7 @@ from scamreport.storage.records import (
     NewTranscriptMessage,
 )
 from scamreport.storage.repository import submit_report
+from scamreport.taxonomy import CONTACT_CHANNELS
 
 logger = logging.getLogger(__name__)
 
@@ -193,11 +194,12 @@ def build_report(tracker: Tracker) -> NewReport:
     consent = slot_value(tracker, "consent_forward") or "none"
     permission = slot_value(tracker, "contact_permission") or "none"
     story = slot_value(tracker, "story") or slot_value(tracker, "opening_story") or ""
+    channel = slot_value(tracker, "contact_channel")  # words of their own go to details
     return NewReport(
         conversation_id=tracker.sender_id,
         reporter=NewReporter(pseudonym=tracker.sender_id),
         scam_type=slot_value(tracker, "scam_type") or "other",
-        contact_channel=slot_value(tracker, "contact_channel"),
+        contact_channel=channel if channel in CONTACT_CHANNELS else None,
         country=slot_value(tracker, "country"),
         urgent=bool(tracker.get_slot("urgent")),
         claimed_agency=slot_value(tracker, "claimed_agency"),
@@ -235,6 +237,9 @@ def report_details(tracker: Tracker) -> dict[str, Any]:
     demanded = slot_value(tracker, "amount_demanded") or amount_demanded_in_story(tracker)
     if demanded:
         details["amount_demanded"] = demanded
+    channel = slot_value(tracker, "contact_channel")
+    if channel and channel not in CONTACT_CHANNELS:
+        details["contact_channel_text"] = channel
     for field in DETAIL_LABELS:  # the answers to the type's own questions
         value = slot_value(tracker, field)
         if value is not None:

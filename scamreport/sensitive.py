@@ -123,6 +123,13 @@ _PHONE_WORD_BEFORE = re.compile(
     r"\b(?:to|from|call(?:ed)?|number|no\.?|tel|ph|contact|whatsapp|at)\s*:?\s*$", re.I
 )
 _LONE_TOKEN = re.compile(r"[^\s]{4,64}")
+# The answer to the next question, not a password: "S$3,200", "usdt25000", a link, "@handle".
+_ANSWER_NOT_PASSWORD = re.compile(
+    r"^(?:[$€£¥₹₱₩฿]|(?:s|us|a|au|c|ca|hk|nz|sg|rm|rp|rs|usd|sgd|myr|eur|gbp|aud|cad|inr|php|"
+    r"idr|usdt|usdc|btc|eth)\$?)?\s?\d[\d,]*(?:\.\d+)?(?:[kKmM]|usd|sgd|myr|eur|gbp|aud|usdt)?$|"
+    r"://|^www\.|\[\.\]|^@\w|^[\w.+-]+@[\w-]+\.[\w.]+$|^\+\d",
+    re.IGNORECASE,
+)
 # Replies that are not a password even when one was just mentioned.
 _NOT_A_PASSWORD_REPLY = frozenset(
     {"yes", "yeah", "yep", "nope", "okay", "sure", "idk", "skip", "cancel", "help", "dunno",
@@ -245,6 +252,7 @@ def _expected_secrets(text: str, expecting: str) -> list[Secret]:
             _LONE_TOKEN.fullmatch(stripped)
             and not stripped.isalpha()
             and stripped.lower() not in _NOT_A_PASSWORD_REPLY
+            and not _ANSWER_NOT_PASSWORD.search(stripped)
         ):
             start = text.index(stripped)
             return [Secret("password", start, start + len(stripped))]

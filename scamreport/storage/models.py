@@ -133,7 +133,7 @@ class Report(Base):
     demand: Mapped[str | None] = mapped_column(Text)
     money_lost: Mapped[bool | None] = mapped_column(Boolean)
     amount_lost: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    currency: Mapped[str | None] = mapped_column(String(3))
+    currency: Mapped[str | None] = mapped_column(String(5))  # ISO 4217, or USDT, BTC...
     payment_method: Mapped[str | None] = mapped_column(String(64))
     payee_account: Mapped[str | None] = mapped_column(String(255))
     incident_date: Mapped[date | None] = mapped_column(Date)

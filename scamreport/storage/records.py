@@ -25,7 +25,7 @@ from scamreport.storage.codes import (
 from scamreport.taxonomy import CONTACT_CHANNELS, SCAM_TYPES
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CURRENCY = re.compile(r"^[A-Z]{3,5}$")  # ISO 4217, or a crypto code (USDT, BTC)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Numeric(14, 2): at most 12 digits before the decimal point.
 _MAX_AMOUNT = Decimal("999999999999.99")
@@ -109,7 +109,7 @@ class NewReport:
                 f"country={self.country!r} is not an upper-case ISO 3166-1 alpha-2 code"
             )
         if self.currency is not None and not _CURRENCY.fullmatch(self.currency):
-            raise ValueError(f"currency={self.currency!r} is not an upper-case ISO 4217 code")
+            raise ValueError(f"currency={self.currency!r} is not an upper-case currency code")
         if self.amount_lost is not None:
             # A float would carry binary rounding error into a money column.
             if not isinstance(self.amount_lost, Decimal):

@@ -118,3 +118,13 @@ def test_the_next_message_after_a_code_was_mentioned_is_read_as_the_code() -> No
     for answer in ("S$300", "3000", "yesterday", "yes", "around 2 weeks ago i think, not sure"):
         assert mask_secrets(answer, expecting="otp").masked_text == answer
     assert mask_secrets("yes", expecting="password").masked_text == "yes"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["S$3,200", "$500", "usdt25000", "hxxps://dbs-secure-login[.]com/verify", "@cryptomentor",
+     "john@mail.com", "+6587654321"],
+)  # fmt: skip
+def test_after_a_password_was_mentioned_the_next_answer_is_not_taken_for_one(answer: str) -> None:
+    # "I typed my username and password" then the amount taken: the amount is kept.
+    assert mask_secrets(answer, expecting="password").masked_text == answer
