@@ -284,17 +284,19 @@ class AsyncRasaClient:
         )
 
     async def replies_to_update(
-        self, sender_id: str, update_id: int, message: str
+        self, sender_id: str, update_id: int, message: str | None
     ) -> list[Reply] | None:
-        """What Rasa answered to ``message`` sent for the Telegram update ``update_id``
-        (``metadata.update_id``): a bot killed after sending it must not send it again.
+        """What Rasa answered to ``message`` (None: any message) sent for the Telegram update
+        ``update_id`` (``metadata.update_id``): a bot killed after sending it must not send it
+        again.
 
         None as for ``replies_after``."""
-        text = message_body(sender_id, message)["message"]
+        text = message_body(sender_id, message)["message"] if message is not None else None
 
         def sent_for_update(event: dict[str, Any]) -> bool:
             metadata = event.get("metadata") or {}
-            return metadata.get(UPDATE_ID_KEY) == update_id and event.get("text") == text
+            same_text = text is None or event.get("text") == text
+            return metadata.get(UPDATE_ID_KEY) == update_id and same_text
 
         return await self._replies_to(sender_id, sent_for_update)
 

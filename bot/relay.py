@@ -192,8 +192,17 @@ class Relay:
             await send_text(bot, chat_id, texts.UNAVAILABLE)
         return False
 
+    async def answered_before(self, bot: Bot, user_id: int, chat_id: int) -> bool:
+        """For an update a killed bot had begun (a button press whose offer died with it):
+        True when Rasa has a message of it, whose answer is then shown."""
+        hand = in_hand()
+        if hand is None or not hand.replayed:
+            return False
+        conversation_id = self.services.state(user_id).conversation.sender_id
+        return await self._answered_before(bot, user_id, chat_id, conversation_id, None)
+
     async def _answered_before(
-        self, bot: Bot, user_id: int, chat_id: int, conversation_id: str, message: str
+        self, bot: Bot, user_id: int, chat_id: int, conversation_id: str, message: str | None
     ) -> bool:
         """For an update a killed bot had begun: when Rasa has the message already, shows its
         answer (the reporter may never have seen it) instead of sending it again."""

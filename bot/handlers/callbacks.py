@@ -1,12 +1,17 @@
 """Inline-button presses: Rasa's buttons, the consent question and the erasure question.
 
 Every callback query is answered (the client stops its spinner) and the pressed keyboard is
-taken away, so a choice cannot be made twice.
+taken away, so a choice cannot be made twice. A press handled after a restart of the bot
+(bot/inbox.py) may be too old for Telegram to take an answer: its notice then comes as a
+message.
 """
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -20,11 +25,28 @@ from bot.handlers.common import ensure_reporter, relay_of, sender, services_of
 from bot.rendering import parse_button_callback, remove_inline_keyboard, send_text
 from scamreport.registry import load_registry
 
+logger = logging.getLogger(__name__)
+
 
 def _query(update: Update) -> CallbackQuery:
     query = update.callback_query
     assert query is not None
     return query
+
+
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, notice: str | None = None
+) -> bool:
+    """Answers the press (True); when Telegram no longer takes an answer (the query is too
+    old), ``notice`` is sent as a message instead (False)."""
+    try:
+        await _query(update).answer(notice)
+    except BadRequest as error:
+        logger.info("a button press could not be answered: %s", error)
+        if notice:
+            await send_text(context.bot, sender(update)[1], notice)
+        return False
+    return True
 
 
 async def _take_keyboard_away(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,11 +63,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = services.state(user.id)
     parsed = parse_button_callback(query.data or "")
     button = state.offered(*parsed) if parsed else None
-    if button is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+    if button is None and await relay_of(context).answered_before(context.bot, user.id, chat_id):
+        # Pressed before the bot was killed, and Rasa had it: its answer was shown now.
+        await _answer(update, context)
         await _take_keyboard_away(update, context)
         return
-    await query.answer()
+    if button is None:
+        answered = await _answer(update, context, texts.BUTTON_EXPIRED)
+        if answered and state.offer_nonce is None:
+            # Nothing offered since the bot started (it was restarted): the reporter has no
+            # keyboard left to answer with, and a toast is easy to miss.
+            await send_text(context.bot, chat_id, texts.BUTTON_EXPIRED)
+        await _take_keyboard_away(update, context)
+        return
+    await _answer(update, context)
     for message_id in state.offer_message_ids:
         await remove_inline_keyboard(context.bot, chat_id, message_id)
     state.withdraw_offer()
@@ -59,7 +90,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query = _query(update)
     user, chat_id = sender(update)
     services = services_of(context)
-    await query.answer()
+    await _answer(update, context)
     await _take_keyboard_away(update, context)
     if query.data == CONSENT_CALLBACK_YES:
         state = await ensure_reporter(services, user)
@@ -75,7 +106,7 @@ async def on_delete_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = _query(update)
     user, chat_id = sender(update)
     services = services_of(context)
-    await query.answer()
+    await _answer(update, context)
     await _take_keyboard_away(update, context)
     if query.data != DELETE_CALLBACK_YES:
         await send_text(context.bot, chat_id, texts.DELETE_KEPT)

@@ -87,6 +87,34 @@ def test_a_message_in_hand_when_the_bot_is_killed_is_answered_once_after_the_res
     assert alex.replies(timeout=1.5) == []
 
 
+def test_a_button_pressed_before_the_bot_was_killed_gets_rasas_answer_once(
+    make_bot: MakeBot, driver: Driver, fake_rasa: FakeRasa
+) -> None:
+    first = make_bot()
+    driver.wait_bot_ready()
+    alex = driver.user(5_550_003, first_name="Alex", username="alex_t")
+    agree(alex)
+    pseudonym = first.services.pseudonym(alex.id)
+    alex.send_text("/report")
+    offer = alex.wait_for("Which of these")[-1]
+    typing_before = alex.chat_actions().count("typing")
+    fake_rasa.delay = 2.0
+    alex.press(offer, "Something else")
+    wait_until(lambda: alex.chat_actions().count("typing") > typing_before)
+    kill(first)
+    wait_until(lambda: "/report_other_scam" in fake_rasa.texts_from(pseudonym), timeout=5)
+    fake_rasa.delay = 0.0
+
+    second = make_bot()
+    # The offer died with the first bot, the press was answered already: Rasa's answer is
+    # shown, not "no longer available", and the payload is not sent again.
+    alex.wait_for("You said: /report_other_scam")
+    wait_until(lambda: unhandled(second.services.sessions) == [])
+    assert alex.replies(timeout=1.5) == []
+    assert texts.BUTTON_EXPIRED not in [m.body for m in alex.seen]
+    assert fake_rasa.texts_from(pseudonym).count("/report_other_scam") == 1
+
+
 def test_updates_a_killed_bot_never_handled_are_answered_in_order_and_only_once(
     make_bot: MakeBot, driver: Driver, fake_rasa: FakeRasa
 ) -> None:
@@ -170,3 +198,16 @@ def test_a_code_sent_on_its_own_after_naming_it_is_masked_in_the_inbox() -> None
     quoted = {"update_id": 2, "message": {"text": "ok", "reply_to_message": {"text": "OTP 482913"}}}
     masked, _ = masked_update(quoted, None)
     assert "482913" not in json.dumps(masked)
+
+
+def test_a_button_of_an_offer_a_restart_forgot_says_so_in_the_chat(
+    alex: ChatUser, bot: BotRunner, fake_rasa: FakeRasa
+) -> None:
+    agree(alex)
+    alex.send_text("/report")
+    question = alex.wait_for("Which of these")[-1]
+    bot.services.states.clear()  # as after a restart of the bot
+    alex.press(question, "Something else")
+    # Besides the toast, a message: no keyboard is left to answer with.
+    assert alex.wait_for(texts.BUTTON_EXPIRED)[-1].body == texts.BUTTON_EXPIRED
+    assert "/report_other_scam" not in fake_rasa.texts_from(bot.services.pseudonym(alex.id))
