@@ -121,33 +121,50 @@ def already_filed(session: Session, *, conversation_id: str, key: str) -> str | 
     return None
 
 
-def is_resend(event: dict[str, Any], text: str, said: set[tuple[Any, str]], last: Any) -> bool:
+# Replies that say a message did not get through (not understood; not saved): a message sent
+# again after one answers the same question as before.
+FAILURE_NOTICES = frozenset({"utter_default", "utter_submit_failed"})
+
+
+def is_resend(
+    event: dict[str, Any], text: str, said: set[tuple[Any, str]], same_as_last: bool
+) -> bool:
     """Whether a user event repeats a message the transcript holds already: the bot sent it
     again after a failure (the same Telegram update, ``UPDATE_ID_KEY`` in its metadata), or
-    the same words came again with no answer in between (``last``: the previous line).
+    the same words came again as the answer to the same question (``same_as_last``), after
+    silence or a failure notice.
 
-    The same answer to two questions stays twice: a question comes between them."""
+    The same answer to two questions stays twice: another question comes between them."""
     origin = (event.get("metadata") or {}).get(UPDATE_ID_KEY)
     if origin is not None:
         if (origin, text) in said:
             return True
         said.add((origin, text))
-    return last is not None and last.sender == "user" and last.text == text
+    return same_as_last
 
 
 def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
     """The report's conversation, user lines masked, each message once (``is_resend``)."""
     transcript: list[NewTranscriptMessage] = []
     said: set[tuple[Any, str]] = set()
+    # The last thing the assistant asked (its last line but failure notices), and the last
+    # user line with the question it answered.
+    question: str | None = None
+    last: tuple[str, str | None] | None = None
     for event in report_events(tracker):
         kind = event.get("event")
         text = event.get("text")
         if kind not in ("user", "bot") or not text:
             continue
-        if kind == "user":
+        if kind == "bot":
+            if (event.get("metadata") or {}).get("utter_action") not in FAILURE_NOTICES:
+                question = text
+        else:
             text = mask_secrets(text).masked_text
-            if is_resend(event, text, said, transcript[-1] if transcript else None):
+            answered = (text, question)
+            if is_resend(event, text, said, last == answered):
                 continue
+            last = answered
         sent_at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
         intent = (event.get("parse_data") or {}).get("intent") or {}
         transcript.append(

@@ -21,8 +21,13 @@ def sent(text: str, update_id: int | None = None) -> dict[str, Any]:
     return event
 
 
-def asked(text: str) -> dict[str, Any]:
-    return {"event": "bot", "timestamp": 1_700_000_000.0, "text": text}
+def asked(text: str, response: str = "utter_ask_something") -> dict[str, Any]:
+    return {
+        "event": "bot",
+        "timestamp": 1_700_000_000.0,
+        "text": text,
+        "metadata": {"utter_action": response},
+    }
 
 
 def lines(tracker: Tracker) -> list[tuple[str, str]]:
@@ -60,6 +65,17 @@ def test_the_same_words_twice_with_no_answer_between_appear_once(
         ("user", "Malaysia"),
         ("bot", "What was the shop called?"),
     ]
+
+
+def test_an_answer_typed_again_after_a_failure_notice_appears_once(
+    make_tracker: MakeTracker,
+) -> None:
+    # The action server was down: Rasa fell back to "didn't understand", the reporter retyped.
+    sorry = asked("Sorry, I didn't understand that.", "utter_default")
+    events = [asked("What happened?"), sent("a fake shop", 3), sorry, sent("a fake shop", 4)]
+    tracker = make_tracker("MaskKing", events=[*events, asked("What was the shop called?")])
+    said = [text for sender, text in lines(tracker) if sender == "user"]
+    assert said == ["a fake shop", "MaskKing"]
 
 
 def test_the_same_answer_to_two_questions_stays_twice(make_tracker: MakeTracker) -> None:
