@@ -22,9 +22,10 @@ from actions.answers import (
     read_answer,
     refers_to_opening_story,
 )
+from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
+from actions.messages import full_message_text, latest_entities, latest_intent, user_text
 from actions.prefill import slots_from_text
 from actions.safety import give_child_helpline, mask_and_warn, safeguard
-from scamreport.channel import FULL_TEXT_KEY
 from scamreport.extraction.amounts import amount_from_slot, local_currency
 from scamreport.extraction.model import Amount
 from scamreport.interviews import MONEY_QUESTIONS, questions_for
@@ -40,31 +41,6 @@ NOT_A_LOSS = frozenset(
 )
 # Paid in cash or gift cards: there is no account the money went to.
 NO_PAYEE_METHODS = frozenset({"cash", "gift_cards"})
-
-
-def latest_intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
-def full_message_text(message: dict[str, Any]) -> str:
-    """A user message's whole text: NLU reads only the beginning of a long message, and the
-    bot sends the whole text beside it in the metadata (scamreport.channel)."""
-    text = message.get("text") or ""
-    whole = (message.get("metadata") or {}).get(FULL_TEXT_KEY)
-    return whole if isinstance(whole, str) and whole.startswith(text) else text
-
-
-def user_text(tracker: Tracker) -> str:
-    """The latest user message (whole), or "" for a button payload such as /affirm."""
-    text = full_message_text(tracker.latest_message)
-    return "" if text.startswith("/") else text
-
-
-def latest_entities(tracker: Tracker) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for entity in tracker.latest_message.get("entities") or []:
-        values.setdefault(entity.get("entity", ""), []).append(str(entity.get("value", "")))
-    return values
 
 
 def amounts_in_currency_of(
@@ -136,6 +112,9 @@ class ReportFormValidation(FormValidationAction):
             dispatcher,
             story=tracker.get_slot("opening_story") or "",
         )
+        correction = self.correction_instead_of_answer(tracker, requested, to_validate, dispatcher)
+        if correction:
+            return [*safety_events, *correction]
         for slot, raw_value in to_validate.items():
             if raw_value is None:
                 continue
@@ -175,6 +154,31 @@ class ReportFormValidation(FormValidationAction):
         if "scam_type" in to_validate and updates.get("scam_type") not in (None, SKIPPED):
             updates.update(self.known_for_type(updates["scam_type"], tracker, updates))
         return [*safety_events, *(SlotSet(slot, value) for slot, value in updates.items())]
+
+    def correction_instead_of_answer(
+        self,
+        tracker: Tracker,
+        requested: str | None,
+        to_validate: dict[str, Any],
+        dispatcher: CollectingDispatcher,
+    ) -> list[EventType]:
+        """ "oh wait it was 3000 not 30000" while asked how they paid: the amount is changed
+        and the question asked again, instead of the words being taken as its answer."""
+        text = mask_secrets(user_text(tracker)).masked_text
+        if requested not in to_validate or not text or not sounds_like_correction(text):
+            return []
+        changes = {
+            slot: value
+            for slot, value in corrections_in(text, tracker).items()
+            if slot != requested and tracker.get_slot(slot) is not None
+        }
+        if not changes:
+            return []
+        announce_corrections(dispatcher, changes)
+        return [
+            *(SlotSet(slot, value) for slot, value in changes.items()),
+            SlotSet(requested, None),
+        ]
 
     def known_for_type(
         self, scam_type: str, tracker: Tracker, updates: dict[str, Any]

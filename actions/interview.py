@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -16,11 +15,11 @@ from actions import services
 from actions.answers import (
     REQUIRED_SLOTS,
     SKIPPED,
-    format_amount,
     read_answer,
     refers_to_opening_story,
 )
-from actions.forms import latest_entities, latest_intent, user_text
+from actions.corrections import announce_corrections, corrections_in
+from actions.messages import latest_entities, latest_intent, user_text
 from actions.prefill import slots_from_text
 from actions.safety import (
     asks_if_in_trouble,
@@ -29,47 +28,19 @@ from actions.safety import (
     mask_and_warn,
     safeguard,
 )
-from actions.summary import SLOT_LABELS, describe_known, describe_value
+from actions.summary import describe_known
 from scamreport.classification import guess_scam_type
-from scamreport.extraction import Amount, parse_amount
 from scamreport.intents import implied_scam_type
-from scamreport.interviews import all_type_questions
+from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.repository import reporter_country
 
 logger = logging.getLogger(__name__)
 
-INTERVIEW_SLOTS: dict[str, tuple[str, ...]] = {
-    "fake_authority": (
-        "country",
-        "claimed_agency",
-        "claimed_identity",
-        "contact_channel",
-        "scammer_contact",
-        "demand",
-        "money_lost",
-        "amount_lost",
-        "payment_method",
-        "payee_account",
-        "incident_date",
-    ),
-    "fake_shop": (
-        "country",
-        "shop_name",
-        "shop_link",
-        "items_ordered",
-        "amount_lost",
-        "payment_method",
-        "item_received",
-        "incident_date",
-    ),
-    "general": ("country", "scam_type", *all_type_questions()),
-}
-CLOSING_SLOTS: tuple[str, ...] = ("story", "consent_forward", "contact_permission", "contact_phone")
 REPORT_SLOTS: tuple[str, ...] = tuple(
     dict.fromkeys(
-        [s for slots in INTERVIEW_SLOTS.values() for s in slots]
-        + list(CLOSING_SLOTS)
+        [s for slots in INTERVIEW_QUESTIONS.values() for s in slots]
+        + list(CLOSING_QUESTIONS)
         + ["interview", "urgent", "opening_story", "failed_attempts", "requested_slot"]
         + ["minor", "self_harm", "amount_demanded", "amount_moved", "deadline", "resume_at"]
     )
@@ -84,7 +55,6 @@ _INTERVIEW_BY_INTENT = {
     "report_fake_shop": "fake_shop",
     "report_other_scam": "general",
 }
-_NOT_X = re.compile(r"\b(?:not|instead of|rather than)\s+[^,.;!?]*", re.I)
 
 
 def interview_for(intent: str | None, text: str) -> tuple[str, str | None]:
@@ -156,7 +126,7 @@ class ActionStartReport(Action):
         )
         if scam_type:
             known["scam_type"] = scam_type
-        wanted = set(INTERVIEW_SLOTS[interview]) | set(CLOSING_SLOTS) | {"scam_type"}
+        wanted = set(INTERVIEW_QUESTIONS[interview]) | set(CLOSING_QUESTIONS) | {"scam_type"}
         known = {
             slot: value
             for slot, value in known.items()
@@ -341,42 +311,6 @@ class ActionSkipQuestion(Action):
         return [SlotSet(slot, SKIPPED), SlotSet("failed_attempts", 0)]
 
 
-def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
-    """Slots a correction such as "no, it was 300 not 3000" changes."""
-    interview = tracker.get_slot("interview")
-    without_old_values = _NOT_X.sub(" ", text)
-    found = slots_from_text(
-        without_old_values,
-        country=tracker.get_slot("country"),
-        interview=interview if interview in INTERVIEW_SLOTS else None,
-        entity_values=latest_entities(tracker),
-        scam_type=tracker.get_slot("scam_type"),
-    )
-    found.pop("story", None)
-    found.update(bare_amount_correction(without_old_values, tracker, found))
-    allowed = set(INTERVIEW_SLOTS.get(interview, ())) | set(CLOSING_SLOTS)
-    changes = {
-        slot: value
-        for slot, value in found.items()
-        if slot in allowed and tracker.get_slot(slot) != value
-    }
-    if "amount_lost" in changes:
-        changes["money_lost"] = True
-    return changes
-
-
-def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -> dict[str, Any]:
-    """ "it was 300" corrects the amount given earlier, keeping its currency."""
-    previous = tracker.get_slot("amount_lost")
-    if "amount_lost" in found or "incident_date" in found or previous in (None, SKIPPED):
-        return {}
-    amount = parse_amount(text, tracker.get_slot("country"))
-    if amount is None or amount.value <= 0:
-        return {}
-    currency = amount.currency or (str(previous).partition(" ")[2] or None)
-    return {"amount_lost": format_amount(Amount(amount.value, currency))}
-
-
 class ActionApplyCorrection(Action):
     """Changes an earlier answer, or takes the message as the answer to the current question."""
 
@@ -394,18 +328,20 @@ class ActionApplyCorrection(Action):
             answer = read_answer(
                 requested, text, intent=latest_intent(tracker), country=tracker.get_slot("country")
             )
-            if answer.ok:
-                changes = {requested: answer.value, **answer.also}
+            if answer.ok:  # the answer to the question asked: taken, nothing to announce
+                return [
+                    *events,
+                    SlotSet(requested, answer.value),
+                    *(
+                        SlotSet(slot, value)
+                        for slot, value in answer.also.items()
+                        if tracker.get_slot(slot) is None
+                    ),
+                ]
         if not changes:
             dispatcher.utter_message(response="utter_correction_not_understood")
             return events
-        for slot, value in changes.items():
-            if slot in SLOT_LABELS and slot != "money_lost":
-                dispatcher.utter_message(
-                    response="utter_corrected",
-                    field=SLOT_LABELS[slot].lower(),
-                    value=describe_value(slot, value),
-                )
+        announce_corrections(dispatcher, changes)
         return [*events, *(SlotSet(slot, value) for slot, value in changes.items())]
 
 

@@ -176,11 +176,15 @@ def incident_date_in(text: str, country: str | None) -> str | None:
 
 
 def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
-    """The reporter's country when the text says it plainly ("I'm in Singapore")."""
-    for value in entity_values:
-        code = resolve_country(value)
-        if code:
-            return code
+    """The reporter's country when the text says it plainly ("I'm in Singapore").
+
+    A country the NLU tagged counts only when it is about all the message says ("singapore
+    lah"): in a story it is as often where the scammer claims to be ("an engineer in Syria")."""
+    if len(text.split()) <= 3:
+        for value in entity_values:
+            code = resolve_country(value)
+            if code:
+                return code
     for match in _COUNTRY_PHRASE.finditer(text):
         code = resolve_country(match.group(1))
         if code:

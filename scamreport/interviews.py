@@ -136,3 +136,40 @@ def questions_for(scam_type: str | None) -> tuple[str, ...]:
 def all_type_questions() -> tuple[str, ...]:
     """Every question any type's general interview may ask, once, in a stable order."""
     return tuple(dict.fromkeys(q for questions in TYPE_QUESTIONS.values() for q in questions))
+
+
+# The questions of each form (domain.yml): the two types with forms of their own, and the
+# general form with every type's questions (it asks only those of the reporter's type).
+INTERVIEW_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "fake_authority": (
+        "country",
+        "claimed_agency",
+        "claimed_identity",
+        "contact_channel",
+        "scammer_contact",
+        "demand",
+        "money_lost",
+        "amount_lost",
+        "payment_method",
+        "payee_account",
+        "incident_date",
+    ),
+    "fake_shop": (
+        "country",
+        "shop_name",
+        "shop_link",
+        "items_ordered",
+        "amount_lost",
+        "payment_method",
+        "item_received",
+        "incident_date",
+    ),
+    "general": ("country", "scam_type", *all_type_questions()),
+}
+# The questions every report ends with, whatever its interview.
+CLOSING_QUESTIONS: tuple[str, ...] = (
+    "story",
+    "consent_forward",
+    "contact_permission",
+    "contact_phone",
+)

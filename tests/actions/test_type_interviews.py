@@ -276,3 +276,44 @@ def test_a_prize_is_not_money_lost() -> None:
     story = "they said i won S$50,000 in a lucky draw but must pay a fee first, i paid 1800"
     found = slots_from_text(story, country="SG", interview="general", scam_type="advance_fee")
     assert found["amount_lost"] == "1800 SGD"
+
+
+def test_where_the_scammer_says_he_is_is_not_the_reporters_country() -> None:
+    story = "the man i met on a dating site says he is an engineer on an oil rig in syria"
+    found = slots_from_text(
+        story, country=None, interview="general", entity_values={"country": ["syria"]}
+    )
+    assert "country" not in found
+
+
+async def test_a_correction_said_while_another_question_is_asked_changes_the_earlier_answer(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    asked, slots, dispatcher = await next_question(
+        make_tracker,
+        domain,
+        "payment_method",
+        "oh wait it was 3000 not 30000",
+        country="HK",
+        scam_type="other",
+        interview="general",
+        contact_channel="phone_call",
+        scammer_contact="skip",
+        amount_lost="30000 HKD",
+        money_lost=True,
+    )
+    assert slots["amount_lost"] == "3000 HKD"
+    assert slots["payment_method"] is None
+    assert asked == "payment_method"
+    assert any(m.get("response") == "utter_corrected" for m in dispatcher.messages)
+
+
+def test_the_amount_was_x_not_y_is_understood(make_tracker: MakeTracker) -> None:
+    from actions.corrections import corrections_in
+
+    tracker = make_tracker(
+        "the amount was 21400 not 12400",
+        intent="correct",
+        slots={"interview": "general", "country": "MY", "amount_lost": "12400 MYR"},
+    )
+    assert corrections_in("the amount was 21400 not 12400", tracker)["amount_lost"] == "21400 MYR"

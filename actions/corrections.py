@@ -1,0 +1,90 @@
+"""Corrections of earlier answers, in the reporter's own words, at any point.
+
+"no, it was 300 not 3000", "actually the amount was 21400", "oh wait it was yesterday": the
+slots such a message changes. The summary's "something is wrong" and a correction said in the
+middle of another question both read them here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import SKIPPED, format_amount
+from actions.messages import latest_entities
+from actions.prefill import slots_from_text
+from actions.summary import SLOT_LABELS, describe_value
+from scamreport.extraction import Amount, parse_amount
+from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
+
+_NOT_X = re.compile(r"\b(?:not|instead of|rather than)\s+[^,.;!?]*", re.I)
+# Words that say a message changes something said before, not answers the question asked.
+_CORRECTION_CUE = re.compile(
+    r"\b(?:actually|oh\s+wait|wait|sorry|i\s+mean|i\s+meant|correction|mistake|typo|"
+    r"should\s+(?:be|have\s+been)|instead\s+of|not\s+\S*\d|wrong|change)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:[^\s\w]{1,2}|[A-Za-z]{1,4}\$?)?\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?\b"
+)
+
+
+def sounds_like_correction(text: str) -> bool:
+    return bool(_CORRECTION_CUE.search(text))
+
+
+def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
+    """Slots a correction such as "no, it was 300 not 3000" changes."""
+    interview = tracker.get_slot("interview")
+    without_old_values = _NOT_X.sub(" ", text)
+    found = slots_from_text(
+        without_old_values,
+        country=tracker.get_slot("country"),
+        interview=interview if interview in INTERVIEW_QUESTIONS else None,
+        entity_values=latest_entities(tracker),
+        scam_type=tracker.get_slot("scam_type"),
+    )
+    found.pop("story", None)
+    found.update(bare_amount_correction(without_old_values, tracker, found))
+    allowed = set(INTERVIEW_QUESTIONS.get(interview, ())) | set(CLOSING_QUESTIONS)
+    changes = {
+        slot: value
+        for slot, value in found.items()
+        if slot in allowed and tracker.get_slot(slot) != value
+    }
+    if "amount_lost" in changes:
+        changes["money_lost"] = True
+    return changes
+
+
+def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -> dict[str, Any]:
+    """ "it was 300" corrects the amount given earlier, keeping its currency."""
+    previous = tracker.get_slot("amount_lost")
+    if "amount_lost" in found or "incident_date" in found or previous in (None, SKIPPED):
+        return {}
+    amount = parse_amount(text, tracker.get_slot("country"))
+    if amount is None:  # "the amount was 21400": the one number in the sentence
+        numbers = _NUMBER.findall(text)
+        amount = (
+            parse_amount(numbers[0].strip(), tracker.get_slot("country"))
+            if len(numbers) == 1
+            else None
+        )
+    if amount is None or amount.value <= 0:
+        return {}
+    currency = amount.currency or (str(previous).partition(" ")[2] or None)
+    return {"amount_lost": format_amount(Amount(amount.value, currency))}
+
+
+def announce_corrections(dispatcher: CollectingDispatcher, changes: dict[str, Any]) -> None:
+    """ "Thanks, I've changed the amount to 3,000 HKD." for each answer changed."""
+    for slot, value in changes.items():
+        if slot in SLOT_LABELS and slot != "money_lost":
+            dispatcher.utter_message(
+                response="utter_corrected",
+                field=SLOT_LABELS[slot].lower(),
+                value=describe_value(slot, value),
+            )

@@ -1,0 +1,34 @@
+"""What the reporter's latest message says: its whole text, its intent, its entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from scamreport.channel import FULL_TEXT_KEY
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def full_message_text(message: dict[str, Any]) -> str:
+    """A user message's whole text: NLU reads only the beginning of a long message, and the
+    bot sends the whole text beside it in the metadata (scamreport.channel)."""
+    text = message.get("text") or ""
+    whole = (message.get("metadata") or {}).get(FULL_TEXT_KEY)
+    return whole if isinstance(whole, str) and whole.startswith(text) else text
+
+
+def user_text(tracker: Tracker) -> str:
+    """The latest user message (whole), or "" for a button payload such as /affirm."""
+    text = full_message_text(tracker.latest_message)
+    return "" if text.startswith("/") else text
+
+
+def latest_entities(tracker: Tracker) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        values.setdefault(entity.get("entity", ""), []).append(str(entity.get("value", "")))
+    return values
