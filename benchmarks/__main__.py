@@ -114,7 +114,7 @@ def run_console(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
+    command = ("python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)).strip()
     unknown = set(args.suites) - set(SUITES)
     if unknown:
         print(f"unknown suites: {', '.join(sorted(unknown))}", file=sys.stderr)

@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 
 from benchmarks.stats import load_average, spread
+from benchmarks.turns import in_round_order
 from scamreport.cli.stack import APP_PYTHON, free_port
 from scamreport.forwarding.dev import sink_environment
 from scamreport.forwarding.sink import SinkStore
@@ -316,7 +317,7 @@ def suite(
     runs: dict[str, list[dict[str, Any]]] = {}
     try:
         for round_number in range(rounds):
-            for database, workers, rate, legacy in configs:
+            for database, workers, rate, legacy in in_round_order(configs, round_number):
                 key = f"{database} workers={workers} failures={rate:.0%}" + (
                     " sink=before" if legacy else ""
                 )

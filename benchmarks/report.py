@@ -42,7 +42,8 @@ def _header(document: dict[str, Any]) -> list[str]:
 def latency_section(document: dict[str, Any]) -> list[str]:
     lines = ["### Turn latency, one reporter at a time", "", *_header(document)]
     lines += [
-        f"{document['rounds']} rounds; each round runs every leg once in the same order, "
+        f"{document['rounds']} rounds; each round runs every leg once (order reversed every "
+        "other round), "
         f"{document['conversations_per_leg_per_round']} conversations per leg per round. "
         f"Load average per round: {document['load_average_per_round']}.",
         "",

@@ -3,7 +3,7 @@
 Every leg is a (process set, path) pair: ``after:rest`` is the shipped Rasa over its REST
 channel, ``after:telegram`` the same through the stand-in and the bot, ``before:*`` the same
 with issue 13's fixes undone, ``bare:rest`` `rasa init`'s assistant. Each round runs every leg
-once, in the same order (A, B, A, B ...), so load on the machine hits all legs alike.
+once, alternating the order (A, B, C, then C, B, A), so load on the machine hits all legs alike.
 """
 
 from __future__ import annotations
@@ -18,6 +18,12 @@ from benchmarks.processes import Processes
 from benchmarks.stats import load_average, ratio, spread, summary_ms
 
 Leg = str  # "<process set>:<path>"
+
+
+def in_round_order(items: Sequence[Any], number: int) -> list[Any]:
+    """Round 0 runs A, B, C; round 1 C, B, A; ... (ABBA: a drift in the machine's load over
+    the run, or a cost that falls on whichever leg runs first, hits every leg alike)."""
+    return list(items) if number % 2 == 0 else list(reversed(items))
 
 
 def _reporter_factory(
@@ -59,9 +65,9 @@ async def _latency(
         per_round: dict[Leg, list[dict[str, list[float]]]] = {leg: [] for leg in legs}
         errors: dict[Leg, list[str]] = {leg: [] for leg in legs}
         loads: list[list[float]] = []
-        for _ in range(rounds):
+        for number in range(rounds):
             loads.append(load_average())
-            for leg in legs:
+            for leg in in_round_order(legs, number):
                 make = _reporter_factory(processes, leg, client)
                 script, counts, kinds = learned[leg]
                 times: dict[str, list[float]] = {}
@@ -201,8 +207,8 @@ async def _load(
         results: dict[str, Any] = {"turns_per_reporter": turns, "levels": {}}
         for level in levels:
             runs: dict[Leg, list[dict[str, Any]]] = {leg: [] for leg in legs}
-            for _ in range(rounds):
-                for leg in legs:
+            for number in range(rounds):
+                for leg in in_round_order(legs, number):
                     script, counts, kinds = learned[leg]
                     runs[leg].append(
                         await _one_load_run(
