@@ -64,7 +64,9 @@ def in_hand() -> InHand | None:
 
 
 def utf16_units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    """Length in UTF-16 code units, as Telegram counts (a lone surrogate, which a client can
+    send, is one unit)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _masked_message(
@@ -144,9 +146,16 @@ class Inbox:
     async def record(self, update: Update) -> bool:
         """Stores ``update``; False when it is in the inbox already (Telegram sent it again:
         it was handled, or is queued since this start). When the database cannot take it,
-        it is handled all the same, unstored."""
-        payload = self._stored_form(update)
-        conversation_id = self._pseudonym(update)
+        it is handled all the same, unstored. Never raises: an exception here would end the
+        polling loop (python-telegram-bot's retry loop stops on anything but TelegramError)
+        and the bot would answer no one again."""
+        try:
+            payload = self._stored_form(update)
+            conversation_id = self._pseudonym(update)
+        except Exception:
+            # Stored unmasked it could keep a secret: handled all the same, unstored.
+            logger.exception("could not mask update %s for the inbox", update.update_id)
+            return True
 
         def store(session: Session) -> bool:
             return record_update(

@@ -42,7 +42,9 @@ ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    """Length in UTF-16 code units, as Telegram counts (a lone surrogate, which a client can
+    send, is one unit)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _fits(text: str, limit: int) -> int:

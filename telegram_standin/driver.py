@@ -221,8 +221,11 @@ class ChatUser:
         caption: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> int:
-        suffix = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
-        stored = self.driver.upload(data, folder="documents", suffix=suffix)
+        extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
+        # Only an extension Telegram would keep in a file path (a fuzzed name may end in a lone
+        # surrogate or a slash, which no URL or file name can carry).
+        suffix = "." + extension if extension.isascii() and extension.isalnum() else ""
+        stored = self.driver.upload(data, folder="documents", suffix=suffix[:16])
         document: dict[str, Any] = {
             "file_id": stored["file_id"],
             "file_unique_id": stored["file_unique_id"],

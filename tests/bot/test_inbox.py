@@ -211,3 +211,18 @@ def test_a_button_of_an_offer_a_restart_forgot_says_so_in_the_chat(
     # Besides the toast, a message: no keyboard is left to answer with.
     assert alex.wait_for(texts.BUTTON_EXPIRED)[-1].body == texts.BUTTON_EXPIRED
     assert "/report_other_scam" not in fake_rasa.texts_from(bot.services.pseudonym(alex.id))
+
+
+def test_a_lone_surrogate_before_a_masked_code_does_not_stop_the_inbox() -> None:
+    """Found by the fuzz: the masked text's entity limit was counted with a strict UTF-16
+    encoder, so a lone surrogate (which Telegram clients can send) raised inside polling and
+    the bot stopped taking updates for everyone."""
+    text = "he said he was from the\ud800 bank security team, gave OTP 123456"
+    entities = [
+        {"type": "bold", "offset": 0, "length": 2},
+        {"type": "bold", "offset": 60, "length": 6},
+    ]
+    update = {"update_id": 3, "message": {"text": text, "entities": entities, "chat": {"id": 1}}}
+    masked, _ = masked_update(update, None)
+    assert "123456" not in masked["message"]["text"]
+    assert masked["message"]["entities"] == entities[:1]

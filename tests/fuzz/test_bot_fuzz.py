@@ -4,13 +4,19 @@ data and malformed updates, against the fake Rasa (the fixtures of tests/bot/con
 The bot runs in this process (as in the bot's component tests), so the memory bound is on this
 process's resident memory growth. Any error the bot logs fails the run, and so does a bot that
 stops answering: after the fuzz, a new user must still get the consent notice.
+
+Inputs are sent by SENDERS threads at once (many chats at a time, as a busy bot sees them);
+each input is drawn from its own seed, taken in order from the run's seed, so the inputs are
+the same whatever the order they are sent in.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -24,6 +30,7 @@ from tests.fuzz.generators import Fuzz
 MAX_RSS_GROWTH_MIB = 300  # growth of this process (bot, stand-in, fake Rasa) over the run
 DRAIN_SECONDS_PER_UPDATE = 0.5  # a hang guard, not a speed requirement
 USERS = 200
+SENDERS = 8  # inputs in flight at once
 
 
 class ErrorRecords(logging.Handler):
@@ -209,6 +216,16 @@ def pending_updates(server: StandinServer) -> int:
         return len(server.world.updates)
 
 
+def polling_stopped(runner: BotRunner) -> BaseException | None:
+    """The exception that ended the bot's polling loop, if it ended (python-telegram-bot's
+    retry loop stops for good on any exception but a TelegramError)."""
+    updater = runner.application.updater if runner.application is not None else None
+    task = getattr(updater, "_Updater__polling_task", None)
+    if task is None or not task.done() or task.cancelled():
+        return None
+    return task.exception()
+
+
 @pytest.fixture
 def fuzz_bot(make_bot: Callable[..., BotRunner]) -> BotRunner:
     # The rate limiter would answer most fuzz input with "slow down" before any handler ran.
@@ -225,10 +242,25 @@ def test_no_update_breaks_the_bot(fuzz_bot: BotRunner, standin: StandinServer) -
     before = rss_mib()
     try:
         count = fuzz_cases()
-        for _ in range(count):
-            tally.count(send_one(fuzz, driver, standin))
+        seeds = [fuzz.random.getrandbits(64) for _ in range(count)]
+        counted = threading.Lock()
+        drivers = threading.local()  # one HTTP session per sender thread
+
+        def send(seed: int) -> None:
+            if not hasattr(drivers, "driver"):
+                drivers.driver = Driver(standin.url)
+            kind = send_one(Fuzz(seed), drivers.driver, standin)
+            with counted:
+                tally.count(kind)
+
+        with ThreadPoolExecutor(SENDERS) as senders:
+            for _ in senders.map(send, seeds):
+                pass
         deadline = time.monotonic() + 60 + DRAIN_SECONDS_PER_UPDATE * count
         while pending_updates(standin) and time.monotonic() < deadline:
+            if (stopped := polling_stopped(fuzz_bot)) is not None:
+                tally.fail("all", f"the bot stopped polling: {stopped!r}", "")
+                break
             time.sleep(0.2)
         if pending_updates(standin):
             tally.fail("all", f"{pending_updates(standin)} updates never taken", "")
