@@ -81,15 +81,11 @@ chaos: train
 # Fuzz: 10,000 generated inputs per target through `scamreport parse` (--jsonl with the trained
 # model, and plain text), the agency sink, the Telegram bot via the stand-in and the police
 # console (every route, each role, SQLite and PostgreSQL); fails on any crash, 5xx, dropped
-# connection, hang or memory over its bound. `make test` runs 150 per target.
-# Numbers go to results/fuzz.md.
+# connection, hang or memory over its bound. `make test` runs 150 per target. Two lanes run at
+# once (scripts/fuzz.sh). Numbers go to results/fuzz.md.
 .PHONY: fuzz
 fuzz: train
-	@mkdir -p results
-	@printf '# Fuzz run\n\n' >results/fuzz.md
-	SCAMREPORT_FUZZ_CASES=$${SCAMREPORT_FUZZ_CASES:-10000} SCAMREPORT_FUZZ_NLU=model \
-	  SCAMREPORT_FUZZ_RESULTS=results/fuzz.md \
-	  $(APP)/bin/python -m pytest tests/fuzz -p no:cacheprovider -q
+	scripts/fuzz.sh
 
 # Performance, measured from outside (issue 13): the project against a bare Rasa 3.6.21
 # assistant the benchmark trains itself, REST vs Telegram path, 10/50/200 reporters at once,

@@ -36,6 +36,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.test import EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
+from console.app import DATABASE_UNAVAILABLE_MESSAGE
 from console.auth import SESSION_TOKEN_KEY, token_digest
 from scamreport.storage.console_models import ConsoleSession, ConsoleUser
 from tests.console.console_fixtures import (
@@ -509,9 +510,15 @@ def judge(case: Case, response: TestResponse) -> str | None:
     return None
 
 
-def database_went_away(error: str | None) -> bool:
-    """Whether an exception is the database server being unreachable (the shared development
-    machine's PostgreSQL is restarted by the fault suite), not something the input caused."""
+def database_went_away(response: TestResponse | None, error: str | None) -> bool:
+    """Whether the console answered that the database is unavailable (503, the shared
+    development machine's PostgreSQL is restarted by the fault suite), or an exception says
+    the server was unreachable: not something the input caused. Such a case is sent again
+    once the database answers; a case still answered so after that is a failure."""
+    if response is not None:
+        return response.status_code == 503 and DATABASE_UNAVAILABLE_MESSAGE.encode() in (
+            response.get_data()
+        )
     return (
         error is not None
         and "OperationalError" in error
@@ -547,7 +554,7 @@ def run_cases(env: ConsoleEnv, tally: Tally, cases: int, seed: int) -> Counter[i
         try:
             for attempt in range(RETRIES_AFTER_DISCONNECT + 1):
                 response, error = sender.send(actors.clients[(case.actor, case.agency)], case)
-                if not database_went_away(error) or attempt == RETRIES_AFTER_DISCONNECT:
+                if not database_went_away(response, error) or attempt == RETRIES_AFTER_DISCONNECT:
                     break
                 resent += 1
                 wait_for_database(env)
