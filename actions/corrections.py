@@ -27,9 +27,7 @@ _CORRECTION_CUE = re.compile(
     r"should\s+(?:be|have\s+been)|instead\s+of|not\s+\S*\d|wrong|change)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(
-    r"(?<![\w.])(?:[^\s\w]{1,2}|[A-Za-z]{1,4}\$?)?\s?\d[\d,]*(?:\.\d+)?\s?[kKmM]?\b"
-)
+_NUMBER = re.compile(r"(?:[^\s\w]{1,2}|\b[A-Za-z]{1,3}\$)?\d[\d,]*(?:\.\d+)?[kKmM]?\b")
 
 
 def sounds_like_correction(text: str) -> bool:
@@ -66,13 +64,12 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
     if "amount_lost" in found or "incident_date" in found or previous in (None, SKIPPED):
         return {}
     amount = parse_amount(text, tracker.get_slot("country"))
-    if amount is None:  # "the amount was 21400": the one number in the sentence
-        numbers = _NUMBER.findall(text)
-        amount = (
-            parse_amount(numbers[0].strip(), tracker.get_slot("country"))
-            if len(numbers) == 1
-            else None
-        )
+    if amount is None:  # "its 1150 total": the last number that is not a count ("2 payments")
+        amounts = [
+            parse_amount(n.strip(), tracker.get_slot("country")) for n in _NUMBER.findall(text)
+        ]
+        amounts = [a for a in amounts if a is not None and a.value >= 10]
+        amount = amounts[-1] if amounts else None
     if amount is None or amount.value <= 0:
         return {}
     currency = amount.currency or (str(previous).partition(" ")[2] or None)

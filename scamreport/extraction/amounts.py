@@ -16,7 +16,7 @@ _PREFIXES: dict[str, str] = {
     "hk$": "HKD", "a$": "AUD", "au$": "AUD", "aud$": "AUD", "nz$": "NZD", "c$": "CAD",
     "ca$": "CAD", "cad$": "CAD", "nt$": "TWD", "r$": "BRL", "mx$": "MXN", "mex$": "MXN",
     "rm": "MYR", "rp": "IDR", "rs.": "rupee", "rs": "rupee", "ksh": "KES", "kshs": "KES",
-    "kr": "krona_krone", "p": "p_sign",
+    "kr": "krona_krone", "p": "p_sign", "n": "n_sign",
     "₹": "INR", "£": "GBP", "€": "EUR", "¥": "yen_sign", "₩": "KRW", "₱": "PHP", "฿": "THB",
     "₫": "VND", "₦": "NGN", "₺": "TRY", "₽": "RUB", "₪": "ILS", "₴": "UAH", "₵": "GHS",
     "$": "dollar",
@@ -99,6 +99,7 @@ _KINDS: dict[str, tuple[str | None, dict[str, str]]] = {
     "krona_krone": (None, {"SE": "SEK", "IS": "ISK", "NO": "NOK", "DK": "DKK"}),
     "yen_sign": ("JPY", {"CN": "CNY"}),
     "p_sign": (None, {"PH": "PHP"}),  # "P15,000" in the Philippines; elsewhere no amount
+    "n_sign": (None, {"NG": "NGN"}),  # "N250,000" in Nigeria; elsewhere no amount
 }  # fmt: skip
 
 _MULTIPLIERS: dict[str, int] = {
@@ -291,7 +292,7 @@ def _with_currency(text: str, country: str | None) -> Iterator[Found]:
             currency = currency_for(groups["suffix"], country)
         if currency is None and groups.get("prefix"):
             currency = currency_for(groups["prefix"], country)
-            if currency is None and groups["prefix"].lower() == "p":
+            if currency is None and groups["prefix"].lower() in ("p", "n"):
                 continue
         amount = _to_amount(match, currency)
         if amount is not None:

@@ -317,3 +317,17 @@ def test_the_amount_was_x_not_y_is_understood(make_tracker: MakeTracker) -> None
         slots={"interview": "general", "country": "MY", "amount_lost": "12400 MYR"},
     )
     assert corrections_in("the amount was 21400 not 12400", tracker)["amount_lost"] == "21400 MYR"
+
+
+def test_a_correction_with_a_count_in_it_takes_the_amount(make_tracker: MakeTracker) -> None:
+    from actions.corrections import corrections_in
+
+    text = "actually they took 2 payments so its 1150 total, thats right"
+    tracker = make_tracker(
+        text, slots={"interview": "general", "country": "GB", "amount_lost": "575 GBP"}
+    )
+    assert corrections_in(text, tracker)["amount_lost"] == "1150 GBP"
+
+
+def test_naira_written_with_n_in_nigeria() -> None:
+    assert read_answer("amount_lost", "N250,000", country="NG").value == "250000 NGN"
