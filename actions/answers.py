@@ -319,7 +319,7 @@ def read_consent_forward(text: str, *, intent: str | None = None, **_: Any) -> A
     rest = _NO_CONTACT.sub(" ", text).lower()
     also = {"contact_permission": contact} if contact else {}
     if re.search(r"\b(no|not|don'?t|do not|never)\b", rest) or (intent == "deny" and not contact):
-        return Answer("none", also={"contact_permission": contact or "none"})
+        return Answer("none", also=also)
     if re.search(r"abroad|overseas|international|other countr|also share|everywhere", rest):
         return Answer("national_and_abroad", also=also)
     if intent == "affirm" or read_yes_no(text, None) or re.search(r"send|share|police", rest):

@@ -251,7 +251,7 @@ async def test_the_kind_of_scam_is_asked_with_every_kind_likeliest_first(
     [
         ("yes, send it and update me here", "national", "telegram"),
         ("send it, but no contact please", "national", "none"),
-        ("no, do not send it", "none", "none"),
+        ("no, do not send it", "none", None),
         ("yes", "national", None),
     ],
 )

@@ -57,7 +57,7 @@ def answers(**overrides: Answer) -> dict[str, Answer]:
         "items_ordered": "masks",
         "item_received": Press("Nothing arrived"),
         "story": "that is all i know",
-        "consent_forward": Press("Yes, send it"),
+        "consent_forward": "yes, send it",
         "contact_permission": Press("No contact please"),
     }
     base.update(overrides)

@@ -76,7 +76,7 @@ def police_answers() -> dict[str, object]:
         "payee_account": "skip",
         "incident_date": "yesterday",
         "story": "He kept me on the phone for two hours and sent an SMS to prove it.",
-        "consent_forward": Press("Yes, send it"),
+        "consent_forward": "yes, send it",
         "contact_permission": Press("Yes, here in this chat"),
     }
 

@@ -28,7 +28,7 @@ POLICE_ANSWERS: dict[str, Answer] = {
     "payee_account": "skip",
     "incident_date": "yesterday",
     "story": "that is all",
-    "consent_forward": Press("Yes, send it"),
+    "consent_forward": "yes, send it",
     "contact_permission": Press("Yes, here in this chat"),
 }
 
