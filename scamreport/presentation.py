@@ -147,7 +147,7 @@ SCAM_TYPE_WORDS: dict[str, str] = {
     "phishing": "phishing (stolen passwords, card or bank details)",
     "investment": "fake investment",
     "romance": "romance scam",
-    "sextortion": "sextortion",
+    "sextortion": "sextortion (threats to share intimate images)",
     "money_mule": "money mule (moving money for others)",
     "business_email_compromise": "business e-mail compromise",
     "advance_fee": "advance fee (a prize, loan or inheritance that needs a fee)",
