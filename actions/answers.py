@@ -299,7 +299,7 @@ _CONTACT_HERE = re.compile(
     r"message\s+me|in\s+this\s+chat|here)\b",
     re.IGNORECASE,
 )
-_CONTACT_PHONE = re.compile(r"\b(?:call\s+me|by\s+phone|phone\s+me|ring\s+me)\b", re.I)
+_CONTACT_PHONE = re.compile(r"\b(?:call\s+me|by\s+phone|phone\s+me|ring\s+me|phone|call)\b", re.I)
 
 
 def contact_in(text: str) -> str | None:
@@ -328,16 +328,13 @@ def read_consent_forward(text: str, *, intent: str | None = None, **_: Any) -> A
 
 
 def read_contact_permission(text: str, *, intent: str | None = None, **_: Any) -> Answer:
-    lowered = text.lower()
-    if re.search(r"\b(no|not|don'?t|do not|never)\b", lowered) or intent == "deny":
+    contact = contact_in(text)
+    if contact:
+        return Answer(contact)
+    yes_no = read_yes_no(text, intent)
+    if yes_no is False or re.search(r"\b(no|not|don'?t|do not|never)\b", text.lower()):
         return Answer("none")
-    if re.search(r"phone|call|ring", lowered):
-        return Answer("phone")
-    if (
-        intent == "affirm"
-        or read_yes_no(text, None)
-        or re.search(r"chat|telegram|here|message", lowered)
-    ):
+    if yes_no or re.search(r"chat|telegram", text, re.I):
         return Answer("telegram")
     return reject("utter_invalid_choice")
 
