@@ -124,17 +124,19 @@ def request_from_line(number: int, raw: bytes, default_country: str | None) -> P
 
 
 def numbered_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes]]:
-    """``(number, line)`` for each non-blank line; a line over ``limit`` bytes comes back as
-    ``b""`` (its rest skipped), so that no line has to fit in memory."""
+    """``(number, line)`` for each non-blank line; a line over ``limit`` bytes (not counting
+    its newline) comes back as ``b""`` (its rest skipped), so that no line has to fit in
+    memory."""
     number = 0
     while True:
-        line = stream.readline(limit + 1)
+        # The line, its newline, and one byte more to tell a longer line.
+        line = stream.readline(limit + 2)
         if not line:
             return
         number += 1
-        if len(line) > limit:
+        if len(line.removesuffix(b"\n")) > limit:
             while line and not line.endswith(b"\n"):
-                line = stream.readline(limit + 1)
+                line = stream.readline(limit + 2)
             yield number, b""
         elif line.strip():
             yield number, line
@@ -228,6 +230,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help='read {"text": ..., "country": ...} lines, write one result (or '
         '{"line": n, "error": ...}) per non-blank line',
     )
-    parser.add_argument("--explain", action="store_true",
-                        help="add the intent ranking and the rule that found each indicator")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="add the intent ranking and the rule that found each indicator",
+    )
     parser.set_defaults(handler=run_parse)

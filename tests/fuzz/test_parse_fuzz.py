@@ -156,9 +156,12 @@ def plain_inputs(fuzz: Fuzz, count: int) -> list[tuple[list[bytes], bytes]]:
         ([b"the police called", b"--country", b"SGP"], b""),
     ]
     while len(cases) < count:
-        text = fuzz.text(max_length=2000).encode(
-            "utf-8", "surrogateescape" if fuzz.chance(0.5) else "surrogatepass"
-        )
+        text_str = fuzz.text(max_length=2000)
+        errors = "surrogateescape" if fuzz.chance(0.5) else "surrogatepass"
+        try:
+            text = text_str.encode("utf-8", errors)
+        except UnicodeEncodeError:  # surrogateescape takes only U+DC80..U+DCFF
+            text = text_str.encode("utf-8", "surrogatepass")
         text = text.replace(b"\x00", b"")  # argv cannot carry NUL
         if fuzz.chance(0.5):
             cases.append(([b"--", text], b""))

@@ -145,3 +145,19 @@ def test_parse_jsonl_answers_a_bad_line_with_an_error_and_goes_on() -> None:
     assert "two-letter" in answers[2]["error"]
     assert answers[5]["text"] == "a lone  surrogate"  # dropped, as the bot drops it
     assert answers[6]["text"] == "still answered"
+
+
+def test_a_jsonl_line_of_exactly_the_limit_is_read_and_one_byte_more_is_refused() -> None:
+    """Found by the fuzz at 10,000 lines: the limit counted the newline, so a line of exactly
+    MAX_LINE_BYTES was refused as longer."""
+    import io
+
+    from scamreport.cli.parse import numbered_lines
+
+    stream = io.BytesIO(b"12345\n123456\n1234\n12345")
+    assert list(numbered_lines(stream, limit=5)) == [
+        (1, b"12345\n"),
+        (2, b""),
+        (3, b"1234\n"),
+        (4, b"12345"),
+    ]
