@@ -35,6 +35,7 @@ from bot.evidence_store import (
 from bot.handlers.common import ensure_reporter, sender, services_of
 from bot.rendering import send_text
 from bot.services import BotServices
+from scamreport.channel import without_unencodable
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import add_pending_evidence
 from scamreport.storage.models import Report, Reporter
@@ -99,7 +100,8 @@ def what_to_keep(message: Message) -> Incoming | None:
         name = document.file_name
         return Incoming(
             kind="forwarded_message" if forwarded else "document",
-            description=f"the file “{name}”" if name else "your file",
+            # Echoed in the reply: a lone surrogate in the name could not be sent.
+            description=f"the file “{without_unencodable(name)}”" if name else "your file",
             file_id=document.file_id,
             filename=name,
             declared_mime=document.mime_type,

@@ -73,6 +73,14 @@ def test_documents_pdf_and_saved_emails_are_kept_with_their_type(
     ]
 
 
+def test_a_file_name_with_a_lone_surrogate_is_confirmed_without_it(alex: ChatUser) -> None:
+    """Found by the bot fuzz at 10,000 inputs: the confirmation echoed the name, and a lone
+    surrogate in it failed the reply (an error logged, the reporter told nothing)."""
+    agree(alex)
+    alex.send_document(PDF, filename="scan\ud83d.pdf", mime_type="application/pdf")
+    assert "scan.pdf" in alex.replies()[-1].body
+
+
 def test_the_same_file_twice_is_stored_once_on_disk(
     alex: ChatUser, bot: BotRunner, db: sessionmaker[Session]
 ) -> None:
