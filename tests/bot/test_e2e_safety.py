@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from scamreport.cli.stack import Stack
+from scamreport.interviews import all_type_questions
 from scamreport.storage.repository import get_report_by_reference
 from telegram_standin.driver import ChatUser, Driver, SentMessage, png_bytes
 from tests.bot.conftest import agree
@@ -48,7 +49,7 @@ def answers(**overrides: Answer) -> dict[str, Answer]:
         "scammer_contact": "idk",
         "demand": "send money",
         "money_lost": Press("No"),
-        "amount_lost": "100 sgd",
+        "amount_lost": "none",
         "payment_method": "bank transfer",
         "payee_account": "skip",
         "incident_date": "yesterday",
@@ -60,6 +61,8 @@ def answers(**overrides: Answer) -> dict[str, Answer]:
         "consent_forward": "yes, send it",
         "contact_permission": Press("No contact please"),
     }
+    # The questions of each scam type's own interview: a hurried reporter skips them.
+    base.update({question: "skip" for question in all_type_questions() if question not in base})
     base.update(overrides)
     return base
 
