@@ -72,6 +72,10 @@ _CUES: tuple[re.Pattern[str], ...] = tuple(
         r"open|running|active|connected)\b",
         r"\b(?:still|currently|now)\s+(?:connected|controlling|in\s+control|moving\s+the\s+"
         r"mouse|logged\s+in)\b.{0,40}\b(?:computer|laptop|pc|phone|screen|account|mac)\b",
+        r"\b(?:connected|logged\s+in|on|in)\s+(?:to\s+)?my\s+(?:computer|laptop|pc|phone|screen|"
+        r"mac)\s+(?:right\s+)?now\b",
+        # someone else at the bank now ("my dad is at the bank now")
+        r"\bat\s+the\s+(?:bank|atm|branch|money\s+changer)\s+(?:right\s+)?now\b",
         r"\b(?:has|have|got)\s+(?:still\s+)?(?:control|access)\s+(?:of|to)\s+my\s+(?:computer|"
         r"laptop|pc|phone|screen|mac)\b(?!.{0,20}\b(?:yesterday|last|ago)\b)",
     )

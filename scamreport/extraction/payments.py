@@ -18,7 +18,8 @@ _DEMAND_CUE = re.compile(
     r"dont)\s+(?:pay|send)|(?:have|has|had|need|needs|got)\s+to\s+(?:pay|send|transfer)|must\s+"
     r"(?:pay|send|transfer)|told\s+(?:me\s+|us\s+)?to\s+(?:pay|transfer|send)|threaten\w*|"
     r"ransom|(?:more|another|extra|additional)\s+(?:fee|payment)|fee\s+of|"
-    r"pay\s+(?:him|her|them)|or\s+else)\b",
+    r"pay\s+(?:him|her|them)|or\s+else|(?:trying|about|going|preparing|getting\s+ready|wants?)\s+"
+    r"to\s+(?:withdraw|transfer|send|pay|wire))\b",
     re.IGNORECASE,
 )
 _PAID_CUE = re.compile(
@@ -97,7 +98,7 @@ def money_mentions(
         demand_at, paid_at = _last_cue(_DEMAND_CUE, window), _last_cue(_PAID_CUE, window)
         if _last_cue(_PROMISED_CUE, window) > max(demand_at, paid_at):
             mentions.promised.append(found.value)
-        elif demand_at > paid_at or (demand_at == paid_at == -1 and whole_demanded):
+        elif demand_at > paid_at or demand_at == paid_at >= 0 or (demand_at == paid_at == -1 and whole_demanded):
             mentions.demanded.append(found.value)
         elif paid_at >= 0 and not says_not_paid(window):
             mentions.lost.append(found.value)

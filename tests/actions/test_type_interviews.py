@@ -331,3 +331,23 @@ def test_a_correction_with_a_count_in_it_takes_the_amount(make_tracker: MakeTrac
 
 def test_naira_written_with_n_in_nigeria() -> None:
     assert read_answer("amount_lost", "N250,000", country="NG").value == "250000 NGN"
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "a man from telstra is connected to my computer right now with teamviewer",
+        "my dad is at the bank now trying to withdraw 40k because someone from MAS told him to",
+    ],
+)
+def test_happening_now_in_other_words(story: str) -> None:
+    from scamreport.urgency import is_urgent
+
+    assert is_urgent(story)
+
+
+def test_money_someone_is_trying_to_withdraw_is_not_lost_yet() -> None:
+    story = "my dad is at the bank now trying to withdraw 40k because someone from MAS told him"
+    found = slots_from_text(story, country="SG", interview="fake_authority")
+    assert found.get("money_lost") is not True
+    assert "amount_lost" not in found
