@@ -34,7 +34,6 @@ from scamreport.sensitive import mask_secrets
 # After this many answers that could not be read, an optional question is left blank.
 MAX_FAILED_ATTEMPTS = 2
 
-MONEY_SLOTS = MONEY_QUESTIONS
 # Answers whose amounts are asked for, promised or passed through, never the reporter's loss.
 NOT_A_LOSS = frozenset(
     {"demand", "prize", "withdrawal_blocked", "money_for", "accounts_used", "still_holding"}
@@ -67,7 +66,7 @@ def amounts_in_currency_of(
 def without_needless_questions(slots: list[str], tracker: Tracker) -> list[str]:
     """No money questions when nothing was lost, no payee for cash or gift cards."""
     if tracker.get_slot("money_lost") in (False, SKIPPED):
-        slots = [slot for slot in slots if slot not in MONEY_SLOTS]
+        slots = [slot for slot in slots if slot not in MONEY_QUESTIONS]
     if tracker.get_slot("payment_method") in NO_PAYEE_METHODS:
         slots = [slot for slot in slots if slot != "payee_account"]
     return list(slots)
@@ -215,7 +214,7 @@ class ReportFormValidation(FormValidationAction):
         if answered != "country":
             found.pop("country", None)
         if answered in NOT_A_LOSS:
-            for slot in ("money_lost", *MONEY_SLOTS):
+            for slot in ("money_lost", *MONEY_QUESTIONS):
                 found.pop(slot, None)
         return {
             slot: value
