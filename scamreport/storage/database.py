@@ -22,7 +22,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CheckConstraint, Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import (
+    CheckConstraint,
+    Connection,
+    Engine,
+    String,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
@@ -261,6 +270,21 @@ def include_object_filter(skip_tables: set[str]) -> Callable[..., bool]:
     return include_object
 
 
+def compare_column_types(
+    context: MigrationContext,
+    inspected_column: Any,
+    metadata_column: Any,
+    inspected_type: Any,
+    metadata_type: Any,
+) -> bool | None:
+    """Alembic's type comparison, except a VARCHAR's length on SQLite, which SQLite does not
+    enforce (and widening it there would rebuild the table and drop its search triggers)."""
+    both_strings = isinstance(inspected_type, String) and isinstance(metadata_type, String)
+    if context.dialect.name == "sqlite" and both_strings:
+        return False
+    return None  # the default comparison
+
+
 def schema_differences(engine: Engine) -> list[Any]:
     """How the database's schema differs from the models; an empty list when they match.
 
@@ -272,7 +296,10 @@ def schema_differences(engine: Engine) -> list[Any]:
         skip = unmanaged_tables(connection)
         context = MigrationContext.configure(
             connection,
-            opts={"compare_type": True, "include_object": include_object_filter(skip)},
+            opts={
+                "compare_type": compare_column_types,
+                "include_object": include_object_filter(skip),
+            },
         )
         differences: list[Any] = list(compare_metadata(context, Base.metadata))
         inspector = inspect(connection)

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from scamreport.settings import get_settings
 from scamreport.storage.database import (
+    compare_column_types,
     include_object_filter,
     migration_connection,
     normalise_database_url,
@@ -34,7 +35,7 @@ def _run_on(connection: Connection) -> None:
         # Batch operations rebuild tables on SQLite and fall back to ALTER on PostgreSQL,
         # so one migration script serves both.
         render_as_batch=True,
-        compare_type=True,
+        compare_type=compare_column_types,
         # SQLite FTS5 tables made by migrations are not models: autogenerate must not drop them.
         include_object=include_object_filter(unmanaged_tables(connection)),
     )

@@ -21,15 +21,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _alter_currency(old: int, new: int) -> None:
+    # SQLite does not enforce a VARCHAR's length, and its batch mode would rebuild the table and
+    # drop the search triggers on it: only databases that enforce the length are altered.
+    if op.get_bind().dialect.name == "sqlite":
+        return
+    op.alter_column(
+        "reports",
+        "currency",
+        existing_type=sa.String(old),
+        type_=sa.String(new),
+        existing_nullable=True,
+    )
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("reports") as batch:
-        batch.alter_column(
-            "currency", existing_type=sa.String(3), type_=sa.String(5), existing_nullable=True
-        )
+    _alter_currency(3, 5)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("reports") as batch:
-        batch.alter_column(
-            "currency", existing_type=sa.String(5), type_=sa.String(3), existing_nullable=True
-        )
+    _alter_currency(5, 3)
