@@ -148,7 +148,12 @@ class ReportFormValidation(FormValidationAction):
                 updates["failed_attempts"] = failures
         if "country" in to_validate and updates.get("country"):
             updates.update(amounts_in_currency_of(updates["country"], tracker, updates))
-        if updates.get("minor") is True and tracker.get_slot("minor") is not True:
+        helpline_given = any(event.get("name") == "minor" for event in safety_events)
+        if (
+            updates.get("minor") is True
+            and tracker.get_slot("minor") is not True
+            and not helpline_given
+        ):
             give_child_helpline(dispatcher, updates.get("country", country))
         if "scam_type" in to_validate and updates.get("scam_type") not in (None, SKIPPED):
             updates.update(self.known_for_type(updates["scam_type"], tracker, updates))

@@ -351,3 +351,14 @@ def test_money_someone_is_trying_to_withdraw_is_not_lost_yet() -> None:
     found = slots_from_text(story, country="SG", interview="fake_authority")
     assert found.get("money_lost") is not True
     assert "amount_lost" not in found
+
+
+async def test_yes_im_15_gives_the_child_helpline_once(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    _, slots, dispatcher = await next_question(
+        make_tracker, domain, "minor", "yes im 15", country="GB", scam_type="sextortion"
+    )
+    assert slots["minor"] is True
+    responses = [m.get("response") or "" for m in dispatcher.messages]
+    assert sum(r.startswith("utter_child_helpline") for r in responses) == 1
