@@ -138,9 +138,15 @@ async def close_clients(application: Application) -> None:
     await services.rasa.aclose()
 
 
+def bot_id_of(token: str) -> int:
+    """The bot's Telegram id: the number before the colon of its token."""
+    head = token.partition(":")[0]
+    return int(head) if head.isdigit() else 0
+
+
 def build_application(services: BotServices) -> Application:
     config = services.config
-    inbox = Inbox(services)
+    inbox = Inbox(services, bot_id=bot_id_of(config.token))
     builder = (
         Application.builder()
         .token(config.token)

@@ -121,8 +121,9 @@ def masked_update(data: dict[str, Any], expecting: str | None) -> tuple[dict[str
 class Inbox:
     """Stores updates before they are confirmed, and hands back those never handled."""
 
-    def __init__(self, services: BotServices) -> None:
+    def __init__(self, services: BotServices, bot_id: int) -> None:
         self.services = services
+        self.bot_id = bot_id  # Telegram numbers updates per bot
         # Per user, the secret their last message (in arrival order) talked about.
         self.expecting: dict[int, str | None] = {}
         # Updates taken up again at this start: the relay checks Rasa's record first.
@@ -160,6 +161,7 @@ class Inbox:
         def store(session: Session) -> bool:
             return record_update(
                 session,
+                bot_id=self.bot_id,
                 update_id=update.update_id,
                 conversation_id=conversation_id,
                 payload=payload,
@@ -181,7 +183,7 @@ class Inbox:
         def mark(session: Session) -> None:
             # The removed content is overwritten on disk (SQLite), not just unlinked.
             scrub_deleted_content(session)
-            mark_handled(session, update_id=update_id)
+            mark_handled(session, bot_id=self.bot_id, update_id=update_id)
             if prune:
                 prune_handled(session)
 
@@ -194,7 +196,10 @@ class Inbox:
         """The updates stored and never handled (by a bot that was killed), oldest first."""
 
         def take(session: Session) -> list[tuple[int, int, dict[str, Any] | None]]:
-            return [(r.update_id, r.attempts, r.payload) for r in take_unhandled(session)]
+            return [
+                (r.update_id, r.attempts, r.payload)
+                for r in take_unhandled(session, bot_id=self.bot_id)
+            ]
 
         updates: list[Update] = []
         for update_id, attempts, payload in await self.services.db(take):

@@ -16,7 +16,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Integer, String, delete, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from scamreport.storage.models import Base
@@ -30,11 +40,16 @@ class InboxUpdate(Base):
     """One Telegram update the bot received; ``payload`` is None once it was handled."""
 
     __tablename__ = "inbox_updates"
-    __table_args__ = (CheckConstraint("attempts >= 0", name="attempts"),)
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts"),
+        UniqueConstraint("bot_id", "update_id"),
+    )
 
     # Arrival order: updates are replayed in it (each chat's in the order it sent them).
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # Telegram numbers updates per bot: two bots (a standby, a second token) share the table.
+    bot_id: Mapped[int] = mapped_column(BigInteger)
+    update_id: Mapped[int] = mapped_column(BigInteger)
     # The pseudonym of the sender (the Rasa sender id), so erasure finds the rows; None for
     # an update without a user.
     conversation_id: Mapped[str | None] = mapped_column(String(128), index=True)
@@ -47,34 +62,55 @@ class InboxUpdate(Base):
 
 
 def record_update(
-    session: Session, *, update_id: int, conversation_id: str | None, payload: dict[str, Any]
+    session: Session,
+    *,
+    bot_id: int,
+    update_id: int,
+    conversation_id: str | None,
+    payload: dict[str, Any],
 ) -> bool:
-    """Stores an update not yet handled; False (and nothing stored) when ``update_id`` is
-    already in the inbox, handled or not. Flushes; does not commit."""
-    if session.scalar(select(InboxUpdate.id).where(InboxUpdate.update_id == update_id)):
+    """Stores an update not yet handled; False (and nothing stored) when the bot's
+    ``update_id`` is already in the inbox, handled or not. Flushes; does not commit."""
+    if session.scalar(
+        select(InboxUpdate.id).where(
+            InboxUpdate.bot_id == bot_id, InboxUpdate.update_id == update_id
+        )
+    ):
         return False
-    session.add(InboxUpdate(update_id=update_id, conversation_id=conversation_id, payload=payload))
+    session.add(
+        InboxUpdate(
+            bot_id=bot_id, update_id=update_id, conversation_id=conversation_id, payload=payload
+        )
+    )
     session.flush()
     return True
 
 
-def mark_handled(session: Session, *, update_id: int, now: datetime | None = None) -> bool:
+def mark_handled(
+    session: Session, *, bot_id: int, update_id: int, now: datetime | None = None
+) -> bool:
     """Marks the update handled and removes its content; False when it is not in the inbox
     (never stored, or erased meanwhile). Flushes; does not commit."""
     result = session.execute(
         update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.handled_at.is_(None))
+        .where(
+            InboxUpdate.bot_id == bot_id,
+            InboxUpdate.update_id == update_id,
+            InboxUpdate.handled_at.is_(None),
+        )
         .values(handled_at=now or utcnow(), payload=None)
     )
     return bool(getattr(result, "rowcount", 0))
 
 
-def take_unhandled(session: Session) -> list[InboxUpdate]:
+def take_unhandled(session: Session, *, bot_id: int) -> list[InboxUpdate]:
     """The updates never handled, in arrival order, each counted as taken up once more.
     Flushes; does not commit."""
     rows = list(
         session.scalars(
-            select(InboxUpdate).where(InboxUpdate.handled_at.is_(None)).order_by(InboxUpdate.id)
+            select(InboxUpdate)
+            .where(InboxUpdate.bot_id == bot_id, InboxUpdate.handled_at.is_(None))
+            .order_by(InboxUpdate.id)
         )
     )
     for row in rows:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 
 from bot import texts
+from bot.app import bot_id_of
 from bot.inbox import masked_update
 from scamreport.channel import UPDATE_ID_KEY
 from scamreport.storage.inbox import InboxUpdate, record_update
@@ -131,6 +132,7 @@ def test_updates_a_killed_bot_never_handled_are_answered_in_order_and_only_once(
         for number, text in enumerate(sent, start=900_001):
             record_update(
                 session,
+                bot_id=bot_id_of(first.services.config.token),
                 update_id=number,
                 conversation_id=pseudonym,
                 payload=text_update(number, alex, text),

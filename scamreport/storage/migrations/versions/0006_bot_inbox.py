@@ -29,6 +29,7 @@ def upgrade() -> None:
     op.create_table(
         "inbox_updates",
         sa.Column("id", ID, nullable=False),
+        sa.Column("bot_id", sa.BigInteger(), nullable=False),
         sa.Column("update_id", sa.BigInteger(), nullable=False),
         sa.Column("conversation_id", sa.String(128), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=True),
@@ -36,7 +37,7 @@ def upgrade() -> None:
         sa.Column("received_at", TIMESTAMP, nullable=False),
         sa.Column("handled_at", TIMESTAMP, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_updates")),
-        sa.UniqueConstraint("update_id", name=op.f("uq_inbox_updates_update_id")),
+        sa.UniqueConstraint("bot_id", "update_id", name=op.f("uq_inbox_updates_bot_id_update_id")),
         sa.CheckConstraint("attempts >= 0", name=op.f("ck_inbox_updates_attempts")),
     )
     op.create_index(op.f("ix_inbox_updates_conversation_id"), "inbox_updates", ["conversation_id"])
