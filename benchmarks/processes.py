@@ -8,6 +8,7 @@ after are measured interleaved in one run. *bare*: `rasa init`'s assistant (benc
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,6 @@ from benchmarks.stats import rss_mib
 from scamreport.cli.stack import APP_PYTHON, STANDIN_TOKEN, Service, Stack, free_port
 from scamreport.settings import RASA_CHANNEL_TOKEN
 
-PSEUDONYM_KEY = "bench-pseudonym-key-0123456789abcdef"
 BOT_ARGS = ["--rasa-timeout", "120"]
 
 
@@ -41,7 +41,11 @@ class Processes:
         stack = Stack(
             data_dir=data_dir,
             database_url=f"sqlite:///{data_dir / 'scamreport.db'}",
-            extra_env={"PSEUDONYM_KEY": PSEUDONYM_KEY, "SCAMREPORT_ENV": "test", **(extra or {})},
+            extra_env={
+                "PSEUDONYM_KEY": secrets.token_hex(32),
+                "SCAMREPORT_ENV": "test",
+                **(extra or {}),
+            },
         )
         self.stacks[name] = stack
         return stack
