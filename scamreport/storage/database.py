@@ -9,9 +9,11 @@ in between, and SAVEPOINTs behave. The price is that SQLite transactions run one
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -371,27 +373,58 @@ def migration_connection(url: str | URL) -> Iterator[Connection]:
     sqlite = _is_sqlite(parsed)
     if sqlite and _is_memory_sqlite(parsed):
         raise MigrationError("an in-memory SQLite database must be migrated through its engine")
-    if sqlite:
+    if not sqlite:
+        engine = create_engine(parsed, poolclass=NullPool)
+        try:
+            with engine.connect() as connection, connection.begin():
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_KEY}
+                )
+                yield connection
+        finally:
+            engine.dispose()
+        return
+    database = Path(parsed.database or "").expanduser()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with _sqlite_migration_lock(database):
         engine = _make_sqlite_engine(
             parsed,
             foreign_keys=False,
             busy_timeout_s=_SQLITE_MIGRATION_BUSY_TIMEOUT_S,
             echo=False,
         )
-    else:
-        engine = create_engine(parsed, poolclass=NullPool)
-    try:
-        with engine.connect() as connection, connection.begin():
-            if sqlite:
+        try:
+            with engine.connect() as connection, connection.begin():
                 yield connection
                 _check_sqlite_foreign_keys(connection)
-            else:
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_KEY}
-                )
-                yield connection
-    finally:
-        engine.dispose()
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def _sqlite_migration_lock(database: Path) -> Iterator[None]:
+    """Holds an exclusive lock on a file beside ``database`` while one process migrates it.
+
+    SQLite's own lock is not enough on a new file: switching it to WAL can answer "database
+    is locked" at once, without the busy timeout, when another process is doing the same.
+    """
+    lock_path = database.with_name(database.name + "-migrate.lock")
+    deadline = time.monotonic() + _SQLITE_MIGRATION_BUSY_TIMEOUT_S
+    with lock_path.open("a") as lock_file:
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise MigrationError(
+                        f"another process has been migrating {database} for too long"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def upgrade_database(url: str | URL | Engine, revision: str = "heads") -> None:
