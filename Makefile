@@ -9,7 +9,7 @@ RASA  := .venv/rasa
 APP_STAMP  := $(APP)/.installed
 RASA_STAMP := $(RASA)/.installed
 
-.PHONY: help env run test lint validate train evaluate crossval test-stories pytest browser-deps lock clean
+.PHONY: help env run test lint validate train evaluate crossval test-stories pytest browser-deps ocr-deps lock clean
 
 help:
 	@echo "make run    start the assistant (terminal chat without TELEGRAM_BOT_TOKEN, Telegram with it)"
@@ -29,7 +29,7 @@ env: $(RASA_STAMP) $(APP_STAMP)
 train: env
 	scripts/train.sh
 
-run: train
+run: train ocr-deps
 	$(APP)/bin/scamreport stack run
 
 lint: $(APP_STAMP)
@@ -64,7 +64,11 @@ crossval: env
 browser-deps:
 	scripts/ensure_chromium.sh
 
-pytest: train browser-deps
+# Tesseract and its English, Chinese and Malay data: screenshots are read locally (docs/privacy.md).
+ocr-deps:
+	scripts/ensure_ocr.sh
+
+pytest: train browser-deps ocr-deps
 	$(APP)/bin/python -m pytest
 
 test: lint validate test-stories evaluate pytest
