@@ -14,7 +14,7 @@ TRANSCRIPT_SENDERS: tuple[str, ...] = ("user", "bot")
 CONSENT_KINDS: tuple[str, ...] = ("forward_national", "forward_cross_border", "contact")
 EVIDENCE_KINDS: tuple[str, ...] = ("photo", "document", "forwarded_message", "text")
 DELIVERY_TRANSPORTS: tuple[str, ...] = ("webhook", "email", "queue")
-DELIVERY_FORMATS: tuple[str, ...] = ("json", "stix")
+DELIVERY_FORMATS: tuple[str, ...] = ("json", "stix", "misp")
 DELIVERY_STATUSES: tuple[str, ...] = ("pending", "in_flight", "delivered", "dead")
 NOTIFICATION_STATUSES: tuple[str, ...] = ("pending", "sent", "failed")
 
