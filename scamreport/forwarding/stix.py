@@ -2,15 +2,19 @@
 
 Standard observables where STIX 2.1 has them (``url``, ``email-addr``, ``domain-name``,
 ``user-account`` for handles). Phone numbers, bank accounts (IBAN) and crypto wallets have no
-STIX 2.1 type, so they are new SCO types defined by STIX 2.1 extension definitions shipped in
-the same bundle (``x-scamreport-phone-number``, ``x-scamreport-bank-account``,
-``x-scamreport-crypto-wallet``). Every indicator also gets an ``indicator`` SDO with a STIX
-pattern, and a ``report`` SDO ties them together. Amounts, dates and the claimed agency are not
-observables: they are written in the report's description.
+STIX 2.1 type: they use the community extension types ``phone-number``, ``bank-account`` and
+``cryptocurrency-wallet`` (new SCOs defined by the extension definitions of
+github.com/muchdogesec/stix2extensions, the same types and properties OpenCTI uses; the OASIS
+cti-stix-common-objects repository defines none for them). Their extension definitions travel
+in the bundle, unchanged. Every indicator also gets an ``indicator`` SDO with a STIX pattern,
+and a ``report`` SDO ties them together; its labels are the scam type and the triage flags
+(``flag:self_harm``...). Amounts, dates and the claimed agency are not observables: they are
+written in the report's description.
 
 Identifiers are deterministic (UUIDv5 from the reference, or from the value for observables,
 as STIX 2.1 prescribes), so every attempt sends the same bundle and the same phone number gets
-the same observable id in every report, which lets an agency link reports.
+the same observable id in every report (and in any other tool using these types), which lets an
+agency link reports.
 """
 
 from __future__ import annotations
@@ -22,19 +26,22 @@ from datetime import datetime, timezone
 from typing import Any
 
 import phonenumbers
+import pycountry
 import stix2
 from stix2.properties import StringProperty
 from stix2.v21 import CustomObservable
 
 from scamreport.storage.models import Indicator, Report
 from scamreport.taxonomy import SCAM_TYPES
+from scamreport.triage import LABELS as TRIAGE_LABELS
 
 STIX_CONTENT_TYPE = "application/stix+json;version=2.1"
 # Fixed namespace of every id this module derives (never change it: ids would change).
 _NAMESPACE = uuid.UUID("ae0d6680-d56f-5a82-827c-39b6c8f4ceb7")
-# When the identity and extension definitions below were first published.
+# When the identity below was first published.
 _DEFINED_AT = datetime(2025, 1, 1, tzinfo=timezone.utc)
-_EXTENSION_VERSION = "1.0.0"
+# Report labels of triage flags: "flag:" + the code of scamreport.triage.FLAGS.
+FLAG_LABEL_PREFIX = "flag:"
 
 
 def _derived_id(object_type: str, name: str) -> str:
@@ -42,13 +49,27 @@ def _derived_id(object_type: str, name: str) -> str:
 
 
 SYSTEM_IDENTITY_ID = _derived_id("identity", "scamreport-assistant")
-PHONE_EXTENSION_ID = _derived_id("extension-definition", "x-scamreport-phone-number")
-BANK_ACCOUNT_EXTENSION_ID = _derived_id("extension-definition", "x-scamreport-bank-account")
-CRYPTO_WALLET_EXTENSION_ID = _derived_id("extension-definition", "x-scamreport-crypto-wallet")
+
+# The community extension definitions (github.com/muchdogesec/stix2extensions, the types and
+# property names OpenCTI also uses). Copied as published: same id, same content, so a receiver
+# that knows them already recognises the objects, and one that does not can read their schema.
+_COMMUNITY_AUTHOR_ID = "identity--9779a2db-f98c-5f4b-8d08-8ee04e02dbb5"
+_COMMUNITY_PUBLISHED = "2020-01-01T00:00:00.000Z"
+_COMMUNITY_MARKINGS = (
+    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",  # TLP:CLEAR (TLP 2.0)
+    "marking-definition--60c0f466-511a-5419-9f7e-4814e696da40",  # the author's statement
+)
+_COMMUNITY_SCHEMAS = (
+    "https://raw.githubusercontent.com/muchdogesec/stix2extensions/main/"
+    "automodel_generated/schemas/scos/"
+)
+PHONE_EXTENSION_ID = "extension-definition--14a97ee2-e666-5ada-a6bd-b7177f79e211"
+BANK_ACCOUNT_EXTENSION_ID = "extension-definition--f19f3291-6a84-5674-b311-d75a925d5bd9"
+CRYPTO_WALLET_EXTENSION_ID = "extension-definition--be78509e-6958-51b1-8b26-d17ee0eba2d7"
 
 
 @CustomObservable(
-    "x-scamreport-phone-number",
+    "phone-number",
     [
         ("value", StringProperty(required=True)),
         ("country", StringProperty()),
@@ -57,67 +78,61 @@ CRYPTO_WALLET_EXTENSION_ID = _derived_id("extension-definition", "x-scamreport-c
     extension_name=PHONE_EXTENSION_ID,
 )
 class PhoneNumber:
-    """A telephone number in E.164 form; ``country`` is the ISO 3166-1 alpha-2 region."""
+    """A telephone number in E.164 form; ``country`` is the ISO 3166-1 alpha-3 country."""
 
 
 @CustomObservable(
-    "x-scamreport-bank-account",
+    "bank-account",
     [
-        ("iban", StringProperty(required=True)),
+        ("iban", StringProperty()),
+        ("account_number", StringProperty()),
         ("country", StringProperty()),
     ],
-    id_contrib_props=["iban"],
+    id_contrib_props=["iban", "account_number"],
     extension_name=BANK_ACCOUNT_EXTENSION_ID,
 )
 class BankAccount:
-    """A bank account by IBAN (compact, upper case); ``country`` is the IBAN's country."""
+    """A bank account (here by IBAN, compact upper case); ``country`` is ISO 3166-1 alpha-3."""
 
 
 @CustomObservable(
-    "x-scamreport-crypto-wallet",
+    "cryptocurrency-wallet",
     [
-        ("address", StringProperty(required=True)),
-        ("currency", StringProperty()),
+        ("value", StringProperty(required=True)),
     ],
-    id_contrib_props=["address"],
+    id_contrib_props=["value"],
     extension_name=CRYPTO_WALLET_EXTENSION_ID,
 )
 class CryptoWallet:
-    """A cryptocurrency address as written; ``currency`` is bitcoin, ethereum or tron."""
+    """A cryptocurrency address as written."""
 
 
 @dataclass(frozen=True)
-class _CustomType:
+class _CommunityType:
     type: str
     extension_id: str
     name: str
-    schema: str
+    description: str
 
 
-_CUSTOM_TYPES: dict[str, _CustomType] = {
-    "phone": _CustomType(
-        "x-scamreport-phone-number",
+_COMMUNITY_TYPES: dict[str, _CommunityType] = {
+    "phone": _CommunityType(
+        "phone-number",
         PHONE_EXTENSION_ID,
-        "ScamReport phone number",
-        "New SCO x-scamreport-phone-number. Properties: value (string, required): the number "
-        "in E.164 form, e.g. +6581234567; country (string): ISO 3166-1 alpha-2 region of the "
-        "number. Id contributing property: value.",
+        "Phonenumber",
+        "This extension creates a new SCO that can be used to represent phone numbers.",
     ),
-    "iban": _CustomType(
-        "x-scamreport-bank-account",
+    "iban": _CommunityType(
+        "bank-account",
         BANK_ACCOUNT_EXTENSION_ID,
-        "ScamReport bank account",
-        "New SCO x-scamreport-bank-account. Properties: iban (string, required): the IBAN, "
-        "compact upper case, checksum-valid; country (string): ISO 3166-1 alpha-2 country of "
-        "the IBAN. Id contributing property: iban.",
+        "BankAccount",
+        "This extension creates a new SCO that can be used to represent bank account details.",
     ),
-    "crypto_wallet": _CustomType(
-        "x-scamreport-crypto-wallet",
+    "crypto_wallet": _CommunityType(
+        "cryptocurrency-wallet",
         CRYPTO_WALLET_EXTENSION_ID,
-        "ScamReport cryptocurrency wallet",
-        "New SCO x-scamreport-crypto-wallet. Properties: address (string, required): the "
-        "address as written; currency (string): bitcoin, ethereum or tron when the address "
-        "format says so. Id contributing property: address.",
+        "CryptocurrencyWallet",
+        "This extension creates a new SCO that can be used to represent cryptocurrency wallets.",
     ),
 }
 
@@ -145,18 +160,19 @@ def system_identity() -> stix2.Identity:
 
 
 def extension_definition(kind: str) -> stix2.ExtensionDefinition:
-    """The extension definition of the custom SCO used for indicators of ``kind``."""
-    custom = _CUSTOM_TYPES[kind]
+    """The community extension definition of the SCO used for indicators of ``kind``."""
+    community = _COMMUNITY_TYPES[kind]
     return stix2.ExtensionDefinition(
-        id=custom.extension_id,
-        created=_DEFINED_AT,
-        modified=_DEFINED_AT,
-        created_by_ref=SYSTEM_IDENTITY_ID,
-        name=custom.name,
-        description=f"Defines the {custom.type} STIX Cyber-observable Object.",
-        schema=custom.schema,
-        version=_EXTENSION_VERSION,
+        id=community.extension_id,
+        created=_COMMUNITY_PUBLISHED,
+        modified=_COMMUNITY_PUBLISHED,
+        created_by_ref=_COMMUNITY_AUTHOR_ID,
+        name=community.name,
+        description=community.description,
+        schema=f"{_COMMUNITY_SCHEMAS}{community.type}.json",
+        version="1.0",
         extension_types=["new-sco"],
+        object_marking_refs=list(_COMMUNITY_MARKINGS),
     )
 
 
@@ -165,15 +181,21 @@ def pattern_literal(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _alpha3(alpha2: str | None) -> str | None:
+    country = pycountry.countries.get(alpha_2=alpha2) if alpha2 else None
+    return None if country is None else country.alpha_3
+
+
 def _phone_country(value: str) -> str | None:
     try:
         region = phonenumbers.region_code_for_number(phonenumbers.parse(value, None))
     except phonenumbers.NumberParseException:
         return None
-    return region if region and region != "ZZ" else None
+    return _alpha3(region) if region and region != "ZZ" else None
 
 
-def _wallet_currency(address: str) -> str | None:
+def wallet_currency(address: str) -> str | None:
+    """bitcoin, ethereum or tron when the address format says so."""
     if address.startswith("0x"):
         return "ethereum"
     if address.startswith("T"):
@@ -199,15 +221,25 @@ def _observable(indicator: Indicator) -> tuple[Any, str] | None:
         return stix2.UserAccount(account_login=value), f"[user-account:account_login = {literal}]"
     if kind == "phone":
         sco = PhoneNumber(**_optional(value=value, country=_phone_country(value)))
-        return sco, f"[x-scamreport-phone-number:value = {literal}]"
+        return sco, f"[phone-number:value = {literal}]"
     if kind == "iban":
-        country = value[:2] if value[:2].isalpha() else None
-        sco = BankAccount(**_optional(iban=value, country=country))
-        return sco, f"[x-scamreport-bank-account:iban = {literal}]"
+        sco = BankAccount(**_optional(iban=value, country=_alpha3(value[:2].upper())))
+        return sco, f"[bank-account:iban = {literal}]"
     if kind == "crypto_wallet":
-        sco = CryptoWallet(**_optional(address=value, currency=_wallet_currency(value)))
-        return sco, f"[x-scamreport-crypto-wallet:address = {literal}]"
+        return CryptoWallet(value=value), f"[cryptocurrency-wallet:value = {literal}]"
     return None
+
+
+def _indicator_name(indicator: Indicator, reference: str) -> str:
+    label = _LABELS[indicator.kind]
+    if indicator.kind == "crypto_wallet" and (chain := wallet_currency(indicator.value)):
+        label = f"{label} ({chain})"
+    return f"{label} reported in {reference}"
+
+
+def report_labels(report: Report) -> list[str]:
+    """The scam type, then one ``flag:<code>`` per triage flag (most serious first)."""
+    return [report.scam_type, *(f"{FLAG_LABEL_PREFIX}{flag}" for flag in report.flags)]
 
 
 def _description(report: Report) -> str:
@@ -227,6 +259,8 @@ def _description(report: Report) -> str:
         ),
     )
     lines += [f"{label}: {value}" for label, value in facts if value]
+    if report.flags:
+        lines.append("Triage flags: " + ", ".join(TRIAGE_LABELS[flag] for flag in report.flags))
     if report.money_lost and report.amount_lost is not None:
         paid = f" by {report.payment_method}" if report.payment_method else ""
         lines.append(f"Money lost: {report.amount_lost} {report.currency or ''}{paid}".rstrip())
@@ -251,7 +285,7 @@ def _report_objects(report: Report) -> Iterator[tuple[Any, Any | None]]:
             created=report.created_at,
             modified=report.created_at,
             created_by_ref=SYSTEM_IDENTITY_ID,
-            name=f"{_LABELS[indicator.kind]} reported in {report.reference}",
+            name=_indicator_name(indicator, report.reference),
             description="Named by a scam victim; not verified.",
             indicator_types=["malicious-activity"],
             pattern=pattern,
@@ -268,8 +302,10 @@ def _report_objects(report: Report) -> Iterator[tuple[Any, Any | None]]:
             yield stix2.DomainName(value=domain), None
 
 
-def build_stix_bundle(report: Report, *, idempotency_key: str) -> stix2.Bundle:
-    """The bundle for ``report`` (indicators must be loadable)."""
+def report_objects(report: Report) -> list[Any]:
+    """Every STIX object of ``report`` (indicators must be loadable), in bundle order: the
+    system identity, the TLP marking, extension definitions, the report, indicators and
+    observables. The bundle and the console's TAXII collections are both made of these."""
     observables: list[Any] = []
     indicators: list[Any] = []
     for sco, sdo in _report_objects(report):
@@ -278,7 +314,7 @@ def build_stix_bundle(report: Report, *, idempotency_key: str) -> stix2.Bundle:
         if sdo is not None:
             indicators.append(sdo)
     kinds = {indicator.kind for indicator in report.indicators}
-    definitions = [extension_definition(kind) for kind in _CUSTOM_TYPES if kind in kinds]
+    definitions = [extension_definition(kind) for kind in _COMMUNITY_TYPES if kind in kinds]
     identity = system_identity()
     refs = [obj.id for obj in (*indicators, *observables)] or [identity.id]
     stix_report = stix2.Report(
@@ -290,22 +326,20 @@ def build_stix_bundle(report: Report, *, idempotency_key: str) -> stix2.Bundle:
         description=_description(report),
         report_types=["threat-report"],
         published=report.created_at,
-        labels=[report.scam_type],
+        labels=report_labels(report),
         object_refs=refs,
         external_references=[{"source_name": "scamreport", "external_id": report.reference}],
         object_marking_refs=[stix2.TLP_AMBER.id],
         # Needed to reference the extension-defined SCOs (phone, bank account, wallet).
         allow_custom=True,
     )
+    return [identity, stix2.TLP_AMBER, *definitions, stix_report, *indicators, *observables]
+
+
+def build_stix_bundle(report: Report, *, idempotency_key: str) -> stix2.Bundle:
+    """The bundle for ``report`` (indicators must be loadable)."""
     return stix2.Bundle(
-        identity,
-        stix2.TLP_AMBER,
-        *definitions,
-        stix_report,
-        *indicators,
-        *observables,
-        id=_derived_id("bundle", idempotency_key),
-        allow_custom=True,
+        *report_objects(report), id=_derived_id("bundle", idempotency_key), allow_custom=True
     )
 
 

@@ -114,10 +114,10 @@ def test_stix_export_is_a_valid_bundle(console_env: ConsoleEnv) -> None:
     reports = [obj for obj in objects if obj["type"] == "report"]
     assert len(reports) == 7
     patterns = [obj["pattern"] for obj in objects if obj["type"] == "indicator"]
-    assert f"[x-scamreport-phone-number:value = '{SHARED_PHONE}']" in patterns
+    assert f"[phone-number:value = '{SHARED_PHONE}']" in patterns
     assert any(p.startswith("[url:value = ") for p in patterns)
     # Two reports name the same phone: one observable object, two indicators.
-    phones = [obj for obj in objects if obj["type"] == "x-scamreport-phone-number"]
+    phones = [obj for obj in objects if obj["type"] == "phone-number"]
     assert len(phones) == 1
     assert sum(1 for p in patterns if SHARED_PHONE in p) == 2
 

@@ -1,13 +1,16 @@
 """The STIX 2.1 bundle: parses with the stix2 library (also in a process that has never seen
-our extension classes), its patterns validate with stix2-patterns, and each pattern names an
-observable of the bundle."""
+our extension classes), its patterns validate with stix2-patterns, each pattern names an
+observable of the bundle, phone numbers, bank accounts and wallets use the community extension
+types (not private x- types), and the triage flags are labels of the report."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -43,6 +46,7 @@ INDICATORS = [
     NewIndicator(kind="claimed_agency", value="International Criminal Police Organization"),
 ]
 OBSERVABLE_KINDS = {"phone", "url", "email", "iban", "crypto_wallet", "handle"}
+COMMUNITY_TYPES = ("phone-number", "bank-account", "cryptocurrency-wallet")
 
 
 @pytest.fixture
@@ -64,20 +68,57 @@ def test_the_bundle_parses_and_every_object_validates(report: Report) -> None:
     # validated stix2 object, including the phone, bank-account and wallet observables.
     bundle = stix2.parse(body.decode("utf-8"), allow_custom=True)
     assert all(isinstance(obj, stix2.v21._STIXBase21) for obj in bundle.objects)
-    assert len(objects_of(bundle, "x-scamreport-phone-number")) == 1
-    assert isinstance(objects_of(bundle, "x-scamreport-phone-number")[0], PhoneNumber)
-    assert isinstance(objects_of(bundle, "x-scamreport-bank-account")[0], BankAccount)
-    assert {w.currency for w in objects_of(bundle, "x-scamreport-crypto-wallet")} == {
-        "ethereum",
-        "tron",
+    (phone,) = objects_of(bundle, "phone-number")
+    assert isinstance(phone, PhoneNumber)
+    assert (phone.value, phone.country) == ("+6581234567", "SGP")
+    (account,) = objects_of(bundle, "bank-account")
+    assert isinstance(account, BankAccount)
+    assert (account.iban, account.country) == ("DE89370400440532013000", "DEU")
+    wallets = objects_of(bundle, "cryptocurrency-wallet")
+    assert all(isinstance(w, CryptoWallet) for w in wallets)
+    assert {w.value for w in wallets} == {
+        "0x52908400098527886E0F7030069857D2E4169EE7",
+        "TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW",
     }
-    assert all(
-        isinstance(w, CryptoWallet) for w in objects_of(bundle, "x-scamreport-crypto-wallet")
-    )
+    # No private types are left.
+    assert not [obj for obj in bundle.objects if obj["type"].startswith("x-")]
     # Standard objects carry no custom content: each parses strictly on its own.
     for obj in bundle.objects:
-        if not obj["type"].startswith("x-") and obj["type"] != "report":
+        if obj["type"] not in (*COMMUNITY_TYPES, "report"):
             stix2.parse(obj.serialize(), allow_custom=False)
+
+
+def test_the_community_types_are_the_published_ones(report: Report) -> None:
+    """Same extension definitions, type names and properties as the community's
+    (github.com/muchdogesec/stix2extensions), and ids derived as STIX prescribes, so another
+    tool using those types makes the same object for the same number, account or wallet."""
+    document = json.loads(stix_body(report, idempotency_key="k"))
+    definitions = {
+        obj["id"]: obj for obj in document["objects"] if obj["type"] == "extension-definition"
+    }
+    assert {d["id"]: d["schema"].rsplit("/", 1)[1] for d in definitions.values()} == {
+        "extension-definition--14a97ee2-e666-5ada-a6bd-b7177f79e211": "phone-number.json",
+        "extension-definition--f19f3291-6a84-5674-b311-d75a925d5bd9": "bank-account.json",
+        "extension-definition--be78509e-6958-51b1-8b26-d17ee0eba2d7": "cryptocurrency-wallet.json",
+    }
+    for definition in definitions.values():
+        assert definition["created_by_ref"] == "identity--9779a2db-f98c-5f4b-8d08-8ee04e02dbb5"
+        assert definition["extension_types"] == ["new-sco"]
+    # Ids are UUIDv5 of the id contributing properties the community type names (STIX 2.1
+    # section 2.9), so any tool using these types derives the same id for the same value.
+    sco_namespace = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
+    for obj_type, contributing in (
+        ("phone-number", {"value": "+6581234567"}),
+        ("bank-account", {"iban": "DE89370400440532013000"}),
+        ("cryptocurrency-wallet", {"value": "TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW"}),
+    ):
+        name = json.dumps(contributing, sort_keys=True, separators=(",", ":"))
+        expected = f"{obj_type}--{uuid.uuid5(sco_namespace, name)}"
+        assert expected in {obj["id"] for obj in document["objects"]}
+    # A wallet's chain is named by its indicator (the community type has no such property).
+    names = [obj["name"] for obj in document["objects"] if obj["type"] == "indicator"]
+    assert "Crypto wallet (tron) reported in " + report.reference in names
+    assert "Crypto wallet (ethereum) reported in " + report.reference in names
 
 
 def test_an_agency_without_our_code_can_parse_the_bundle(report: Report) -> None:
@@ -97,8 +138,8 @@ def test_an_agency_without_our_code_can_parse_the_bundle(report: Report) -> None
         timeout=60,
     )
     parsed = json.loads(result.stdout)
-    custom = [name for kind, name in parsed if kind.startswith("x-scamreport-")]
-    standard = [name for kind, name in parsed if not kind.startswith("x-")]
+    custom = [name for kind, name in parsed if kind in COMMUNITY_TYPES]
+    standard = [name for kind, name in parsed if kind not in COMMUNITY_TYPES]
     # Unknown extension types come back as plain dicts; everything else as validated objects.
     assert custom and set(custom) == {"dict"}
     assert "dict" not in standard
@@ -108,7 +149,7 @@ def test_an_agency_without_our_code_can_parse_the_bundle(report: Report) -> None
         obj["id"]: obj for obj in document["objects"] if obj["type"] == "extension-definition"
     }
     for obj in document["objects"]:
-        if obj["type"].startswith("x-scamreport-"):
+        if obj["type"] in COMMUNITY_TYPES:
             (extension_id,) = obj["extensions"]
             assert definitions[extension_id]["extension_types"] == ["new-sco"]
             assert obj["extensions"][extension_id] == {"extension_type": "new-sco"}
@@ -120,7 +161,7 @@ def test_every_pattern_validates_and_names_an_observable_of_the_bundle(report: R
     assert len(indicators) == len([i for i in INDICATORS if i.kind in OBSERVABLE_KINDS])
     observed: set[tuple[str, str, str]] = set()
     for obj in bundle.objects:
-        for prop in ("value", "iban", "address", "account_login"):
+        for prop in ("value", "iban", "account_login"):
             if prop in obj and obj["type"] not in ("indicator", "report", "identity"):
                 observed.add((obj["type"], prop, obj[prop]))
     for indicator in indicators:
@@ -165,8 +206,8 @@ def test_the_bundle_is_the_same_on_every_attempt_and_links_across_reports(
         assert loaded is not None
         second = build_stix_bundle(loaded, idempotency_key="k2")
     first = build_stix_bundle(report, idempotency_key="k")
-    phone_ids = {obj.id for obj in objects_of(first, "x-scamreport-phone-number")}
-    assert phone_ids == {obj.id for obj in objects_of(second, "x-scamreport-phone-number")}
+    phone_ids = {obj.id for obj in objects_of(first, "phone-number")}
+    assert phone_ids == {obj.id for obj in objects_of(second, "phone-number")}
     # ...while each report has its own report and indicator objects.
     assert objects_of(first, "report")[0].id != objects_of(second, "report")[0].id
 
@@ -182,3 +223,36 @@ def test_a_report_without_observables_still_gives_a_valid_bundle(
     bundle = stix2.parse(body.decode(), allow_custom=False)  # no custom objects at all
     assert objects_of(bundle, "indicator") == []
     assert len(objects_of(bundle, "report")[0].object_refs) == 1
+
+
+def test_the_triage_flags_are_labels_of_the_report(
+    outbox: Outbox, make_report: Callable[..., Report]
+) -> None:
+    stored = make_report(
+        country="GB",
+        indicators=INDICATORS[:1],
+        urgent=True,
+        money_lost=True,
+        amount_lost=Decimal("6000.00"),
+        currency="GBP",
+        details={"flags": ["minor", "ongoing"]},
+    )
+    with outbox.sessions() as session:
+        loaded = session.get(Report, stored.id, options=[selectinload(Report.indicators)])
+        assert loaded is not None
+        bundle = stix2.parse(stix_body(loaded, idempotency_key="k").decode(), allow_custom=True)
+    (stix_report,) = objects_of(bundle, "report")
+    assert stix_report.labels == [
+        loaded.scam_type,
+        "flag:minor",
+        "flag:ongoing",
+        "flag:large_loss",
+    ]
+    assert "Triage flags: Minor involved, Scam ongoing, Large loss" in stix_report.description
+    # An unflagged report carries its scam type only.
+    plain = make_report(conversation_id="conv-plain", indicators=INDICATORS[:1])
+    with outbox.sessions() as session:
+        loaded_plain = session.get(Report, plain.id, options=[selectinload(Report.indicators)])
+        assert loaded_plain is not None
+        (plain_report,) = objects_of(build_stix_bundle(loaded_plain, idempotency_key="p"), "report")
+    assert plain_report.labels == [loaded_plain.scam_type]
