@@ -35,12 +35,27 @@ class Delivery:
     secret_env: str | None = None
     address_env: str | None = None
     formats: tuple[str, ...] = ("json",)
+    # The TLP marking of what the agency receives in the misp format (tlp:amber by default).
+    tlp: str = "amber"
+    # With both set, deliveries in the misp format are pushed to the agency's MISP instance
+    # (PyMISP add_event) instead of going through ``transport``.
+    misp_url_env: str | None = None
+    misp_key_env: str | None = None
 
     def env_names(self) -> tuple[str, ...]:
         """The environment variables this delivery reads, in a stable order."""
-        return tuple(
-            name for name in (self.url_env, self.secret_env, self.address_env) if name is not None
+        names = (
+            self.url_env,
+            self.secret_env,
+            self.address_env,
+            self.misp_url_env,
+            self.misp_key_env,
         )
+        return tuple(name for name in names if name is not None)
+
+    @property
+    def pushes_to_misp(self) -> bool:
+        return self.misp_url_env is not None and self.misp_key_env is not None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +64,9 @@ class Delivery:
             "secret_env": self.secret_env,
             "address_env": self.address_env,
             "formats": list(self.formats),
+            "tlp": self.tlp,
+            "misp_url_env": self.misp_url_env,
+            "misp_key_env": self.misp_key_env,
         }
 
 

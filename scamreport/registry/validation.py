@@ -31,10 +31,14 @@ _ENV_SUFFIXES: dict[str, str] = {
     "url_env": "_WEBHOOK_URL",
     "secret_env": "_WEBHOOK_SECRET",
     "address_env": "_EMAIL",
+    "misp_url_env": "_MISP_URL",
+    "misp_key_env": "_MISP_KEY",
 }
+# The MISP push is independent of the transport: its fields fit every transport.
+_MISP_FIELDS: tuple[str, ...] = ("misp_url_env", "misp_key_env")
 _TRANSPORT_FIELDS: dict[str, tuple[str, ...]] = {
-    "webhook": ("url_env", "secret_env"),
-    "email": ("address_env",),
+    "webhook": ("url_env", "secret_env", *_MISP_FIELDS),
+    "email": ("address_env", *_MISP_FIELDS),
 }
 _MAX_REPORTED_PROBLEMS = 25
 
@@ -230,6 +234,12 @@ def _delivery_problems(index: int, code: str, delivery: Mapping[str, Any]) -> It
                 f"{value!r} must be named {expected_prefix}<...>{_ENV_SUFFIXES[name]} "
                 f"after the code {code!r}",
             )
+    if delivery.get("misp_url_env") and "misp" not in delivery.get("formats", ("json",)):
+        yield Problem(
+            index,
+            "delivery.misp_url_env",
+            "a MISP instance is named but formats does not include 'misp'; add it",
+        )
 
 
 def _build_agency(entry: Mapping[str, Any]) -> Agency:
@@ -260,6 +270,9 @@ def _build_delivery(delivery: Mapping[str, Any]) -> Delivery:
         secret_env=delivery.get("secret_env"),
         address_env=delivery.get("address_env"),
         formats=tuple(delivery.get("formats", ("json",))),
+        tlp=delivery.get("tlp", "amber"),
+        misp_url_env=delivery.get("misp_url_env"),
+        misp_key_env=delivery.get("misp_key_env"),
     )
 
 

@@ -193,6 +193,9 @@ def test_json_dump_is_serialisable_and_lists_every_agency(registry: Registry) ->
         "secret_env": None,
         "address_env": "AGENCY_GB_ACTIONFRAUD_EMAIL",
         "formats": ["json"],
+        "tlp": "amber",
+        "misp_url_env": None,
+        "misp_key_env": None,
     }
 
 

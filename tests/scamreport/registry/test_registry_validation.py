@@ -78,8 +78,26 @@ def test_a_well_formed_document_loads() -> None:
         "AGENCY_SG_SPF_WEBHOOK_URL",
         "AGENCY_SG_SPF_WEBHOOK_SECRET",
     )
+    assert agency.delivery.tlp == "amber"
+    assert not agency.delivery.pushes_to_misp
     desk = registry.international_desk()
     assert (desk.reporting_website, desk.hotline, desk.emergency_number) == (None, None, None)
+
+
+def test_the_misp_format_tlp_and_misp_instance_load() -> None:
+    entry = country_entry()
+    entry["delivery"].update(
+        formats=["json", "misp"],
+        tlp="amber+strict",
+        misp_url_env="AGENCY_SG_SPF_MISP_URL",
+        misp_key_env="AGENCY_SG_SPF_MISP_KEY",
+    )
+    agency = validate_registry_data(document(entry, desk_entry()), source=SOURCE).by_code("sg-spf")
+    assert agency is not None and agency.delivery is not None
+    assert agency.delivery.formats == ("json", "misp")
+    assert agency.delivery.tlp == "amber+strict"
+    assert agency.delivery.pushes_to_misp
+    assert agency.delivery.env_names()[-2:] == ("AGENCY_SG_SPF_MISP_URL", "AGENCY_SG_SPF_MISP_KEY")
 
 
 def test_bad_emergency_number_names_entry_and_field() -> None:
@@ -151,6 +169,28 @@ def _drop_source(fact: str) -> Callable[[dict[str, Any]], None]:
             _set_delivery("address_env", "AGENCY_SG_SPF_EMAIL"),
             "delivery.address_env",
             "not used by transport 'webhook'",
+        ),
+        (_set_delivery("tlp", "purple"), "delivery.tlp", "'purple' is not one of"),
+        (
+            _set_delivery("misp_url_env", "AGENCY_SG_SPF_MISP_URL"),
+            "delivery",
+            "'misp_key_env' is a dependency of 'misp_url_env'",
+        ),
+        (
+            lambda entry: entry["delivery"].update(
+                misp_url_env="AGENCY_SG_SPF_MISP_URL", misp_key_env="AGENCY_SG_SPF_MISP_KEY"
+            ),
+            "delivery.misp_url_env",
+            "formats does not include 'misp'",
+        ),
+        (
+            lambda entry: entry["delivery"].update(
+                formats=["misp"],
+                misp_url_env="AGENCY_SG_SPF_MISP_URL",
+                misp_key_env="AGENCY_SG_SPF_WEBHOOK_SECRET",
+            ),
+            "delivery.misp_key_env",
+            "must be named AGENCY_SG_SPF_<...>_MISP_KEY",
         ),
         (_drop_source("hotline"), "sources.hotline", "has no source URL"),
         (_set("sources", {"hotline": "http://x.example"}), "sources.hotline", "does not match"),
