@@ -1,6 +1,7 @@
 """The versioned JSON document an agency receives for one report (schema: docs/).
 
-``docs/delivery-payload.schema.json`` describes version 1. The shape of a version never
+``docs/delivery-payload.schema.json`` describes version 2 (version 1 had no ``report.flags``).
+The shape of a version never
 changes: a field added, removed or changed in meaning makes a new ``PAYLOAD_VERSION``. The
 document is built from the stored report only (masked story, normalised indicators, evidence
 metadata without the files), and is the same on every attempt, so retries send identical bytes.
@@ -15,7 +16,7 @@ from typing import Any
 
 from scamreport.storage.models import Evidence, Indicator, Report
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 PAYLOAD_TYPE = "scamreport.report"
 JSON_CONTENT_TYPE = "application/json"
 _CENTS = Decimal("0.01")
@@ -80,7 +81,7 @@ def _evidence(item: Evidence) -> dict[str, Any]:
 
 
 def build_payload(report: Report, *, idempotency_key: str, agency_code: str) -> dict[str, Any]:
-    """The version-1 document for ``report`` (indicators and evidence must be loadable)."""
+    """The version-2 document for ``report`` (indicators and evidence must be loadable)."""
     return {
         "payload_version": PAYLOAD_VERSION,
         "payload_type": PAYLOAD_TYPE,
@@ -93,6 +94,8 @@ def build_payload(report: Report, *, idempotency_key: str, agency_code: str) -> 
             "contact_channel": report.contact_channel,
             "country": report.country,
             "urgent": bool(report.urgent),
+            # Triage flags (scamreport.triage.FLAGS), most serious first.
+            "flags": list(report.flags),
             "incident_date": _iso_date(report.incident_date),
             "claimed_agency": report.claimed_agency,
             "claimed_identity": report.claimed_identity,

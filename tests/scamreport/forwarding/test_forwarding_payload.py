@@ -1,5 +1,6 @@
 """The versioned JSON payload: real payloads validate against docs/delivery-payload.schema.json,
-the schema's vocabularies match the code's, and the bytes are the same on every attempt."""
+the schema's vocabularies match the code's, the triage flags are in it, and the bytes are the
+same on every attempt."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from scamreport.storage.models import Delivery, Report
 from scamreport.storage.records import NewEvidence, NewIndicator, NewReporter
 from scamreport.storage.repository import add_evidence
 from scamreport.taxonomy import CONTACT_CHANNELS, INDICATOR_KINDS, SCAM_TYPES
+from scamreport.triage import FLAGS
 
 SCHEMA_PATH = PROJECT_ROOT / "docs" / "delivery-payload.schema.json"
 
@@ -96,6 +98,7 @@ def full_report(outbox: Outbox, make_report: Callable[..., Report]) -> Report:
         contact_permission="phone",
         contact_phone="+6590001111",
         indicators=FULL_INDICATORS,
+        details={"flags": ["minor"]},
     )
     with outbox.sessions.begin() as session:
         add_evidence(
@@ -118,8 +121,10 @@ def full_report(outbox: Outbox, make_report: Callable[..., Report]) -> Report:
 def test_a_full_report_gives_a_valid_payload(full_report: Report) -> None:
     payload = build_payload(full_report, idempotency_key="key-1", agency_code="sg-spf")
     validate(payload)
-    assert payload["payload_version"] == PAYLOAD_VERSION == 1
+    assert payload["payload_version"] == PAYLOAD_VERSION == 2
     report = payload["report"]
+    # minor from the conversation, ongoing from urgent; 1200 SGD is not a large loss in SG.
+    assert report["flags"] == ["minor", "ongoing"]
     assert report["reference"] == full_report.reference
     assert report["money"] == {
         "lost": True,
@@ -152,6 +157,7 @@ def test_a_minimal_report_gives_a_valid_payload(
     payload = build_payload(load(outbox, stored.id), idempotency_key="k", agency_code="int-desk")
     validate(payload)
     assert payload["report"]["shop"] is None
+    assert payload["report"]["flags"] == []
     assert payload["report"]["contact"] == {"permission": "none", "phone": None, "language": None}
     assert payload["indicators"] == [] and payload["evidence"] == []
 
@@ -200,7 +206,9 @@ def test_every_attempt_sends_the_same_bytes(full_report: Report) -> None:
 @pytest.mark.parametrize(
     ("path", "value"),
     [
-        (("payload_version",), 2),
+        (("payload_version",), 1),
+        (("report", "flags"), ["urgent"]),
+        (("report", "flags"), ["minor", "minor"]),
         (("report", "scam_type"), "lottery"),
         (("report", "money", "amount"), 1200.0),
         (("report", "consent", "forward"), False),
@@ -209,7 +217,7 @@ def test_every_attempt_sends_the_same_bytes(full_report: Report) -> None:
         (("report", "unexpected"), "field"),
     ],
 )
-def test_the_schema_refuses_what_version_1_does_not_allow(
+def test_the_schema_refuses_what_version_2_does_not_allow(
     full_report: Report, path: tuple[Any, ...], value: Any
 ) -> None:
     payload = build_payload(full_report, idempotency_key="k", agency_code="sg-spf")
@@ -228,6 +236,7 @@ def test_the_schema_vocabularies_match_the_code() -> None:
     defs = schema()["$defs"]
     report = defs["report"]["properties"]
     assert report["scam_type"]["enum"] == list(SCAM_TYPES)
+    assert report["flags"]["items"]["enum"] == list(FLAGS)
     assert report["contact_channel"]["enum"] == [*CONTACT_CHANNELS, None]
     assert report["contact"]["properties"]["permission"]["enum"] == list(CONTACT_PERMISSIONS)
     assert defs["indicator"]["properties"]["kind"]["enum"] == list(INDICATOR_KINDS)
