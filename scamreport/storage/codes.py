@@ -17,6 +17,8 @@ DELIVERY_TRANSPORTS: tuple[str, ...] = ("webhook", "email", "queue")
 DELIVERY_FORMATS: tuple[str, ...] = ("json", "stix", "misp")
 DELIVERY_STATUSES: tuple[str, ...] = ("pending", "in_flight", "delivered", "dead")
 NOTIFICATION_STATUSES: tuple[str, ...] = ("pending", "sent", "failed")
+# Where an indicator was found: what the reporter wrote, or the text read in a screenshot.
+INDICATOR_SOURCES: tuple[str, ...] = ("conversation", "screenshot")
 
 __all__ = [
     "CONSENT_KINDS",
@@ -26,6 +28,7 @@ __all__ = [
     "DELIVERY_TRANSPORTS",
     "EVIDENCE_KINDS",
     "INDICATOR_KINDS",
+    "INDICATOR_SOURCES",
     "NOTIFICATION_STATUSES",
     "REPORT_STATUSES",
     "TRANSCRIPT_SENDERS",

@@ -44,6 +44,8 @@ class PendingEvidence(Base):
     caption: Mapped[str | None] = mapped_column(Text)
     forwarded_from: Mapped[str | None] = mapped_column(String(255))
     forwarded_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The text OCR read in an image (scamreport.extraction.screenshots), secrets masked.
+    ocr_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def to_record(self) -> NewEvidence:
@@ -58,6 +60,7 @@ class PendingEvidence(Base):
             forwarded_from=self.forwarded_from,
             forwarded_date=self.forwarded_date,
             stored_sha256=self.stored_sha256,
+            ocr_text=self.ocr_text,
         )
 
 

@@ -42,6 +42,7 @@ from scamreport.storage.codes import (
     DELIVERY_TRANSPORTS,
     EVIDENCE_KINDS,
     INDICATOR_KINDS,
+    INDICATOR_SOURCES,
     NOTIFICATION_STATUSES,
     REPORT_STATUSES,
     TRANSCRIPT_SENDERS,
@@ -210,6 +211,7 @@ class Indicator(Base):
         UniqueConstraint("report_id", "kind", "value"),
         Index("ix_indicators_kind_value", "kind", "value"),
         one_of("kind", INDICATOR_KINDS),
+        one_of("source", INDICATOR_SOURCES),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -220,6 +222,11 @@ class Indicator(Base):
     raw: Mapped[str | None] = mapped_column(Text)
     # For urls and e-mails: the registrable domain, so look-alike paths on one domain link up.
     registrable_domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    # "conversation" (what the reporter wrote) or "screenshot" (read by OCR in an image they
+    # sent, and shown to them before they submitted).
+    source: Mapped[str] = mapped_column(
+        String(16), default="conversation", server_default="conversation"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="indicators")
@@ -292,6 +299,8 @@ class Evidence(Base):
     caption: Mapped[str | None] = mapped_column(Text)
     forwarded_from: Mapped[str | None] = mapped_column(String(255))
     forwarded_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The text OCR read in an image (scamreport.extraction.screenshots), secrets masked.
+    ocr_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="evidence")

@@ -20,6 +20,7 @@ from scamreport.storage.codes import (
     DELIVERY_TRANSPORTS,
     EVIDENCE_KINDS,
     INDICATOR_KINDS,
+    INDICATOR_SOURCES,
     TRANSCRIPT_SENDERS,
 )
 from scamreport.taxonomy import CONTACT_CHANNELS, SCAM_TYPES
@@ -125,15 +126,18 @@ class NewReport:
 
 @dataclass(frozen=True)
 class NewIndicator:
-    """An indicator in its normal form (see the brief); ``raw`` is how the reporter wrote it."""
+    """An indicator in its normal form (see the brief); ``raw`` is how the reporter wrote it
+    (or OCR read it: ``source`` "screenshot")."""
 
     kind: str
     value: str
     raw: str | None = None
     registrable_domain: str | None = None
+    source: str = "conversation"
 
     def __post_init__(self) -> None:
         _require_in("kind", self.kind, INDICATOR_KINDS)
+        _require_in("source", self.source, INDICATOR_SOURCES)
         _require_text("value", self.value, 512)
 
 
@@ -188,6 +192,8 @@ class NewEvidence:
     # The hash of the file at storage_path when it is not what the reporter sent (``sha256``):
     # an image whose metadata was removed.
     stored_sha256: str | None = None
+    # The text OCR read in an image, secrets masked (scamreport.extraction.screenshots).
+    ocr_text: str | None = None
 
     def __post_init__(self) -> None:
         if not _SHA256.fullmatch(self.sha256):
