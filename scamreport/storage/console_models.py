@@ -210,6 +210,25 @@ class AgencyStatus(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class TaxiiApiKey(Base):
+    """A key an agency's tools use to pull its reports over the console's TAXII 2.1 API.
+
+    The key is 256 random bits shown once at creation; only its SHA-256 is stored (console.
+    taxii_keys says why a fast hash is enough here). A key reads exactly what a console user of
+    its agency reads: the reports routed to that agency.
+    """
+
+    __tablename__ = "console_taxii_keys"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    agency_code: Mapped[str] = mapped_column(String(64), index=True)
+    # What the key is for ("SPF MISP instance"), so a list of keys can be read and revoked.
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # Indexes on tables owned by models.py that only the console's queries need.
 Index("ix_reports_created_at_id", Report.created_at, Report.id)
 # Covers the dashboard's per-day and money totals, so a long period reads no table rows.
