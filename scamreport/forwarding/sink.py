@@ -186,7 +186,7 @@ def encodable(text: str) -> str:
 
 
 def reference_of(document: Any) -> str | None:
-    """The report reference in a JSON payload or a STIX bundle, if there is one."""
+    """The report reference in a JSON payload, a STIX bundle or a MISP event, if there is one."""
     reference = _reference_in(document)
     return None if reference is None else encodable(reference)
 
@@ -197,6 +197,17 @@ def _reference_in(document: Any) -> str | None:
     report = document.get("report")
     if isinstance(report, dict) and isinstance(report.get("reference"), str):
         return str(report["reference"])
+    event = document.get("Event")
+    if isinstance(event, dict):
+        # A MISP event (scamreport.forwarding.misp): its Internal reference attribute.
+        for attribute in _list(event.get("Attribute")):
+            if (
+                isinstance(attribute, dict)
+                and attribute.get("category") == "Internal reference"
+                and isinstance(attribute.get("value"), str)
+            ):
+                return str(attribute["value"])
+        return None
     for obj in _list(document.get("objects")):
         if isinstance(obj, dict) and obj.get("type") == "report":
             for ref in _list(obj.get("external_references")):
@@ -472,6 +483,11 @@ def _summary(item: Received) -> str:
     document = item.document()
     if not isinstance(document, dict):
         return f"not a report ({type(document).__name__})"
+    if item.payload_format == "misp":
+        event = document.get("Event")
+        event = event if isinstance(event, dict) else {}
+        objects = [obj for obj in _list(event.get("Object")) if isinstance(obj, dict)]
+        return f"{len(objects)} objects (MISP event)"
     if item.payload_format == "stix":
         objects = [obj for obj in _list(document.get("objects")) if isinstance(obj, dict)]
         count = sum(1 for obj in objects if obj.get("type") == "indicator")

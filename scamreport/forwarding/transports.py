@@ -261,7 +261,6 @@ class WebhookTransport:
                 retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
             )
 
-
     def _read_answer(self, response: requests.Response) -> bytes:
         """Up to MAX_ANSWER_BYTES of the answer, within the read timeout in total: an agency
         that trickles an endless answer cannot hold the worker (each socket read alone is
@@ -311,6 +310,11 @@ def message_id(idempotency_key: str, sender: str) -> str:
     return f"<{hashlib.sha256(idempotency_key.encode('utf-8')).hexdigest()[:40]}@{domain}>"
 
 
+# How an e-mail names each payload format, and the suffix of its attachment's name.
+_DESCRIBED = {"stix": "STIX 2.1 bundle", "misp": "MISP event (JSON)"}
+_SUFFIXES = {"stix": ".stix.json", "misp": ".misp.json"}
+
+
 def build_email(delivery: OutgoingDelivery, *, sender: str, to_address: str) -> EmailMessage:
     """The e-mail for a delivery: a short text part and the payload as a JSON attachment."""
     message = EmailMessage()
@@ -324,14 +328,14 @@ def build_email(delivery: OutgoingDelivery, *, sender: str, to_address: str) -> 
     message["X-ScamReport-Idempotency-Key"] = delivery.idempotency_key
     message[PAYLOAD_VERSION_HEADER] = str(PAYLOAD_VERSION)
     message[PAYLOAD_FORMAT_HEADER] = delivery.payload_format
-    described = "STIX 2.1 bundle" if delivery.payload_format == "stix" else "JSON document"
+    described = _DESCRIBED.get(delivery.payload_format, "JSON document")
     message.set_content(
         f"Scam report {delivery.reference}, forwarded by the ScamReport assistant.\n\n"
         f"The report is attached as a {described} (payload version {PAYLOAD_VERSION}).\n"
         "If this report reached you more than once, the copies share the idempotency key\n"
         f"{delivery.idempotency_key}\n"
     )
-    suffix = ".stix.json" if delivery.payload_format == "stix" else ".json"
+    suffix = _SUFFIXES.get(delivery.payload_format, ".json")
     message.add_attachment(
         delivery.body,
         maintype="application",

@@ -22,6 +22,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from scamreport.forwarding.config import ForwardingConfig
+from scamreport.forwarding.misp import MISP_CONTENT_TYPE, misp_body
+from scamreport.forwarding.misp_push import (
+    MispEndpoint,
+    MispPushTransport,
+    resolve_misp_endpoint,
+)
 from scamreport.forwarding.outbox import (
     Claim,
     claim_due_deliveries,
@@ -58,7 +64,7 @@ class Undeliverable(Exception):
 @dataclass(frozen=True)
 class _Prepared:
     outgoing: OutgoingDelivery
-    endpoint: WebhookEndpoint | EmailEndpoint
+    endpoint: WebhookEndpoint | EmailEndpoint | MispEndpoint
     smtp: SmtpConfig | None
 
 
@@ -87,6 +93,10 @@ class Worker:
             read_timeout=config.read_timeout_seconds,
         )
         self.smtp = SmtpTransport(timeout=config.read_timeout_seconds)
+        self.misp = MispPushTransport(
+            connect_timeout=config.connect_timeout_seconds,
+            read_timeout=config.read_timeout_seconds,
+        )
         # SQLite runs one write transaction at a time and makes the others sleep and poll;
         # queueing this process's threads on a lock instead hands the database over at once.
         bind = session_factory.kw.get("bind")
@@ -286,7 +296,11 @@ class Worker:
                 f"agency {agency.code} now has {current} in the registry, "
                 f"but this delivery was queued for {claim.transport}"
             )
-        endpoint = resolve_endpoint(agency, self.env)
+        endpoint: WebhookEndpoint | EmailEndpoint | MispEndpoint
+        if claim.payload_format == "misp" and agency.delivery.pushes_to_misp:
+            endpoint = resolve_misp_endpoint(agency, self.env)
+        else:
+            endpoint = resolve_endpoint(agency, self.env)
         smtp = SmtpConfig.from_env(self.env) if isinstance(endpoint, EmailEndpoint) else None
         with self._session() as session:
             report = session.get(
@@ -305,6 +319,9 @@ class Worker:
             if claim.payload_format == "stix":
                 body = stix_body(report, idempotency_key=claim.idempotency_key)
                 content_type = STIX_CONTENT_TYPE
+            elif claim.payload_format == "misp":
+                body = misp_body(report, tlp=agency.delivery.tlp)
+                content_type = MISP_CONTENT_TYPE
             else:
                 body = payload_body(
                     report, idempotency_key=claim.idempotency_key, agency_code=claim.agency_code
@@ -328,6 +345,9 @@ class Worker:
     def _send(self, prepared: _Prepared) -> None:
         if isinstance(prepared.endpoint, WebhookEndpoint):
             self.webhook.send(prepared.outgoing, prepared.endpoint)
+            return
+        if isinstance(prepared.endpoint, MispEndpoint):
+            self.misp.send(prepared.outgoing, prepared.endpoint)
             return
         assert prepared.smtp is not None
         self.smtp.send(prepared.outgoing, prepared.endpoint, prepared.smtp)
