@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from actions import services
 from actions.answers import SKIPPED, format_amount
 from actions.interview import reset_report_slots
-from actions.summary import build_summary
+from actions.summary import build_summary, describe_screenshot_indicators
 from scamreport.channel import UPDATE_ID_KEY
 from scamreport.extraction import (
     Amount,
@@ -32,10 +33,11 @@ from scamreport.extraction.payments import money_mentions
 from scamreport.interviews import DETAIL_LABELS
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
-from scamreport.storage.drafts import claim_pending_evidence
+from scamreport.storage.drafts import claim_pending_evidence, pending_evidence_of
 from scamreport.storage.models import Report, Reporter
 from scamreport.storage.records import (
     NewConsent,
+    NewEvidence,
     NewIndicator,
     NewReport,
     NewReporter,
@@ -65,8 +67,44 @@ class ActionShowSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_summary", summary=build_summary(tracker.slots))
+        summary = build_summary(tracker.slots)
+        found = screenshot_indicators_pending(tracker)
+        if found:
+            pairs = [(i.kind, i.value) for i in found]
+            summary += "\n" + describe_screenshot_indicators(pairs)
+        dispatcher.utter_message(response="utter_summary", summary=summary)
         return []
+
+
+def screenshot_indicators(
+    evidence: Sequence[NewEvidence], country: str | None, own: set[str]
+) -> list[NewIndicator]:
+    """The indicators OCR read in the images among ``evidence`` (not the reporter's own
+    number or account), with source "screenshot"."""
+    texts = [e.ocr_text for e in evidence if e.ocr_text]
+    found = without_reporter_details(build_indicators(texts, country), own)
+    return [dataclasses.replace(i, source="screenshot") for i in found]
+
+
+def screenshot_indicators_pending(tracker: Tracker) -> list[NewIndicator]:
+    """What the summary lists as read in the screenshots sent for the report in progress;
+    empty (and a log line) when the database cannot be read: the summary still shows."""
+    country = slot_value(tracker, "country")
+    try:
+        with services.session_factory()() as session:
+            drafts = pending_evidence_of(session, conversation_id=tracker.sender_id)
+            evidence = [draft.to_record() for draft in drafts if draft.ocr_text]
+            if not evidence:
+                return []
+            own = reporter_phones(tracker, country) | reporter_identifiers(
+                session, pseudonym=tracker.sender_id
+            )
+    except SQLAlchemyError as error:
+        logger.warning(
+            "screenshots of %s… not listed: %s", tracker.sender_id[:8], type(error).__name__
+        )
+        return []
+    return screenshot_indicators(evidence, country, own)
 
 
 def slot_value(tracker: Tracker, slot: str) -> Any:
@@ -383,6 +421,10 @@ class ActionSubmitReport(Action):
                 indicators = merge_indicators(
                     indicators,
                     without_reporter_details(build_indicators(captions, report.country), own),
+                )
+                # Read in the screenshots, and listed in the summary the reporter confirmed.
+                indicators = merge_indicators(
+                    indicators, screenshot_indicators(evidence, report.country, own)
                 )
                 deliveries = plan_deliveries(
                     report=report, indicators=indicators, registry=registry

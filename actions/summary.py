@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from actions.answers import SKIPPED, describe_country
@@ -81,6 +81,30 @@ def build_summary(slots: Mapping[str, Any]) -> str:
         if value is None:
             continue
         lines.append(f"• {label}: {describe_value(slot, value)}")
+    return "\n".join(lines)
+
+
+# How indicators read in screenshots are named in the summary.
+INDICATOR_LABELS: dict[str, str] = {
+    "phone": "Phone number",
+    "url": "Link",
+    "email": "E-mail",
+    "iban": "Bank account",
+    "crypto_wallet": "Crypto wallet",
+    "handle": "Account",
+    "amount": "Amount",
+    "date": "Date",
+    "claimed_agency": "Organisation named",
+}
+SCREENSHOT_MARK = "(from your screenshot)"
+
+
+def describe_screenshot_indicators(found: Sequence[tuple[str, str]]) -> str:
+    """Summary lines for the (kind, value) pairs OCR read in the reporter's screenshots."""
+    lines = []
+    for kind, value in found:
+        label = INDICATOR_LABELS.get(kind, kind)
+        lines.append(f"• {label}: {presentation.describe_value(kind, value)} {SCREENSHOT_MARK}")
     return "\n".join(lines)
 
 

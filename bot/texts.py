@@ -103,6 +103,10 @@ EVIDENCE_SAVED_DRAFT = (
 )
 EVIDENCE_SAVED_REPORT = "📎 Saved {what} and added it to your report {reference}."
 EVIDENCE_SAVED_ALBUM_NOTE = " Any other photos of the same album are saved as well."
+EVIDENCE_TEXT_READ_NOTE = (
+    " I can read text in it: any number, link or account in it will be listed in the summary "
+    "for you to check before the report is sent."
+)
 SECRET_NOT_KEPT = (
     "🔒 That looks like a one-time code, PIN, password or card number. I have not kept it, "
     "and I never will. You did nothing wrong by telling me — but if you gave it to anyone "

@@ -36,6 +36,7 @@ from bot.handlers.common import ensure_reporter, sender, services_of
 from bot.rendering import send_text
 from bot.services import BotServices
 from scamreport.channel import without_unencodable
+from scamreport.extraction.screenshots import OCR_MIME_TYPES, read_image_text
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import add_pending_evidence
 from scamreport.storage.models import Report, Reporter
@@ -164,6 +165,19 @@ def encodable(text: str | None) -> str | None:
     return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
 
 
+async def read_screenshot(data: bytes, mime_type: str) -> str | None:
+    """The text in an image, read by OCR on a worker thread (Tesseract takes about a second,
+    at most scamreport.extraction.screenshots.OCR_TIMEOUT_SECONDS); None for other files, or
+    when nothing could be read: the evidence is kept all the same."""
+    if mime_type not in OCR_MIME_TYPES:
+        return None
+    try:
+        return await asyncio.to_thread(read_image_text, data)
+    except Exception as error:  # reading the text is a bonus; keeping the file is not
+        logger.warning("screenshot not read: %s", type(error).__name__)
+        return None
+
+
 async def keep_evidence(
     services: BotServices,
     context: ContextTypes.DEFAULT_TYPE,
@@ -171,9 +185,10 @@ async def keep_evidence(
     incoming: Incoming,
     conversation_id: str,
     report_id: int | None,
-) -> tuple[str | None, bool]:
-    """Checks, downloads, stores and records one item; returns (report reference or None,
-    whether a secret was hidden). Raises EvidenceRefused."""
+) -> tuple[str | None, bool, bool]:
+    """Checks, downloads, stores and records one item, with the text OCR reads in an image;
+    returns (report reference or None, whether a secret was hidden, whether text was read).
+    Raises EvidenceRefused."""
     check_declared(
         filename=incoming.filename, mime_type=incoming.declared_mime, size=incoming.declared_size
     )
@@ -193,6 +208,7 @@ async def keep_evidence(
     blob = await asyncio.to_thread(
         save_evidence, services.evidence, data, mime_type=mime_type, filename=incoming.filename
     )
+    ocr_text = await read_screenshot(data, mime_type)
     origin = message.forward_origin
     forwarded_date: datetime | None = origin.date if origin is not None else None
     evidence = NewEvidence(
@@ -207,13 +223,14 @@ async def keep_evidence(
         forwarded_date=forwarded_date,
         # An image is stored without its metadata; sha256 stays the hash of what was sent.
         stored_sha256=blob.stored_sha256,
+        ocr_text=ocr_text,
     )
     reference = await services.db(
         lambda session: attach(
             session, conversation_id=conversation_id, evidence=evidence, report_id=report_id
         )
     )
-    return reference, hidden
+    return reference, hidden, bool(ocr_text)
 
 
 async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -234,7 +251,7 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await ensure_reporter(services, user)
     target = state.attach_target(services.clock())
     try:
-        reference, hidden = await keep_evidence(
+        reference, hidden, text_read = await keep_evidence(
             services,
             context,
             message,
@@ -261,6 +278,8 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         text = texts.EVIDENCE_SAVED_REPORT.format(what=incoming.description, reference=reference)
     else:
         text = texts.EVIDENCE_SAVED_DRAFT.format(what=incoming.description)
+        if text_read:
+            text += texts.EVIDENCE_TEXT_READ_NOTE
     await send_text(
         context.bot,
         chat_id,

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 OCR_LANGUAGES: tuple[str, ...] = ("eng", "chi_sim", "msa")
 # The image types read (the evidence store sniffs them from the content, not the name).
 OCR_IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+OCR_MIME_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 # A phone screenshot is about 1-3 megapixels; beyond this an image is refused, not decoded.
 MAX_PIXELS = 40_000_000
 # The longest side Tesseract is given: larger images are scaled down (time grows with area),

@@ -40,7 +40,7 @@ FAKE_POLICE_SLOTS = {
 
 
 async def test_summary_lists_every_answer(
-    make_tracker: MakeTracker, domain: dict[str, Any]
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
 ) -> None:
     dispatcher = CollectingDispatcher()
     await ActionShowSummary().run(

@@ -1,0 +1,102 @@
+"""Indicators read in screenshots: listed in the summary, stored with source "screenshot"."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.submission import ActionShowSummary, ActionSubmitReport
+from scamreport.storage.drafts import add_pending_evidence, pending_evidence_of
+from scamreport.storage.records import NewEvidence
+from scamreport.storage.repository import get_report_by_reference
+from tests.actions.conftest import user_event
+
+MakeTracker = Callable[..., Tracker]
+
+SLOTS = {
+    "interview": "phishing",
+    "scam_type": "phishing",
+    "country": "SG",
+    "contact_channel": "sms",
+    "scammer_contact": "+6591112222",
+    "money_lost": False,
+    "story": "I got a text about a parcel",
+    "consent_forward": "national",
+    "contact_permission": "phone",
+    "contact_phone": "+65 9000 0001",
+}
+# What Tesseract read in the reporter's screenshot (scamreport.extraction.screenshots).
+OCR_TEXT = (
+    "SingPost: Your parcel is held. Pay S$2.50 at\nhttps://sg-post-redelivery.com/pay\n"
+    "or call 8123 4567. Questions? +65 9111 2222. Your number +65 9000 0001"
+)
+
+
+def send_screenshot(conversation_id: str, ocr_text: str | None) -> None:
+    data = (ocr_text or "no text").encode()
+    with services.session_factory()() as session:
+        add_pending_evidence(
+            session,
+            conversation_id=conversation_id,
+            evidence=NewEvidence(
+                sha256=hashlib.sha256(data).hexdigest(),
+                size_bytes=len(data),
+                mime_type="image/png",
+                kind="photo",
+                storage_path=None,
+                ocr_text=ocr_text,
+            ),
+        )
+        session.commit()
+
+
+async def test_the_summary_lists_what_the_screenshot_shows_marked_as_such(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    send_screenshot("pseudo-ocr", OCR_TEXT)
+    send_screenshot("pseudo-ocr", None)  # a photo without text adds nothing
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("done", "inform", SLOTS, sender_id="pseudo-ocr")
+    await ActionShowSummary().run(dispatcher, tracker, domain)
+    summary = dispatcher.messages[0]["summary"]
+    assert "• Link: https://sg-post-redelivery.com/pay (from your screenshot)" in summary
+    assert "• Phone number: +6581234567 (from your screenshot)" in summary
+    assert "• Amount: 2.50 SGD (from your screenshot)" in summary
+    # The reporter's own number is never listed as the scammer's.
+    assert "+6590000001 (from your screenshot)" not in summary
+
+
+async def test_no_screenshot_no_lines(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionShowSummary().run(dispatcher, make_tracker("done", "inform", SLOTS), domain)
+    assert "screenshot" not in dispatcher.messages[0]["summary"]
+
+
+async def test_the_stored_report_keeps_each_indicator_with_its_source(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    send_screenshot("pseudo-ocr-2", OCR_TEXT)
+    history = [user_event("got a fake parcel text from +65 9111 2222", "report_phishing")]
+    tracker = make_tracker("yes", "affirm", SLOTS, events=history, sender_id="pseudo-ocr-2")
+    events = await ActionSubmitReport().run(CollectingDispatcher(), tracker, domain)
+    reference = next(e["value"] for e in events if e.get("name") == "reference")
+    with services.session_factory()() as session:
+        report = get_report_by_reference(session, reference=reference)
+        assert report is not None
+        sources = {(i.kind, i.value): i.source for i in report.indicators}
+        [evidence] = report.evidence
+        assert evidence.ocr_text == OCR_TEXT
+        assert pending_evidence_of(session, conversation_id="pseudo-ocr-2") == []
+    assert sources[("url", "https://sg-post-redelivery.com/pay")] == "screenshot"
+    assert sources[("phone", "+6581234567")] == "screenshot"
+    assert sources[("amount", "2.5 SGD")] == "screenshot"
+    # Said in the conversation as well: the reporter's own words come first.
+    assert sources[("phone", "+6591112222")] == "conversation"
+    assert ("phone", "+6590000001") not in sources
