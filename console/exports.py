@@ -1,9 +1,10 @@
-"""Exports of a filtered set of reports: CSV, JSON and STIX 2.1, streamed in chunks.
+"""Exports of a filtered set of reports: CSV, JSON, STIX 2.1 and MISP, streamed in chunks.
 
 Each chunk is read in its own short transaction (on SQLite every transaction holds the write
 lock, so a 100,000-report export must not keep one open). JSON reuses the forwarding payload
-(``scamreport.forwarding.payload``) and STIX the forwarding bundle
-(``scamreport.forwarding.stix``), so an export says what a delivery says.
+(``scamreport.forwarding.payload``), STIX the forwarding bundle (``scamreport.forwarding.stix``)
+and MISP the forwarding event (``scamreport.forwarding.misp``), so an export says what a
+delivery says.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from console.agency_status import StatusView
+from scamreport.forwarding.misp import build_misp_event, event_document
 from scamreport.forwarding.payload import build_payload, iso_timestamp
 from scamreport.forwarding.stix import build_stix_bundle
 from scamreport.storage.models import Report
@@ -30,6 +32,8 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "json": ("application/json", "json"),
     "stix": ("application/stix+json;version=2.1", "stix.json"),
+    # MISP's own JSON export of several events: {"response": [{"Event": ...}, ...]}.
+    "misp": ("application/json", "misp.json"),
 }
 CSV_COLUMNS: tuple[str, ...] = (
     "reference",
@@ -215,4 +219,18 @@ def stream_stix(
             )
             yield ("" if first else ",") + text
             first = False
+    yield "]}"
+
+
+def misp_event_json(report: Report, *, tlp: str) -> str:
+    """One report as MISP's ``{"Event": ...}`` document (the forwarding event)."""
+    return json.dumps(event_document(build_misp_event(report, tlp=tlp)), ensure_ascii=False)
+
+
+def stream_misp(factory: sessionmaker[Session], ids: Sequence[int], *, tlp: str) -> Iterator[str]:
+    """Every report as one MISP event, in MISP's JSON export form (``{"response": [...]}``,
+    which PyMISP's ``MISPEvent.load`` and MISP's import read)."""
+    yield '{"response": ['
+    for index, report in enumerate(_load_reports(factory, ids)):
+        yield ("" if index == 0 else ",") + misp_event_json(report, tlp=tlp)
     yield "]}"

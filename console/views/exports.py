@@ -1,4 +1,5 @@
-"""Exports of the filtered queue as CSV, JSON or STIX 2.1 (same filters as the queue)."""
+"""Exports of the filtered queue as CSV, JSON, STIX 2.1 or MISP (same filters as the queue), and
+of one report as a MISP event."""
 
 from __future__ import annotations
 
@@ -11,13 +12,33 @@ from flask import Blueprint, Response, abort, request, stream_with_context
 from console import audit
 from console.agency_status import viewer_statuses
 from console.db import db, state
-from console.exports import EXPORT_FORMATS, stream_csv, stream_json, stream_stix
+from console.exports import (
+    EXPORT_FORMATS,
+    misp_event_json,
+    stream_csv,
+    stream_json,
+    stream_misp,
+    stream_stix,
+)
 from console.filters import parse_filters
 from console.queue import queue_statement
+from console.reports import find_visible_report
 from console.views.common import client_ip, current_viewer, requires
+from scamreport.forwarding.misp import DEFAULT_TLP
+from scamreport.registry import RegistryError, load_registry
 from scamreport.storage.models import Report
 
 blueprint = Blueprint("exports", __name__)
+
+
+def viewer_tlp(agency_code: str) -> str:
+    """The TLP level the viewer's agency receives MISP events with (amber when unknown)."""
+    try:
+        agency = load_registry().by_code(agency_code)
+    except RegistryError:
+        return DEFAULT_TLP
+    return agency.delivery.tlp if agency is not None and agency.delivery else DEFAULT_TLP
+
 
 # An export holds at most this many reports (the newest, in the queue's order).
 MAX_EXPORT_REPORTS = 100_000
@@ -67,6 +88,8 @@ def export(fmt: str) -> Any:
             filters=filters.to_args(),
             statuses=statuses,
         )
+    elif fmt == "misp":
+        body = stream_misp(factory, ids, tlp=viewer_tlp(viewer.agency_code))
     else:
         body = stream_stix(factory, ids, bundle_id=f"bundle--{uuid.uuid4()}")
     content_type, extension = EXPORT_FORMATS[fmt]
@@ -76,4 +99,31 @@ def export(fmt: str) -> Any:
         stream_with_context(body),
         content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@blueprint.get("/reports/<reference>/misp")
+@requires("export")
+def report_misp(reference: str) -> Any:
+    """One report as a MISP event file (only a report the viewer may see: 404 otherwise)."""
+    viewer = current_viewer()
+    session = db()
+    report = find_visible_report(session, viewer=viewer, reference=reference)
+    if report is None:
+        abort(404)
+    body = misp_event_json(report, tlp=viewer_tlp(viewer.agency_code))
+    audit.record(
+        session,
+        action="export",
+        viewer=viewer,
+        report=report,
+        ip=client_ip(),
+        details={"format": "misp", "count": 1, "references": [report.reference]},
+    )
+    session.commit()
+    content_type, extension = EXPORT_FORMATS["misp"]
+    return Response(
+        body,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{report.reference}.{extension}"'},
     )

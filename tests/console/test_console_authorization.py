@@ -142,6 +142,13 @@ CASES: list[Case] = [
     Case("exports.export", "GET", lambda env: "/export/csv", lists="b_only"),
     Case("exports.export", "GET", lambda env: "/export/json", lists="b_only"),
     Case("exports.export", "GET", lambda env: "/export/stix", lists="b_only"),
+    Case("exports.export", "GET", lambda env: "/export/misp", lists="b_only"),
+    *[
+        Case(
+            "exports.report_misp", "GET", lambda env, n=n: f"/reports/{ref(n)(env)}/misp", target=n
+        )
+        for n in ROUTED
+    ],
     Case("audit_log.audit_log", "GET", lambda env: "/audit"),
     # Last: signing out ends the caller's session.
     Case("auth.logout", "POST", lambda env: "/logout"),
