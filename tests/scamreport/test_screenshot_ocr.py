@@ -1,15 +1,14 @@
-"""Screenshots of scam messages, drawn here with Pillow, read back by the real Tesseract."""
+"""Screenshots of scam messages, drawn with Pillow (tests/screenshots.py), read back by the real
+Tesseract."""
 
 from __future__ import annotations
 
 import io
 import logging
-import textwrap
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from scamreport.extraction.model import Amount, Found
 from scamreport.extraction.screenshots import (
@@ -17,35 +16,9 @@ from scamreport.extraction.screenshots import (
     installed_languages,
     read_image_text,
 )
-
-LATIN_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-
-SMISHING = (
-    "SingPost: Your parcel is held. Pay S$2.50 at https://sg-post-redelivery.com/pay "
-    "or call +65 8123 4567"
-)
-
-
-def screenshot(
-    text: str, *, font: Path = LATIN_FONT, width: int = 720, fmt: str = "PNG", wrap: int = 34
-) -> bytes:
-    """A phone-sized picture of an SMS bubble holding ``text``."""
-    face = ImageFont.truetype(str(font), 30)
-    lines = [
-        line
-        for paragraph in text.split("\n")
-        for line in textwrap.wrap(paragraph, wrap, break_on_hyphens=False, break_long_words=False)
-    ]
-    image = Image.new("RGB", (width, 160 + 48 * len(lines)), "#f2f2f7")
-    draw = ImageDraw.Draw(image)
-    draw.text((30, 20), "Messages   +65 8000 1234", fill="#555555", font=face)
-    draw.rounded_rectangle((20, 80, width - 20, 110 + 48 * len(lines)), 24, fill="#e5e5ea")
-    for number, line in enumerate(lines):
-        draw.text((40, 95 + 48 * number), line, fill="black", font=face)
-    out = io.BytesIO()
-    image.save(out, format=fmt, **({"quality": 80} if fmt == "JPEG" else {}))
-    return out.getvalue()
+from scamreport.storage.records import NewIndicator
+from tests.screenshots import CJK_FONT, LATIN_FONT, SMISHING
+from tests.screenshots import sms_screenshot as screenshot
 
 
 def by_kind(found: list[Found]) -> dict[str, list[object]]:
@@ -131,3 +104,10 @@ def test_a_huge_image_is_refused_before_it_is_decoded() -> None:
     out = io.BytesIO()
     Image.new("1", (8000, 6000), 1).save(out, format="PNG")  # 48 megapixels, a small file
     assert read_image_text(out.getvalue()) is None
+
+
+def test_an_indicator_comes_from_the_conversation_or_a_screenshot() -> None:
+    assert NewIndicator(kind="phone", value="+6581234567").source == "conversation"
+    assert NewIndicator(kind="url", value="https://a.example", source="screenshot").source
+    with pytest.raises(ValueError, match="source"):
+        NewIndicator(kind="phone", value="+6581234567", source="photo")
