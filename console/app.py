@@ -75,9 +75,10 @@ _SIGNED_OUT_BECAUSE: dict[str, str] = {
 
 
 def _load_viewer() -> Response | None:
-    """Before each request: who is signed in; signed-out visitors go to the login page."""
+    """Before each request: who is signed in; signed-out visitors go to the login page. The
+    TAXII API takes no session cookie: its callers present an API key (console.views.taxii)."""
     g.viewer = None
-    if request.endpoint == "static":
+    if request.endpoint == "static" or request.blueprint == "taxii":
         return None
     token = session.get(auth.SESSION_TOKEN_KEY)
     if isinstance(token, str) and token:
@@ -267,7 +268,7 @@ def create_app(
     )
     # Registered before CSRFProtect so that it answers first.
     app.before_request(_refuse_nul_characters)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
 
     app.before_request(_load_viewer)
     app.after_request(_security_headers)
@@ -275,8 +276,11 @@ def create_app(
     _register_template_helpers(app)
     _register_error_pages(app)
 
-    from console.views import audit_log, dashboard, evidence, exports, networks, reports
+    from console.views import audit_log, dashboard, evidence, exports, networks, reports, taxii
     from console.views import auth as auth_views
+
+    # No cookie, no form: TAXII callers authenticate every request with a key (and cannot write).
+    csrf.exempt(taxii.blueprint)
 
     for blueprint in (
         auth_views.blueprint,
@@ -286,6 +290,7 @@ def create_app(
         dashboard.blueprint,
         exports.blueprint,
         audit_log.blueprint,
+        taxii.blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "change_status": "changed a report's status",
     "add_note": "added a note",
     "view_audit": "read the audit log",
+    "taxii_read": "read reports over TAXII",
 }
 
 
@@ -45,15 +46,17 @@ def record(
     details: Mapping[str, Any] | None = None,
     ip: str | None = None,
     email: str | None = None,
+    agency_code: str | None = None,
 ) -> AuditEntry:
-    """Adds an entry in the caller's transaction. Flushes; does not commit."""
+    """Adds an entry in the caller's transaction. Flushes; does not commit. Without a
+    ``viewer`` (a failed login, a TAXII key), ``email`` and ``agency_code`` say who it was."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     entry = AuditEntry(
         action=action,
         user_id=viewer.user_id if viewer else None,
         user_email=viewer.email if viewer else email,
-        agency_code=viewer.agency_code if viewer else None,
+        agency_code=viewer.agency_code if viewer else agency_code,
         role=viewer.role if viewer else None,
         report_id=report.id if report else None,
         report_reference=report.reference if report else None,

@@ -150,6 +150,23 @@ CASES: list[Case] = [
         for n in ROUTED
     ],
     Case("audit_log.audit_log", "GET", lambda env: "/audit"),
+    # The TAXII API takes API keys only (tests/console/test_console_taxii.py): a console
+    # session, whoever's, is refused with 401 on every TAXII route.
+    *[
+        Case(f"taxii.{endpoint}", method, lambda env, path=path: "/taxii2/" + path, lists="b_only")
+        for endpoint, method, path in (
+            ("discovery", "GET", ""),
+            ("api_root", "GET", "reports/"),
+            ("collections", "GET", "reports/collections/"),
+            ("collection", "GET", f"reports/collections/{AGENCY_A}/"),
+            ("objects", "GET", f"reports/collections/{AGENCY_A}/objects/"),
+            ("one_object", "GET", f"reports/collections/{AGENCY_A}/objects/report--x/"),
+            ("versions", "GET", f"reports/collections/{AGENCY_A}/objects/report--x/versions/"),
+            ("manifest", "GET", f"reports/collections/{AGENCY_A}/manifest/"),
+            ("refuse_write", "POST", f"reports/collections/{AGENCY_A}/objects/"),
+            ("refuse_write", "DELETE", f"reports/collections/{AGENCY_A}/objects/report--x/"),
+        )
+    ],
     # Last: signing out ends the caller's session.
     Case("auth.logout", "POST", lambda env: "/logout"),
 ]
@@ -165,6 +182,8 @@ def may_see(caller: tuple[str, str], target: str) -> bool:
 def expected_status(case: Case, caller: tuple[str, str] | None) -> int:
     if case.endpoint == "auth.login" and case.method == "POST":
         return 401  # wrong credentials, whoever sends them
+    if case.endpoint.startswith("taxii."):
+        return 401  # no API key
     if caller is None:
         return 200 if case.endpoint in PUBLIC_ENDPOINTS else 302
     agency, role = caller
@@ -233,7 +252,7 @@ def test_authorisation_matrix(console_env: ConsoleEnv, caller: tuple[str, str] |
         if case.method == "POST":
             response = client.post(path, data={**case.form(env), "csrf_token": token})
         else:
-            response = client.get(path)
+            response = client.open(path, method=case.method)
         body = response.get_data(as_text=True) if response.mimetype != "image/png" else ""
         want = expected_status(case, caller)
         label = f"{case.method} {path}"

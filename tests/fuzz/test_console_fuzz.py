@@ -88,6 +88,7 @@ class Route:
     params: tuple[str, ...] = ()
 
 
+TAXII_PARAMS = ("limit", "next", "added_after", "match[type]", "match[id]", "match[version]")
 ROUTES = (
     Route("/", "GET"),
     Route("/healthz", "GET"),
@@ -106,6 +107,22 @@ ROUTES = (
     Route("/dashboard", "GET", ("days",)),
     Route("/export/<fmt>", "GET", QUEUE_PARAMS),
     Route("/audit", "GET", ("user", "action", "report", "agency", "since", "until", "page")),
+    # The TAXII API answers these actors (cookies, no API key) 401; a fuzzed query still must
+    # not break it (its filters are parsed only after the key is checked).
+    Route("/taxii2/", "GET"),
+    Route("/taxii2/reports/", "GET"),
+    Route("/taxii2/reports/collections/", "GET"),
+    Route("/taxii2/reports/collections/<collection>/", "GET"),
+    Route("/taxii2/reports/collections/<collection>/objects/", "GET", TAXII_PARAMS),
+    Route("/taxii2/reports/collections/<collection>/objects/", "POST"),
+    Route("/taxii2/reports/collections/<collection>/objects/<object_id>/", "GET", TAXII_PARAMS),
+    Route("/taxii2/reports/collections/<collection>/objects/<object_id>/", "DELETE"),
+    Route(
+        "/taxii2/reports/collections/<collection>/objects/<object_id>/versions/",
+        "GET",
+        TAXII_PARAMS,
+    ),
+    Route("/taxii2/reports/collections/<collection>/manifest/", "GET", TAXII_PARAMS),
 )
 
 HUGE_NUMBERS = (
@@ -341,6 +358,12 @@ def path_of(fuzz: ConsoleFuzz, route: Route, env: ConsoleEnv) -> str:
         path = path.replace("<int:evidence_id>", evidence)
     if "<fmt>" in path:
         path = path.replace("<fmt>", fuzz.pick(("csv", "json", "stix", "CSV", "xml", "%00")))
+    if "<collection>" in path:
+        path = path.replace("<collection>", fuzz.pick((AGENCY_A, AGENCY_B, "x", "%00")))
+    if "<object_id>" in path:
+        path = path.replace(
+            "<object_id>", fuzz.pick(("report--x", "phone-number--%00", "x" * 300, "%2e%2e"))
+        )
     if "<path:filename>" in path:
         name = fuzz.pick((*STATIC_FILES, "../app.py", "..%2fapp.py", "%00", "x" * 1000))
         path = path.replace("<path:filename>", name)
