@@ -14,7 +14,14 @@ import jsonschema
 import pymisp
 import pytest
 import yaml
-from forwarding_support import Outbox, RunningSink, fast_config, store_report, wait_until
+from forwarding_support import (
+    Outbox,
+    RunningSink,
+    fast_config,
+    open_outbox,
+    store_report,
+    wait_until,
+)
 from misp_standin import MispServer, start_misp, stop_misp
 from pymisp import MISPEvent, MISPObject
 from pymisp.abstract import describe_types
@@ -28,6 +35,7 @@ from scamreport.forwarding.misp import (
     scam_type_tag,
 )
 from scamreport.forwarding.misp_push import MispEndpoint
+from scamreport.forwarding.sink import render_page
 from scamreport.forwarding.transports import OutgoingDelivery, build_email
 from scamreport.forwarding.worker import Worker
 from scamreport.registry import Registry, packaged_registry_path, validate_registry_data
@@ -255,12 +263,22 @@ def registry_with(**delivery: Any) -> Registry:
     return validate_registry_data(data, source="test registry")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_outbox(request: pytest.FixtureRequest, outbox: Outbox) -> Iterator[Outbox]:
+    """The SQLite outbox, or a migrated PostgreSQL one (the CHECK on payload_format)."""
+    if request.param == "sqlite":
+        yield outbox
+        return
+    factory: Callable[[], str] = request.getfixturevalue("postgres_database_factory")
+    box = open_outbox(factory())
+    yield box
+    box.engine.dispose()
+
+
 def test_the_worker_delivers_the_event_signed_to_the_agency_sink(
-    outbox: Outbox,
-    sink: RunningSink,
-    sink_env: dict[str, str],
-    make_report: Callable[..., Report],
+    any_outbox: Outbox, sink: RunningSink, sink_env: dict[str, str]
 ) -> None:
+    outbox = any_outbox
     registry = registry_with(formats=["json", "misp"], tlp="green")
     stored = store_report(outbox, registry, urgent=True)
     Worker(
@@ -277,6 +295,7 @@ def test_the_worker_delivers_the_event_signed_to_the_agency_sink(
     assert [tag.name for tag in event.tags][:2] == ["tlp:green", scam_type_tag("fake_authority")]
     assert flag_tag("ongoing") in [tag.name for tag in event.tags]
     assert [row.status for row in outbox.deliveries()] == ["delivered", "delivered"]
+    assert "objects (MISP event)" in render_page(sink.store.received(), 2)
 
 
 @pytest.fixture
