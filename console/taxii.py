@@ -12,8 +12,8 @@ Objects are listed in the order they were added (report by report, bundle order 
 a page's ``next`` is an opaque cursor holding the position of its last object, so reports
 routed or erased between two requests neither repeat nor skip objects of later pages. The
 objects are built from the stored reports on each request, so a later page costs the building
-of the earlier reports' objects too (fine at an agency's thousands of reports; a larger
-deployment would store the objects).
+of the earlier reports' objects too (about 2.5 ms a report here: fine at an agency's thousands
+of reports; a larger deployment would store the objects).
 """
 
 from __future__ import annotations
