@@ -10,6 +10,7 @@ a retry after a lost answer is recognised and counted as delivered, not sent twi
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ from scamreport.forwarding.transports import (
 )
 from scamreport.registry import Agency
 
+# PyMISP logs a failed request with its body (the event) and the instance's answer; our own
+# log lines describe each failure without either.
+_PYMISP_LOGGER = "pymisp"
 # MISP's answers that mean the receiver refused these bytes themselves.
 _PERMANENT_STATUSES = frozenset({400, 413, 415, 422})
 _ERROR_CHARS = 200
@@ -70,6 +74,7 @@ class MispPushTransport:
     def __init__(self, *, connect_timeout: float, read_timeout: float) -> None:
         self.timeout = (connect_timeout, read_timeout)
         self._local = threading.local()
+        logging.getLogger(_PYMISP_LOGGER).setLevel(logging.CRITICAL + 1)
 
     def _client(self, endpoint: MispEndpoint) -> PyMISP:
         clients: dict[tuple[str, str], PyMISP] | None = getattr(self._local, "clients", None)

@@ -25,6 +25,8 @@ class MispState:
     key: str
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     add_requests: int = 0
+    # Answer the next N /events/add with 500, as a MISP instance with a broken database does.
+    failures_left: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -93,6 +95,10 @@ class MispHandler(BaseHTTPRequestHandler):
         state = self.server.state
         with state.lock:
             state.add_requests += 1
+            if state.failures_left > 0:
+                state.failures_left -= 1
+                self._answer(HTTPStatus.INTERNAL_SERVER_ERROR, {"name": "Internal error"})
+                return
             if event["uuid"] in state.events:
                 self._answer(
                     HTTPStatus.FORBIDDEN,
@@ -111,6 +117,7 @@ class MispHandler(BaseHTTPRequestHandler):
 
 class MispServer(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False
 
     def __init__(self, state: MispState) -> None:
         super().__init__(("127.0.0.1", 0), MispHandler)

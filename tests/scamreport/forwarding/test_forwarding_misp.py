@@ -4,6 +4,7 @@ the real worker to the local sink, and pushed with PyMISP to a local MISP stand-
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -392,3 +393,40 @@ def test_a_misp_instance_without_its_variables_waits_for_configuration(
     (row,) = outbox.deliveries()
     assert row.status == "pending"
     assert row.last_error == "AGENCY_SG_SPF_MISP_URL and AGENCY_SG_SPF_MISP_KEY not set"
+
+
+def test_a_failing_misp_instance_is_retried_without_logging_the_event(
+    outbox: Outbox,
+    sink_env: dict[str, str],
+    misp_server: MispServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    registry = registry_with(
+        formats=["misp"],
+        misp_url_env="AGENCY_SG_SPF_MISP_URL",
+        misp_key_env="AGENCY_SG_SPF_MISP_KEY",
+    )
+    store_report(outbox, registry, story="A secret story that must stay out of the logs.")
+    env = dict(sink_env, AGENCY_SG_SPF_MISP_URL=misp_server.url, AGENCY_SG_SPF_MISP_KEY=MISP_KEY)
+    misp_server.state.failures_left = 1
+    worker = Worker(
+        session_factory=outbox.sessions, registry=registry, config=fast_config(), env=env
+    )
+    with caplog.at_level(logging.DEBUG):
+        worker.process_batch()
+        (row,) = outbox.deliveries()
+        assert row.status == "pending"
+        assert row.last_error == "MISP push failed (MISPServerError)"
+
+        def delivered() -> bool:
+            worker.drain()
+            return outbox.deliveries()[0].status == "delivered"
+
+        assert wait_until(delivered, timeout=5)
+    assert len(misp_server.state.events) == 1
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "secret story" not in logged and MISP_KEY not in logged
+    # Ours and PyMISP's lines never name the instance (urllib3's debug lines do, like for
+    # every webhook).
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith(("scamreport", "pymisp"))]
+    assert ours and not any(misp_server.url in line for line in ours)
