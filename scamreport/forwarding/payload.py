@@ -1,6 +1,7 @@
 """The versioned JSON document an agency receives for one report (schema: docs/).
 
-``docs/delivery-payload.schema.json`` describes version 2 (version 1 had no ``report.flags``).
+``docs/delivery-payload.schema.json`` describes version 3 (version 1 had no ``report.flags``,
+version 2 no ``indicators[].source``).
 The shape of a version never
 changes: a field added, removed or changed in meaning makes a new ``PAYLOAD_VERSION``. The
 document is built from the stored report only (masked story, normalised indicators, evidence
@@ -16,7 +17,7 @@ from typing import Any
 
 from scamreport.storage.models import Evidence, Indicator, Report
 
-PAYLOAD_VERSION = 2
+PAYLOAD_VERSION = 3
 PAYLOAD_TYPE = "scamreport.report"
 JSON_CONTENT_TYPE = "application/json"
 _CENTS = Decimal("0.01")
@@ -62,6 +63,9 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         "kind": indicator.kind,
         "value": indicator.value,
         "registrable_domain": indicator.registrable_domain,
+        # "conversation", or "screenshot": read by OCR in an image the reporter sent (and
+        # confirmed by them in the summary), so worth a look at the image before relying on it.
+        "source": indicator.source,
     }
 
 
@@ -81,7 +85,7 @@ def _evidence(item: Evidence) -> dict[str, Any]:
 
 
 def build_payload(report: Report, *, idempotency_key: str, agency_code: str) -> dict[str, Any]:
-    """The version-2 document for ``report`` (indicators and evidence must be loadable)."""
+    """The version-3 document for ``report`` (indicators and evidence must be loadable)."""
     return {
         "payload_version": PAYLOAD_VERSION,
         "payload_type": PAYLOAD_TYPE,

@@ -40,6 +40,11 @@ STIX_CONTENT_TYPE = "application/stix+json;version=2.1"
 _NAMESPACE = uuid.UUID("ae0d6680-d56f-5a82-827c-39b6c8f4ceb7")
 # When the identity below was first published.
 _DEFINED_AT = datetime(2025, 1, 1, tzinfo=timezone.utc)
+# What an indicator SDO says of its origin, by Indicator.source.
+INDICATOR_DESCRIPTIONS: dict[str, str] = {
+    "conversation": "Named by a scam victim; not verified.",
+    "screenshot": "Read by OCR in a screenshot a scam victim sent, confirmed by them; not verified.",
+}
 # Report labels of triage flags: "flag:" + the code of scamreport.triage.FLAGS.
 FLAG_LABEL_PREFIX = "flag:"
 
@@ -286,7 +291,7 @@ def _report_objects(report: Report) -> Iterator[tuple[Any, Any | None]]:
             modified=report.created_at,
             created_by_ref=SYSTEM_IDENTITY_ID,
             name=_indicator_name(indicator, report.reference),
-            description="Named by a scam victim; not verified.",
+            description=INDICATOR_DESCRIPTIONS[indicator.source],
             indicator_types=["malicious-activity"],
             pattern=pattern,
             pattern_type="stix",

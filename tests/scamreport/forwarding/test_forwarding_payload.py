@@ -40,7 +40,7 @@ FULL_INDICATORS = [
         kind="url", value="https://shop.example.co.uk/masks", registrable_domain="example.co.uk"
     ),
     NewIndicator(kind="email", value="sales@example.co.uk", registrable_domain="example.co.uk"),
-    NewIndicator(kind="iban", value="GB82WEST12345698765432"),
+    NewIndicator(kind="iban", value="GB82WEST12345698765432", source="screenshot"),
     NewIndicator(kind="crypto_wallet", value="bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"),
     NewIndicator(kind="handle", value="@mask_deals"),
     NewIndicator(kind="amount", value="1200.00 SGD"),
@@ -121,7 +121,7 @@ def full_report(outbox: Outbox, make_report: Callable[..., Report]) -> Report:
 def test_a_full_report_gives_a_valid_payload(full_report: Report) -> None:
     payload = build_payload(full_report, idempotency_key="key-1", agency_code="sg-spf")
     validate(payload)
-    assert payload["payload_version"] == PAYLOAD_VERSION == 2
+    assert payload["payload_version"] == PAYLOAD_VERSION == 3
     report = payload["report"]
     # minor from the conversation, ongoing from urgent; 1200 SGD is not a large loss in SG.
     assert report["flags"] == ["minor", "ongoing"]
@@ -138,6 +138,9 @@ def test_a_full_report_gives_a_valid_payload(full_report: Report) -> None:
     assert report["incident_date"] == "2024-03-01"
     assert report["created_at"].endswith("Z")
     assert [i["kind"] for i in payload["indicators"]] == [i.kind for i in FULL_INDICATORS]
+    # Read by OCR in a screenshot, or written by the reporter.
+    assert [i["source"] for i in payload["indicators"]] == [i.source for i in FULL_INDICATORS]
+    assert payload["indicators"][3]["source"] == "screenshot"
     (evidence,) = payload["evidence"]
     assert evidence["forwarded_date"] == "2024-03-01T09:30:00Z"
     assert evidence["sha256"] == "a" * 64
@@ -214,10 +217,11 @@ def test_every_attempt_sends_the_same_bytes(full_report: Report) -> None:
         (("report", "consent", "forward"), False),
         (("report", "contact", "phone"), "+6590001111"),  # permission is phone only in full
         (("indicators", 0, "kind"), "ssn"),
+        (("indicators", 0, "source"), "ocr"),
         (("report", "unexpected"), "field"),
     ],
 )
-def test_the_schema_refuses_what_version_2_does_not_allow(
+def test_the_schema_refuses_what_version_3_does_not_allow(
     full_report: Report, path: tuple[Any, ...], value: Any
 ) -> None:
     payload = build_payload(full_report, idempotency_key="k", agency_code="sg-spf")

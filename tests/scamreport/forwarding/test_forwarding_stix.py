@@ -256,3 +256,30 @@ def test_the_triage_flags_are_labels_of_the_report(
         assert loaded_plain is not None
         (plain_report,) = objects_of(build_stix_bundle(loaded_plain, idempotency_key="p"), "report")
     assert plain_report.labels == [loaded_plain.scam_type]
+
+
+def test_an_indicator_read_in_a_screenshot_says_so(
+    outbox: Outbox, make_report: Callable[..., Report]
+) -> None:
+    stored = make_report(
+        indicators=[
+            NewIndicator(kind="phone", value="+6581234567"),
+            NewIndicator(
+                kind="url",
+                value="https://sg-post-redelivery.com/pay",
+                registrable_domain="sg-post-redelivery.com",
+                source="screenshot",
+            ),
+        ]
+    )
+    with outbox.sessions() as session:
+        loaded = session.get(Report, stored.id, options=[selectinload(Report.indicators)])
+        assert loaded is not None
+        bundle = stix2.parse(stix_body(loaded, idempotency_key="k").decode(), allow_custom=True)
+    described = {sdo.pattern: sdo.description for sdo in objects_of(bundle, "indicator")}
+    assert described["[url:value = 'https://sg-post-redelivery.com/pay']"].startswith(
+        "Read by OCR in a screenshot"
+    )
+    assert described["[phone-number:value = '+6581234567']"] == (
+        "Named by a scam victim; not verified."
+    )
