@@ -16,7 +16,9 @@ correlates them with its other events without any custom template:
 | the money lost | ``monetary-impact`` (``variety`` asset-and-fraud, amount, currency) |
 | evidence files (metadata only) | ``file`` (``sha256``, ``size-in-bytes``, ``mimetype``, ``filename``) |
 
-The report's facts and masked story go in an ``annotation`` object, its reference in an
+Each indicator object's comment says where it came from: named in the conversation, or read
+from a screenshot (OCR) and confirmed by the reporter. The report's facts and masked story go
+in an ``annotation`` object, its reference in an
 ``Internal reference`` attribute and in the event's ``info``. Tags: the TLP marking
 (``tlp:amber`` unless the agency's registry entry says otherwise), the scam type and each
 triage flag (``scamreport:scam-type="..."``, ``scamreport:triage-flag="..."``).
@@ -116,7 +118,11 @@ def _add(obj: MISPObject, relation: str, value: Any, **extra: Any) -> None:
 
 def _indicator_objects(indicator: Indicator, key: str) -> list[MISPObject]:
     kind, value = indicator.kind, indicator.value
-    note = "Named by a scam victim; not verified."
+    note = (
+        "Read from a screenshot a scam victim sent (OCR), confirmed by them; not verified."
+        if indicator.source == "screenshot"
+        else "Named by a scam victim; not verified."
+    )
     if kind == "phone":
         obj = _object("phone-number", key, note)
         _add(obj, "phone-number", value)

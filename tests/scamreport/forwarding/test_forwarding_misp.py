@@ -52,7 +52,7 @@ INDICATORS = [
         kind="url", value="https://spf-gov.example.com/pay", registrable_domain="example.com"
     ),
     NewIndicator(kind="email", value="officer@example.com", registrable_domain="example.com"),
-    NewIndicator(kind="iban", value="DE89370400440532013000"),
+    NewIndicator(kind="iban", value="DE89370400440532013000", source="screenshot"),
     NewIndicator(kind="crypto_wallet", value=BTC),
     NewIndicator(kind="crypto_wallet", value=ETH),
     NewIndicator(kind="crypto_wallet", value=TRON),
@@ -129,6 +129,9 @@ def test_each_indicator_kind_maps_to_its_standard_template(report: Report) -> No
     assert values(domain, "domain") == ["example.com"]
     (bank,) = objects_named(event, "bank-account")
     assert values(bank, "iban") == ["DE89370400440532013000"]
+    # Where each indicator came from: the screenshot's OCR or the conversation.
+    assert bank.comment.startswith("Read from a screenshot")
+    assert phone.comment == "Named by a scam victim; not verified."
     wallets = {
         (values(obj, "symbol")[0], (values(obj, "address") + values(obj, "address-crypto"))[0])
         for obj in objects_named(event, "coin-address")
