@@ -101,6 +101,7 @@ ROUTES = (
     Route("/reports/<reference>/status", "POST", ("status", "reason")),
     Route("/reports/<reference>/notes", "POST", ("text",)),
     Route("/reports/<reference>/evidence/<int:evidence_id>", "GET", ("inline",)),
+    Route("/reports/<reference>/misp", "GET"),
     Route("/indicators", "GET", ("kind", "value")),
     Route("/networks", "GET", ("days", "scam_type")),
     Route("/networks/report/<reference>", "GET"),
