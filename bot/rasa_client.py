@@ -25,6 +25,7 @@ from scamreport.channel import (
     MAX_NLU_TOKENS,
     MAX_STORY_CHARS,
     PAYLOAD_KEY,
+    SENDER_HEADER,
     UPDATE_ID_KEY,
     bound_text,
     count_tokens,
@@ -155,7 +156,9 @@ class RasaClient:
         """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
         body = message_body(sender_id, message, metadata)
         try:
-            response = self.http.post(self.webhook, json=body, timeout=self.timeout)
+            response = self.http.post(
+                self.webhook, json=body, headers={SENDER_HEADER: sender_id}, timeout=self.timeout
+            )
             response.raise_for_status()
             return parse_replies(response.json())
         except (requests.RequestException, ValueError) as error:
@@ -235,7 +238,9 @@ class AsyncRasaClient:
         """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
         body = message_body(sender_id, message, metadata)
         try:
-            response = await self.http.post(self.webhook, json=body)
+            response = await self.http.post(
+                self.webhook, json=body, headers={SENDER_HEADER: sender_id}
+            )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             raise RasaUnavailable(f"Rasa is unreachable: {error!r}") from error
         except httpx.HTTPError as error:

@@ -23,6 +23,10 @@ import re
 from dataclasses import dataclass
 
 CHANNEL_TOKEN_HEADER = "X-Channel-Token"
+# The conversation (the pseudonymous sender id) of a channel message, so that a load balancer
+# in front of several Rasa replicas can keep a conversation on one of them without reading the
+# body (deploy/k8s/base/haproxy.cfg hashes on it; docs/deployment.md).
+SENDER_HEADER = "X-Conversation-Id"
 PAYLOAD_KEY = "offered_payload"
 FULL_TEXT_KEY = "full_text"
 UPDATE_ID_KEY = "update_id"
