@@ -9,7 +9,7 @@ RASA  := .venv/rasa
 APP_STAMP  := $(APP)/.installed
 RASA_STAMP := $(RASA)/.installed
 
-.PHONY: help env run test lint validate train evaluate crossval test-stories pytest browser-deps ocr-deps lock clean
+.PHONY: help env run test lint validate train evaluate crossval test-stories pytest browser-deps ocr-deps deploy-tools lock clean
 
 help:
 	@echo "make run    start the assistant (terminal chat without TELEGRAM_BOT_TOKEN, Telegram with it)"
@@ -68,7 +68,11 @@ browser-deps:
 ocr-deps:
 	scripts/ensure_ocr.sh
 
-pytest: train browser-deps ocr-deps
+# haproxy and kubectl for the deployment bundle's offline checks (tests/deploy).
+deploy-tools:
+	scripts/ensure_deploy_tools.sh
+
+pytest: train browser-deps ocr-deps deploy-tools
 	$(APP)/bin/python -m pytest
 
 test: lint validate test-stories evaluate pytest
