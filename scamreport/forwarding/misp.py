@@ -33,6 +33,7 @@ so every attempt sends the same bytes and a MISP instance sees a retry as the sa
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import uuid
 from collections.abc import Iterable
@@ -65,6 +66,9 @@ _WALLET_SYMBOLS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("T",), "TRX"),
     (("1", "3", "bc1", "BC1"), "BTC"),
 )
+# What MISP's ``btc`` attribute type accepts (base58 and lower-case bech32); any other address,
+# an upper-case bech32 one included, goes in ``address-crypto`` (text).
+_BTC_TYPE_PREFIXES = ("1", "3", "bc1")
 
 
 def _uuid(*parts: str) -> str:
@@ -101,6 +105,24 @@ def _calling_code(value: str) -> str | None:
     return None if number.country_code is None else str(number.country_code)
 
 
+def _url_parts(value: str) -> list[tuple[str, str]]:
+    """The url object's ``scheme`` and ``host`` relations, or ``ip`` for an IP literal (MISP's
+    hostname type takes no IP); nothing for a URL that does not parse."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # a malformed IPv6 literal
+        return []
+    relations = [("scheme", parts.scheme)] if parts.scheme else []
+    if host:
+        try:
+            ipaddress.ip_address(host)
+            relations.append(("ip", host))
+        except ValueError:
+            relations.append(("host", host))
+    return relations
+
+
 def _object(name: str, key: str, comment: str | None = None) -> MISPObject:
     # strict: an unknown template or relation raises here rather than reaching an agency.
     obj = MISPObject(name, strict=True, standalone=False)
@@ -116,7 +138,7 @@ def _add(obj: MISPObject, relation: str, value: Any, **extra: Any) -> None:
     obj.add_attribute(relation, value=value, **extra)
 
 
-def _indicator_objects(indicator: Indicator, key: str) -> list[MISPObject]:
+def _indicator_object(indicator: Indicator, key: str) -> MISPObject | None:
     kind, value = indicator.kind, indicator.value
     note = (
         "Read from a screenshot a scam victim sent (OCR), confirmed by them; not verified."
@@ -127,36 +149,35 @@ def _indicator_objects(indicator: Indicator, key: str) -> list[MISPObject]:
         obj = _object("phone-number", key, note)
         _add(obj, "phone-number", value)
         _add(obj, "country-code", _calling_code(value))
-        return [obj]
+        return obj
     if kind == "url":
         obj = _object("url", key, note)
         _add(obj, "url", value)
-        parts = urlsplit(value)
-        _add(obj, "scheme", parts.scheme or None)
-        _add(obj, "host", parts.hostname)
+        for relation, part in _url_parts(value):
+            _add(obj, relation, part)
         _add(obj, "domain", indicator.registrable_domain)
-        return [obj]
+        return obj
     if kind == "email":
         obj = _object("email", key, note)
         _add(obj, "from", value)
         _add(obj, "from-domain", indicator.registrable_domain)
-        return [obj]
+        return obj
     if kind == "iban":
         obj = _object("bank-account", key, note)
         _add(obj, "iban", value)
-        return [obj]
+        return obj
     if kind == "crypto_wallet":
         obj = _object("coin-address", key, note)
         symbol = _wallet_symbol(value)
-        # ``address`` is MISP's btc type (it checks bitcoin syntax); other chains use text.
-        _add(obj, "address" if symbol == "BTC" else "address-crypto", value)
+        btc_type = symbol == "BTC" and value.startswith(_BTC_TYPE_PREFIXES)
+        _add(obj, "address" if btc_type else "address-crypto", value)
         _add(obj, "symbol", symbol)
-        return [obj]
+        return obj
     if kind == "handle":
         obj = _object("user-account", key, note)
         _add(obj, "username", value)
-        return [obj]
-    return []
+        return obj
+    return None
 
 
 def _domain_object(domain: str, reference: str) -> MISPObject:
@@ -301,7 +322,9 @@ def build_misp_event(report: Report, *, tlp: str = DEFAULT_TLP) -> MISPEvent:
     claimed = [report.claimed_agency or ""]
     for indicator in report.indicators:
         key = f"{report.reference}/{indicator.kind}/{indicator.value}"
-        objects += _indicator_objects(indicator, key)
+        built = _indicator_object(indicator, key)
+        if built is not None:
+            objects.append(built)
         domain = indicator.registrable_domain
         if domain and domain not in domains:
             domains.append(domain)

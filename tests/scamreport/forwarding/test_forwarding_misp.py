@@ -57,6 +57,7 @@ INDICATORS = [
     NewIndicator(kind="crypto_wallet", value=ETH),
     NewIndicator(kind="crypto_wallet", value=TRON),
     NewIndicator(kind="handle", value="@fake_police"),
+    NewIndicator(kind="url", value="http://203.0.113.7:8080/otp"),
     NewIndicator(kind="amount", value="5000.00 SGD"),
     NewIndicator(kind="date", value="2026-03-01"),
     NewIndicator(kind="claimed_agency", value="International Criminal Police Organization"),
@@ -118,10 +119,13 @@ def test_each_indicator_kind_maps_to_its_standard_template(report: Report) -> No
     (phone,) = objects_named(event, "phone-number")
     assert values(phone, "phone-number") == ["+6581234567"]
     assert values(phone, "country-code") == ["65"]
-    (url,) = objects_named(event, "url")
+    url, by_ip = objects_named(event, "url")
     assert values(url, "url") == ["https://spf-gov.example.com/pay"]
+    assert values(url, "scheme") == ["https"]
     assert values(url, "host") == ["spf-gov.example.com"]
     assert values(url, "domain") == ["example.com"]
+    # MISP's hostname type takes no IP address: an IP literal is the url object's ip.
+    assert values(by_ip, "ip") == ["203.0.113.7"] and values(by_ip, "host") == []
     (email,) = objects_named(event, "email")
     assert values(email, "from") == ["officer@example.com"]
     # url and e-mail share a registrable domain: one domain-ip object.
