@@ -1,7 +1,17 @@
 """Small, checked patches to Rasa 3.6.21, applied by the launcher (rasa_runtime.__main__).
 
-One patch today: **the action server's answer is validated with one compiled JSON-schema
-validator** instead of a new one per answer.
+Two patches:
+
+1. **The action server's answer is validated with one compiled JSON-schema validator** instead
+   of a new one per answer (speed, issue 13).
+2. **A custom action that fails ends the turn** (the reporter is never answered by a guess).
+   Rasa 3.6.21 logs the failure ("Bot will continue, but the actions events are lost") and
+   goes on predicting: after the opening story's ``action_start_report`` failed because the
+   action server was down, it predicted the fallback and told a victim "Sorry, I didn't
+   understand" (issue 11). Patched, the turn ends as if Rasa had predicted ``action_listen``:
+   Rasa answers nothing, which the bot reads as "the action server is unavailable", keeps the
+   message, tells the reporter, and sends it again when the actions are back (bot/relay.py).
+   A rejection (the action server's "not this action", HTTP 400) is left to Rasa as before.
 
 Rasa 3.6.21 checks every action-server reply against its events schema with
 ``jsonschema.validate(result, schema)`` (``RemoteAction._validate_action_result`` in
@@ -12,12 +22,11 @@ outside it was 43-45% of Rasa's busy CPU during form turns (issue 13). The patch
 checks the validator once per process and keeps it; the reply is checked exactly as before
 (same validator class, same ``best_match`` error, same message Rasa appends).
 
-The patch is applied only to the Rasa version it was written for (``PATCHED_RASA_VERSION``)
-and only where the hook point still looks as expected; otherwise Rasa runs unpatched (correct,
-only slower) and the launcher says why on stderr. ``SCAMREPORT_RASA_PATCHES=off`` turns it off
-(to measure the difference, or to rule the patch out while debugging).
-tests/rasa_runtime/test_patches.py fails when an upgrade removes the need (Rasa validates with
-a cached validator itself) or the hook point, so the patch is reviewed, not silently dropped.
+Each patch is applied only to the Rasa version it was written for (``PATCHED_RASA_VERSION``)
+and only where its hook point still looks as expected; otherwise Rasa runs without it and the
+launcher says why on stderr. ``SCAMREPORT_RASA_PATCHES=off`` turns them off (to measure the
+difference, or to rule them out while debugging). tests/rasa_runtime/test_patches.py fails
+when an upgrade removes the need or a hook point, so a patch is reviewed, not silently dropped.
 
 Only the standard library, Rasa and jsonschema (which Rasa depends on) are imported, and only
 inside functions: this module imports nothing from Rasa at import time.
@@ -25,6 +34,7 @@ inside functions: this module imports nothing from Rasa at import time.
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import os
 import sys
@@ -35,8 +45,17 @@ SWITCH_ENV = "SCAMREPORT_RASA_PATCHES"
 # What the unpatched method must contain for the patch to be both needed and a faithful copy.
 EXPECTED_ORIGINAL_CALL = "validate(result, self.action_response_format_spec())"
 
+# What MessageProcessor._run_action must contain for the failed-action patch to be needed.
+EXPECTED_SWALLOWED_FAILURE = "Bot will continue, but the actions events are lost"
+CACHED_VALIDATOR = "cached-action-response-validator"
+FAILED_ACTION_ENDS_TURN = "failed-custom-action-ends-the-turn"
+
 # One compiled validator per RemoteAction class (its action_response_format_spec).
 _validators: dict[type, Any] = {}
+# Set when a custom action's run raised (not a rejection) during the current _run_action.
+_custom_action_failed: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "custom_action_failed", default=False
+)
 
 
 class PatchSkipped(RuntimeError):
@@ -96,19 +115,99 @@ def hook_point() -> Any:
     return original
 
 
+def _unpatched(owner: type, name: str) -> Any:
+    method = owner.__dict__.get(name)
+    if method is None or not callable(method):
+        raise PatchSkipped(f"{owner.__name__}.{name} is gone")
+    return getattr(method, "__wrapped__", method)
+
+
+def failure_hook_points() -> tuple[Any, Any]:
+    """The unpatched RemoteAction.run and MessageProcessor._run_action; raises PatchSkipped
+    when Rasa no longer swallows a failed custom action and goes on predicting."""
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
+
+    if rasa.__version__ != PATCHED_RASA_VERSION:
+        raise PatchSkipped(f"written for Rasa {PATCHED_RASA_VERSION}, found {rasa.__version__}")
+    run = _unpatched(RemoteAction, "run")
+    run_action = _unpatched(MessageProcessor, "_run_action")
+    if EXPECTED_SWALLOWED_FAILURE not in inspect.getsource(run_action):
+        raise PatchSkipped(
+            "MessageProcessor._run_action no longer swallows a failed action: the "
+            "failed-action patch may not be needed any more"
+        )
+    return run, run_action
+
+
+def _patch_failed_action_ends_turn() -> None:
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted
+
+    if getattr(MessageProcessor._run_action, "__wrapped__", None) is not None:
+        return
+    original_run, original_run_action = failure_hook_points()
+
+    async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await original_run(self, *args, **kwargs)
+        except ActionExecutionRejection:
+            raise
+        except Exception:
+            _custom_action_failed.set(True)
+            raise
+
+    async def run_action(
+        self: Any, action: Any, tracker: Any, output_channel: Any, nlg: Any, prediction: Any
+    ) -> bool:
+        token = _custom_action_failed.set(False)
+        try:
+            predict_another = await original_run_action(
+                self, action, tracker, output_channel, nlg, prediction
+            )
+            if isinstance(action, RemoteAction) and _custom_action_failed.get():
+                tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+                return False
+            return predict_another
+        finally:
+            _custom_action_failed.reset(token)
+
+    run.__wrapped__ = original_run  # type: ignore[attr-defined]
+    run_action.__wrapped__ = original_run_action  # type: ignore[attr-defined]
+    RemoteAction.run = run  # type: ignore[method-assign]
+    MessageProcessor._run_action = run_action  # type: ignore[method-assign]
+
+
 def apply(env: dict[str, str] | None = None) -> list[str]:
-    """Applies every patch that fits the installed Rasa; returns the names of those applied."""
+    """Applies every patch that fits the installed Rasa; returns the names of those applied.
+    Raises PatchSkipped (after applying the others) when one does not fit."""
     environment = os.environ if env is None else env
     if environment.get(SWITCH_ENV, "").strip().lower() in ("off", "0", "false", "no"):
         return []
     from rasa.core.actions.action import RemoteAction
 
+    applied: list[str] = []
+    skipped: list[str] = []
+    if RemoteAction.__dict__.get("_validate_action_result") is not validate_action_result:
+        try:
+            original = hook_point()
+            validate_action_result.__wrapped__ = original  # type: ignore[attr-defined]
+            RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+        except PatchSkipped as reason:
+            skipped.append(f"{CACHED_VALIDATOR}: {reason}")
     if RemoteAction.__dict__.get("_validate_action_result") is validate_action_result:
-        return ["cached-action-response-validator"]
-    original = hook_point()
-    validate_action_result.__wrapped__ = original  # type: ignore[attr-defined]
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
-    return ["cached-action-response-validator"]
+        applied.append(CACHED_VALIDATOR)
+    try:
+        _patch_failed_action_ends_turn()
+        applied.append(FAILED_ACTION_ENDS_TURN)
+    except PatchSkipped as reason:
+        skipped.append(f"{FAILED_ACTION_ENDS_TURN}: {reason}")
+    if skipped:
+        raise PatchSkipped("; ".join(skipped) + f" (applied: {', '.join(applied) or 'none'})")
+    return applied
 
 
 def apply_or_warn() -> list[str]:
@@ -191,6 +290,11 @@ def check(rounds: int = 200) -> dict[str, Any]:
             best = min(best, (time.perf_counter() - started) / rounds)
         timings[name] = best * 1000
     report["ms_per_reply"] = timings
+    try:
+        failure_hook_points()
+        report["failure_hook_point"] = "ok"
+    except PatchSkipped as reason:
+        report["failure_hook_point"] = str(reason)
     report["applied"] = apply({})
     report["installed"] = RemoteAction.__dict__["_validate_action_result"] is validate_action_result
     return report

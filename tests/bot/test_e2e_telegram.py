@@ -343,6 +343,28 @@ def test_a_webhook_update_without_the_secret_is_refused(
     assert "5555555:webhook-e2e" not in log.read_text()
 
 
+def test_action_server_down_at_the_opening_says_so_and_answers_the_story_later(
+    new_user: Callable[..., ChatUser], telegram_stack: Stack
+) -> None:
+    # Rasa 3.6 went on after the opening's custom action failed and answered "didn't
+    # understand" (fixed by rasa_runtime.patches: a failed custom action ends the turn).
+    user = new_user(first_name="Farah")
+    chat = TelegramChat(user)
+    agree(user)
+    telegram_stack.kill("actions")
+    try:
+        answer = joined(
+            chat.say("someone called saying they were police and i transferred 5000 to them")
+        )
+        assert answer == texts.UNAVAILABLE, chat.transcript()
+    finally:
+        telegram_stack.start(telegram_stack.action_server())
+    resumed = user.wait_for(lambda m: chat.question_in([m]) is not None, timeout=90)
+    bodies = [m.body for m in resumed]
+    assert texts.RESUMED in bodies, chat.transcript()
+    assert not any("understand" in body for body in bodies), chat.transcript()
+
+
 def test_action_server_down_mid_conversation_loses_nothing(
     new_user: Callable[..., ChatUser], telegram_stack: Stack, stack_db: sessionmaker[Session]
 ) -> None:

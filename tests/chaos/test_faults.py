@@ -19,23 +19,19 @@ from tests.chaos.ledger import Tally, tally
 
 pytestmark = pytest.mark.e2e
 
-# Faults that found bugs in code this suite does not own (bot/relay.py, actions/, bot/): each
-# case still runs and writes its numbers; it is expected to fail until the bug is fixed.
-# Strict where the fault strikes at an exact moment (an unexpected pass fails the run: remove
-# the entry), not strict where a kill timed from outside can miss the harmful moment.
-OPENING_NOT_UNDERSTOOD = (
-    "bug: a message whose first custom action fails while the action server is down (the "
-    "opening story: action_start_report) is answered \"didn't understand\" by Rasa's fallback, "
-    "so the reporter is not told the assistant is unavailable and retypes until stuck"
-)
+# Faults that found bugs in code this suite does not own: each case still runs and writes its
+# numbers; it is expected to fail until the bug is fixed. Strict where the fault strikes at an
+# exact moment (an unexpected pass fails the run: remove the entry), not strict where a kill
+# timed from outside can miss the harmful moment. None today.
+# Fixed (rasa_runtime/patches.py): the opening's custom action failing while the action server
+# was down was answered "didn't understand" by Rasa's fallback; a failed custom action now ends
+# the turn and the bot keeps the message (tests/bot/test_e2e_telegram.py proves it exactly).
 # Fixed (actions/submission.py): a submission that failed half way is retried by the next
 # "yes", and a resent "yes" never files a report twice; rasa-at-commit and actions-at-commit
 # pass. Fixed (bot/inbox.py, actions/submission.py): an update a killed bot had in hand is
 # handled after its restart, once (bot passes), and a message sent again after a failure is
 # stored once in the transcript (no repeats in the actions fault).
-KNOWN_BUGS: dict[str, tuple[str, bool]] = {
-    "actions": (OPENING_NOT_UNDERSTOOD, False),
-}
+KNOWN_BUGS: dict[str, tuple[str, bool]] = {}
 
 
 def known_bug(fault_name: str) -> pytest.MarkDecorator | None:
