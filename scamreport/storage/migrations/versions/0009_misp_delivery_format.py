@@ -43,9 +43,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     deliveries = sa.table("deliveries", sa.column("payload_format", sa.String))
-    count = op.get_bind().execute(
-        sa.select(sa.func.count()).where(deliveries.c.payload_format == "misp")
-    ).scalar_one()
+    count = (
+        op.get_bind()
+        .execute(sa.select(sa.func.count()).where(deliveries.c.payload_format == "misp"))
+        .scalar_one()
+    )
     if count:
         raise RuntimeError(
             f"{count} deliveries are in the misp format; delete them before downgrading"
