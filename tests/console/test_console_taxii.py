@@ -359,3 +359,44 @@ def test_keys_are_made_listed_and_revoked_with_the_cli(
 def test_timestamps_parse_as_taxii_writes_them() -> None:
     stamp = parse_timestamp("2024-03-12T08:15:00.123456Z")
     assert stamp == datetime.fromisoformat("2024-03-12T08:15:00.123456+00:00")
+
+
+def test_hostile_arguments_get_400_or_404_never_500(served: Served) -> None:
+    """With a valid key, malformed paths and filters are refused cleanly (the console's own
+    fuzz sends them without a key, which stops at the 401)."""
+    client = served.env.client()
+    headers = {"Authorization": f"Bearer {served.key_a}"}
+    base = f"/taxii2/reports/collections/{collection_id(AGENCY_A)}"
+    paths = [
+        f"{base}/objects/",
+        f"{base}/manifest/",
+        f"{base}/objects/report--x/",
+        f"{base}/objects/{'x' * 5000}/versions/",
+        "/taxii2/reports/collections/%2e%2e/objects/",
+        "/taxii2/reports/collections/\u00e9/",
+    ]
+    queries = [
+        "limit=99999999999999999999",
+        "limit=-1",
+        "limit=1.5",
+        "limit=%EF%BC%91",  # a full-width digit one
+        "next=%FF%FE",
+        "next=" + "A" * 10_000,
+        "next=MHwwfDA",  # base64 of "0|0|0": not a timestamp
+        "added_after=9999-99-99T99:99:99Z",
+        "added_after=2024-01-01T00:00:00.1234567890Z",
+        "match[version]=first,last,all,1999-01-01T00:00:00Z",
+        "match[type]=" + ",".join(["report"] * 1000),
+        "match[id]=,,,",
+        "match[spec_version]=2.0",
+        "added_after=2024-01-01T00:00:00Z&added_after=x",
+    ]
+    statuses: set[int] = set()
+    for path in paths:
+        for query in queries:
+            response = client.get(f"{path}?{query}", headers=headers)
+            statuses.add(response.status_code)
+            assert response.status_code in (200, 400, 404), (path, query)
+            assert response.headers["Content-Type"] == TAXII, (path, query)
+            assert "http_status" in response.json or "more" in response.json
+    assert {200, 400, 404} <= statuses
