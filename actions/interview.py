@@ -28,6 +28,7 @@ from actions.safety import (
     mask_and_warn,
     safeguard,
 )
+from actions.screenshots import announce_removals, removals_asked
 from actions.summary import describe_known
 from scamreport.classification import guess_scam_type
 from scamreport.intents import implied_scam_type
@@ -322,6 +323,10 @@ class ActionApplyCorrection(Action):
     ) -> list[EventType]:
         text = mask_and_warn(user_text(tracker), dispatcher)
         events = safeguard(text, tracker, dispatcher, story=tracker.get_slot("opening_story") or "")
+        removed = removals_asked(tracker, text)  # "remove the link from my screenshot"
+        if removed:
+            announce_removals(dispatcher, removed)
+            return events
         changes = corrections_in(text, tracker)
         requested = tracker.get_slot("requested_slot")
         if not changes and requested:

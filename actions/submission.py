@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
@@ -19,25 +18,25 @@ from sqlalchemy.orm import Session
 
 from actions import services
 from actions.answers import SKIPPED, format_amount
+from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
+from actions.screenshots import (
+    pending_screenshot_indicators,
+    screenshot_indicators,
+    without_removed,
+)
 from actions.summary import build_summary, describe_screenshot_indicators
 from scamreport.channel import UPDATE_ID_KEY
-from scamreport.extraction import (
-    Amount,
-    build_extractor,
-    extract_indicators,
-    registrable_domain,
-)
+from scamreport.extraction import extract_indicators
 from scamreport.extraction.dates import DateAnswer
 from scamreport.extraction.payments import money_mentions
 from scamreport.interviews import DETAIL_LABELS
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
-from scamreport.storage.drafts import claim_pending_evidence, pending_evidence_of
+from scamreport.storage.drafts import claim_pending_evidence
 from scamreport.storage.models import Report, Reporter
 from scamreport.storage.records import (
     NewConsent,
-    NewEvidence,
     NewIndicator,
     NewReport,
     NewReporter,
@@ -68,7 +67,7 @@ class ActionShowSummary(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         summary = build_summary(tracker.slots)
-        found = screenshot_indicators_pending(tracker)
+        found = listed_screenshot_indicators(tracker)
         if found:
             pairs = [(i.kind, i.value) for i in found]
             summary += "\n" + describe_screenshot_indicators(pairs)
@@ -76,26 +75,32 @@ class ActionShowSummary(Action):
         return []
 
 
-def screenshot_indicators(
-    evidence: Sequence[NewEvidence], country: str | None, own: set[str]
-) -> list[NewIndicator]:
-    """The indicators OCR read in the images among ``evidence`` (not the reporter's own
-    number or account), with source "screenshot"."""
-    texts = [e.ocr_text for e in evidence if e.ocr_text]
-    found = without_reporter_details(build_indicators(texts, country), own)
-    return [dataclasses.replace(i, source="screenshot") for i in found]
+def corrections_of_report(tracker: Tracker) -> list[str]:
+    """The reporter's messages taken as corrections (answered by action_apply_correction) in
+    the report in progress: where a removal of a screenshot's indicator is asked."""
+    corrections: list[str] = []
+    said: str | None = None
+    for event in report_events(tracker):
+        if event.get("event") == "user":
+            said = event.get("text") or None
+        elif event.get("event") == "action" and said is not None:
+            if event.get("name") == "action_apply_correction":
+                corrections.append(said)
+            if event.get("name") != "action_listen":
+                said = None
+    return corrections
 
 
-def screenshot_indicators_pending(tracker: Tracker) -> list[NewIndicator]:
-    """What the summary lists as read in the screenshots sent for the report in progress;
-    empty (and a log line) when the database cannot be read: the summary still shows."""
+def listed_screenshot_indicators(tracker: Tracker) -> list[NewIndicator]:
+    """What the summary lists as read in the screenshots sent for the report in progress: not
+    the reporter's own details, nor what they asked to remove. Empty (and a log line) when the
+    database cannot be read: the summary still shows."""
     country = slot_value(tracker, "country")
     try:
+        found = pending_screenshot_indicators(tracker)
+        if not found:
+            return []
         with services.session_factory()() as session:
-            drafts = pending_evidence_of(session, conversation_id=tracker.sender_id)
-            evidence = [draft.to_record() for draft in drafts if draft.ocr_text]
-            if not evidence:
-                return []
             own = reporter_phones(tracker, country) | reporter_identifiers(
                 session, pseudonym=tracker.sender_id
             )
@@ -104,7 +109,8 @@ def screenshot_indicators_pending(tracker: Tracker) -> list[NewIndicator]:
             "screenshots of %s… not listed: %s", tracker.sender_id[:8], type(error).__name__
         )
         return []
-    return screenshot_indicators(evidence, country, own)
+    found = without_reporter_details(found, own)
+    return without_removed(found, corrections_of_report(tracker), country)
 
 
 def slot_value(tracker: Tracker, slot: str) -> Any:
@@ -216,32 +222,6 @@ def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
             )
         )
     return transcript
-
-
-def build_indicators(texts: Sequence[str], country: str | None) -> list[NewIndicator]:
-    extractor = build_extractor()
-    indicators: dict[tuple[str, str], NewIndicator] = {}
-    for text in texts:
-        for found in extractor.find(text, country):
-            value = found.value
-            if isinstance(value, Amount):
-                amount = format(value.value.normalize(), "f")
-                value = f"{amount} {value.currency}" if value.currency else amount
-            key = (found.kind, value)
-            if key in indicators:
-                continue
-            domain = registrable_domain(value) if found.kind in ("url", "email") else None
-            indicators[key] = NewIndicator(
-                kind=found.kind, value=value, raw=found.raw, registrable_domain=domain
-            )
-    return list(indicators.values())
-
-
-def merge_indicators(
-    first: Sequence[NewIndicator], second: Sequence[NewIndicator]
-) -> list[NewIndicator]:
-    seen = {(i.kind, i.value) for i in first}
-    return [*first, *(i for i in second if (i.kind, i.value) not in seen)]
 
 
 def build_report(tracker: Tracker) -> NewReport:
@@ -422,10 +402,13 @@ class ActionSubmitReport(Action):
                     indicators,
                     without_reporter_details(build_indicators(captions, report.country), own),
                 )
-                # Read in the screenshots, and listed in the summary the reporter confirmed.
-                indicators = merge_indicators(
-                    indicators, screenshot_indicators(evidence, report.country, own)
+                # Read in the screenshots, as listed in the summary the reporter confirmed.
+                from_screenshots = without_removed(
+                    without_reporter_details(screenshot_indicators(evidence, report.country), own),
+                    corrections_of_report(tracker),
+                    report.country,
                 )
+                indicators = merge_indicators(indicators, from_screenshots)
                 deliveries = plan_deliveries(
                     report=report, indicators=indicators, registry=registry
                 )

@@ -6,13 +6,16 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.interview import ActionApplyCorrection
+from actions.screenshots import removal_targets
 from actions.submission import ActionShowSummary, ActionSubmitReport
 from scamreport.storage.drafts import add_pending_evidence, pending_evidence_of
-from scamreport.storage.records import NewEvidence
+from scamreport.storage.records import NewEvidence, NewIndicator
 from scamreport.storage.repository import get_report_by_reference
 from tests.actions.conftest import user_event
 
@@ -100,3 +103,64 @@ async def test_the_stored_report_keeps_each_indicator_with_its_source(
     # Said in the conversation as well: the reporter's own words come first.
     assert sources[("phone", "+6591112222")] == "conversation"
     assert ("phone", "+6590000001") not in sources
+
+
+LISTED = [
+    NewIndicator(kind="url", value="https://sg-post-redelivery.com/pay", source="screenshot"),
+    NewIndicator(kind="phone", value="+6581234567", source="screenshot"),
+    NewIndicator(kind="phone", value="+6591112222", source="screenshot"),
+    NewIndicator(kind="amount", value="2.5 SGD", source="screenshot"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        ("please remove +65 8123 4567", [("phone", "+6581234567")]),
+        ("the link is not theirs", [("url", "https://sg-post-redelivery.com/pay")]),
+        ("take the amount out", [("amount", "2.5 SGD")]),
+        ("remove everything from the screenshot", [(i.kind, i.value) for i in LISTED]),
+        # Two numbers are listed: "the number" does not say which.
+        ("remove the number", []),
+        # An ordinary correction removes nothing.
+        ("the amount was 300 not 3000", []),
+        ("the link was https://sg-post-redelivery.com/pay", []),
+    ],
+)
+def test_what_a_message_asks_to_remove(text: str, removed: list[tuple[str, str]]) -> None:
+    assert [(i.kind, i.value) for i in removal_targets(text, LISTED, "SG")] == removed
+
+
+async def test_the_reporter_removes_one_and_it_is_neither_listed_nor_stored(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    send_screenshot("pseudo-ocr-3", OCR_TEXT)
+    asked = "the link in the screenshot is not from the scammer, please remove it"
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("correct", "correct", SLOTS, sender_id="pseudo-ocr-3")
+    tracker.latest_message["text"] = asked
+    assert await ActionApplyCorrection().run(dispatcher, tracker, domain) == []
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_corrected"
+    assert said["field"] == ("the link https://sg-post-redelivery.com/pay (from your screenshot)")
+    history = [
+        user_event("I got a fake parcel text", "report_phishing"),
+        {"event": "action", "timestamp": 1_700_000_001.0, "name": "action_show_summary"},
+        {**user_event(asked, "correct"), "timestamp": 1_700_000_002.0},
+        {"event": "action", "timestamp": 1_700_000_003.0, "name": "action_apply_correction"},
+    ]
+    summary = CollectingDispatcher()
+    tracker = make_tracker("", "correct", SLOTS, events=history, sender_id="pseudo-ocr-3")
+    await ActionShowSummary().run(summary, tracker, domain)
+    shown = summary.messages[0]["summary"]
+    assert "sg-post-redelivery" not in shown
+    assert "• Phone number: +6581234567 (from your screenshot)" in shown
+    tracker = make_tracker("yes", "affirm", SLOTS, events=history, sender_id="pseudo-ocr-3")
+    events = await ActionSubmitReport().run(CollectingDispatcher(), tracker, domain)
+    reference = next(e["value"] for e in events if e.get("name") == "reference")
+    with services.session_factory()() as session:
+        report = get_report_by_reference(session, reference=reference)
+        assert report is not None
+        stored = {(i.kind, i.value, i.source) for i in report.indicators}
+    assert ("phone", "+6581234567", "screenshot") in stored
+    assert not any(value == "https://sg-post-redelivery.com/pay" for _, value, _ in stored)
