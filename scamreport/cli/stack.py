@@ -384,13 +384,25 @@ def run_stack(args: argparse.Namespace) -> int:
         smtp_port=smtp_port,
     )
     try:
-        stack = Stack(
-            data_dir=data_dir,
-            rasa_port=args.rasa_port,
-            action_port=args.action_port,
-            extra_env=forwarding_env,
-        )
-    except SettingsError as error:  # a secret or the bind address is missing or wrong
+        if args.replicas > 1:
+            # The deployment bundle's topology (scamreport/cli/stack_replicated.py).
+            from scamreport.cli.stack_replicated import ReplicatedStack
+
+            stack: Stack = ReplicatedStack(
+                data_dir=data_dir,
+                replicas=args.replicas,
+                action_servers=args.action_servers,
+                redis_url=args.redis_url,
+                extra_env=forwarding_env,
+            )
+        else:
+            stack = Stack(
+                data_dir=data_dir,
+                rasa_port=args.rasa_port,
+                action_port=args.action_port,
+                extra_env=forwarding_env,
+            )
+    except (SettingsError, StackError) as error:  # a secret, address or URL is missing or wrong
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
@@ -435,4 +447,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run.add_argument("--rasa-port", type=int, default=5005)
     run.add_argument("--action-port", type=int, default=5055)
     run.add_argument("--console-port", type=int, default=8000)
+    run.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="Rasa replicas behind HAProxy, on PostgreSQL and Redis (docs/deployment.md); "
+        "more than 1 needs DATABASE_URL and TRACKER_STORE_URL on PostgreSQL",
+    )
+    run.add_argument("--action-servers", type=int, default=2, help="action servers with --replicas")
+    run.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/1",
+        help="Rasa's lock store with --replicas (default redis://127.0.0.1:6379/1)",
+    )
     run.set_defaults(handler=run_stack)

@@ -2,7 +2,7 @@
 while that replica is up, and moves only the dead replica's conversations when it dies.
 
 Real processes on loopback: Debian's haproxy with the bundle's configuration (only the DNS
-discovery line is replaced by three fixed servers, and the ports by free ones), three small HTTP
+discovery lines are replaced by fixed servers, and the ports by free ones), three small HTTP
 servers standing in for Rasa replicas, and the bot's own AsyncRasaClient sending the messages
 and reading the trackers.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import subprocess
 import threading
 import time
@@ -20,10 +19,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import requests
 
 from bot.rasa_client import AsyncRasaClient
 from scamreport.cli.stack import free_port
+from scamreport.cli.stack_replicated import haproxy_config, servers_up
 from scamreport.settings import PROJECT_ROOT
 from tests.deploy.bundle import HAPROXY_CFG, haproxy
 
@@ -72,21 +71,6 @@ class Replica:
         self.server.server_close()
 
 
-def routing_config(replicas: list[Replica], ports: dict[str, int]) -> str:
-    """The bundle's haproxy.cfg with fixed servers and free ports; everything else as shipped."""
-    text = HAPROXY_CFG.read_text()
-    servers = "\n".join(f"  server {r.name} 127.0.0.1:{r.port}" for r in replicas)
-    text, count = re.subn(r"^  server-template rasa .*$", servers, text, flags=re.MULTILINE)
-    assert count == 1
-    for original, port in ((5005, ports["rasa"]), (5055, ports["actions"]), (8443, ports["bot"])):
-        text, count = re.subn(
-            rf"^  bind :{original}$", f"  bind 127.0.0.1:{port}", text, flags=re.M
-        )
-        assert count == 1
-    text = re.sub(r"^  bind :8404$", f"  bind 127.0.0.1:{ports['metrics']}", text, flags=re.M)
-    return text
-
-
 @pytest.fixture
 def replicas() -> Iterator[list[Replica]]:
     started = [Replica(f"rasa{index}") for index in range(1, 4)]
@@ -100,11 +84,14 @@ def replicas() -> Iterator[list[Replica]]:
 def balancer(replicas: list[Replica], tmp_path: Path) -> Iterator[dict[str, int]]:
     ports = {name: free_port() for name in ("rasa", "actions", "bot", "metrics")}
     config = tmp_path / "haproxy.cfg"
-    config.write_text(routing_config(replicas, ports))
+    # The bundle's haproxy.cfg with the replicas as fixed servers, as `stack run --replicas` uses it.
+    config.write_text(
+        haproxy_config(
+            HAPROXY_CFG.read_text(), rasa=[r.port for r in replicas], actions=[], ports=ports
+        )
+    )
     env = {
         "PATH": "/usr/sbin:/usr/bin:/bin",
-        "ACTIONS_SLOTS": "1",
-        "ACTIONS_ADDRESS": "localhost",
         "BOT_ADDRESS": "localhost",
     }
     process = subprocess.Popen(
@@ -115,24 +102,17 @@ def balancer(replicas: list[Replica], tmp_path: Path) -> Iterator[dict[str, int]
         stderr=subprocess.PIPE,
     )
     try:
-        wait_until(lambda: servers_up(ports["metrics"]) == len(replicas), "every replica up")
+        wait_until(
+            lambda: servers_up(metrics_url(ports), "rasa") == len(replicas), "every replica up"
+        )
         yield ports
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def servers_up(metrics_port: int) -> int:
-    """How many Rasa servers HAProxy counts as up (its Prometheus exporter)."""
-    try:
-        text = requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=2).text
-    except requests.RequestException:
-        return -1
-    return len(
-        re.findall(
-            r'^haproxy_server_status\{proxy="rasa",server="[^"]+",state="UP"\} 1$', text, re.M
-        )
-    )
+def metrics_url(ports: dict[str, int]) -> str:
+    return f"http://127.0.0.1:{ports['metrics']}/metrics"
 
 
 def wait_until(condition: object, what: str, seconds: float = 30.0) -> None:
@@ -180,7 +160,9 @@ def test_conversations_stay_on_one_replica_and_move_only_when_it_dies(
 
     dead = replicas[0]
     dead.stop()
-    wait_until(lambda: servers_up(balancer["metrics"]) == len(replicas) - 1, "the kill noticed")
+    wait_until(
+        lambda: servers_up(metrics_url(balancer), "rasa") == len(replicas) - 1, "the kill noticed"
+    )
     for replica in replicas:
         replica.conversations.clear()
     asyncio.run(converse(balancer["rasa"], rounds=2))
