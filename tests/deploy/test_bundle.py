@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
+import yaml
 from sqlalchemy.engine import make_url
 
 from scamreport.cli.stack import RASA_PYTHON
@@ -692,3 +694,41 @@ def test_dockerfiles_build_from_the_lock_files_as_a_user() -> None:
         if path not in ("${MODEL}",):
             assert (PROJECT_ROOT / path).exists(), path
     assert sys.version_info[:2] == (3, 10) and "python:3.10" in app and "python:3.10" in rasa
+
+
+def test_rasa_image_holds_every_project_module_rasa_imports(tmp_path: Path) -> None:
+    """Only what rasa.Dockerfile copies from the project, imported by Rasa's environment."""
+    text = (DEPLOY / "rasa.Dockerfile").read_text()
+    copies = re.findall(r"^COPY (?!--from)(.+) (/app/\S*)$", text, re.MULTILINE)
+    for sources, target in copies:
+        for source in sources.split():
+            if source == "${MODEL}":
+                continue
+            destination = tmp_path / target.removeprefix("/app/")
+            if target.endswith("/"):
+                destination = destination / Path(source).name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if (PROJECT_ROOT / source).is_dir():
+                shutil.copytree(PROJECT_ROOT / source, destination)
+            else:
+                shutil.copy(PROJECT_ROOT / source, destination)
+    script = (
+        "import rasa_runtime.__main__, rasa_runtime.patches, rasa_runtime.secure_rest\n"
+        "from rasa.shared.utils.io import read_yaml_file\n"
+        "for name in read_yaml_file('credentials.yml'):\n"
+        "    module, _, cls = name.rpartition('.')\n"
+        "    assert getattr(__import__(module, fromlist=[cls]), cls)\n"
+    )
+    result = subprocess.run(
+        [str(RASA_PYTHON), "-c", script],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    # The model uses Rasa's own components only: a custom one would need copying too.
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
+    names = [c["name"] for c in config["pipeline"] + config["policies"]]
+    assert names and not [name for name in names if "." in name]
