@@ -93,13 +93,21 @@ def removal_targets(
     return targets
 
 
+def removed_indicators(
+    listed: Sequence[NewIndicator], messages: Sequence[str], country: str | None
+) -> set[tuple[str, str]]:
+    """The (kind, value) of ``listed`` any of the reporter's ``messages`` asked to remove."""
+    removed: set[tuple[str, str]] = set()
+    for message in messages:
+        removed.update((i.kind, i.value) for i in removal_targets(message, listed, country))
+    return removed
+
+
 def without_removed(
     listed: Sequence[NewIndicator], messages: Sequence[str], country: str | None
 ) -> list[NewIndicator]:
     """``listed`` less what any of the reporter's ``messages`` asked to remove."""
-    removed: set[tuple[str, str]] = set()
-    for message in messages:
-        removed.update((i.kind, i.value) for i in removal_targets(message, listed, country))
+    removed = removed_indicators(listed, messages, country)
     return [i for i in listed if (i.kind, i.value) not in removed]
 
 

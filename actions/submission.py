@@ -22,6 +22,7 @@ from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
 from actions.screenshots import (
     pending_screenshot_indicators,
+    removed_indicators,
     screenshot_indicators,
     without_removed,
 )
@@ -403,12 +404,19 @@ class ActionSubmitReport(Action):
                     without_reporter_details(build_indicators(captions, report.country), own),
                 )
                 # Read in the screenshots, as listed in the summary the reporter confirmed.
-                from_screenshots = without_removed(
-                    without_reporter_details(screenshot_indicators(evidence, report.country), own),
-                    corrections_of_report(tracker),
-                    report.country,
+                # What they asked to remove goes, also from their own messages (the request
+                # itself may repeat the number).
+                from_screenshots = without_reporter_details(
+                    screenshot_indicators(evidence, report.country), own
                 )
-                indicators = merge_indicators(indicators, from_screenshots)
+                removed = removed_indicators(
+                    from_screenshots, corrections_of_report(tracker), report.country
+                )
+                indicators = [
+                    i
+                    for i in merge_indicators(indicators, from_screenshots)
+                    if (i.kind, i.value) not in removed
+                ]
                 deliveries = plan_deliveries(
                     report=report, indicators=indicators, registry=registry
                 )

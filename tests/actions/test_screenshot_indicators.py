@@ -148,6 +148,9 @@ async def test_the_reporter_removes_one_and_it_is_neither_listed_nor_stored(
         {"event": "action", "timestamp": 1_700_000_001.0, "name": "action_show_summary"},
         {**user_event(asked, "correct"), "timestamp": 1_700_000_002.0},
         {"event": "action", "timestamp": 1_700_000_003.0, "name": "action_apply_correction"},
+        # Repeating the number in the request does not make it an indicator of the conversation.
+        {**user_event("also remove the S$2.50", "correct"), "timestamp": 1_700_000_004.0},
+        {"event": "action", "timestamp": 1_700_000_005.0, "name": "action_apply_correction"},
     ]
     summary = CollectingDispatcher()
     tracker = make_tracker("", "correct", SLOTS, events=history, sender_id="pseudo-ocr-3")
@@ -155,6 +158,7 @@ async def test_the_reporter_removes_one_and_it_is_neither_listed_nor_stored(
     shown = summary.messages[0]["summary"]
     assert "sg-post-redelivery" not in shown
     assert "• Phone number: +6581234567 (from your screenshot)" in shown
+    assert "2.50 SGD" not in shown
     tracker = make_tracker("yes", "affirm", SLOTS, events=history, sender_id="pseudo-ocr-3")
     events = await ActionSubmitReport().run(CollectingDispatcher(), tracker, domain)
     reference = next(e["value"] for e in events if e.get("name") == "reference")
@@ -164,3 +168,4 @@ async def test_the_reporter_removes_one_and_it_is_neither_listed_nor_stored(
         stored = {(i.kind, i.value, i.source) for i in report.indicators}
     assert ("phone", "+6581234567", "screenshot") in stored
     assert not any(value == "https://sg-post-redelivery.com/pay" for _, value, _ in stored)
+    assert not any(kind == "amount" for kind, _, _ in stored)

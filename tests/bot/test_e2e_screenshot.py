@@ -88,3 +88,33 @@ def test_a_smishing_screenshot_yields_its_link_and_phone_in_the_report(
         assert photo.ocr_text is not None and "sg-post-redelivery.com" in photo.ocr_text
     assert sources[("url", "https://sg-post-redelivery.com/pay")] == "screenshot"
     assert sources[("phone", "+6581234567")] == "screenshot"
+
+
+def test_the_reporter_removes_a_number_read_in_the_screenshot(
+    stack_driver: Driver, telegram_stack: Stack, stack_db: sessionmaker[Session]
+) -> None:
+    user = stack_driver.user(6_150_002, first_name="Lina", username="lina_screenshot")
+    chat = TelegramChat(user)
+    agree(user)
+    replies = chat.say("I got an SMS saying my parcel is held and I must pay a fee on a link")
+    # The top line of the picture holds the phone's own contact name: not the scammer's.
+    user.send_photo(sms_screenshot(SMISHING, fmt="JPEG"))
+    user.replies(timeout=60)
+    replies, _ = chat.answer_questions(replies, ANSWERS)
+    summary = [m for m in replies if "Here is your report" in m.body][-1]
+    assert "+6580001234 (from your screenshot)" in summary.body, chat.transcript()
+    asked = chat.press(summary, "Something is wrong")
+    assert "What should I change?" in joined(asked), chat.transcript()
+    again = chat.say("please remove +65 8000 1234, that number is not the scammer's")
+    assert "left out of the report" in joined(again), chat.transcript()
+    summary = [m for m in again if "Here is your report" in m.body][-1]
+    assert "+6580001234" not in summary.body, chat.transcript()
+    assert "+6581234567 (from your screenshot)" in summary.body, chat.transcript()
+    match = REFERENCE.search(joined(chat.press(summary, "Yes, submit it")))
+    assert match, chat.transcript()
+    with stack_db() as session:
+        report = get_report_by_reference(session, reference=match.group(0))
+        assert report is not None
+        values = {(i.kind, i.value): i.source for i in report.indicators}
+    assert values[("phone", "+6581234567")] == "screenshot"
+    assert ("phone", "+6580001234") not in values
