@@ -119,9 +119,8 @@ def registry_variables() -> set[str]:
     for agency in load_registry().agencies:
         delivery = agency.delivery
         if delivery is not None:
-            names.update(
-                n for n in (delivery.url_env, delivery.secret_env, delivery.address_env) if n
-            )
+            # Webhook, e-mail and MISP push variables alike.
+            names.update(delivery.env_names())
     return names
 
 
