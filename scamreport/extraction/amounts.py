@@ -8,6 +8,13 @@ from decimal import Decimal, InvalidOperation
 
 from scamreport.countries import country_code
 from scamreport.extraction.model import Amount, Found
+from scamreport.extraction.numerals import (
+    MS_NUMBER,
+    ZH_NUMBER,
+    has_zh_numeral,
+    read_ms_number,
+    read_zh_number,
+)
 
 # Currencies by what is written before or after the number. A value that is a kind ("dollar",
 # "peso"...) is decided by the reporter's country (_KINDS); a code is the same everywhere.
@@ -20,6 +27,9 @@ _PREFIXES: dict[str, str] = {
     "₹": "INR", "£": "GBP", "€": "EUR", "¥": "yen_sign", "₩": "KRW", "₱": "PHP", "฿": "THB",
     "₫": "VND", "₦": "NGN", "₺": "TRY", "₽": "RUB", "₪": "ILS", "₴": "UAH", "₵": "GHS",
     "$": "dollar",
+    # Chinese, written before the number ("人民币2000", "马币500", "新币 800", "￥300")
+    "人民币": "CNY", "马币": "MYR", "新币": "SGD", "新元": "SGD", "港币": "HKD", "美金": "USD",
+    "台币": "TWD", "令吉": "MYR", "rmb": "CNY", "￥": "yen_sign",
 }  # fmt: skip
 # ISO codes accepted in any case; not those that are also words ("ALL", "TRY", "TOP", "COP").
 _CODES = frozenset(
@@ -65,6 +75,17 @@ _WORDS: dict[str, str] = {
     "bitcoin": "BTC", "bitcoins": "BTC", "tether": "USDT", "ether": "ETH", "ethereum": "ETH",
     "shekels": "ILS", "shekel": "ILS", "nis": "ILS", "lei": "RON", "leva": "BGN",
     "€": "EUR", "£": "GBP", "$": "dollar", "¥": "yen_sign", "₹": "INR", "₱": "PHP",
+    # Malay
+    "dolar singapura": "SGD", "dolar amerika": "USD", "dolar as": "USD", "dolar hong kong": "HKD",
+    "ringgit malaysia": "MYR",
+    # Chinese (Simplified); "元", "块" are the reporter's own currency (the "local" kind)
+    "新加坡元": "SGD", "新加坡币": "SGD", "新元": "SGD", "新币": "SGD", "坡币": "SGD",
+    "马来西亚令吉": "MYR", "令吉": "MYR", "零吉": "MYR", "马币": "MYR", "人民币": "CNY",
+    "美元": "USD", "美金": "USD", "港币": "HKD", "港元": "HKD", "澳元": "AUD", "澳币": "AUD",
+    "新台币": "TWD", "台币": "TWD", "欧元": "EUR", "英镑": "GBP", "日元": "JPY", "日币": "JPY",
+    "韩元": "KRW", "泰铢": "THB", "印尼盾": "IDR", "越南盾": "VND", "菲律宾比索": "PHP",
+    "比索": "peso", "卢比": "rupee", "比特币": "BTC", "泰达币": "USDT",
+    "块钱": "local", "块": "local", "元": "local", "圆": "local", "蚊": "local",
 }  # fmt: skip
 # Currencies whose name (or sign) depends on the country: (elsewhere, {country: currency}).
 _DOLLAR_COUNTRIES = {
@@ -143,6 +164,11 @@ _SUFFIX = r"(?P<suffix>(?:" + _alternation(_WORDS) + r"|" + _alternation(_CODES)
 _END = r"(?![\w$€£¥₹]|[.,]\d)"
 
 
+# A word character that is not a Han character: Chinese writes no space between a word and a
+# number ("骗了3000 dollars"), so a Han character before a number does not glue it to a word.
+_WORD_NOT_HAN = r"[^\W\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
+
 def _first_chars(options: object) -> str:
     """A lookahead on the first characters of options: lets the regex engine skip ahead fast."""
     chars = {option[0].lower() for option in options}  # type: ignore[attr-defined]
@@ -162,7 +188,14 @@ _PREFIXED_RE = re.compile(
     re.IGNORECASE,
 )
 _SUFFIXED_RE = re.compile(
-    r"(?=\d)(?<![\w.,$€£¥₹])" + _NUMBER_SPACED + _MULTIPLIER + r"\s?" + _SUFFIX + _END,
+    r"(?=\d)(?<![.,$€£¥₹]|"
+    + _WORD_NOT_HAN
+    + r")"
+    + _NUMBER_SPACED
+    + _MULTIPLIER
+    + r"\s?"
+    + _SUFFIX
+    + _END,
     re.IGNORECASE,
 )
 # A plain number after a verb of paying: "I transferred 5000 to them", "lost 2,000 already".
@@ -204,6 +237,8 @@ def currency_for(written: str, country: str | None = None) -> str | None:
     meaning = _PREFIXES.get(key) or _WORDS.get(key)
     if meaning is None:
         return None
+    if meaning == "local":
+        return local_currency(country)
     if meaning == "dollar" and key == "$":
         meaning = "dollar_sign"
     if meaning not in _KINDS:
@@ -288,7 +323,9 @@ def _with_currency(text: str, country: str | None) -> Iterator[Found]:
     for match in kept:
         groups = match.groupdict()
         currency = None
-        if groups.get("suffix"):
+        if groups.get("suffix") and not (
+            groups.get("prefix") and _WORDS.get(groups["suffix"].lower()) == "local"
+        ):  # "人民币2000元": the prefix names the currency, "元" only says it is money
             currency = currency_for(groups["suffix"], country)
         if currency is None and groups.get("prefix"):
             currency = currency_for(groups["prefix"], country)
@@ -304,6 +341,11 @@ def find_amounts(text: str, country: str | None = None) -> Iterator[Found]:
     """Amounts in free text: with a currency sign, code or word, or after a verb of paying."""
     taken: list[tuple[int, int]] = []
     for found in _with_currency(text, country):
+        taken.append((found.start, found.end))
+        yield found
+    for found in _zh_ms_amounts(text, country):
+        if any(found.start < stop and begin < found.end for begin, stop in taken):
+            continue
         taken.append((found.start, found.end))
         yield found
     for match in _MONEY_VERB_RE.finditer(text):
@@ -325,8 +367,8 @@ def find_amounts(text: str, country: str | None = None) -> Iterator[Found]:
         yield Found("amount", amount, match[0], start, end, "amount_in_words")
 
 
-def _looks_like_year(number: str, match: re.Match[str]) -> bool:
-    return bool(re.fullmatch(r"(?:19|20)\d{2}", number)) and not match.group("mult")
+def _looks_like_year(number: str, match: re.Match[str] | None) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", number)) and not (match and match.group("mult"))
 
 
 _UNITS = {
@@ -405,7 +447,7 @@ def read_amount(text: str, country: str | None = None) -> Amount | None:
     match = _BARE_NUMBER_RE.match(_NOT_THAT.sub("", text))
     if match:
         return _to_amount(match, None)
-    return _worded_amount(text, country, whole=True)
+    return _worded_amount(text, country, whole=True) or _bare_zh_ms_amount(text)
 
 
 # "300 not 3000", "300, not 3,000": the amount meant comes first
@@ -426,3 +468,121 @@ def amount_from_slot(value: object) -> Amount | None:
     if not match:
         return None
     return Amount(Decimal(match[1]), match[2])
+
+
+# --- Chinese and Malay (issue 12) ------------------------------------------------------------------
+
+_SUFFIX_WORD = (
+    r"(?P<suffix>(?:" + _alternation(_WORDS) + r"|" + _alternation(_CODES) + r")(?![A-Za-z]))"
+)
+# A number with Chinese numerals and a currency: "3千新元", "五万块", "两千五百元", "S$3千",
+# "RM5千", "1.5万令吉"; "多" or "余" after the number ("3千多块") is "a little over".
+_ZH_RE = re.compile(
+    r"(?:"
+    + _PREFIX
+    + r"\s?)?(?<![0-9.,])(?P<number>"
+    + ZH_NUMBER
+    + r")(?:多|余)?\s?(?:"
+    + _SUFFIX_WORD
+    + r")?",
+    re.IGNORECASE,
+)
+# What a number after a verb of paying must not be followed by: a time, a date, a count.
+_NOT_MONEY_AFTER = (
+    r"(?![0-9.,]|\s?(?:点|點|号|號|日|月|年|岁|歲|个|個|次|天|分|秒|小时|周|星期|%|％))"
+)
+# A verb of losing or paying money, in Chinese, then the number: "被骗了两万", "转了1.5万".
+_ZH_MONEY_VERB_RE = re.compile(
+    r"(?:被骗走?了?|骗走?了|损失了?|亏了|输了|转账了?|转帐了?|转了|汇了|付了|给了|交了|打了|"
+    r"充值了?|投资了?|花了|拿走了?)(?:我|他|她|他们|对方|骗子)?(?:的)?"
+    r"(?:大概|大约|差不多|一共|总共|共|将近|快|才)?\s?(?<![0-9.,])(?P<number>"
+    + ZH_NUMBER
+    + r")"
+    + _NOT_MONEY_AFTER,
+)
+# Malay number words and a currency: "lima ribu ringgit", "dua ratus ringgit", "seribu dolar".
+_MS_WORDED_RE = re.compile(
+    r"(?<![A-Za-z])(?P<words>" + MS_NUMBER + r")\s+" + _SUFFIX_WORD, re.IGNORECASE
+)
+# A Malay verb of paying or losing, then a number: "dah bayar 500", "hilang seribu",
+# "transfer 5 ribu ke akaun dia".
+_MS_MONEY_VERB_RE = re.compile(
+    r"(?<![A-Za-z])(?:bayar|dibayar|membayar|pindah(?:kan)?|dipindahkan|hantar|hilang|rugi|"
+    r"kerugian|tipu|ditipu|masukkan|bank\s?-?in|transfer|habis|lesap)\s+"
+    r"(?:(?:dia|mereka|diorang|dorang|saya|aku|sebanyak|lebih\s+kurang|kira-kira|dalam|dekat|"
+    r"hampir|je|sahaja|jumlah|total)\s+){0,3}"
+    r"(?:(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[kK](?![A-Za-z])|"
+    r"\s?(?:ribu|rb|juta|jt)\b)?|(?P<words>" + MS_NUMBER + r"))"
+    r"(?=\s*(?:$|[.,;:!?)]|\s(?:ke|kepada|kat|untuk|utk|dengan|dgn|melalui|guna|je|sahaja|saja|"
+    r"lagi|dah|sudah|semalam|kelmarin|hari|minggu|bulan|pada|dan|tapi|total|semua)\b))",
+    re.IGNORECASE,
+)
+# A reply that is only a Chinese or Malay number: "五万", "两千五左右", "lebih kurang seribu".
+_BARE_ZH_RE = re.compile(
+    r"^\s*(?:大概|大约|差不多|一共|总共|共|将近|约|才)?\s?(?P<number>"
+    + ZH_NUMBER
+    + r")\s?(?:多|左右|上下)?\s*[。.!！]*\s*$"
+)
+_BARE_MS_RE = re.compile(
+    r"^\s*(?:(?:lebih\s+kurang|kira-kira|dalam|hampir|dekat|sebanyak|jumlah)\s+)?"
+    r"(?P<words>" + MS_NUMBER + r")\s*(?:je|sahaja|saja)?\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _zh_ms_amounts(text: str, country: str | None) -> Iterator[Found]:
+    """Amounts written the Chinese or Malay way, that the rules above do not read."""
+    for match in _ZH_RE.finditer(text):
+        prefix, suffix = match["prefix"], match["suffix"]
+        if not (prefix or suffix) or not has_zh_numeral(match["number"]):
+            continue
+        value = read_zh_number(match["number"])
+        if value is None or value <= 0:
+            continue
+        currency = None
+        if suffix and not (prefix and _WORDS.get(suffix.lower()) == "local"):
+            currency = currency_for(suffix, country)
+        if currency is None and prefix:
+            currency = currency_for(prefix, country)
+            if currency is None and prefix.lower() in ("p", "n"):
+                continue
+        if suffix and _WORDS.get(suffix.lower()) == "local" and value < 2 and not prefix:
+            continue  # "一块" is also "together", "a piece"
+        yield Found("amount", Amount(value, currency), match[0], match.start(), match.end(),
+                    "amount_zh_numerals")  # fmt: skip
+    for match in _ZH_MONEY_VERB_RE.finditer(text):
+        value = read_zh_number(match["number"])
+        if value is None or value < 10 or _looks_like_year(match["number"], None):
+            continue
+        start = match.start("number")
+        yield Found("amount", Amount(value, None), match["number"], start, match.end(),
+                    "amount_after_money_verb_zh")  # fmt: skip
+    for match in _MS_WORDED_RE.finditer(text):
+        value = read_ms_number(match["words"])
+        if value is None:
+            continue
+        yield Found("amount", Amount(value, currency_for(match["suffix"], country)), match[0],
+                    match.start(), match.end(), "amount_in_words_ms")  # fmt: skip
+    for match in _MS_MONEY_VERB_RE.finditer(text):
+        if match["words"]:
+            value = read_ms_number(match["words"])
+            amount = Amount(value, None) if value is not None else None
+            start = match.start("words")
+        else:
+            if _looks_like_year(match["number"], match):
+                continue
+            amount = _to_amount(match, None)
+            start = match.start("number")
+        if amount is not None:
+            yield Found("amount", amount, text[start : match.end()], start, match.end(),
+                        "amount_after_money_verb_ms")  # fmt: skip
+
+
+def _bare_zh_ms_amount(text: str) -> Amount | None:
+    """A reply that is only a number in Chinese or Malay ("五万", "seribu"), currency unknown."""
+    match = _BARE_ZH_RE.match(text)
+    value = read_zh_number(match["number"]) if match else None
+    if value is None:
+        match = _BARE_MS_RE.match(text)
+        value = read_ms_number(match["words"]) if match else None
+    return Amount(value, None) if value is not None and value > 0 else None

@@ -1,0 +1,165 @@
+"""Amounts written the Chinese and Malay way, in answers and inside stories (issue 12)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from scamreport.extraction.amounts import currency_for, find_amounts, read_amount
+from scamreport.extraction.model import Amount
+from scamreport.extraction.numerals import read_ms_number, read_zh_number
+
+# (answer as typed, reporter's country, value, currency)
+ANSWERS: list[tuple[str, str | None, str, str | None]] = [
+    ("3千新元", None, "3000", "SGD"),
+    ("五万块", "SG", "50000", "SGD"),  # "块" is the reporter's own currency
+    ("五万块", "MY", "50000", "MYR"),
+    ("五万块", "CN", "50000", "CNY"),
+    ("五万块", None, "50000", None),
+    ("两千五百元", "SG", "2500", "SGD"),
+    ("大概五万块钱", "MY", "50000", "MYR"),
+    ("3千多块", "SG", "3000", "SGD"),
+    ("1.5万令吉", None, "15000", "MYR"),
+    ("1.5万", None, "15000", None),
+    ("五万", "SG", "50000", None),
+    ("两千五左右", None, "2500", None),
+    ("S$3千", None, "3000", "SGD"),
+    ("马币5千", None, "5000", "MYR"),
+    ("人民币2000", "SG", "2000", "CNY"),
+    ("人民币2000元", "SG", "2000", "CNY"),  # the prefix names it; "元" only says it is money
+    ("马币500", None, "500", "MYR"),
+    ("新币 800", None, "800", "SGD"),
+    ("500令吉", None, "500", "MYR"),
+    ("令吉500", None, "500", "MYR"),
+    ("RMB3000", None, "3000", "CNY"),
+    ("3万美金", None, "30000", "USD"),
+    ("一万五千港币", None, "15000", "HKD"),
+    ("RM 1.5k", None, "1500", "MYR"),
+    ("RM1,500", None, "1500", "MYR"),
+    ("lima ribu ringgit", None, "5000", "MYR"),
+    ("dua ratus ringgit", None, "200", "MYR"),
+    ("dua ratus lima puluh ringgit", None, "250", "MYR"),
+    ("seribu dolar singapura", None, "1000", "SGD"),
+    ("seribu", None, "1000", None),
+    ("sejuta", None, "1000000", None),
+    ("lebih kurang seribu", None, "1000", None),
+    ("RM5 ribu", None, "5000", "MYR"),
+    ("5 ribu ringgit", None, "5000", "MYR"),
+    ("Rp 500.000", None, "500000", "IDR"),  # rupiah, not ringgit
+]
+
+
+@pytest.mark.parametrize(("text", "country", "value", "currency"), ANSWERS)
+def test_read_amount_chinese_and_malay(
+    text: str, country: str | None, value: str, currency: str | None
+) -> None:
+    assert read_amount(text, country) == Amount(Decimal(value), currency)
+
+
+# (story as typed, country, [(value, currency)] found in it)
+STORIES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
+    ("我被骗了 RM5000", "MY", [("5000", "MYR")]),
+    ("他骗了我两万", "SG", [("20000", None)]),
+    ("被骗了1.5万，昨天转的", "SG", [("15000", None)]),
+    ("骗了我3000元", "SG", [("3000", "SGD")]),
+    ("骗了3000 dollars", "SG", [("3000", "SGD")]),
+    ("我转了三次，一共两万五千新元", "SG", [("25000", "SGD")]),
+    ("先付了500，后来又转了人民币2000元", "CN", [("500", None), ("2000", "CNY")]),
+    ("saya dah bayar 500 ke akaun dia", "MY", [("500", None)]),
+    ("hilang seribu je", "MY", [("1000", None)]),
+    ("transfer 5 ribu ke akaun dia semalam", "MY", [("5000", None)]),
+    ("dia minta lima ribu ringgit untuk bebaskan anak saya", "MY", [("5000", "MYR")]),
+    ("i kena scam RM 1.5k by polis palsu", "MY", [("1500", "MYR")]),
+]
+
+
+@pytest.mark.parametrize(("text", "country", "expected"), STORIES)
+def test_find_amounts_in_chinese_and_malay_stories(
+    text: str, country: str | None, expected: list[tuple[str, str | None]]
+) -> None:
+    found = [found.value for found in sorted(find_amounts(text, country), key=lambda f: f.start)]
+    assert found == [Amount(Decimal(value), currency) for value, currency in expected]
+
+
+# Numbers that are not money: a time, a date, a count, a piece, a year.
+NOT_AMOUNTS = [
+    "他3点打电话给我",
+    "转了3次",
+    "打了两次电话",
+    "给了我一个链接",
+    "2020年转了很多次",
+    "我们一块去银行",
+    "10月5日那天",
+    "三天前",
+    "saya tunggu 3 hari",
+    "dia call saya 2 kali",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AMOUNTS)
+def test_no_amount_in_times_dates_and_counts(text: str) -> None:
+    assert list(find_amounts(text, "SG")) == []
+
+
+def test_a_time_alone_is_not_an_amount() -> None:
+    assert read_amount("3点", "SG") is None
+    assert read_amount("下午三点", "SG") is None
+
+
+def test_rupiah_is_not_ringgit() -> None:
+    assert currency_for("Rp") == "IDR"
+    assert currency_for("rupiah") == "IDR"
+    assert read_amount("Rp 50 ribu", "MY") == Amount(Decimal("50000"), "IDR")
+
+
+@pytest.mark.parametrize(
+    ("written", "country", "currency"),
+    [
+        ("新元", None, "SGD"),
+        ("令吉", None, "MYR"),
+        ("马币", None, "MYR"),
+        ("人民币", "SG", "CNY"),
+        ("元", "SG", "SGD"),
+        ("元", "CN", "CNY"),
+        ("块", None, None),
+        ("比索", "PH", "PHP"),
+        ("ringgit malaysia", None, "MYR"),
+        ("dolar", "SG", "SGD"),
+    ],
+)
+def test_currency_words(written: str, country: str | None, currency: str | None) -> None:
+    assert currency_for(written, country) == currency
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("两千五百", 2500), ("两千五", 2500), ("1.5万", 15000), ("1.2万", 12000), ("3千5", 3500),
+     ("一万五", 15000), ("3万5千", 35000), ("1,500", 1500), ("十万", 100000)],
+)  # fmt: skip
+def test_read_zh_number(text: str, value: int) -> None:
+    assert read_zh_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("lima ribu", 5000), ("dua ratus", 200), ("seribu", 1000), ("sejuta", 1_000_000),
+     ("dua belas", 12), ("dua puluh lima ribu", 25000), ("seribu lima ratus", 1500),
+     ("satu juta dua ratus ribu", 1_200_000), ("seratus ribu", 100_000),
+     ("dua ratus lima puluh", 250), ("sembilan puluh sembilan", 99), ("sebelas", 11)],
+)  # fmt: skip
+def test_read_ms_number(words: str, value: int) -> None:
+    assert read_ms_number(words) == Decimal(value)
+
+
+@pytest.mark.parametrize("words", ["ribu", "belas", "kosong", "lima kucing", "dua seribu"])
+def test_malay_words_that_are_not_a_number(words: str) -> None:
+    assert read_ms_number(words) is None
+
+
+def test_english_amounts_unchanged_next_to_chinese() -> None:
+    assert read_amount("S$1,200", None) == Amount(Decimal("1200"), "SGD")
+    assert read_amount("5k usd", None) == Amount(Decimal("5000"), "USD")
+    assert [f.value for f in find_amounts("被骗了S$3000，昨天", "SG")] == [
+        Amount(Decimal("3000"), "SGD")
+    ]
