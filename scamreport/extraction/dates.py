@@ -15,6 +15,8 @@
 Everything is relative to an injectable ``today``. A date written without its year is the most
 recent one that is not in the future ("3 March" is the last 3 March; "june" in May is last June).
 No external date parser: the rules are plain regular expressions, so results are deterministic.
+Chinese and Malay are read by rules of their own ("前天", "上个月初", "10月5日", "kelmarin",
+"awal bulan lepas", "5 Okt") that give the same answers (issue 12).
 """
 
 from __future__ import annotations
@@ -554,7 +556,307 @@ _SINCE_POINT = (
     + r"|" + _WEEKDAY_RE + r")"
 )  # fmt: skip
 
-_RULES_SOURCE: tuple[tuple[str, str, Resolver, bool], ...] = (
+# --- Chinese and Malay (issue 12) -----------------------------------------------------------------
+# The same answers as the English rules, from "前天", "上个月初", "三天前", "10月5日", "kelmarin",
+# "minggu lepas", "awal bulan lepas", "3 hari lepas", "5 Okt". dateparser 1.5 (checked with
+# languages zh, ms and PREFER_DATES_FROM past) reads only "前天", "昨天", "semalam" and "5 Okt"
+# of these, and without their precision, so these are rules like the English ones.
+
+_ZH_NUMERAL = r"(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,3})"
+_ZH_COUNT = r"(?P<count>\d{1,3}|[一二两三四五六七八九十]{1,3}|几|幾|好几|好幾)"
+_ZH_DAYS_BACK = {
+    "大前天": 3, "前天": 2, "前日": 2, "昨天": 1, "昨日": 1, "昨晚": 1, "昨夜": 1, "昨天晚上": 1,
+    "今天": 0, "今日": 0, "今早": 0, "今晚": 0, "今天早上": 0, "刚才": 0, "刚刚": 0,
+}  # fmt: skip
+_ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_ZH_PARTS: dict[str, Qualifier] = {
+    "初": "early", "上旬": "early", "中": "mid", "中旬": "mid", "底": "late", "末": "late",
+    "尾": "late", "下旬": "late",
+}  # fmt: skip
+_ZH_PART = r"(?P<part>上旬|中旬|下旬|初|中|底|末|尾)?"
+_ZH_WEEK = r"(?:个)?(?:星期|礼拜|禮拜|周|週)"
+_MS_MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mac": 3, "april": 4, "apr": 4, "mei": 5,
+    "jun": 6, "julai": 7, "jul": 7, "ogos": 8, "ogo": 8, "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "okt": 10, "november": 11, "nov": 11, "disember": 12, "dis": 12,
+    "december": 12, "october": 10,
+}  # fmt: skip
+_MS_MONTH_RE = r"(?P<month>" + "|".join(sorted(_MS_MONTHS, key=len, reverse=True)) + r")\.?"
+# Only the spellings English does not share: "5 Jun" stays the English rules' (ranges and all).
+_MS_ONLY_MONTHS = ("januari", "februari", "mac", "mei", "julai", "ogos", "ogo", "oktober", "okt",
+                   "disember", "dis")  # fmt: skip
+_MS_ONLY_MONTH_RE = (
+    r"(?P<month>" + "|".join(sorted(_MS_ONLY_MONTHS, key=len, reverse=True)) + r")\.?"
+)
+_MS_WEEKDAYS = {
+    "isnin": 0, "selasa": 1, "rabu": 2, "khamis": 3, "jumaat": 4, "sabtu": 5, "ahad": 6,
+}  # fmt: skip
+_MS_COUNTS = {
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "lapan": 8,
+    "sembilan": 9, "sepuluh": 10, "beberapa": 0, "se": 1,
+}  # fmt: skip
+_MS_PARTS: dict[str, Qualifier] = {
+    "awal": "early", "permulaan": "early", "pertengahan": "mid", "tengah": "mid",
+    "hujung": "late", "akhir": "late", "penghujung": "late",
+}  # fmt: skip
+_MS_AGO = r"(?:yang\s+|yg\s+)?(?:lepas|lalu|sudah|sebelum\s+ini)"
+_PART_DAYS: dict[str, tuple[int, int]] = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+
+
+def _zh_int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    from scamreport.extraction.numerals import read_zh_number
+
+    value = read_zh_number(text)
+    return int(value) if value is not None and value == int(value) else None
+
+
+def _part_of(year: int, month: int, part: Qualifier | None, today: date) -> DateAnswer:
+    """The month, or the third of it a part ("early", "mid", "late") names."""
+    if not part:
+        return _clip(DateAnswer.month(year, month), today)
+    first, last = _PART_DAYS[part]
+    end = _month_end(year, month)
+    answer = DateAnswer.between(
+        date(year, month, first),
+        end.replace(day=min(last, end.day)),
+        qualifier=part,
+    )
+    return _clip(answer, today)
+
+
+def _zh_relative(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    return DateAnswer.day(ctx.today - timedelta(days=_ZH_DAYS_BACK[match["word"]]))
+
+
+def _ago_in(count: int, unit: str, today: date) -> DateAnswer | None:
+    """count units back (unit one of day, week, month, year); count 0 is "a few"."""
+    if count == 0:
+        return _a_few_ago(unit, today)
+    if unit == "day":
+        return DateAnswer.day(today - timedelta(days=count)) if count <= 400 else None
+    if unit == "week":
+        return DateAnswer.week(today - timedelta(weeks=count)) if count <= 120 else None
+    if unit == "month":
+        return DateAnswer.month(*_add_months(today.year, today.month, -count))
+    return DateAnswer.year(today.year - count) if count <= 100 else None
+
+
+_ZH_UNITS = {"天": "day", "日": "day", "月": "month", "年": "year"}
+
+
+def _zh_ago(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    word = match["count"]
+    count = 0 if "几" in word or "幾" in word else _zh_int(word)
+    if count is None:
+        return None
+    unit = _ZH_UNITS.get(match["unit"][-1], "week")
+    return _ago_in(count, unit, ctx.today)
+
+
+def _zh_weekday(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    written = match["weekday"]
+    wanted = int(written) - 1 if written.isdigit() else _ZH_WEEKDAYS.get(written)
+    if wanted is None or not 0 <= wanted <= 6:
+        return None
+    rel = match["rel"] or ""
+    if rel:
+        weeks_back = 2 if rel == "上上" else 1 if rel == "上" else 0
+        monday = DateAnswer.week(ctx.today - timedelta(weeks=weeks_back)).start
+        return DateAnswer.day(monday + timedelta(days=wanted))
+    back = (ctx.today.weekday() - wanted) % 7 or 7
+    return DateAnswer.day(ctx.today - timedelta(days=back))
+
+
+def _zh_period(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "上星期", "上个月初", "这个月", "上上个月", "去年", "前年"."""
+    rel, unit, today = match["rel"], match["unit"], ctx.today
+    back = {"上上": 2, "上": 1, "前": 2, "去": 1}.get(rel, 0)
+    if unit == "年":
+        return _clip(DateAnswer.year(today.year - back), today)
+    if unit == "月":
+        year, month = _add_months(today.year, today.month, -back)
+        return _part_of(year, month, _ZH_PARTS.get(match["part"] or ""), today)
+    return _clip(DateAnswer.week(today - timedelta(weeks=back)), today)
+
+
+def _zh_year(match: re.Match[str], ctx: _Context) -> int | None:
+    if match["year"]:
+        return int(match["year"])
+    rel = match["year_rel"]
+    if rel:
+        return ctx.today.year - {"今": 0, "去": 1, "前": 2}[rel[0]]
+    return None
+
+
+def _zh_day(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "10月5日", "十月五号", "2026年10月5日", "去年12月3号"."""
+    month, day = _zh_int(match["month"]), _zh_int(match["day"])
+    if month is None or day is None or not 1 <= month <= 12:
+        return None
+    year = _zh_year(match, ctx)
+    found = _safe_date(year, month, day) if year else _recent_day(month, day, ctx.today)
+    return DateAnswer.day(found) if found else None
+
+
+def _zh_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "10月", "十月初", "去年12月", "2025年3月底"."""
+    month = _zh_int(match["month"])
+    if month is None or not 1 <= month <= 12:
+        return None
+    year = _zh_year(match, ctx) or _recent_month(month, ctx.today)[0]
+    return _part_of(year, month, _ZH_PARTS.get(match["part"] or ""), ctx.today)
+
+
+_MS_DAYS_BACK = {"kelmarin": 2, "semalam": 1, "malam tadi": 1, "hari ini": 0, "pagi tadi": 0,
+                 "petang tadi": 0, "tadi": 0}  # fmt: skip
+
+
+def _ms_relative(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    word = re.sub(r"\s+", " ", match["word"].lower())
+    return DateAnswer.day(ctx.today - timedelta(days=_MS_DAYS_BACK[word]))
+
+
+_MS_UNITS = {"hari": "day", "minggu": "week", "bulan": "month", "tahun": "year"}
+
+
+def _ms_ago(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "3 hari lepas", "dua minggu lalu", "seminggu yang lepas", "beberapa hari lepas"."""
+    word = match["count"].lower()
+    count = int(word) if word.isdigit() else _MS_COUNTS[word]
+    return _ago_in(count, _MS_UNITS[match["unit"].lower()], ctx.today)
+
+
+def _ms_period(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "minggu lepas", "bulan lepas", "awal bulan lepas", "hujung bulan ini", "tahun lalu"."""
+    unit, today = match["unit"].lower(), ctx.today
+    back = 0 if match["rel"].lower() == "ini" else 1
+    part = _MS_PARTS.get((match["part"] or "").lower())
+    if unit == "bulan":
+        year, month = _add_months(today.year, today.month, -back)
+        return _part_of(year, month, part, today)
+    if part:
+        return None
+    if unit == "minggu":
+        return _clip(DateAnswer.week(today - timedelta(weeks=back)), today)
+    return _clip(DateAnswer.year(today.year - back), today)
+
+
+def _ms_day_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "5 Okt", "5hb Ogos", "20 Disember 2025"."""
+    day, month = int(match["day"]), _MS_MONTHS[match["month"].lower()]
+    if match["year"]:
+        found = _safe_date(int(match["year"]), month, day)
+    else:
+        found = _recent_day(month, day, ctx.today)
+    return DateAnswer.day(found) if found else None
+
+
+def _ms_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "bulan Mac", "pada bulan Ogos", "awal Oktober", "Julai lepas"."""
+    month = _MS_MONTHS[match["month"].lower()]
+    year, _ = _recent_month(month, ctx.today)
+    if match["year"]:
+        year = int(match["year"])
+    elif match["rel"] and month == ctx.today.month:
+        year -= 1
+    return _part_of(year, month, _MS_PARTS.get((match["part"] or "").lower()), ctx.today)
+
+
+def _ms_weekday(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "hari Isnin lepas", "Jumaat lalu", "pada hari Selasa": the most recent one."""
+    wanted = _MS_WEEKDAYS[match["weekday"].lower()]
+    back = (ctx.today.weekday() - wanted) % 7 or 7
+    return DateAnswer.day(ctx.today - timedelta(days=back))
+
+
+def _ms_ago_se(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    """ "seminggu lepas" is one week; otherwise as _ms_ago."""
+    if match["count_se"]:
+        return _ago_in(1, _MS_UNITS[match["unit"].lower()], ctx.today)
+    return _ms_ago(match, ctx)
+
+
+_ZH_MS_RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
+    (
+        "date_zh_day",
+        r"(?:(?:(?P<year>(?:19|20)\d{2})\s?年|(?P<year_rel>今年|去年|前年))\s?)?(?<![\d.])"
+        r"(?P<month>" + _ZH_NUMERAL + r")\s?月(?:份)?\s?(?P<day>" + _ZH_NUMERAL + r")\s?[日号號]",
+        _zh_day, True,
+    ),
+    (
+        "date_zh_ago",
+        _ZH_COUNT + r"\s?(?:个|個)?(?P<unit>天|日|星期|礼拜|禮拜|周|週|月|年)(?:半)?(?:前|之前|以前)",
+        _zh_ago, True,
+    ),
+    (
+        "date_zh_relative",
+        r"(?P<word>" + "|".join(sorted(_ZH_DAYS_BACK, key=len, reverse=True)) + r")",
+        _zh_relative, True,
+    ),
+    (
+        "date_zh_weekday",
+        r"(?P<rel>上上|上|这|這|本)?\s?(?:个|個)?(?:星期|礼拜|禮拜|周|週)(?P<weekday>[一二三四五六日天1-7])",
+        _zh_weekday, True,
+    ),
+    (
+        "date_zh_period",
+        r"(?P<rel>上上|上|这|這|本)\s?(?:个|個)?(?P<unit>星期|礼拜|禮拜|周|週|月)" + _ZH_PART,
+        _zh_period, True,
+    ),
+    ("date_zh_period", r"(?P<rel>今|去|前)(?P<unit>年)(?P<part>)(?!\d|[一二三四五六七八九十]+月)",
+     _zh_period, True),  # fmt: skip
+    (
+        "date_zh_month",
+        r"(?:(?:(?P<year>(?:19|20)\d{2})\s?年|(?P<year_rel>今年|去年|前年))\s?)?(?<![\d.个個])"
+        r"(?P<month>" + _ZH_NUMERAL + r")\s?月(?:份)?" + _ZH_PART + r"(?![\d前])",
+        _zh_month, True,
+    ),
+    (
+        "date_ms_ago",
+        r"\b(?:(?P<count>\d{1,3}|satu|dua|tiga|empat|lima|enam|tujuh|lapan|sembilan|sepuluh|"
+        r"beberapa)\s+|(?P<count_se>se))(?P<unit>hari|minggu|bulan|tahun)\s+" + _MS_AGO + r"\b",
+        _ms_ago_se, True,
+    ),
+    (
+        "date_ms_relative",
+        r"\b(?P<word>kelmarin|semalam|malam\s+tadi|hari\s+ini|pagi\s+tadi|petang\s+tadi|tadi)\b",
+        _ms_relative, True,
+    ),
+    (
+        "date_ms_period",
+        r"\b(?:(?P<part>awal|permulaan|pertengahan|tengah|hujung|akhir|penghujung)\s+)?"
+        r"(?P<unit>minggu|bulan|tahun)\s+(?P<rel>ini|" + _MS_AGO + r")\b",
+        _ms_period, True,
+    ),
+    (
+        "date_ms_day_month",
+        r"(?<![\w/.])(?P<day>[12]\d|3[01]|0?[1-9])\s*(?:hb\.?\s*|haribulan\s+)?" + _MS_ONLY_MONTH_RE
+        + r"(?:\s+(?P<year>(?:19|20)\d{2}))?(?![\w])",
+        _ms_day_month, True,
+    ),
+    (
+        "date_ms_weekday",
+        r"\b(?:(?:pada\s+)?hari\s+)?(?P<weekday>isnin|selasa|rabu|khamis|jumaat|sabtu|ahad)"
+        r"(?:\s+" + _MS_AGO + r")?\b",
+        _ms_weekday, True,
+    ),
+    (
+        "date_ms_month",
+        r"\b(?:(?P<part>awal|pertengahan|hujung|akhir)\s+(?:bulan\s+)?|(?:pada\s+)?bulan\s+)"
+        + _MS_MONTH_RE + r"(?:\s+(?P<year>(?:19|20)\d{2}))?(?P<rel>)(?![\w])",
+        _ms_month, True,
+    ),
+    (
+        "date_ms_month",
+        r"\b" + _MS_MONTH_RE + r"\s+(?P<rel>" + _MS_AGO + r")(?P<part>)(?P<year>)\b",
+        _ms_month, True,
+    ),
+)  # fmt: skip
+
+
+_RULES_SOURCE: tuple[tuple[str, str, Resolver, bool], ...] = _ZH_MS_RULES + (
     # (rule name, pattern, resolver, also in free text)
     (
         "date_range",
@@ -742,6 +1044,18 @@ _GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "date_future": (("tomorrow", "tmr", "next", "in "),),
     "date_ordinal": (_DIGITS,),
     "date_year": (("19", "20"),),
+    "date_zh_day": (("月",), ("日", "号", "號")),
+    "date_zh_ago": (("前",),),
+    "date_zh_relative": (("天", "日", "晚", "夜", "早", "刚"),),
+    "date_zh_weekday": (("星期", "礼拜", "禮拜", "周", "週"),),
+    "date_zh_period": (("上", "这", "這", "本", "今", "去", "前"),),
+    "date_zh_month": (("月",),),
+    "date_ms_ago": (("hari", "minggu", "bulan", "tahun"), ("lepas", "lalu", "sudah", "sebelum")),
+    "date_ms_relative": (("kelmarin", "semalam", "tadi", "hari ini"),),
+    "date_ms_period": (("minggu", "bulan", "tahun"),),
+    "date_ms_day_month": (_MS_ONLY_MONTHS, _DIGITS),
+    "date_ms_weekday": (tuple(_MS_WEEKDAYS),),
+    "date_ms_month": (tuple(_MS_MONTHS),),
 }
 
 
