@@ -112,9 +112,10 @@ def without_removed(
 
 
 def removals_asked(tracker: Tracker, text: str) -> list[NewIndicator]:
-    """The screenshot indicators the correction ``text`` removes (none without a removal word:
-    the database is not read for an ordinary correction)."""
-    if not _REMOVAL_CUE.search(text):
+    """The screenshot indicators the correction ``text`` removes: only at the summary, where
+    they are listed (an answer to a question is never taken for a removal), and only with a
+    removal word (the database is not read for an ordinary correction)."""
+    if tracker.get_slot("requested_slot") is not None or not _REMOVAL_CUE.search(text):
         return []
     try:
         listed = pending_screenshot_indicators(tracker)

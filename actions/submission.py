@@ -77,17 +77,21 @@ class ActionShowSummary(Action):
 
 
 def corrections_of_report(tracker: Tracker) -> list[str]:
-    """The reporter's messages taken as corrections (answered by action_apply_correction) in
-    the report in progress: where a removal of a screenshot's indicator is asked."""
+    """The reporter's messages taken as corrections (answered by action_apply_correction) once
+    the summary was shown, in the report in progress: where a removal of an indicator read in
+    a screenshot is asked (actions/screenshots.py)."""
     corrections: list[str] = []
     said: str | None = None
+    summary_shown = False
     for event in report_events(tracker):
         if event.get("event") == "user":
             said = event.get("text") or None
-        elif event.get("event") == "action" and said is not None:
-            if event.get("name") == "action_apply_correction":
+        elif event.get("event") == "action":
+            name = event.get("name")
+            if name == "action_apply_correction" and said is not None and summary_shown:
                 corrections.append(said)
-            if event.get("name") != "action_listen":
+            summary_shown = summary_shown or name == "action_show_summary"
+            if name != "action_listen":
                 said = None
     return corrections
 

@@ -169,3 +169,27 @@ async def test_the_reporter_removes_one_and_it_is_neither_listed_nor_stored(
     assert ("phone", "+6581234567", "screenshot") in stored
     assert not any(value == "https://sg-post-redelivery.com/pay" for _, value, _ in stored)
     assert not any(kind == "amount" for kind, _, _ in stored)
+
+
+async def test_an_answer_during_the_interview_is_never_taken_for_a_removal(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    send_screenshot("pseudo-ocr-4", OCR_TEXT)
+    said = "no idea, ignore the link"
+    dispatcher = CollectingDispatcher()
+    slots = {**SLOTS, "requested_slot": "link"}
+    tracker = make_tracker(said, "inform", slots, sender_id="pseudo-ocr-4")
+    await ActionApplyCorrection().run(dispatcher, tracker, domain)
+    assert all("screenshot" not in str(m.get("field")) for m in dispatcher.messages)
+    history = [
+        user_event(said, "inform"),
+        {"event": "action", "timestamp": 1_700_000_001.0, "name": "action_apply_correction"},
+        {"event": "action", "timestamp": 1_700_000_002.0, "name": "action_show_summary"},
+    ]
+    summary = CollectingDispatcher()
+    tracker = make_tracker("", "inform", SLOTS, events=history, sender_id="pseudo-ocr-4")
+    await ActionShowSummary().run(summary, tracker, domain)
+    assert (
+        "• Link: https://sg-post-redelivery.com/pay (from your screenshot)"
+        in (summary.messages[0]["summary"])
+    )
