@@ -135,6 +135,12 @@ _NOTHING_LOST = re.compile(
 )
 
 
+_NEGATION = re.compile(
+    r"\b(?:never|not|no|none|nothing|didn'?t|did\s+not|don'?t|haven'?t|hasn'?t|wasn'?t)\b",
+    re.IGNORECASE,
+)
+
+
 def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
     """How much was lost; "none" means nothing was, "idk" leaves it to the yes/no question."""
     amount = amount_in_answer(text, country)
@@ -143,6 +149,8 @@ def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
             return Answer(SKIPPED, also={"money_lost": False})
         if _NOT_SURE.search(text):
             return Answer(SKIPPED)
+        if _NEGATION.search(text):  # "they never paid my salary": no money of their own lost
+            return Answer(SKIPPED, also={"money_lost": False})
         return reject("utter_invalid_amount_lost", value=text.strip()[:60])
     if says_not_paid(text):
         return Answer(SKIPPED, also={"money_lost": False, "amount_demanded": format_amount(amount)})
@@ -194,13 +202,24 @@ def read_money_lost(
 
 CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("video_call", re.compile(r"video", re.I)),
-    ("sms", re.compile(r"\b(sms|text message|texted|smish)", re.I)),
-    ("email", re.compile(r"\b(e-?mail|mail)\b", re.I)),
+    ("sms", re.compile(r"\b(sms|texts?|text message|texted|txt|txted|smish\w*|imessage)\b", re.I)),
+    # "Royal Mail", "Canada Post": couriers, not e-mail.
+    (
+        "email",
+        re.compile(r"\b(e-?mail(?:ed)?|gmail|hotmail|outlook)\b|(?<!royal )\bmail(?:ed)?\b", re.I),
+    ),
     (
         "messaging_app",
-        re.compile(r"whats ?app|telegram|wechat|line\b|viber|signal|messenger|app\b", re.I),
+        re.compile(
+            r"whats ?app|telegram|wechat|line\b|viber|signal|messenger|(?:chat|messaging)\s+app\b|"
+            r"^\W*(?:an?\s+|through\s+an?\s+|via\s+an?\s+)?app\W*$",
+            re.I,
+        ),
     ),
-    ("social_media", re.compile(r"facebook|instagram|tiktok|twitter|\bx\b|carousell|social", re.I)),
+    (
+        "social_media",
+        re.compile(r"facebook|instagram|tiktok|twitter|linkedin|\bx\b|carousell|social", re.I),
+    ),
     ("website", re.compile(r"website|web site|online shop|internet|site\b", re.I)),
     ("in_person", re.compile(r"in person|came to my (house|home|door)|face to face|visited", re.I)),
     ("phone_call", re.compile(r"call|phone|rang|ring|mobile|landline", re.I)),
@@ -417,6 +436,33 @@ def read_accounts_used(text: str, *, country: str | None = None, **_: Any) -> An
     return answer
 
 
+_CARD_DETAILS = re.compile(r"\b(?:card|cvv|cvc|expiry|visa|mastercard|amex)\b", re.I)
+_BANK_LOGIN = re.compile(r"\b(?:bank(?:ing)?\s+(?:login|password|user\s*(?:id|name)|details)|"
+                         r"online\s+banking|internet\s+banking|ibanking)\b", re.I)  # fmt: skip
+
+
+def read_entered_details(text: str, **_: Any) -> Answer:
+    """What the reporter typed on the fake page; card details or a bank login also say how
+    money would have been taken, so that is not asked again."""
+    answer = read_free_text(text)
+    if not answer.ok:
+        return answer
+    if _CARD_DETAILS.search(text):
+        return Answer(answer.value, also={"payment_method": "card"})
+    if _BANK_LOGIN.search(text):
+        return Answer(answer.value, also={"payment_method": "bank_transfer"})
+    return answer
+
+
+def read_platform(text: str, **_: Any) -> Answer:
+    """The investment app or site; a link in the answer is also its site."""
+    answer = read_free_text(text)
+    if not answer.ok:
+        return answer
+    links = extract_indicators(text, None).url
+    return Answer(answer.value, also={"link": links[0]}) if links else answer
+
+
 SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "country": read_country,
     "claimed_agency": read_indicator_or_text(("claimed_agency",)),
@@ -435,7 +481,8 @@ SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "item_received": read_item_received,
     "scam_type": read_scam_type,
     "link": read_indicator_or_text(("url",)),
-    "platform": read_free_text,
+    "platform": read_platform,
+    "entered_details": read_entered_details,
     "mentor": read_free_text,
     "minor": read_minor,
     "accounts_used": read_accounts_used,

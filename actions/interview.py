@@ -35,6 +35,7 @@ from scamreport.intents import implied_scam_type
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.repository import reporter_country
+from scamreport.taxonomy import SCAM_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,15 @@ _INTERVIEW_BY_INTENT = {
 }
 
 
-def interview_for(intent: str | None, text: str) -> tuple[str, str | None]:
-    """(interview, scam_type) for an opening message."""
+def interview_for(
+    intent: str | None, text: str, chosen: str | None = None
+) -> tuple[str, str | None]:
+    """(interview, scam_type) for an opening message, or for the kind the reporter chose with
+    a button (``chosen``, a code of scamreport.taxonomy)."""
+    if chosen in ("fake_authority", "fake_shop"):
+        return chosen, chosen
+    if chosen in SCAM_TYPES:
+        return "general", chosen
     scam_type = implied_scam_type(intent, text)
     if scam_type == "other":
         scam_type = None  # the general interview asks which kind it was
@@ -113,7 +121,8 @@ class ActionStartReport(Action):
             )
         )
 
-        interview, scam_type = interview_for(intent, story)
+        chosen = next(iter(latest_entities(tracker).get("scam_type", [])), None)
+        interview, scam_type = interview_for(intent, story, chosen)
         events.append(SlotSet("interview", interview))
         if interview == "unknown":
             return events

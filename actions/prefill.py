@@ -17,7 +17,11 @@ from actions.answers import (
     deadline_in,
     format_amount,
 )
-from scamreport.countries import resolve_country
+from scamreport.countries import (
+    country_from_home_cues,
+    country_of_paid_currency,
+    resolve_country,
+)
 from scamreport.extraction import (
     Indicators,
     build_extractor,
@@ -39,6 +43,11 @@ _COUNTRY_PHRASE = re.compile(
 )
 _PAID = re.compile(
     r"\b(paid|pay|transferr?ed|transfer|sent|send|gave|bought|withdr[ae]w|deposit)", re.I
+)
+_PAID_BY = re.compile(
+    r"\b(?:i|we|he|she|they|my\s+\w+)?\s*(?:paid|sent|transferred|bought\s+\w+)\b[^.,;]{0,30}?"
+    r"\b(?:by|via|through|thru|with|using|over|on)\s+([^.,;]{2,40})",
+    re.I,
 )
 _DEMANDS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -104,6 +113,66 @@ def app_named(text: str) -> str | None:
     return _APP_NAMES.get(word.lower(), word[:1].upper() + word[1:].lower())
 
 
+_NOTHING_ARRIVED = re.compile(
+    r"\b(?:nothing|never)\s+(?:ever\s+)?(?:came|come|arrived?|delivered|showed\s+up|turned\s+up)"
+    r"|\bnever\s+(?:got|received?|sent|shipped|delivered)\b"
+    r"|\b(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|not|never)\s+"
+    r"(?:yet\s+)?(?:receive[d]?|get|got|arrive[d]?|come|came|been\s+(?:delivered|sent|shipped))\b"
+    r"|\bno\s+(?:delivery|parcel|package|item|goods)\b|\bnot\s+delivered\b",
+    re.IGNORECASE,
+)
+_FAKES_ARRIVED = re.compile(
+    r"\b(?:sent|got|received|came|arrived)\b[^.,;]{0,20}\b(?:fake|counterfeit|wrong|knock-?off|"
+    r"replica)s?\b|\bfake\s+ones\b|\bnot\s+what\s+i\s+(?:ordered|paid\s+for)\b",
+    re.IGNORECASE,
+)
+_PART_ARRIVED = re.compile(
+    r"\bonly\s+(?:\d+|some|part|half|a\s+few)\b[^.,;]{0,25}\b(?:came|arrived|delivered|received)\b"
+    r"|\b(?:part|half)\s+of\s+(?:the|my|our)\s+order\b",
+    re.IGNORECASE,
+)
+# What was bought: "I ordered 200 N95 masks", "bought jordans off a insta shop", "paid S$650 ...
+# for a PS5 yesterday".
+_ITEM_STOP = (
+    r"(?=\s+(?:from|on|off|at|through|via|by|with|online|and|but|yesterday|today|last|"
+    r"(?:i|we|he|she|they|that|which|who)\s|for\s+(?:our|my|the|his|her|S?\$|RM|£|€|\d))\b|"
+    r"[,.;!?]|$)"
+)
+_ITEMS_ORDERED = re.compile(
+    r"\b(?:ordered|bought|buy|buying|purchased|paid\s+(?:a\s+)?(?:deposit\s+)?for|"
+    r"paid\b[^.,;]{0,60}?\bfor)\s+((?:a|an|the|some|\d[\d,]*|two|three|four|five|ten)\b[^.,;]{1,50}?|"
+    r"[a-z][^.,;]{1,40}?)" + _ITEM_STOP,
+    re.IGNORECASE,
+)
+
+
+_SELLER_CALLED = re.compile(
+    r"\b(?:seller|shop|store|page|account|vendor|supplier|guy|website|site)\s+"
+    r"(?:called|named|by\s+the\s+name(?:\s+of)?)\s+[\"']?(@?[\w][\w.&'-]{1,40})",
+    re.IGNORECASE,
+)
+
+
+def shop_slots_from_text(text: str) -> dict[str, Any]:
+    """What a fake-shop story says was bought and what arrived."""
+    slots: dict[str, Any] = {}
+    if _FAKES_ARRIVED.search(text):
+        slots["item_received"] = "fake_or_wrong"
+    elif _PART_ARRIVED.search(text):
+        slots["item_received"] = "partial"
+    elif _NOTHING_ARRIVED.search(text):
+        slots["item_received"] = "nothing"
+    seller = _SELLER_CALLED.search(text)
+    if seller:
+        slots["shop_name"] = seller.group(1)
+    ordered = _ITEMS_ORDERED.search(text)
+    if ordered:
+        item = ordered.group(1).strip()
+        if not re.fullmatch(r"(?:a|an|the|some|it|them|this|that)", item, re.I):
+            slots["items_ordered"] = item
+    return slots
+
+
 def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) -> dict[str, Any]:
     """The answers to a type's own questions (scamreport.interviews) that the story gives."""
     slots: dict[str, Any] = {}
@@ -116,7 +185,7 @@ def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) ->
     if scam_type == "sextortion" and app:
         slots["platform"] = app
     if scam_type == "investment" and found.url:
-        slots["platform"] = found.url[0]
+        slots["platform"] = slots["link"] = found.url[0]
     blocked = _WITHDRAWAL_BLOCKED.search(text)
     if scam_type == "investment" and blocked:
         slots["withdrawal_blocked"] = blocked.group(0)
@@ -192,6 +261,17 @@ def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
     return None
 
 
+def home_country_in(text: str) -> str | None:
+    """Where the reporter lives, when the story does not say it but shows it: institutions of
+    one country ("a call from HMRC") or money paid in one country's currency ("paid S$400").
+    The reporter sees it among what was noted from the story, and can correct it."""
+    cued = country_from_home_cues(text)
+    if cued:
+        return cued
+    paid_in = [a.currency for a in money_mentions(text, None).lost if a.currency]
+    return country_of_paid_currency(paid_in)
+
+
 def first_match(text: str, table: list[tuple[str, re.Pattern[str]]]) -> str | None:
     for code, pattern in table:
         if pattern.search(text):
@@ -259,6 +339,8 @@ def slots_from_text(
     entity_values = entity_values or {}
     slots: dict[str, Any] = {}
     found_country = countries_in(text, entity_values.get("country", []))
+    if not found_country and not country:
+        found_country = home_country_in(text)
     if found_country:
         slots["country"] = found_country
     found = extract_indicators(text, found_country or country)
@@ -270,11 +352,20 @@ def slots_from_text(
     channel = first_match(text, CHANNEL_PATTERNS)
     if channel and len(text.split()) >= 5:
         slots["contact_channel"] = channel
-    # "told me to transfer money" is a demand, not a payment: a method counts once an amount does.
-    if _PAID.search(text) and slots.get("money_lost") is True:
+    # "told me to transfer money" is a demand, not a payment: a method counts once an amount
+    # does, or when the words say how it was paid ("paid by bank transfer").
+    paid_by = _PAID_BY.search(text)
+    if paid_by and slots.get("money_lost") is not False:
+        method = first_match(paid_by.group(1), PAYMENT_METHOD_PATTERNS)
+        if method:
+            slots["payment_method"] = method
+            slots.setdefault("money_lost", True)
+    elif _PAID.search(text) and slots.get("money_lost") is True:
         method = first_match(text, PAYMENT_METHOD_PATTERNS)
         if method:
             slots["payment_method"] = method
+    if interview == "fake_shop":
+        slots.update(shop_slots_from_text(text))
     if interview == "fake_authority":
         demand = demands_in(text)
         if demand:

@@ -277,3 +277,70 @@ def emergency_number_fallback() -> str:
         "999 (UK, Singapore, Malaysia, Hong Kong), 911 (US, Canada, Philippines), "
         "112 (EU, India), 000 (Australia), 111 (New Zealand)"
     )
+
+
+# Names of a country's own institutions, banks, couriers and payment apps that scammers
+# impersonate or victims pay through at home: a story naming one says where the reporter lives
+# (never a foreign police force, an embassy or a currency of a promised sum: those are where
+# the scammer claims to be). Names shared by several countries are left out.
+_HOME_CUES: dict[str, tuple[str, ...]] = {
+    "SG": ("singapore police force", "SPF", "MAS", "DBS", "POSB", "OCBC", "SingPost",
+           "Singtel", "PayNow", "CPF", "IRAS", "Singpass", "ICA"),
+    "MY": ("bukit aman", "PDRM", "Bank Negara", "BNM", "Maybank", "LHDN", "Pos Laju",
+           "Poslaju", "Touch 'n Go", "Touch n Go", "TnG", "DuitNow", "MCMC"),
+    "AU": ("ATO", "myGov", "Centrelink", "Telstra", "Australia Post", "AusPost", "Optus",
+           "Services Australia", "Commbank", "Westpac"),
+    "GB": ("HMRC", "Royal Mail", "Action Fraud", "DVLA", "NHS", "Evri", "Barclays",
+           "Lloyds", "NatWest", "Halifax"),
+    "US": ("IRS", "USPS", "Social Security", "Zelle", "Venmo", "Cash App", "CashApp"),
+    "CA": ("Canada Post", "CRA", "RCMP", "Service Canada", "Interac"),
+    "IN": ("CBI", "Aadhaar", "Aadhar", "UPI", "Paytm", "PhonePe", "SBI", "TRAI", "KBC",
+           "digital arrest"),
+    "PH": ("GCash", "BDO", "BPI", "NBI", "PNP", "LBC"),
+    "NZ": ("NZ Post", "IRD", "Kiwibank"),
+    "IE": ("An Post", "Garda", "Gardaí"),
+    "NL": ("PostNL", "DigiD", "Rabobank", "ABN AMRO", "Tikkie"),
+    "NG": ("EFCC", "GTBank", "Opay"),
+    "HK": ("HKPF", "Octopus card", "FPS"),
+}  # fmt: skip
+
+
+# Acronyms that count only in capitals: in lower case they are words ("mas", "ica", "fps").
+_CUES_IN_CAPITALS_ONLY = frozenset({"MAS", "ICA", "FPS", "BNM", "TnG", "LBC"})
+
+
+@lru_cache(maxsize=1)
+def _home_cue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    patterns = []
+    for code, names in _HOME_CUES.items():
+        upper = [n for n in names if n in _CUES_IN_CAPITALS_ONLY]
+        other = [n for n in names if n not in upper]
+        parts = []
+        if other:
+            words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in other)
+            parts.append(rf"(?i:\b(?:{words})\b)")
+        if upper:
+            parts.append(rf"\b(?:{'|'.join(upper)})\b")
+        patterns.append((code, re.compile("|".join(parts))))
+    return tuple(patterns)
+
+
+def country_from_home_cues(text: str) -> str | None:
+    """The reporter's country when ``text`` names institutions of exactly one country
+    ("a call from HMRC", "my DBS account"), else None."""
+    found = {code for code, pattern in _home_cue_patterns() if pattern.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+# Currencies of one country each: money a reporter paid in one of these says where they live.
+_HOME_CURRENCIES: dict[str, str] = {
+    "SGD": "SG", "MYR": "MY", "PHP": "PH", "AUD": "AU", "CAD": "CA", "NZD": "NZ", "GBP": "GB",
+    "INR": "IN", "NGN": "NG", "KES": "KE", "ZAR": "ZA", "HKD": "HK", "JPY": "JP", "KRW": "KR",
+    "THB": "TH", "IDR": "ID", "VND": "VN", "AED": "AE", "PKR": "PK", "GHS": "GH",
+}  # fmt: skip
+
+
+def country_of_paid_currency(currencies: list[str]) -> str | None:
+    """The reporter's country when every currency they paid in belongs to one country."""
+    found = {_HOME_CURRENCIES.get(c.upper()) for c in currencies if c}
+    return found.pop() if len(found) == 1 and None not in found else None

@@ -25,6 +25,7 @@ TYPE_QUESTIONS: dict[str, tuple[str, ...]] = {
     ),
     "investment": (
         "platform",
+        "link",
         "scammer_contact",
         "amount_lost",
         "money_lost",
@@ -107,7 +108,7 @@ TYPE_QUESTIONS: dict[str, tuple[str, ...]] = {
 # The type-specific answers a report keeps in its details, with the words people read.
 DETAIL_LABELS: dict[str, str] = {
     "platform": "App or website",
-    "link": "Link in the message",
+    "link": "Link",
     "entered_details": "What they got",
     "withdrawal_blocked": "Withdrawing",
     "where_met": "Where they met",

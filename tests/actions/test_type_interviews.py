@@ -362,3 +362,73 @@ async def test_yes_im_15_gives_the_child_helpline_once(
     assert slots["minor"] is True
     responses = [m.get("response") or "" for m in dispatcher.messages]
     assert sum(r.startswith("utter_child_helpline") for r in responses) == 1
+
+
+@pytest.mark.parametrize(
+    ("story", "expected"),
+    [
+        ("I ordered 200 N95 masks, paid by bank transfer and nothing ever came",
+         {"items_ordered": "200 N95 masks", "item_received": "nothing",
+          "payment_method": "bank_transfer"}),
+        ("I'm in Singapore. paid S$650 by PayNow to a carousell seller called gamerzone_sg for a "
+         "PS5 yesterday and nothing ever came, he blocked me",
+         {"shop_name": "gamerzone_sg", "items_ordered": "a PS5", "item_received": "nothing"}),
+        ("bought jordans off a insta shop they sent fake ones n wont refund",
+         {"items_ordered": "jordans", "item_received": "fake_or_wrong"}),
+        ("we ordered 200 bottles of sanitizer for our store from an online supplier but only 40 "
+         "came and they dont reply anymore",
+         {"items_ordered": "200 bottles of sanitizer", "item_received": "partial"}),
+    ],
+)  # fmt: skip
+def test_a_shop_story_is_not_asked_again_what_was_ordered_or_what_came(
+    story: str, expected: dict[str, str]
+) -> None:
+    found = slots_from_text(story, country="MY", interview="fake_shop")
+    for slot, value in expected.items():
+        assert found.get(slot) == value, (slot, found)
+
+
+def test_a_shop_story_that_does_not_say_what_came_leaves_the_question() -> None:
+    story = "i paid a deposit for a french bulldog puppy and now the seller wants more money"
+    assert "item_received" not in slots_from_text(story, country="GB", interview="fake_shop")
+
+
+@pytest.mark.parametrize(
+    ("story", "country"),
+    [
+        ("ato scam call, they said i owe tax and must pay today", "AU"),
+        ("got a txt from royal mail saying parcel redelivery fee 1.45 so i put my card details in",
+         "GB"),
+        ("they said i won a lucky draw, i paid S$3,200 in fees", "SG"),
+        # the country the scammer names, or a currency only promised, is not the reporter's
+        ("he said he is an engineer in syria and needs 5000 USD", None),
+        ("a lawyer said a relative left me 2 million pounds", None),
+    ],
+)  # fmt: skip
+def test_the_reporters_country_shown_by_the_story(story: str, country: str | None) -> None:
+    assert slots_from_text(story, country=None, interview="general").get("country") == country
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [("got a txt from royal mail saying my parcel is held", "sms"),
+     ("canada post text said my package was on hold", "sms"),
+     ("i got an email from my bank asking me to log in", "email")],
+)  # fmt: skip
+def test_the_channel_in_the_story(text: str, channel: str) -> None:
+    assert slots_from_text(text, country="GB", interview="general")["contact_channel"] == channel
+
+
+def test_card_details_typed_on_a_fake_page_say_how_money_was_taken() -> None:
+    answer = read_answer("entered_details", "card number and expiry and cvv")
+    assert answer.ok and answer.also == {"payment_method": "card"}
+
+
+def test_an_investment_platform_answered_with_its_link_gives_the_site_too() -> None:
+    answer = read_answer("platform", "FXGlobalMax app, fxglobalmax.com")
+    assert answer.ok and answer.also == {"link": "https://fxglobalmax.com"}
+
+
+def test_a_no_in_other_words_to_the_amount_means_nothing_lost() -> None:
+    answer = read_answer("amount_lost", "they never paid my salary", country="NL")
+    assert answer.also == {"money_lost": False}

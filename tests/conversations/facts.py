@@ -13,6 +13,7 @@ question asked again (the last one repeats).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -142,7 +143,22 @@ def button_for(value: str, buttons: list[tuple[str, str]]) -> int | None:
     for index, (_title, payload) in enumerate(buttons):
         if payload.startswith("/") and wanted and wanted == _norm(payload.split("{")[0]):
             return index
+    for index, (_title, payload) in enumerate(buttons):
+        entities = _payload_entities(payload)
+        if wanted in (_norm(str(v)) for v in entities.values()):
+            return index
     return None
+
+
+def _payload_entities(payload: str) -> dict[str, Any]:
+    """The entities of a button payload such as '/report_other_scam{"scam_type": "romance"}'."""
+    if not payload.startswith("/") or "{" not in payload:
+        return {}
+    try:
+        found = json.loads(payload[payload.index("{") :])
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _other_button(buttons: list[tuple[str, str]]) -> int | None:

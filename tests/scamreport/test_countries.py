@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from scamreport.countries import (
+    country_from_home_cues,
     country_name,
+    country_of_paid_currency,
     default_currency,
     emergency_number_fallback,
     resolve_country,
@@ -96,3 +98,41 @@ def test_emergency_number_fallback_names_the_main_numbers() -> None:
     text = emergency_number_fallback()
     for number in ("999", "911", "112", "000"):
         assert number in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ato scam call", "AU"),
+        ("recieved a call from hmrc saying i owe tax", "GB"),
+        ("a man called saying he is from singapore police force", "SG"),
+        ("my grandmother got a call from bukit aman police", "MY"),
+        ("CBI officers kept me on a skype video call", "IN"),
+        ("someone from MAS told him his account is involved", "SG"),
+        ("canada post text said my package was on hold", "CA"),
+        ("claiming to be from singtel", "SG"),
+        ("paid through gcash", "PH"),
+        # where the scammer claims to be, or nothing local: no guess
+        ("someone called from the indian embassy saying my passport has an error", None),
+        ("they said they were shanghai police", None),
+        ("mas told me to wait", None),
+        ("my mom got a call", None),
+        # two countries' institutions: no guess
+        ("my DBS card and my Maybank account", None),
+    ],
+)
+def test_home_cues_name_the_reporters_country_only_when_unambiguous(
+    text: str, expected: str | None
+) -> None:
+    assert country_from_home_cues(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("currencies", "expected"),
+    [(["SGD"], "SG"), (["INR", "INR"], "IN"), (["USD"], None), (["EUR"], None),
+     (["SGD", "MYR"], None), ([], None)],
+)  # fmt: skip
+def test_money_paid_in_one_countrys_currency_names_it(
+    currencies: list[str], expected: str | None
+) -> None:
+    assert country_of_paid_currency(currencies) == expected
