@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from scamreport.countries import country_code
+from scamreport.extraction.cjk import WORD_NOT_HAN
 from scamreport.extraction.model import Amount, Found
 from scamreport.extraction.numerals import (
     MS_NUMBER,
@@ -164,11 +165,6 @@ _SUFFIX = r"(?P<suffix>(?:" + _alternation(_WORDS) + r"|" + _alternation(_CODES)
 _END = r"(?![\w$€£¥₹]|[.,]\d)"
 
 
-# A word character that is not a Han character: Chinese writes no space between a word and a
-# number ("骗了3000 dollars"), so a Han character before a number does not glue it to a word.
-_WORD_NOT_HAN = r"[^\W\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-
-
 def _first_chars(options: object) -> str:
     """A lookahead on the first characters of options: lets the regex engine skip ahead fast."""
     chars = {option[0].lower() for option in options}  # type: ignore[attr-defined]
@@ -187,9 +183,11 @@ _PREFIXED_RE = re.compile(
     + _END,
     re.IGNORECASE,
 )
+# Chinese writes no space between a word and a number ("骗了3000 dollars"): a Han character
+# before the number does not glue it to a word.
 _SUFFIXED_RE = re.compile(
     r"(?=\d)(?<![.,$€£¥₹]|"
-    + _WORD_NOT_HAN
+    + WORD_NOT_HAN
     + r")"
     + _NUMBER_SPACED
     + _MULTIPLIER

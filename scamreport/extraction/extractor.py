@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
@@ -10,6 +11,7 @@ from scamreport.countries import country_code
 from scamreport.extraction.agencies import AgencyMatcher
 from scamreport.extraction.agency_aliases import DEFAULT_AGENCY_ALIASES
 from scamreport.extraction.amounts import find_amounts
+from scamreport.extraction.cjk import fold_full_width
 from scamreport.extraction.dates import find_dates
 from scamreport.extraction.emails import find_emails
 from scamreport.extraction.handles import find_handles
@@ -42,6 +44,7 @@ class Extractor:
         if not text or not text.strip():
             return []
         region = country_code(country)
+        original, text = text, fold_full_width(text)  # same length: spans hold in both
         # Earlier groups win overlaps with later ones: an e-mail is not also a URL, a handle,
         # or a phone; a date or an amount is not a phone. Amounts and dates follow the same
         # rules as the answers (read_amount, read_date), so a value reads alike everywhere.
@@ -70,6 +73,8 @@ class Extractor:
                        kept.start == found.start for kept in accepted):  # fmt: skip
                     continue
                 accepted.append(found)
+        if text != original:  # raw is what the reporter wrote, full-width forms and all
+            accepted = [replace(found, raw=original[found.start : found.end]) for found in accepted]
         return sorted(accepted, key=lambda found: (found.start, found.end))
 
     def extract(

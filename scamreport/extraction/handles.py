@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from scamreport.extraction.cjk import WORD_NOT_HAN
 from scamreport.extraction.model import Found
 
+# Han characters may touch a handle: "他的Telegram是@police_sg_123叫我加".
 _HANDLE_RE = re.compile(
-    r"(?<![\w@.+\-])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?)(?![\w@\-]|\.[a-z0-9])",
+    r"(?<![@.+\-]|" + WORD_NOT_HAN + r")@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?)"
+    r"(?![@\-]|\.[a-z0-9]|" + WORD_NOT_HAN + r")",
     re.IGNORECASE,
 )
 _TELEGRAM_LINK_RE = re.compile(
-    r"(?<![\w.\-])(?:https?://)?(?:t|telegram)\.me/(?P<name>[a-z][a-z0-9_]{3,31})(?![\w/])",
+    r"(?<![.\-]|" + WORD_NOT_HAN + r")(?:https?://)?(?:t|telegram)\.me/"
+    r"(?P<name>[a-z][a-z0-9_]{3,31})(?![/]|" + WORD_NOT_HAN + r")",
     re.IGNORECASE,
 )
 # t.me paths that are not user names

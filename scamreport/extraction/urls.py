@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import SplitResult, urlsplit
 
+from scamreport.extraction.cjk import HAN
 from scamreport.extraction.domains import registrable_host, split_host
 from scamreport.extraction.model import Found
 from scamreport.extraction.refang import DOT, is_defanged, refang_dots, refang_scheme
@@ -17,7 +18,8 @@ _LABEL = r"[a-z0-9\u00c0-\u024f\u0400-\u04ff](?:[a-z0-9\u00c0-\u024f\u0400-\u04f
 _HOST = _LABEL + r"(?:" + DOT + _LABEL + r")+"
 _IPV4 = r"\d{1,3}(?:" + DOT + r"\d{1,3}){3}"
 _PORT = r"(?::\d{2,5})?"
-_PATH = r"(?:[/?#][^\s<>\"'`\u3000-\u303f\uff00-\uffef]*)?"  # stops at CJK punctuation
+# A path stops at CJK punctuation and at Han characters ("https://bit.ly/3abcD输入密码").
+_PATH = r"(?:[/?#][^\s<>\"'`\u3000-\u303f\uff00-\uffef" + HAN + r"]*)?"
 _SCHEME = r"h(?:tt|xx|xt|tx|\*\*)ps?\s?(?:\[:\]//|\[://\]|\(:\)//|://)"
 
 _WITH_SCHEME_RE = re.compile(
