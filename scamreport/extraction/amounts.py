@@ -271,11 +271,14 @@ def local_currency(country: str | None) -> str | None:
 def names_a_currency(text: str) -> bool:
     """True when ``text`` writes a currency (sign, code or word), known to us or not."""
     return bool(_CURRENCY_MARK.search(text)) or any(
-        found.rule == "amount_with_currency" for found in find_amounts(text, None)
+        found.rule in _RULES_WITH_CURRENCY for found in find_amounts(text, None)
     )
 
 
-_CURRENCY_MARK = re.compile(r"[$€£¥₹₱₩฿₫₦₺₽₪₴₵]")
+_CURRENCY_MARK = re.compile(r"[$€£¥￥₹₱₩฿₫₦₺₽₪₴₵]")
+_RULES_WITH_CURRENCY = frozenset(
+    {"amount_with_currency", "amount_zh_numerals", "amount_in_words_ms"}
+)
 
 
 def _number(text: str, currency: str | None) -> Decimal | None:

@@ -6,7 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from scamreport.extraction.amounts import currency_for, find_amounts, read_amount
+from scamreport.extraction.amounts import (
+    currency_for,
+    find_amounts,
+    names_a_currency,
+    read_amount,
+)
 from scamreport.extraction.model import Amount
 from scamreport.extraction.numerals import read_ms_number, read_zh_number
 
@@ -163,3 +168,12 @@ def test_english_amounts_unchanged_next_to_chinese() -> None:
     assert [f.value for f in find_amounts("被骗了S$3000，昨天", "SG")] == [
         Amount(Decimal("3000"), "SGD")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("三千比索", True), ("lima ribu ringgit", True), ("人民币2000", True), ("￥300", True),
+     ("五万", False), ("seribu", False), ("被骗了两万", False)],
+)  # fmt: skip
+def test_names_a_currency(text: str, names: bool) -> None:
+    assert names_a_currency(text) is names
