@@ -62,6 +62,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--forwarding-rounds", type=int, default=2)
     parser.add_argument("--forwarding-databases", type=_csv, default=["sqlite", "postgresql"])
     parser.add_argument("--forwarding-threads", type=int, default=2, help="--threads per worker")
+    parser.add_argument(
+        "--forwarding-workers", type=lambda t: [int(x) for x in _csv(t)], default=[1, 4]
+    )
+    parser.add_argument(
+        "--forwarding-failure-rates", type=lambda t: [float(x) for x in _csv(t)], default=[0, 0.3]
+    )
     parser.add_argument("--console-reports", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     parser.add_argument(
@@ -133,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             reports=args.forwarding_reports,
             rounds=args.forwarding_rounds,
             databases=args.forwarding_databases,
-            worker_counts=[1] if args.smoke else [1, 4],
-            failure_rates=[0.3] if args.smoke else [0.0, 0.3],
+            worker_counts=[1] if args.smoke else args.forwarding_workers,
+            failure_rates=[0.3] if args.smoke else args.forwarding_failure_rates,
             threads=args.forwarding_threads,
             legacy_comparison=not args.smoke,
         )

@@ -8,7 +8,9 @@ at a time (``BEGIN IMMEDIATE``), which makes the same statement exclusive there.
 
 Every outcome is written with a fence: only if the row is still in flight with the lease and
 attempt count this worker set. A worker whose lease ran out (it hung, another worker took the
-row over) therefore cannot overwrite the newer attempt's result.
+row over) therefore cannot overwrite the newer attempt's result. ``record_outcomes`` writes a
+batch's outcomes in one transaction (one commit, one WAL flush on PostgreSQL, instead of one
+per delivery); each row keeps its own fence.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Update, and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from scamreport.storage.models import Delivery, Report
@@ -137,7 +139,7 @@ def claim_due_deliveries(
     return sorted(claims, key=lambda claim: claim.id)
 
 
-def _fenced(claim: Claim, **values: object) -> object:
+def _fenced(claim: Claim, **values: object) -> Update:
     return (
         update(Delivery)
         .where(
@@ -151,49 +153,105 @@ def _fenced(claim: Claim, **values: object) -> object:
     )
 
 
-def _apply(session: Session, statement: object) -> bool:
+def _apply(session: Session, statement: Update) -> bool:
+    return record_statements(session, [statement])[0]
+
+
+def record_statements(session: Session, statements: Sequence[Update]) -> list[bool]:
+    """Runs fenced updates in one transaction; for each, whether it kept its row. COMMITS."""
     try:
-        result = session.execute(statement)  # type: ignore[call-overload]
+        results = [session.execute(statement) for statement in statements]
+        kept = [result.rowcount == 1 for result in results]  # type: ignore[attr-defined]
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return bool(result.rowcount == 1)
+    return kept
 
 
 def _clip(error: str) -> str:
     return error if len(error) <= _MAX_ERROR_CHARS else error[: _MAX_ERROR_CHARS - 3] + "..."
 
 
+def delivered_statement(claim: Claim, *, now: datetime) -> Update:
+    return _fenced(claim, status="delivered", delivered_at=now, locked_until=None, last_error=None)
+
+
+def retry_statement(claim: Claim, *, error: str, next_attempt_at: datetime) -> Update:
+    return _fenced(
+        claim,
+        status="pending",
+        last_error=_clip(error),
+        next_attempt_at=next_attempt_at,
+        locked_until=None,
+    )
+
+
+def dead_statement(claim: Claim, *, error: str) -> Update:
+    return _fenced(claim, status="dead", last_error=_clip(error), locked_until=None)
+
+
+def unconfigured_statement(claim: Claim, *, error: str, next_attempt_at: datetime) -> Update:
+    return _fenced(
+        claim,
+        status="pending",
+        attempts=claim.attempts - 1,
+        last_error=_clip(error),
+        next_attempt_at=next_attempt_at,
+        locked_until=None,
+    )
+
+
+def release_statement(claim: Claim, *, now: datetime) -> Update:
+    return _fenced(
+        claim,
+        status="pending",
+        attempts=claim.attempts - 1,
+        next_attempt_at=now,
+        locked_until=None,
+    )
+
+
+def mark_all_delivered(session: Session, *, claims: Sequence[Claim], now: datetime) -> set[int]:
+    """Records success for claims of one batch (one lease) in one statement, each row fenced
+    by its own attempt count; returns the ids still ours (the others were taken over). Does
+    not commit: ``record_statements`` or the caller does."""
+    if not claims:
+        return set()
+    leases = {claim.lease_until for claim in claims}
+    if len(leases) != 1:
+        raise ValueError("claims of one batch share one lease")
+    statement = (
+        update(Delivery)
+        .where(
+            tuple_(Delivery.id, Delivery.attempts).in_(
+                [(claim.id, claim.attempts) for claim in claims]
+            ),
+            Delivery.status == "in_flight",
+            Delivery.locked_until == leases.pop(),
+        )
+        .values(status="delivered", delivered_at=now, locked_until=None, last_error=None)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {row[0] for row in session.execute(statement)}
+
+
 def mark_delivered(session: Session, *, claim: Claim, now: datetime) -> bool:
     """Records success; False if the claim was lost (another worker owns the row). COMMITS."""
-    return _apply(
-        session,
-        _fenced(claim, status="delivered", delivered_at=now, locked_until=None, last_error=None),
-    )
+    return _apply(session, delivered_statement(claim, now=now))
 
 
 def schedule_retry(
     session: Session, *, claim: Claim, error: str, next_attempt_at: datetime
 ) -> bool:
     """Records a failed attempt and when to try again. COMMITS."""
-    return _apply(
-        session,
-        _fenced(
-            claim,
-            status="pending",
-            last_error=_clip(error),
-            next_attempt_at=next_attempt_at,
-            locked_until=None,
-        ),
-    )
+    return _apply(session, retry_statement(claim, error=error, next_attempt_at=next_attempt_at))
 
 
 def mark_dead(session: Session, *, claim: Claim, error: str) -> bool:
     """Dead-letters the delivery (listed by `scamreport deliveries`, revived by retry). COMMITS."""
-    return _apply(
-        session, _fenced(claim, status="dead", last_error=_clip(error), locked_until=None)
-    )
+    return _apply(session, dead_statement(claim, error=error))
 
 
 def postpone_unconfigured(
@@ -202,31 +260,14 @@ def postpone_unconfigured(
     """Puts back a delivery that could not be tried (missing configuration) without counting
     the attempt: it stays pending until the environment is fixed. COMMITS."""
     return _apply(
-        session,
-        _fenced(
-            claim,
-            status="pending",
-            attempts=claim.attempts - 1,
-            last_error=_clip(error),
-            next_attempt_at=next_attempt_at,
-            locked_until=None,
-        ),
+        session, unconfigured_statement(claim, error=error, next_attempt_at=next_attempt_at)
     )
 
 
 def release_claim(session: Session, *, claim: Claim, now: datetime) -> bool:
     """Gives back a claimed delivery that was not tried (the worker is stopping): due now,
     the attempt not counted. COMMITS."""
-    return _apply(
-        session,
-        _fenced(
-            claim,
-            status="pending",
-            attempts=claim.attempts - 1,
-            next_attempt_at=now,
-            locked_until=None,
-        ),
-    )
+    return _apply(session, release_statement(claim, now=now))
 
 
 def list_deliveries(

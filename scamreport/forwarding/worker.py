@@ -1,11 +1,14 @@
 """The forwarding worker: drains the delivery outbox, at least once, without losing anything.
 
-Each round claims a batch of due deliveries in a short transaction (``outbox.py``), then for
-each one builds the body from the stored report, sends it outside any transaction, and records
-the outcome: delivered, retry later (exponential backoff with full jitter), or dead once the
-attempts are used up or the receiver refused the bytes themselves. A worker killed mid-send
-leaves its rows in flight; when their lease runs out any worker claims them again and resends
-with the same idempotency key, which the receiver uses to drop the duplicate.
+Each round claims a batch of due deliveries in a short transaction (``outbox.py``), loads the
+batch's reports in one read and builds every body, sends each outside any transaction, and
+records the batch's outcomes in one transaction: delivered, retry later (exponential backoff
+with full jitter), or dead once the attempts are used up or the receiver refused the bytes
+themselves. So a batch costs three short transactions, not two per delivery (issue 13: on
+PostgreSQL every commit waits for a WAL flush). Outcomes are written before the batch's lease
+could run out, even when sends are slow. A worker killed mid-batch leaves its rows in flight;
+when their lease runs out any worker claims them again and resends with the same idempotency
+key, which the receiver uses to drop the duplicate.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import Update, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from scamreport.forwarding.config import ForwardingConfig
@@ -31,11 +35,12 @@ from scamreport.forwarding.misp_push import (
 from scamreport.forwarding.outbox import (
     Claim,
     claim_due_deliveries,
-    mark_dead,
-    mark_delivered,
-    postpone_unconfigured,
-    release_claim,
-    schedule_retry,
+    dead_statement,
+    mark_all_delivered,
+    record_statements,
+    release_statement,
+    retry_statement,
+    unconfigured_statement,
 )
 from scamreport.forwarding.payload import JSON_CONTENT_TYPE, payload_body
 from scamreport.forwarding.stix import STIX_CONTENT_TYPE, stix_body
@@ -62,10 +67,27 @@ class Undeliverable(Exception):
 
 
 @dataclass(frozen=True)
+class _Route:
+    agency_tlp: str
+    endpoint: WebhookEndpoint | EmailEndpoint | MispEndpoint
+    smtp: SmtpConfig | None
+
+
+@dataclass(frozen=True)
 class _Prepared:
     outgoing: OutgoingDelivery
     endpoint: WebhookEndpoint | EmailEndpoint | MispEndpoint
     smtp: SmtpConfig | None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of one claim, written with the rest of its batch."""
+
+    claim: Claim
+    outcome: str  # delivered, retry, dead, unconfigured or released
+    error: str = ""
+    next_attempt_at: datetime | None = None
 
 
 class Worker:
@@ -102,6 +124,10 @@ class Worker:
         bind = session_factory.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         self._serial: AbstractContextManager[object] = threading.Lock() if sqlite else nullcontext()
+        # The earliest retry this process scheduled: an idle thread wakes for it rather than
+        # sleeping a whole poll interval.
+        self._retry_lock = threading.Lock()
+        self._soonest_retry: datetime | None = None
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -122,17 +148,27 @@ class Worker:
             claims = claim_due_deliveries(
                 session, now=now, lease_until=lease_until, limit=self.config.batch_size
             )
-        for index, claim in enumerate(claims):
-            if stop is not None and stop.is_set():
-                self._release(claims[index:])
-                break
-            self.process(claim)
+            if not claims:
+                return 0
+            # The claim is committed; the reports are read in a new, read-only transaction.
+            prepared = self._prepare_batch(claims, session)
+        send_budget = timedelta(
+            seconds=self.config.connect_timeout_seconds + self.config.read_timeout_seconds
+        )
+        outcomes: list[_Outcome] = []
+        try:
+            for index, claim in enumerate(claims):
+                if stop is not None and stop.is_set():
+                    outcomes += [_Outcome(left, "released") for left in claims[index:]]
+                    break
+                if outcomes and self.clock() + send_budget >= lease_until:
+                    # Slow sends: write what is done while this worker still holds the lease.
+                    self._record_all(outcomes)
+                    outcomes = []
+                outcomes.append(self._attempt(claim, prepared[claim.id]))
+        finally:
+            self._record_all(outcomes)
         return len(claims)
-
-    def _release(self, claims: list[Claim]) -> None:
-        with self._session() as session:
-            for claim in claims:
-                release_claim(session, claim=claim, now=self.clock())
 
     def drain(self, *, threads: int = 1) -> None:
         """Handles deliveries until none is due (retries scheduled later are left for later)."""
@@ -155,7 +191,23 @@ class Worker:
                 logger.exception("forwarding: claiming deliveries failed; trying again")
                 claimed = 0
             if not claimed:
-                stop.wait(poll_seconds)
+                stop.wait(self._idle_seconds(poll_seconds))
+
+    def _idle_seconds(self, poll_seconds: float) -> float:
+        with self._retry_lock:
+            soonest = self._soonest_retry
+            now = self.clock()
+            if soonest is not None and soonest <= now:
+                # Due, yet nothing was claimed: another thread or worker has it.
+                self._soonest_retry = soonest = None
+        if soonest is None:
+            return poll_seconds
+        return min(poll_seconds, max(0.005, (soonest - now).total_seconds()))
+
+    def _note_retry(self, at: datetime) -> None:
+        with self._retry_lock:
+            if self._soonest_retry is None or at < self._soonest_retry:
+                self._soonest_retry = at
 
     def _in_threads(self, threads: int, target: Callable[[], None]) -> None:
         if threads <= 1:
@@ -184,6 +236,13 @@ class Worker:
 
     def process(self, claim: Claim) -> str:
         """Handles one claimed delivery; returns the outcome (delivered, retry, dead, ...)."""
+        with self._session() as session:
+            prepared = self._prepare_batch([claim], session)
+        outcome = self._attempt(claim, prepared[claim.id])
+        return self._record_all([outcome])[0]
+
+    def _attempt(self, claim: Claim, prepared: _Prepared | Exception) -> _Outcome:
+        """Sends one claimed delivery (already prepared, or why not) and says what became of it."""
         where = (
             f"delivery {claim.id} ({claim.agency_code}, {claim.transport}/{claim.payload_format})"
         )
@@ -194,24 +253,29 @@ class Worker:
                 f"gave up: the worker stopped during attempt {claim.attempts - 1} of {max_attempts}"
             )
             logger.error("forwarding: %s dead: %s", where, error)
-            return self._record(claim, "dead", error=error)
-        try:
-            prepared = self._prepare(claim)
-        except NotConfigured as error:
+            return _Outcome(claim, "dead", error=error)
+        if isinstance(prepared, NotConfigured):
             logger.warning(
                 "forwarding: %s waits for configuration: %s (checked again in %g s)",
                 where,
-                error,
+                prepared,
                 self.config.unconfigured_retry_seconds,
             )
-            return self._record(claim, "unconfigured", error=str(error))
-        except Undeliverable as error:
-            logger.error("forwarding: %s dead: %s", where, error)
-            return self._record(claim, "dead", error=str(error))
-        except Exception as error:
-            logger.exception("forwarding: %s could not be prepared", where)
+            wait = timedelta(seconds=self.config.unconfigured_retry_seconds)
+            return _Outcome(
+                claim, "unconfigured", error=str(prepared), next_attempt_at=self.clock() + wait
+            )
+        if isinstance(prepared, Undeliverable):
+            logger.error("forwarding: %s dead: %s", where, prepared)
+            return _Outcome(claim, "dead", error=str(prepared))
+        if isinstance(prepared, Exception):
+            logger.error(
+                "forwarding: %s could not be prepared",
+                where,
+                exc_info=(type(prepared), prepared, prepared.__traceback__),
+            )
             return self._failed(
-                claim, where, DeliveryFailed(f"internal error ({type(error).__name__})")
+                claim, where, DeliveryFailed(f"internal error ({type(prepared).__name__})")
             )
         try:
             self._send(prepared)
@@ -228,9 +292,9 @@ class Worker:
             prepared.outgoing.reference,
             claim.attempts,
         )
-        return self._record(claim, "delivered")
+        return _Outcome(claim, "delivered")
 
-    def _failed(self, claim: Claim, where: str, error: DeliveryFailed) -> str:
+    def _failed(self, claim: Claim, where: str, error: DeliveryFailed) -> _Outcome:
         policy = self.config.retry
         if error.permanent or policy.exhausted(claim.attempts):
             why = (
@@ -239,7 +303,7 @@ class Worker:
                 else f"attempt {claim.attempts} of {policy.max_attempts}"
             )
             logger.error("forwarding: %s dead (%s): %s", where, why, error)
-            return self._record(claim, "dead", error=str(error))
+            return _Outcome(claim, "dead", error=str(error))
         next_at = policy.next_attempt_at(
             claim.attempts, now=self.clock(), rng=self.rng, at_least=error.retry_after or 0.0
         )
@@ -251,42 +315,57 @@ class Worker:
             error,
             next_at.isoformat(timespec="seconds"),
         )
-        return self._record(claim, "retry", error=str(error), next_attempt_at=next_at)
+        return _Outcome(claim, "retry", error=str(error), next_attempt_at=next_at)
 
-    def _record(
-        self,
-        claim: Claim,
-        outcome: str,
-        *,
-        error: str = "",
-        next_attempt_at: datetime | None = None,
-    ) -> str:
+    def _record_all(self, outcomes: list[_Outcome]) -> list[str]:
+        """Writes the outcomes in one transaction; each is "lost" if its lease was taken over."""
+        if not outcomes:
+            return []
+        now = self.clock()
+        delivered = [item.claim for item in outcomes if item.outcome == "delivered"]
+        others = [item for item in outcomes if item.outcome != "delivered"]
         with self._session() as session:
-            if outcome == "delivered":
-                kept = mark_delivered(session, claim=claim, now=self.clock())
-            elif outcome == "dead":
-                kept = mark_dead(session, claim=claim, error=error)
-            elif outcome == "retry":
-                assert next_attempt_at is not None
-                kept = schedule_retry(
-                    session, claim=claim, error=error, next_attempt_at=next_attempt_at
+            try:
+                # Most of a batch is delivered: one statement for all of it.
+                ours = mark_all_delivered(session, claims=delivered, now=now)
+            except BaseException:
+                session.rollback()
+                raise
+            kept = record_statements(session, [self._statement(item, now) for item in others])
+        ours |= {item.claim.id for item, still in zip(others, kept, strict=True) if still}
+        results: list[str] = []
+        for item in outcomes:
+            if item.claim.id not in ours:
+                # Our lease ran out and another worker took the row over: its result counts.
+                logger.warning(
+                    "forwarding: delivery %d: lease lost before recording %s; "
+                    "the newer claim decides",
+                    item.claim.id,
+                    item.outcome,
                 )
-            else:
-                wait = timedelta(seconds=self.config.unconfigured_retry_seconds)
-                kept = postpone_unconfigured(
-                    session, claim=claim, error=error, next_attempt_at=self.clock() + wait
-                )
-        if not kept:
-            # Our lease ran out and another worker took the row over: its result counts.
-            logger.warning(
-                "forwarding: delivery %d: lease lost before recording %s; the newer claim decides",
-                claim.id,
-                outcome,
-            )
-            return "lost"
-        return outcome
+                results.append("lost")
+                continue
+            if item.outcome == "retry" and item.next_attempt_at is not None:
+                self._note_retry(item.next_attempt_at)
+            results.append(item.outcome)
+        return results
 
-    def _prepare(self, claim: Claim) -> _Prepared:
+    @staticmethod
+    def _statement(item: _Outcome, now: datetime) -> Update:
+        if item.outcome == "dead":
+            return dead_statement(item.claim, error=item.error)
+        if item.outcome == "released":
+            return release_statement(item.claim, now=now)
+        assert item.next_attempt_at is not None
+        if item.outcome == "retry":
+            return retry_statement(
+                item.claim, error=item.error, next_attempt_at=item.next_attempt_at
+            )
+        return unconfigured_statement(
+            item.claim, error=item.error, next_attempt_at=item.next_attempt_at
+        )
+
+    def _route(self, claim: Claim) -> _Route:
         agency = self.registry.by_code(claim.agency_code)
         if agency is None:
             raise NotConfigured(f"agency {claim.agency_code} is not in the registry")
@@ -302,45 +381,82 @@ class Worker:
         else:
             endpoint = resolve_endpoint(agency, self.env)
         smtp = SmtpConfig.from_env(self.env) if isinstance(endpoint, EmailEndpoint) else None
-        with self._session() as session:
-            report = session.get(
-                Report,
-                claim.report_id,
-                options=[
-                    selectinload(Report.indicators),
-                    selectinload(Report.evidence),
-                    selectinload(Report.reporter),
-                ],
-            )
-            if report is None:
-                raise Undeliverable("the report no longer exists")
-            if not report.consent_forward:
-                raise Undeliverable("the reporter did not consent to forwarding")
-            if claim.payload_format == "stix":
-                body = stix_body(report, idempotency_key=claim.idempotency_key)
-                content_type = STIX_CONTENT_TYPE
-            elif claim.payload_format == "misp":
-                body = misp_body(report, tlp=agency.delivery.tlp)
-                content_type = MISP_CONTENT_TYPE
-            else:
-                body = payload_body(
-                    report, idempotency_key=claim.idempotency_key, agency_code=claim.agency_code
+        return _Route(agency_tlp=agency.delivery.tlp, endpoint=endpoint, smtp=smtp)
+
+    def _prepare_batch(
+        self, claims: list[Claim], session: Session
+    ) -> dict[int, _Prepared | Exception]:
+        """Each claim's bytes and destination, or the exception saying why there are none.
+
+        The batch's reports are read in one query (and one per related table), not one
+        round of queries per delivery.
+        """
+        prepared: dict[int, _Prepared | Exception] = {}
+        routes: dict[int, _Route] = {}
+        for claim in claims:
+            try:
+                routes[claim.id] = self._route(claim)
+            except Exception as error:  # handled per delivery by _attempt
+                prepared[claim.id] = error
+        if not routes:
+            return prepared
+        report_ids = {claim.report_id for claim in claims if claim.id in routes}
+        try:
+            reports = {
+                report.id: report
+                for report in session.scalars(
+                    select(Report)
+                    .where(Report.id.in_(report_ids))
+                    .options(
+                        selectinload(Report.indicators),
+                        selectinload(Report.evidence),
+                        selectinload(Report.reporter),
+                    )
                 )
-                content_type = JSON_CONTENT_TYPE
-            reference = report.reference
-            flags = report.flags
+            }
+            for claim in claims:
+                if claim.id in routes:
+                    try:
+                        prepared[claim.id] = self._build(
+                            claim, routes[claim.id], reports.get(claim.report_id)
+                        )
+                    except Exception as error:  # handled per delivery by _attempt
+                        prepared[claim.id] = error
+        except Exception as error:  # the read failed: every delivery of the batch says so
+            session.rollback()
+            for claim in claims:
+                prepared.setdefault(claim.id, error)
+        return prepared
+
+    @staticmethod
+    def _build(claim: Claim, route: _Route, report: Report | None) -> _Prepared:
+        if report is None:
+            raise Undeliverable("the report no longer exists")
+        if not report.consent_forward:
+            raise Undeliverable("the reporter did not consent to forwarding")
+        if claim.payload_format == "stix":
+            body = stix_body(report, idempotency_key=claim.idempotency_key)
+            content_type = STIX_CONTENT_TYPE
+        elif claim.payload_format == "misp":
+            body = misp_body(report, tlp=route.agency_tlp)
+            content_type = MISP_CONTENT_TYPE
+        else:
+            body = payload_body(
+                report, idempotency_key=claim.idempotency_key, agency_code=claim.agency_code
+            )
+            content_type = JSON_CONTENT_TYPE
         outgoing = OutgoingDelivery(
             delivery_id=claim.id,
             idempotency_key=claim.idempotency_key,
             agency_code=claim.agency_code,
-            reference=reference,
+            reference=report.reference,
             payload_format=claim.payload_format,
             content_type=content_type,
             body=body,
             attempt=claim.attempts,
-            flags=flags,
+            flags=report.flags,
         )
-        return _Prepared(outgoing=outgoing, endpoint=endpoint, smtp=smtp)
+        return _Prepared(outgoing=outgoing, endpoint=route.endpoint, smtp=route.smtp)
 
     def _send(self, prepared: _Prepared) -> None:
         if isinstance(prepared.endpoint, WebhookEndpoint):
