@@ -34,10 +34,11 @@ from scamreport.extraction.payments import money_mentions
 from scamreport.interviews import DETAIL_LABELS
 from scamreport.routing import plan_deliveries, primary_agency
 from scamreport.sensitive import mask_secrets
-from scamreport.storage.drafts import claim_pending_evidence
+from scamreport.storage.drafts import claim_pending_evidence, pending_evidence_of
 from scamreport.storage.models import Report, Reporter
 from scamreport.storage.records import (
     NewConsent,
+    NewEvidence,
     NewIndicator,
     NewReport,
     NewReporter,
@@ -94,6 +95,25 @@ def corrections_of_report(tracker: Tracker) -> list[str]:
             if name != "action_listen":
                 said = None
     return corrections
+
+
+def shown_in_summary(session: Session, tracker: Tracker) -> list[NewEvidence]:
+    """The drafts with OCR text that were kept before the summary was last shown: those whose
+    indicators the reporter saw (a screenshot sent after it adds none; it is kept all the
+    same)."""
+    shown = [
+        event.get("timestamp")
+        for event in report_events(tracker)
+        if event.get("event") == "action" and event.get("name") == "action_show_summary"
+    ]
+    last = max((t for t in shown if t), default=None)
+    if last is None:
+        return []
+    return [
+        draft.to_record()
+        for draft in pending_evidence_of(session, conversation_id=tracker.sender_id)
+        if draft.ocr_text and draft.created_at.timestamp() <= last
+    ]
 
 
 def listed_screenshot_indicators(tracker: Tracker) -> list[NewIndicator]:
@@ -401,6 +421,7 @@ class ActionSubmitReport(Action):
                 indicators = without_reporter_details(indicators, own)
                 # Screenshots and forwarded messages sent during the interview; the claim is
                 # undone with everything else if the report cannot be stored.
+                listed = shown_in_summary(session, tracker)
                 evidence = claim_pending_evidence(session, conversation_id=tracker.sender_id)
                 captions = [e.caption for e in evidence if e.caption]
                 indicators = merge_indicators(
@@ -411,7 +432,7 @@ class ActionSubmitReport(Action):
                 # What they asked to remove goes, also from their own messages (the request
                 # itself may repeat the number).
                 from_screenshots = without_reporter_details(
-                    screenshot_indicators(evidence, report.country), own
+                    screenshot_indicators(listed, report.country), own
                 )
                 removed = removed_indicators(
                     from_screenshots, corrections_of_report(tracker), report.country

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,11 @@ OCR_TEXT = (
     "SingPost: Your parcel is held. Pay S$2.50 at\nhttps://sg-post-redelivery.com/pay\n"
     "or call 8123 4567. Questions? +65 9111 2222. Your number +65 9000 0001"
 )
+
+
+def summary_shown() -> dict[str, Any]:
+    """The event of the summary shown now."""
+    return {"event": "action", "timestamp": time.time(), "name": "action_show_summary"}
 
 
 def send_screenshot(conversation_id: str, ocr_text: str | None) -> None:
@@ -86,7 +92,10 @@ async def test_the_stored_report_keeps_each_indicator_with_its_source(
     make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
 ) -> None:
     send_screenshot("pseudo-ocr-2", OCR_TEXT)
-    history = [user_event("got a fake parcel text from +65 9111 2222", "report_phishing")]
+    history = [
+        user_event("got a fake parcel text from +65 9111 2222", "report_phishing"),
+        summary_shown(),
+    ]
     tracker = make_tracker("yes", "affirm", SLOTS, events=history, sender_id="pseudo-ocr-2")
     events = await ActionSubmitReport().run(CollectingDispatcher(), tracker, domain)
     reference = next(e["value"] for e in events if e.get("name") == "reference")
@@ -145,12 +154,12 @@ async def test_the_reporter_removes_one_and_it_is_neither_listed_nor_stored(
     assert said["field"] == ("the link https://sg-post-redelivery.com/pay (from your screenshot)")
     history = [
         user_event("I got a fake parcel text", "report_phishing"),
-        {"event": "action", "timestamp": 1_700_000_001.0, "name": "action_show_summary"},
-        {**user_event(asked, "correct"), "timestamp": 1_700_000_002.0},
-        {"event": "action", "timestamp": 1_700_000_003.0, "name": "action_apply_correction"},
+        summary_shown(),
+        {**user_event(asked, "correct"), "timestamp": time.time()},
+        {"event": "action", "timestamp": time.time(), "name": "action_apply_correction"},
         # Repeating the number in the request does not make it an indicator of the conversation.
-        {**user_event("also remove the S$2.50", "correct"), "timestamp": 1_700_000_004.0},
-        {"event": "action", "timestamp": 1_700_000_005.0, "name": "action_apply_correction"},
+        {**user_event("also remove the S$2.50", "correct"), "timestamp": time.time()},
+        {"event": "action", "timestamp": time.time(), "name": "action_apply_correction"},
     ]
     summary = CollectingDispatcher()
     tracker = make_tracker("", "correct", SLOTS, events=history, sender_id="pseudo-ocr-3")
@@ -193,3 +202,22 @@ async def test_an_answer_during_the_interview_is_never_taken_for_a_removal(
         "• Link: https://sg-post-redelivery.com/pay (from your screenshot)"
         in (summary.messages[0]["summary"])
     )
+
+
+async def test_a_screenshot_sent_after_the_summary_is_kept_but_adds_no_indicator(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    history = [user_event("I got a fake parcel text", "report_phishing"), summary_shown()]
+    time.sleep(0.05)
+    send_screenshot("pseudo-ocr-5", OCR_TEXT)  # the reporter never saw what it names
+    tracker = make_tracker("yes", "affirm", SLOTS, events=history, sender_id="pseudo-ocr-5")
+    events = await ActionSubmitReport().run(CollectingDispatcher(), tracker, domain)
+    reference = next(e["value"] for e in events if e.get("name") == "reference")
+    with services.session_factory()() as session:
+        report = get_report_by_reference(session, reference=reference)
+        assert report is not None
+        assert [e.ocr_text for e in report.evidence] == [OCR_TEXT]
+        assert all(i.source == "conversation" for i in report.indicators)
+        assert ("url", "https://sg-post-redelivery.com/pay") not in {
+            (i.kind, i.value) for i in report.indicators
+        }
