@@ -1,14 +1,19 @@
-"""The `scamreport` command (an adapter: it uses the core, the core never imports it)."""
+"""The `scamreport` command (an adapter: it uses the core, the core never imports it).
+
+Its own commands are listed here; adapters and development stand-ins add theirs through the
+``scamreport.commands`` entry-point group (pyproject.toml): each entry names a
+``register(subparsers)`` function, so this module never names an adapter.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 
 from scamreport.cli import (
     agencies,
-    console,
     data_check,
     deliveries,
     evaluation,
@@ -17,9 +22,7 @@ from scamreport.cli import (
     review,
     sink,
     stack,
-    taxii_keys,
     triage,
-    users,
     worker,
 )
 
@@ -30,22 +33,24 @@ COMMANDS = (
     deliveries,
     worker,
     sink,
-    console,
-    users,
-    taxii_keys,
     data_check,
     evaluation,
     review,
     retention,
     triage,
 )
+COMMANDS_GROUP = "scamreport.commands"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="scamreport", description="Scam-reporting assistant tools")
+    parser = argparse.ArgumentParser(
+        prog="scamreport", description="Scam-reporting assistant tools"
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(subparsers)
+    for entry in sorted(entry_points(group=COMMANDS_GROUP), key=lambda entry: entry.name):
+        entry.load()(subparsers)
     return parser
 
 

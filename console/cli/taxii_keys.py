@@ -10,7 +10,6 @@ import sys
 
 from sqlalchemy.orm import Session
 
-from console.taxii import collection_id
 from console.taxii_keys import TaxiiKeyError, create_key, list_keys, revoke_key
 from scamreport.registry import RegistryError, load_registry
 from scamreport.settings import SettingsError, get_settings
@@ -39,6 +38,8 @@ def run_taxii_keys(args: argparse.Namespace) -> int:
 
 def _dispatch(session: Session, args: argparse.Namespace) -> int:
     if args.taxii_keys_command == "create":
+        from console.taxii import collection_id  # loads stix2: only when a key is made
+
         if load_registry().by_code(args.agency) is None:
             raise TaxiiKeyError(f"unknown agency {args.agency!r} (see `scamreport agencies`)")
         created = create_key(session, agency_code=args.agency, label=args.label)
