@@ -1,16 +1,25 @@
 """`python -m action_server --port 5055`: actions/ for Rasa, behind ACTION_SERVER_TOKEN.
 
-Listens on SCAMREPORT_BIND_HOST (default 127.0.0.1) or --host, a loopback or private address.
+Listens on SCAMREPORT_BIND_HOST (default 127.0.0.1) or --host, a loopback or private address,
+with a listen backlog of SANIC_BACKLOG (default 1024: Rasa opens many connections at once when
+many reporters type together).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from action_server.app import create_app
-from scamreport.settings import ACTION_SERVER_TOKEN, SettingsError, checked_bind_host, get_settings
+from scamreport.settings import (
+    ACTION_SERVER_TOKEN,
+    SettingsError,
+    checked_bind_host,
+    get_settings,
+    listen_backlog,
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -35,12 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         settings = get_settings()
         host = checked_bind_host(args.host) if args.host else settings.bind_host
         token = settings.secret(ACTION_SERVER_TOKEN)
+        backlog = listen_backlog(os.environ)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     app = create_app(token, args.actions)
     logging.getLogger("action_server").info("serving %s on %s:%d", args.actions, host, args.port)
-    app.run(host=host, port=args.port, workers=1, access_log=False, motd=False)
+    app.run(host=host, port=args.port, workers=1, access_log=False, motd=False, backlog=backlog)
     return 0
 
 

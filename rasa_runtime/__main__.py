@@ -7,6 +7,8 @@
 - Rasa listens on SCAMREPORT_BIND_HOST (default 127.0.0.1) unless --interface names another
   loopback or private address, never on every interface (Rasa's own default);
 - Sanic refuses request bodies over a bound (a message's bound is in scamreport.channel);
+- Sanic's listen backlog is SANIC_BACKLOG, default 1024 rather than Rasa's 100 (which
+  overflowed with 200 reporters at once; scamreport.settings.DEFAULT_LISTEN_BACKLOG);
 - the small, checked patches in rasa_runtime.patches are applied before Rasa starts (the
   action server's answers validated with one compiled JSON-schema validator, not a new one
   per answer); SCAMREPORT_RASA_PATCHES=off runs Rasa unpatched.
@@ -23,8 +25,10 @@ from scamreport.settings import (
     DEFAULT_BIND_HOST,
     MIN_SECRET_CHARS,
     RASA_AUTH_TOKEN,
+    SANIC_BACKLOG,
     SettingsError,
     checked_bind_host,
+    listen_backlog,
 )
 
 TOKEN_FLAGS = ("--auth-token", "-t")
@@ -78,10 +82,13 @@ def rasa_argv(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
 def main() -> None:
     try:
         args = rasa_argv(sys.argv[1:], os.environ)
-    except LaunchError as error:
+        backlog = listen_backlog(os.environ)
+    except (LaunchError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(2 * MAX_REQUEST_BYTES))
+    # rasa/core/run.py passes int(SANIC_BACKLOG or 100) to Sanic's app.run.
+    os.environ[SANIC_BACKLOG] = str(backlog)
     # Rasa reads sys.argv itself; the token is only in this process's memory.
     sys.argv = ["rasa", *args]
     if args and args[0] in PATCHED_COMMANDS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,11 @@ RASA_AUTH_TOKEN = "RASA_AUTH_TOKEN"
 RASA_CHANNEL_TOKEN = "RASA_CHANNEL_TOKEN"
 SERVICE_SECRETS = (ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN)
 DEFAULT_BIND_HOST = "127.0.0.1"
+# Sanic's listen backlog (Rasa reads SANIC_BACKLOG; the action server passes it to app.run).
+# Sanic's default of 100 overflowed with 200 reporters at once (issue 13): connections beyond
+# it waited for SYN retries, over 60 s for some. The kernel caps it at net.core.somaxconn.
+SANIC_BACKLOG = "SANIC_BACKLOG"
+DEFAULT_LISTEN_BACKLOG = 1024
 
 
 class SettingsError(RuntimeError):
@@ -102,6 +108,20 @@ def checked_bind_host(host: str) -> str:
             "private address"
         )
     return host
+
+
+def listen_backlog(env: Mapping[str, str]) -> int:
+    """The listen backlog for Sanic servers: SANIC_BACKLOG, default DEFAULT_LISTEN_BACKLOG."""
+    raw = (env.get(SANIC_BACKLOG) or "").strip()
+    if not raw:
+        return DEFAULT_LISTEN_BACKLOG
+    try:
+        backlog = int(raw)
+    except ValueError:
+        raise SettingsError(f"{SANIC_BACKLOG} must be a whole number, not {raw!r}") from None
+    if backlog < 1:
+        raise SettingsError(f"{SANIC_BACKLOG} must be at least 1")
+    return backlog
 
 
 def _positive_days(raw: str | None, default: int) -> int:
