@@ -19,7 +19,8 @@ LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "zh": "简体中文", "m
 
 # Han ideographs (basic, extension A, compatibility); a reader of Traditional characters is
 # better served in Simplified Chinese than in English, so both count as zh.
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile("[" + HAN_RANGES + "]")
 # Japanese kana: Japanese text uses Han characters too, but it is not Chinese.
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")

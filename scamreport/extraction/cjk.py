@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-# Han ideographs: basic block, extension A, compatibility ideographs.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from scamreport.languages import HAN_RANGES
+
+# Han ideographs (basic block, extension A, compatibility ideographs), for character classes.
+HAN = HAN_RANGES
 # A word character that is not a Han character (for look-behinds and look-aheads).
 WORD_NOT_HAN = r"[^\W" + HAN + r"]"
 
