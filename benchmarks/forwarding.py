@@ -29,11 +29,11 @@ from typing import Any
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 
+from agency_sink.server import SinkStore
 from benchmarks.stats import load_average, spread
 from benchmarks.turns import in_round_order
 from scamreport.cli.stack import APP_PYTHON, free_port
 from scamreport.forwarding.dev import sink_environment
-from scamreport.forwarding.sink import SinkStore
 from scamreport.registry import load_registry
 from scamreport.routing import plan_deliveries
 from scamreport.settings import PROJECT_ROOT

@@ -54,8 +54,8 @@ def legacy_standin(argv: list[str]) -> None:
 
 
 def legacy_sink(argv: list[str]) -> int:
+    from agency_sink import server as sink
     from scamreport.cli import main as scamreport_main
-    from scamreport.forwarding import sink
 
     _unfix_handler(sink.SinkHandler)
     return scamreport_main(["sink", *argv])

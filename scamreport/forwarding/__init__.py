@@ -2,9 +2,10 @@
 
 ``payload`` (versioned JSON), ``stix`` (STIX 2.1 bundle) and ``misp`` (MISP event) build the
 bodies, ``signing`` signs them (HMAC-SHA256), ``transports`` sends them (webhook with requests,
-e-mail with smtplib; ``misp_push`` adds events to an agency's MISP instance), ``retry`` spaces retries, ``outbox`` holds the queries over ``deliveries`` and
-``worker`` ties them together. ``sink`` is a local stand-in for an agency during development;
-``dev`` wires it up. See docs/forwarding.md.
+e-mail with smtplib; ``misp_push`` adds events to an agency's MISP instance), ``retry`` spaces
+retries, ``outbox`` holds the queries over ``deliveries`` and ``worker`` ties them together.
+``dev`` points every agency at the local agency sink (the agency_sink package, a development
+stand-in). See docs/forwarding.md.
 """
 
 from scamreport.forwarding.config import ForwardingConfig

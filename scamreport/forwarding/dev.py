@@ -1,17 +1,22 @@
-"""Development wiring: point every agency of the registry at the local sink."""
+"""Development wiring: point every agency of the registry at the local agency sink.
+
+The sink itself (a development stand-in, like the Telegram one) is the agency_sink package;
+this module holds only the environment that sends deliveries to it, which `scamreport stack
+run` and the sink's `--print-env` both build.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from scamreport.forwarding.sink import SINK_MAIL_DOMAIN
 from scamreport.forwarding.transports import SMTP_FROM_ENV, SMTP_HOST_ENV, SMTP_PORT_ENV
 from scamreport.registry import Registry
 
 # The sink reads its secret from this variable; `make run` sets it (and the agencies' vars).
 SINK_SECRET_ENV = "SCAMREPORT_SINK_SECRET"
 DEFAULT_SINK_PORT = 8099
-# Used by `scamreport sink` when SCAMREPORT_SINK_SECRET is unset, in development only.
+# E-mail agencies get <code>@sink.invalid (RFC 6761: never a real domain) and the sink's SMTP port.
+SINK_MAIL_DOMAIN = "sink.invalid"
 
 
 def sink_url_for(sink_url: str, agency_code: str) -> str:

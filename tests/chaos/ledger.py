@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from agency_sink.server import Received, SinkStore
 from bot.identity import pseudonym_for
-from scamreport.forwarding.sink import Received, SinkStore
 from scamreport.storage.models import Report
 from tests.bot.conftest import PSEUDONYM_KEY
 from tests.chaos.harness import ChaosStack, Scenario, event_totals

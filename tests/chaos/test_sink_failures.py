@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from scamreport.forwarding.sink_faults import (
+from agency_sink.faults import (
     ANSWERED,
     FAILED_AFTER_STORING,
     FAILED_BEFORE_STORING,

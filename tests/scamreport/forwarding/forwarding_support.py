@@ -14,15 +14,15 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from scamreport.forwarding.config import ForwardingConfig
-from scamreport.forwarding.retry import RetryPolicy
-from scamreport.forwarding.sink import (
+from agency_sink.server import (
     SinkHandler,
     SinkServer,
     SinkStore,
     make_sink_server,
     serve_in_thread,
 )
+from scamreport.forwarding.config import ForwardingConfig
+from scamreport.forwarding.retry import RetryPolicy
 from scamreport.registry import Registry
 from scamreport.routing import plan_deliveries
 from scamreport.storage.database import make_engine, make_session_factory, upgrade_database

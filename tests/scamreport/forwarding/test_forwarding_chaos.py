@@ -23,9 +23,9 @@ from forwarding_support import (
     wait_until,
 )
 
+from agency_sink.server import SinkHandler
 from scamreport.forwarding.dev import sink_environment
 from scamreport.forwarding.retry import RetryPolicy
-from scamreport.forwarding.sink import SinkHandler
 from scamreport.forwarding.worker import Worker
 from scamreport.registry import Registry
 from scamreport.storage.records import NewIndicator

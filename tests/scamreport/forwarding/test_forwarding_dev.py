@@ -9,8 +9,8 @@ import pytest
 from forwarding_support import SINK_SECRET, Outbox, fast_config, free_port
 from sqlalchemy import update
 
+from agency_sink.server import SinkStore, SmtpSink
 from scamreport.forwarding.dev import SINK_SECRET_ENV, sink_environment
-from scamreport.forwarding.sink import SinkStore, SmtpSink
 from scamreport.forwarding.transports import EmailEndpoint, SmtpConfig, resolve_endpoint
 from scamreport.forwarding.worker import Worker
 from scamreport.registry import Registry

@@ -18,8 +18,8 @@ import pytest
 import requests
 from forwarding_support import SINK_SECRET, RunningSink, free_port, start_sink, stop_sink
 
+from agency_sink.server import MAX_JSON_DEPTH, SinkHandler, SinkStore, SmtpSink
 from scamreport.forwarding.signing import sign
-from scamreport.forwarding.sink import MAX_JSON_DEPTH, SinkHandler, SinkStore, SmtpSink
 from scamreport.forwarding.transports import (
     DeliveryFailed,
     EmailEndpoint,

@@ -28,6 +28,7 @@ from pymisp import MISPEvent, MISPObject
 from pymisp.abstract import describe_types
 from sqlalchemy.orm import selectinload
 
+from agency_sink.server import render_page
 from scamreport.forwarding.misp import (
     MISP_CONTENT_TYPE,
     build_misp_event,
@@ -36,7 +37,6 @@ from scamreport.forwarding.misp import (
     scam_type_tag,
 )
 from scamreport.forwarding.misp_push import MispEndpoint
-from scamreport.forwarding.sink import render_page
 from scamreport.forwarding.transports import OutgoingDelivery, build_email
 from scamreport.forwarding.worker import Worker
 from scamreport.registry import Registry, packaged_registry_path, validate_registry_data

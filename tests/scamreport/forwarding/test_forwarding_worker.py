@@ -22,9 +22,9 @@ from forwarding_support import (
 )
 from sqlalchemy import update
 
+from agency_sink.server import SinkHandler
 from scamreport.forwarding.outbox import claim_due_deliveries, mark_delivered
 from scamreport.forwarding.retry import RetryPolicy
-from scamreport.forwarding.sink import SinkHandler
 from scamreport.forwarding.worker import Worker
 from scamreport.registry import Registry
 from scamreport.storage.models import Delivery, Report

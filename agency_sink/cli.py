@@ -1,4 +1,6 @@
-"""`scamreport sink`: the local agency sink for development (see scamreport.forwarding.sink)."""
+"""`scamreport sink`: the local agency sink for development (agency_sink.server).
+
+Registered through the ``scamreport.commands`` entry-point group (pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ import shlex
 import sys
 from pathlib import Path
 
+from agency_sink.faults import FailureDice, flaky_sink_handler
+from agency_sink.server import SinkHandler, SinkStore, SmtpSink, make_sink_server
 from scamreport.forwarding.dev import (
     DEFAULT_SINK_PORT,
     SINK_SECRET_ENV,
     sink_environment,
 )
-from scamreport.forwarding.sink import SinkHandler, SinkStore, SmtpSink, make_sink_server
-from scamreport.forwarding.sink_faults import FailureDice, flaky_sink_handler
 from scamreport.registry import RegistryError, load_registry
 from scamreport.settings import SettingsError, get_settings
 

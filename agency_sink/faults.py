@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from http import HTTPStatus
 
-from scamreport.forwarding.sink import SinkHandler
+from agency_sink.server import SinkHandler
 
 FAILED_BEFORE_STORING = "500 before storing"
 FAILED_AFTER_STORING = "500 after storing"

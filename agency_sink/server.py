@@ -565,8 +565,6 @@ def serve_in_thread(server: SinkServer, *, poll_seconds: float = 0.05) -> thread
 
 # --- e-mail --------------------------------------------------------------------------------
 
-SINK_MAIL_DOMAIN = "sink.invalid"
-
 
 class SmtpSinkHandler:
     """aiosmtpd handler: keeps the JSON attachment of each delivery e-mail, deduped by its
