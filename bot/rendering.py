@@ -37,6 +37,9 @@ MAX_MESSAGE_UTF16 = 4096
 BUTTON_CALLBACK_PREFIX = "b"
 # Telegram shows "typing…" for about 5 seconds per chat action.
 TYPING_REFRESH_SECONDS = 4.0
+# "typing…" only for an answer slower than this: most turns are answered in well under a
+# second, and a chat action before each of them was one of every three Bot API calls (issue 13).
+TYPING_DELAY_SECONDS = 1.0
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -189,7 +192,8 @@ async def render_replies(bot: Bot, chat_id: int, state: ChatState, replies: list
 
 @contextlib.asynccontextmanager
 async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
-    """Shows "typing…" in the chat until the block ends."""
+    """Shows "typing…" in the chat once the block has run TYPING_DELAY_SECONDS, and keeps
+    showing it until the block ends."""
 
     async def show() -> None:
         try:
@@ -198,11 +202,11 @@ async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
             logger.debug("chat action failed: %s", error)
 
     async def keep_typing() -> None:
+        await asyncio.sleep(TYPING_DELAY_SECONDS)
         while True:
-            await asyncio.sleep(TYPING_REFRESH_SECONDS)
             await show()
+            await asyncio.sleep(TYPING_REFRESH_SECONDS)
 
-    await show()
     task = asyncio.create_task(keep_typing())
     try:
         yield

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from bot.rendering import utf16_length
+from bot.rendering import TYPING_DELAY_SECONDS, utf16_length
 from scamreport.storage.models import PendingMessage, Reporter
 from telegram_standin.driver import ChatUser, Driver, StandinError
 from tests.bot.conftest import TOKEN, BotRunner, agree, wait_until
@@ -145,10 +145,19 @@ def test_text_that_looks_like_markup_is_shown_as_it_is(alex: ChatUser) -> None:
 
 def test_typing_is_shown_while_the_assistant_works(alex: ChatUser, fake_rasa: FakeRasa) -> None:
     agree(alex)
-    fake_rasa.delay = 0.3
+    fake_rasa.delay = TYPING_DELAY_SECONDS + 0.5
     alex.send_text("hello")
     alex.replies()
     assert "typing" in alex.chat_actions()
+
+
+def test_a_quick_answer_comes_without_typing(alex: ChatUser, fake_rasa: FakeRasa) -> None:
+    # "typing…" before every answer cost a Bot API call per turn (issue 13).
+    agree(alex)
+    fake_rasa.delay = 0.0
+    alex.send_text("hello")
+    assert alex.replies()
+    assert "typing" not in alex.chat_actions()
 
 
 def test_images_are_sent_as_photos(alex: ChatUser) -> None:
