@@ -99,11 +99,51 @@ _REFERENCE_BEFORE = re.compile(
 _IBAN_HEAD_BEFORE = re.compile(r"\b[A-Za-z]{2}\d{2}[ \-]?(?:[A-Za-z0-9]{4}[ \-]?)*$")
 
 
+# Chinese and Malay (issue 12). Chinese writes no space, so no \b: "我的验证码是123456".
+_ZH_OTP_WORDS = (
+    r"(?:短信)?(?:验证码|驗證碼|校验码|校驗碼|动态码|動態碼|动态密码|動態密碼|一次性密码|安全码|"
+    r"安全碼|认证码|認證碼)"
+)
+_ZH_PIN_WORDS = r"(?:取款密码|取款密碼|支付密码|支付密碼|交易密码|交易密碼|银行卡密码|銀行卡密碼)"
+_ZH_PASSWORD_WORDS = r"(?:登录密码|登錄密碼|密码|密碼|口令)"
+_ZH_FILLER = r"(?:\s*(?:是|为|為|:|：|=|就是|发来的|發來的|号码|號碼))*\s*"
+_MS_OTP_WORDS = (
+    r"\bkod\s+(?:pengesahan|keselamatan|sms|otp|tac|rahsia|sekali\s+guna)\b|\bkod\b"
+    + "(?!\\s+(?:pos|bank|swift|promo|baucar|negara|rujukan)\\b)"
+)
+_MS_PASSWORD_WORDS = r"\bkata\s+(?:laluan|kunci)\b"
+_MS_FILLER = (
+    r"(?:\s*(?:[:=#\-]|\b(?:ialah|adalah|ni|tu|dia|saya|aku|yang|yg|bagi|hantar|dapat|"
+    r"terima|macam\s+ni)\b)){0,4}\s*"
+)
+_ZH_MS_CODE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("pin", re.compile(_ZH_PIN_WORDS + _ZH_FILLER + _DIGITS_PIN)),
+    ("otp", re.compile(_ZH_OTP_WORDS + _ZH_FILLER + _DIGITS_OTP)),
+    ("otp", re.compile(r"(?:" + _MS_OTP_WORDS + r")" + _MS_FILLER + _DIGITS_OTP, re.IGNORECASE)),
+)
+# A password after its name: "密码是abc123", "kata laluan saya: Ali1234!".
+_ZH_MS_PASSWORD_RE = re.compile(
+    r"(?:" + _ZH_PASSWORD_WORDS + _ZH_FILLER + r"|(?:" + _MS_PASSWORD_WORDS + r")" + _MS_FILLER
+    + r")(?P<value>[!-~]{4,64})",
+    re.IGNORECASE,
+)  # fmt: skip
+
 # Words that name a secret; the nearby-code rule and the "next message" rule start from them.
 _SECRET_WORD_RE = re.compile(
     r"\b(?:otp|o\.t\.p\.?|one[\s-]?time[\s-]?(?:pass(?:word|code)?|pin|code)|tac|"
     r"verification\s+code|security\s+code|sms\s+code|auth(?:entication)?\s+code|passcode|"
-    r"pin|m-?pin|cvv2?|cvc2?|password|passwd|pwd|" + _NOT_OTP_CODE + r"code)s?\b",
+    r"pin|m-?pin|cvv2?|cvc2?|password|passwd|pwd|"
+    + _NOT_OTP_CODE
+    + r"code)s?\b|"
+    + _ZH_OTP_WORDS
+    + "|"
+    + _ZH_PIN_WORDS
+    + "|"
+    + _ZH_PASSWORD_WORDS
+    + "|"
+    + _MS_OTP_WORDS
+    + "|"
+    + _MS_PASSWORD_WORDS,
     re.IGNORECASE,
 )
 _NEARBY_CHARS = 60
@@ -140,6 +180,10 @@ _NOT_A_PASSWORD_REPLY = frozenset(
 
 def _kind_of_word(word: str) -> str:
     lowered = word.lower()
+    if re.fullmatch(_ZH_PIN_WORDS, lowered):
+        return "pin"
+    if re.fullmatch(_ZH_PASSWORD_WORDS + "|" + _MS_PASSWORD_WORDS, lowered):
+        return "password"
     if lowered.startswith(("cvv", "cvc")):
         return "cvv"
     if lowered.startswith(("pass", "pwd")) and "code" not in lowered and "time" not in lowered:
@@ -228,6 +272,9 @@ def find_secrets(text: str, *, expecting: str | None = None) -> list[Secret]:
     for kind, pattern in (("cvv", _CVV_RE), ("pin", _PIN_RE), ("otp", _OTP_RE)):
         for match in pattern.finditer(text):
             candidates.append(Secret(kind, match.start("value"), match.end("value")))
+    for kind, pattern in _ZH_MS_CODE_RES:
+        for match in pattern.finditer(text):
+            candidates.append(Secret(kind, match.start("value"), match.end("value")))
     candidates.extend(_nearby_code_secrets(text))
     if expecting is not None:
         candidates.extend(_expected_secrets(text, expecting))
@@ -236,6 +283,15 @@ def find_secrets(text: str, *, expecting: str | None = None) -> list[Secret]:
             group = "quoted" if match.group("quoted") else "value"
             start = match.start(group)
             candidates.append(Secret("password", start, start + len(_password_value(match))))
+    for match in _ZH_MS_PASSWORD_RE.finditer(text):
+        value = match.group("value").rstrip(".,;:)")
+        announced = re.search(r"[:=：]", text[match.start() : match.start("value")])
+        # "kata laluan dia tukar" (changed): a plain word is a password only after ":" or "="
+        if value.isalpha() and not announced:
+            continue
+        if value.lower() not in _NOT_A_PASSWORD:
+            start = match.start("value")
+            candidates.append(Secret("password", start, start + len(value)))
     chosen: list[Secret] = []
     for secret in candidates:  # earlier kinds in the list win overlaps
         if all(secret.end <= kept.start or secret.start >= kept.end for kept in chosen):
