@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from scamreport.countries import country_code
-from scamreport.extraction.cjk import WORD_NOT_HAN
+from scamreport.extraction.cjk import HAN, WORD_NOT_HAN
 from scamreport.extraction.model import Amount, Found
 from scamreport.extraction.numerals import (
     MS_NUMBER,
@@ -531,8 +531,28 @@ _BARE_MS_RE = re.compile(
 )
 
 
+# Cheap checks that spare most messages the longer patterns below.
+_HAN_RE = re.compile("[" + HAN + "]")
+_MS_NUMBER_STEMS = ("ribu", "ratus", "juta", "puluh", "belas", "bilion", "satu", "dua", "tiga",
+                    "empat", "lima", "enam", "tujuh", "lapan", "sembilan", "sepuluh", "sebelas")  # fmt: skip
+_MS_VERB_STEMS = ("bayar", "pindah", "hantar", "hilang", "rugi", "tipu", "masuk", "bank",
+                  "transfer", "habis", "lesap")  # fmt: skip
+
+
 def _zh_ms_amounts(text: str, country: str | None) -> Iterator[Found]:
     """Amounts written the Chinese or Malay way, that the rules above do not read."""
+    if has_zh_numeral(text):
+        yield from _zh_numeral_amounts(text, country)
+    if _HAN_RE.search(text):
+        yield from _zh_money_verb_amounts(text)
+    lowered = text.lower()
+    if any(stem in lowered for stem in _MS_NUMBER_STEMS):
+        yield from _ms_worded_amounts(text, country)
+    if any(stem in lowered for stem in _MS_VERB_STEMS):
+        yield from _ms_money_verb_amounts(text)
+
+
+def _zh_numeral_amounts(text: str, country: str | None) -> Iterator[Found]:
     for match in _ZH_RE.finditer(text):
         prefix, suffix = match["prefix"], match["suffix"]
         if not (prefix or suffix) or not has_zh_numeral(match["number"]):
@@ -551,6 +571,9 @@ def _zh_ms_amounts(text: str, country: str | None) -> Iterator[Found]:
             continue  # "一块" is also "together", "a piece"
         yield Found("amount", Amount(value, currency), match[0], match.start(), match.end(),
                     "amount_zh_numerals")  # fmt: skip
+
+
+def _zh_money_verb_amounts(text: str) -> Iterator[Found]:
     for match in _ZH_MONEY_VERB_RE.finditer(text):
         value = read_zh_number(match["number"])
         if value is None or value < 10 or _looks_like_year(match["number"], None):
@@ -558,12 +581,18 @@ def _zh_ms_amounts(text: str, country: str | None) -> Iterator[Found]:
         start = match.start("number")
         yield Found("amount", Amount(value, None), match["number"], start, match.end(),
                     "amount_after_money_verb_zh")  # fmt: skip
+
+
+def _ms_worded_amounts(text: str, country: str | None) -> Iterator[Found]:
     for match in _MS_WORDED_RE.finditer(text):
         value = read_ms_number(match["words"])
         if value is None:
             continue
         yield Found("amount", Amount(value, currency_for(match["suffix"], country)), match[0],
                     match.start(), match.end(), "amount_in_words_ms")  # fmt: skip
+
+
+def _ms_money_verb_amounts(text: str) -> Iterator[Found]:
     for match in _MS_MONEY_VERB_RE.finditer(text):
         if match["words"]:
             value = read_ms_number(match["words"])
