@@ -12,6 +12,7 @@ from scamreport.extraction.model import Amount, Found
 from scamreport.extraction.numerals import (
     MS_NUMBER,
     ZH_NUMBER,
+    ZH_NUMERAL_CHARS,
     has_zh_numeral,
     read_ms_number,
     read_zh_number,
@@ -88,6 +89,16 @@ _WORDS: dict[str, str] = {
     "比索": "peso", "卢比": "rupee", "比特币": "BTC", "泰达币": "USDT",
     "块钱": "local", "块": "local", "元": "local", "圆": "local", "蚊": "local",
 }  # fmt: skip
+# "一万块人民币", "10000元马币": the name after "元" or "块" says which currency.
+_WORDS.update(
+    {
+        unit + name: code
+        for unit in ("元", "块", "块钱")
+        for name, code in (("人民币", "CNY"), ("马币", "MYR"), ("令吉", "MYR"), ("新币", "SGD"),
+                           ("新元", "SGD"), ("美金", "USD"), ("美元", "USD"), ("港币", "HKD"),
+                           ("台币", "TWD"))
+    }
+)  # fmt: skip
 # Currencies whose name (or sign) depends on the country: (elsewhere, {country: currency}).
 _DOLLAR_COUNTRIES = {
     "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD",
@@ -162,7 +173,9 @@ _PREFIX = (
     + r")(?![A-Za-z]))"
 )  # noqa: E501
 _SUFFIX = r"(?P<suffix>(?:" + _alternation(_WORDS) + r"|" + _alternation(_CODES) + r")(?![A-Za-z]))"
-_END = r"(?![\w$€£¥₹]|[.,]\d)"
+# Chinese goes on right after an amount ("3000元就跑了", "转了S$3000给他"); a Chinese numeral
+# there is still part of the number ("S$3千").
+_END = r"(?![$€£¥₹" + ZH_NUMERAL_CHARS + r"]|[.,]\d|" + WORD_NOT_HAN + r")"
 
 
 def _first_chars(options: object) -> str:

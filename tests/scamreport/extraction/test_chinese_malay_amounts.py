@@ -76,6 +76,16 @@ STORIES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
     ("transfer 5 ribu ke akaun dia semalam", "MY", [("5000", None)]),
     ("dia minta lima ribu ringgit untuk bebaskan anak saya", "MY", [("5000", "MYR")]),
     ("i kena scam RM 1.5k by polis palsu", "MY", [("1500", "MYR")]),
+    # Chinese goes on right after the amount
+    ("他骗了我3000元就跑了", "SG", [("3000", "SGD")]),
+    ("转了S$3000给他", "SG", [("3000", "SGD")]),
+    ("3000元的手续费也是我付的", "MY", [("3000", "MYR")]),
+    ("我给了他5000新币，然后他就不见了", "MY", [("5000", "SGD")]),
+    # a currency named after "元" or "块"
+    ("10000元人民币", "SG", [("10000", "CNY")]),
+    ("一万块人民币", "SG", [("10000", "CNY")]),
+    ("RM500块", "SG", [("500", "MYR")]),
+    ("RM五千", "SG", [("5000", "MYR")]),
 ]
 
 
