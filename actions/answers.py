@@ -202,7 +202,15 @@ def read_money_lost(
 
 CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("video_call", re.compile(r"video", re.I)),
-    ("sms", re.compile(r"\b(sms|texts?|text message|texted|txt|txted|smish\w*|imessage)\b", re.I)),
+    # "read out an sms code": the code came by SMS, the scammer may have called.
+    (
+        "sms",
+        re.compile(
+            r"\b(sms|texts?|text message|texted|txt|txted|smish\w*|imessage)\b"
+            r"(?!\s+(?:code|otp|pin|verification|message\s+code))",
+            re.I,
+        ),
+    ),
     # "Royal Mail", "Canada Post": couriers, not e-mail.
     (
         "email",
@@ -269,11 +277,33 @@ PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def read_payment_method(text: str, **_: Any) -> Answer:
+_PAID_TO = re.compile(r"\b(?:to|into|in\s+to)\s+(.{3,120})$", re.IGNORECASE | re.DOTALL)
+_PAYEE_KINDS = ("iban", "crypto_wallet", "phone", "email", "handle")
+
+
+def payee_in(text: str, country: str | None = None) -> str | None:
+    """Where money went, when an answer about paying also says it ("bank transfer to DBS
+    123-45678-9", "USDT to TQ7x..."): an account, wallet, number or address, not "to him"."""
+    found = extract_indicators(text, country)
+    values = [value for kind, value in found.items() if kind in _PAYEE_KINDS]
+    if values:
+        return ", ".join(dict.fromkeys(values))
+    paid_to = _PAID_TO.search(text)
+    if paid_to and re.search(r"\d{4,}|\d[\d -]{6,}\d", paid_to.group(1)):
+        return clean_text(paid_to.group(1).strip())
+    return None
+
+
+def read_payment_method(text: str, *, country: str | None = None, **_: Any) -> Answer:
+    """How the reporter paid; the question also asks where to, so an account, wallet or number
+    in the answer settles the next question too."""
+    payee = payee_in(text, country)
+    also = {"payee_account": payee} if payee else {}
     for code, pattern in PAYMENT_METHOD_PATTERNS:
         if pattern.search(text):
-            return Answer(code)
-    return read_free_text(text)
+            return Answer(code, also=also)
+    answer = read_free_text(text)
+    return Answer(answer.value, also=also) if answer.ok else answer
 
 
 def read_item_received(text: str, *, intent: str | None = None, **_: Any) -> Answer:

@@ -355,11 +355,10 @@ def slots_from_text(
     # "told me to transfer money" is a demand, not a payment: a method counts once an amount
     # does, or when the words say how it was paid ("paid by bank transfer").
     paid_by = _PAID_BY.search(text)
-    if paid_by and slots.get("money_lost") is not False:
-        method = first_match(paid_by.group(1), PAYMENT_METHOD_PATTERNS)
-        if method:
-            slots["payment_method"] = method
-            slots.setdefault("money_lost", True)
+    method = first_match(paid_by.group(1), PAYMENT_METHOD_PATTERNS) if paid_by else None
+    if method and slots.get("money_lost") is not False:
+        slots["payment_method"] = method
+        slots.setdefault("money_lost", True)
     elif _PAID.search(text) and slots.get("money_lost") is True:
         method = first_match(text, PAYMENT_METHOD_PATTERNS)
         if method:

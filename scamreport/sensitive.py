@@ -252,6 +252,10 @@ def _nearby_code_secrets(text: str) -> list[Secret]:
     return found
 
 
+# "+65 6123 4567", "0065-6123-4567": the digits follow an international prefix.
+_INTERNATIONAL_PREFIX_BEFORE = re.compile(r"(?:\+|\b00)\d{1,4}[\s.\-()]*(?:\d+[\s.\-()]+)?$")
+
+
 def _looks_like_money_or_phone(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 16) : start]
     after = text[end : end + 12]
@@ -259,6 +263,7 @@ def _looks_like_money_or_phone(text: str, start: int, end: int) -> bool:
         _MONEY_BEFORE.search(before)
         or _MONEY_AFTER.match(after)
         or _PHONE_WORD_BEFORE.search(before)
+        or _INTERNATIONAL_PREFIX_BEFORE.search(before)
     )
 
 

@@ -201,10 +201,24 @@ def _reply(value: Any, buttons: list[tuple[str, str]], key: str, scam_type_quest
     return Reply(text=text or IDK, fact_key=key)
 
 
+# Questions that ask two things at once, answered as a person would when they know both: the
+# words in the question that ask the second thing, its fact, and how the two are joined.
+TWO_PART_QUESTIONS: dict[str, tuple[re.Pattern[str], str, str]] = {
+    "payment_method": (re.compile(r"to which account", re.I), "payee_account", " to "),
+    "platform": (re.compile(r"\blink\b", re.I), "site", ", "),
+}
+
+
 def answer_for(
-    persona: Persona, question: str, buttons: list[tuple[str, str]], *, times: int = 1
+    persona: Persona,
+    question: str,
+    buttons: list[tuple[str, str]],
+    *,
+    times: int = 1,
+    asked_text: str = "",
 ) -> Reply:
-    """The persona's reply to ``question`` asked for the ``times``-th time."""
+    """The persona's reply to ``question`` (worded ``asked_text``) asked for the ``times``-th
+    time."""
     # Asked for the story again, a person who said "I told you" writes the opening once more.
     story = [DEFAULTS.facts["story"], persona.opening]
     facts = {**DEFAULTS.facts, "story": story, "scam_type": persona.type, **persona.facts}
@@ -212,4 +226,20 @@ def answer_for(
     if key is None:
         return Reply(text=IDK, fact_key=None)
     value = _pick(facts[key], times)
-    return _reply(value, buttons, key, scam_type_question=key == "scam_type")
+    reply = _reply(value, buttons, key, scam_type_question=key == "scam_type")
+    second = _second_part(question, asked_text, facts, times)
+    if second and reply.text and reply.text != IDK:
+        return Reply(text=f"{reply.text}{second}", fact_key=key)
+    return reply
+
+
+def _second_part(question: str, asked_text: str, facts: dict[str, Any], times: int) -> str:
+    if question not in TWO_PART_QUESTIONS:
+        return ""
+    asks, fact, joiner = TWO_PART_QUESTIONS[question]
+    value = _pick(facts.get(fact), times) if fact in facts else None
+    if not asks.search(asked_text) or not isinstance(value, str):
+        return ""
+    if value.strip().lower() in (IDK, "skip", "no", "none", "dont know", "don't know"):
+        return ""
+    return f"{joiner}{value}"

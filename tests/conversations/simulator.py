@@ -206,7 +206,9 @@ class Simulator:
         play.questions.append(question)
         asked[question] = asked.get(question, 0) + 1
         buttons = [(title, self._payload_of(name, title)) for title, _ in message.buttons]
-        reply = answer_for(persona, question, buttons, times=asked[question])
+        reply = answer_for(
+            persona, question, buttons, times=asked[question], asked_text=message.body
+        )
         if reply.fact_key is None:
             play.unanswered.append(question)
         replies = self._reply(user, message, reply, play)

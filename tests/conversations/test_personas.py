@@ -82,3 +82,19 @@ def test_buttons_are_pressed_by_title_payload_or_scam_type_code() -> None:
     romance = next(p for p in PERSONAS if p.type == "romance")
     assert answer_for(romance, "scam_type_choice", choice).button == 1
     assert answer_for(romance, "unheard_of_question", []).text == "idk"
+
+
+def test_a_kind_chosen_from_every_kind_is_pressed_by_its_code() -> None:
+    choice = [("Someone pretended to be police, a bank or an official", "/report_fake_authority"),
+              ("Romance", '/report_other_scam{"scam_type": "romance"}'),
+              ("Something else", '/report_other_scam{"scam_type": "other"}')]  # fmt: skip
+    romance = next(p for p in PERSONAS if p.type == "romance")
+    assert answer_for(romance, "scam_type_choice", choice).button == 1
+
+
+def test_a_two_part_question_is_answered_in_full_when_both_are_known() -> None:
+    persona = next(p for p in PERSONAS if p.id == "inv-au-dollar-forex")
+    both = answer_for(persona, "platform", [], asked_text="The app's name? Its link too.")
+    assert both.text == "FXGlobalMax app, fxglobalmax.com"
+    one = answer_for(persona, "platform", [], asked_text="What is the app called?")
+    assert one.text == "FXGlobalMax app"

@@ -128,3 +128,12 @@ def test_the_next_message_after_a_code_was_mentioned_is_read_as_the_code() -> No
 def test_after_a_password_was_mentioned_the_next_answer_is_not_taken_for_one(answer: str) -> None:
     # "I typed my username and password" then the amount taken: the amount is kept.
     assert mask_secrets(answer, expecting="password").masked_text == answer
+
+
+@pytest.mark.parametrize("text", ["+65 6123 4567", "+65-6123-4567", "+44 7700 900123"])
+def test_a_phone_number_with_its_country_code_is_not_the_code_just_talked_about(
+    text: str,
+) -> None:
+    # Seen in the persona suite: after "they asked me to read out an sms code", the scammer's
+    # number given to "Who did the message come from?" was hidden as a one-time code.
+    assert mask_secrets(text, expecting="otp").masked_text == text
