@@ -15,38 +15,18 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import httpx
-import yaml
 
-from scamreport.settings import PROJECT_ROOT
-
-WEBHOOK_PATH = "/webhooks/rest/webhook"
-CHANNEL_TOKEN_HEADER = "X-Channel-Token"
+from bot.rasa_client import WEBHOOK_PATH
+from scamreport.channel import CHANNEL_TOKEN_HEADER
+from tests.rasa_rest import FAKE_POLICE_ANSWERS, FAKE_POLICE_STORY, questions
 
 # The project's interview: a greeting (a response-only turn), an opening story (custom actions
 # start the report), then form answers (each runs the form's validation action).
-PROJECT_OPENING = [
-    "hello",
-    "a man phoned me from +65 8123 4567 saying he was a police officer and my bank "
-    "account was used for crimes",
-]
-PROJECT_ANSWERS = {
-    "country": "Singapore",
-    "claimed_agency": "he said he was from the Singapore Police Force",
-    "claimed_identity": "Inspector Lim, badge number 30125",
-    "contact_channel": "phone call",
-    "scammer_contact": "+65 8123 4567",
-    "demand": "transfer my savings to a safe account and tell nobody",
-    "money_lost": "yes",
-    "amount_lost": "S$5,000",
-    "payment_method": "bank transfer",
-    "payee_account": "skip",
-    "incident_date": "yesterday",
-    "story": "He kept me on the phone for two hours.",
-}
+PROJECT_OPENING = ["hello", FAKE_POLICE_STORY]
+PROJECT_ANSWERS = FAKE_POLICE_ANSWERS
 # The kind of each turn of the project's script, by position (then "form" for the rest).
 PROJECT_KINDS = ["greet", "story"]
 # The bare assistant: "hello" is answered by a response, "are you a bot?" by a custom action.
@@ -58,21 +38,6 @@ _user_ids = itertools.count(random.randint(10**9, 2 * 10**9))
 
 def turn_kind(kinds: Sequence[str], index: int) -> str:
     return kinds[index] if index < len(kinds) else "form"
-
-
-@lru_cache(maxsize=1)
-def questions() -> dict[str, str]:
-    """The first line of each variant of utter_ask_<slot> -> slot."""
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
-    asked: dict[str, str] = {}
-    for name, variants in (domain.get("responses") or {}).items():
-        if not name.startswith("utter_ask_"):
-            continue
-        for variant in variants:
-            text = str(variant.get("text") or "")
-            if text:
-                asked[text.split("\n")[0].strip()] = name.removeprefix("utter_ask_")
-    return asked
 
 
 def asked_slot(replies: Sequence[str]) -> str | None:

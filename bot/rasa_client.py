@@ -1,9 +1,10 @@
 """Talking to Rasa's channel, with the rules every front end applies to what it sends.
 
-``RasaClient`` (requests, blocking) serves scripts and tests; ``AsyncRasaClient`` (httpx) serves
-the Telegram bot. Both send typed text only through ``neutralise_typed_text``, prove themselves to
-the channel with its secret, and bound every message before NLU (scamreport.channel): NLU reads
-the beginning of a long message, and the whole text travels in the metadata for the report.
+``AsyncRasaClient`` (httpx) serves the Telegram bot (tests drive Rasa with a blocking client
+built on the same rules, tests/rasa_rest.py). It sends typed text only through
+``neutralise_typed_text``, proves itself to the channel with its secret, and bounds every message
+before NLU (scamreport.channel): NLU reads the beginning of a long message, and the whole text
+travels in the metadata for the report.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import requests
 
 from bot import texts
 from scamreport.channel import (
@@ -136,51 +136,6 @@ def parse_replies(body: Any) -> list[Reply]:
             )
         )
     return replies
-
-
-class RasaClient:
-    """Sends messages to Rasa's channel (``channel_token``: its secret, RASA_CHANNEL_TOKEN)."""
-
-    def __init__(
-        self, base_url: str, *, channel_token: str | None = None, timeout: float = 30.0
-    ) -> None:
-        self.webhook = f"{base_url.rstrip('/')}{WEBHOOK_PATH}"
-        self.timeout = timeout
-        self.http = requests.Session()
-        if channel_token:
-            self.http.headers[CHANNEL_TOKEN_HEADER] = channel_token
-
-    def send(
-        self, sender_id: str, message: str, metadata: dict[str, Any] | None = None
-    ) -> list[Reply]:
-        """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
-        body = message_body(sender_id, message, metadata)
-        try:
-            response = self.http.post(
-                self.webhook, json=body, headers={SENDER_HEADER: sender_id}, timeout=self.timeout
-            )
-            response.raise_for_status()
-            return parse_replies(response.json())
-        except (requests.RequestException, ValueError) as error:
-            raise RasaUnavailable(str(error)) from error
-
-    def send_typed(self, conversation: Conversation, text: str) -> list[Reply]:
-        """Relays text the reporter typed."""
-        cleaned = neutralise_typed_text(text)
-        if not cleaned:
-            return []
-        replies = self.send(conversation.sender_id, cleaned)
-        conversation.remember(replies)
-        return replies
-
-    def press_button(self, conversation: Conversation, payload: str) -> list[Reply]:
-        """Relays a button press; a payload the bot did not offer is sent as plain text."""
-        message = (
-            payload if conversation.accepts_payload(payload) else neutralise_typed_text(payload)
-        )
-        replies = self.send(conversation.sender_id, message)
-        conversation.remember(replies)
-        return replies
 
 
 def replies_from_bot_events(events: list[dict[str, Any]]) -> list[Reply]:

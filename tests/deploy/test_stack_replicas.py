@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.rasa_client import RasaClient
 from scamreport.cli.stack_replicated import ReplicatedStack, servers_up
 from scamreport.settings import RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN
 from scamreport.storage.database import upgrade_database
+from tests.rasa_rest import RasaClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

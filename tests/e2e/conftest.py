@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.rasa_client import RasaClient
 from scamreport.cli.stack import Stack
 from scamreport.settings import RASA_CHANNEL_TOKEN
 from scamreport.storage.database import make_engine, make_session_factory
+from tests.rasa_rest import RasaClient
 
 
 @pytest.fixture(scope="session")

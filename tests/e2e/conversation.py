@@ -6,28 +6,11 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import yaml
-
-from bot.rasa_client import Conversation, RasaClient, Reply
-from scamreport.settings import PROJECT_ROOT
+from bot.rasa_client import Conversation, Reply
+from tests.rasa_rest import RasaClient, questions
 
 REFERENCE = re.compile(r"\bSR-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
-
-
-@lru_cache(maxsize=1)
-def questions() -> dict[str, str]:
-    """The first line of each utter_ask_<slot> text -> slot (every variant: a question may be
-    worded per scam type, with a condition)."""
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
-    asked: dict[str, str] = {}
-    for name, variants in domain["responses"].items():
-        if name.startswith("utter_ask_") and name not in ("utter_ask_what_to_correct", "utter_ask_cancel"):
-            for variant in variants:
-                if variant.get("text"):
-                    asked[variant["text"].split("\n")[0]] = name.removeprefix("utter_ask_")
-    return asked
 
 
 def question_in(replies: list[Reply]) -> str | None:

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.rasa_client import RasaClient
 from scamreport.storage.repository import get_report_by_reference
 from tests.e2e.conversation import REFERENCE, Chat, texts
+from tests.rasa_rest import FAKE_POLICE_ANSWERS, FAKE_POLICE_STORY, RasaClient
 
 pytestmark = pytest.mark.e2e
 
@@ -26,25 +26,11 @@ def test_fake_police_report_is_stored_field_by_field(
 ) -> None:
     chat = Chat(rasa)
     assert "what happened" in texts(chat.say("hello")).lower()
-    replies = chat.say(
-        "a man phoned me from +65 8123 4567 saying he was a police officer and my bank "
-        "account was used for crimes"
-    )
+    replies = chat.say(FAKE_POLICE_STORY)
     replies, asked = chat.answer_questions(
         replies,
         {
-            "country": "Singapore",
-            "claimed_agency": "he said he was from the Singapore Police Force",
-            "claimed_identity": "Inspector Lim, badge number 30125",
-            "contact_channel": "phone call",
-            "scammer_contact": "+65 8123 4567",
-            "demand": "transfer my savings to a safe account and tell nobody",
-            "money_lost": "yes",
-            "amount_lost": "S$5,000",
-            "payment_method": "bank transfer",
-            "payee_account": "skip",
-            "incident_date": "yesterday",
-            "story": "He kept me on the phone for two hours.",
+            **FAKE_POLICE_ANSWERS,
             "consent_forward": "yes, send it to my national agency",
             "contact_permission": "yes, contact me in this chat",
         },
