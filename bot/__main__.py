@@ -27,6 +27,7 @@ from scamreport.settings import (
     SERVICE_SECRETS,
     SettingsError,
     get_settings,
+    rasa_url,
 )
 
 logger = logging.getLogger("bot")
@@ -39,7 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--rasa-url", default=env.get("RASA_URL", "http://127.0.0.1:5005"))
+    parser.add_argument("--rasa-url", default=rasa_url(env))
     parser.add_argument(
         "--mode", choices=("polling", "webhook"), default=env.get("TELEGRAM_MODE", "polling")
     )

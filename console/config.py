@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from console.throttle import ThrottleLimits
+from scamreport.settings import whole_number
 
 
 class ConsoleConfigError(ValueError):
@@ -15,16 +16,8 @@ class ConsoleConfigError(ValueError):
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise ConsoleConfigError(f"{name}={raw!r} is not a whole number") from error
-    if value < 0:
-        raise ConsoleConfigError(f"{name}={raw!r} must not be negative")
-    return value
+    """A whole number of 0 or more (0 turns some limits off; callers refuse it where not)."""
+    return whole_number(env, name, default, minimum=0, error=ConsoleConfigError)
 
 
 @dataclass(frozen=True)

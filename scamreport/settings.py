@@ -21,6 +21,8 @@ RASA_AUTH_TOKEN = "RASA_AUTH_TOKEN"
 RASA_CHANNEL_TOKEN = "RASA_CHANNEL_TOKEN"
 SERVICE_SECRETS = (ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN)
 DEFAULT_BIND_HOST = "127.0.0.1"
+# Rasa's REST channel and HTTP API, for the bot and the CLI (RASA_URL).
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 # Sanic's listen backlog (Rasa reads SANIC_BACKLOG; the action server passes it to app.run).
 # Sanic's default of 100 overflowed with 200 reporters at once (issue 13): connections beyond
 # it waited for SYN retries, over 60 s for some. The kernel caps it at net.core.somaxconn.
@@ -40,7 +42,7 @@ class Settings:
     pseudonym_key: str = _DEV_SECRET
     # Signs console session cookies.
     console_secret_key: str = _DEV_SECRET
-    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_url: str = DEFAULT_RASA_URL
     action_server_url: str = "http://127.0.0.1:5055"
     data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
     # The address the internal services (action server, Rasa) listen on: loopback or private.
@@ -110,32 +112,36 @@ def checked_bind_host(host: str) -> str:
     return host
 
 
-def listen_backlog(env: Mapping[str, str]) -> int:
-    """The listen backlog for Sanic servers: SANIC_BACKLOG, default DEFAULT_LISTEN_BACKLOG."""
-    raw = (env.get(SANIC_BACKLOG) or "").strip()
-    if not raw:
-        return DEFAULT_LISTEN_BACKLOG
-    try:
-        backlog = int(raw)
-    except ValueError:
-        raise SettingsError(f"{SANIC_BACKLOG} must be a whole number, not {raw!r}") from None
-    if backlog < 1:
-        raise SettingsError(f"{SANIC_BACKLOG} must be at least 1")
-    return backlog
-
-
-def _positive_days(raw: str | None, default: int) -> int:
+def whole_number(
+    env: Mapping[str, str],
+    name: str,
+    default: int,
+    *,
+    minimum: int = 1,
+    error: type[Exception] = SettingsError,
+) -> int:
+    """The whole number in ``name`` (``default`` when unset or blank), at least ``minimum``;
+    otherwise ``error`` with a message naming the variable."""
+    raw = (env.get(name) or "").strip()
     if not raw:
         return default
     try:
-        days = int(raw)
-    except ValueError as error:
-        raise SettingsError(
-            f"SCAMREPORT_RETENTION_DAYS must be a whole number, not {raw!r}"
-        ) from error
-    if days < 1:
-        raise SettingsError("SCAMREPORT_RETENTION_DAYS must be at least 1")
-    return days
+        value = int(raw)
+    except ValueError:
+        raise error(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise error(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def rasa_url(env: Mapping[str, str]) -> str:
+    """Where Rasa listens: RASA_URL without a trailing slash, default DEFAULT_RASA_URL."""
+    return env.get("RASA_URL", DEFAULT_RASA_URL).rstrip("/")
+
+
+def listen_backlog(env: Mapping[str, str]) -> int:
+    """The listen backlog for Sanic servers: SANIC_BACKLOG, default DEFAULT_LISTEN_BACKLOG."""
+    return whole_number(env, SANIC_BACKLOG, DEFAULT_LISTEN_BACKLOG)
 
 
 def get_settings(env: dict[str, str] | None = None) -> Settings:
@@ -148,13 +154,13 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'scamreport.db'}",
         pseudonym_key=env.get("PSEUDONYM_KEY", _DEV_SECRET),
         console_secret_key=env.get("CONSOLE_SECRET_KEY", _DEV_SECRET),
-        rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        rasa_url=rasa_url(env),
         action_server_url=env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055").rstrip("/"),
         data_dir=data_dir,
         bind_host=checked_bind_host(env.get("SCAMREPORT_BIND_HOST") or DEFAULT_BIND_HOST),
         service_secrets={name: env[name] for name in SERVICE_SECRETS if env.get(name)},
         tracker_store_url=env.get("TRACKER_STORE_URL") or None,
-        retention_days=_positive_days(env.get("SCAMREPORT_RETENTION_DAYS"), 365),
+        retention_days=whole_number(env, "SCAMREPORT_RETENTION_DAYS", 365),
     )
     if not settings.is_development:
         missing = [

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -343,9 +342,9 @@ def run_checks(inputs: CheckInputs) -> list[Problem]:
 
 
 def default_registry_path() -> Path:
-    from scamreport.registry.loader import REGISTRY_ENV_VAR, packaged_registry_path
+    from scamreport.registry.loader import packaged_registry_path, registry_override
 
-    override = os.environ.get(REGISTRY_ENV_VAR, "").strip()
+    override = registry_override()
     return Path(override) if override else packaged_registry_path()
 
 

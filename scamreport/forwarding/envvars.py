@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from scamreport.settings import whole_number
+
 
 class ForwardingConfigError(ValueError):
     """A forwarding setting in the environment is not usable; the message names the variable."""
@@ -17,16 +19,7 @@ def text(env: Mapping[str, str], name: str) -> str | None:
 
 
 def positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = text(env, name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ForwardingConfigError(f"{name}={raw!r} is not a whole number") from None
-    if value < 1:
-        raise ForwardingConfigError(f"{name}={raw!r} must be at least 1")
-    return value
+    return whole_number(env, name, default, error=ForwardingConfigError)
 
 
 def seconds(env: Mapping[str, str], name: str, default: float, *, minimum: float = 0.0) -> float:

@@ -21,6 +21,11 @@ def packaged_registry_path() -> Path:
     return Path(str(resources.files("scamreport.registry").joinpath(PACKAGED_REGISTRY)))
 
 
+def registry_override() -> str | None:
+    """The registry file named by env ``AGENCY_REGISTRY``, or None to use the packaged one."""
+    return os.environ.get(REGISTRY_ENV_VAR, "").strip() or None
+
+
 def load_registry(path: Path | None = None) -> Registry:
     """Loads and validates a registry file.
 
@@ -30,7 +35,7 @@ def load_registry(path: Path | None = None) -> Registry:
     """
     if path is not None:
         return _read_registry(Path(path), source=str(path))
-    override = os.environ.get(REGISTRY_ENV_VAR, "").strip()
+    override = registry_override()
     if override:
         return _load_cached(override, override)
     return _load_cached(str(packaged_registry_path()), PACKAGED_REGISTRY)
