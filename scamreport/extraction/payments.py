@@ -12,6 +12,32 @@ from datetime import date
 
 from scamreport.extraction.model import Amount
 
+# Chinese and Malay cues (issue 12). Chinese has no word boundaries, so these stand apart from
+# the English alternatives, which are wrapped in \b.
+_ZH_MS_DEMAND = (
+    r"|(?:要|叫|让|逼|要求)我(?:再|还要|马上|立刻|先)?(?:付|转|交|汇|打|给|充值)|索要|勒索|不然|否则|"
+    r"还要(?:付|转|交)|再(?:付|转|交|汇)|(?:必须|需要|得|要)(?:先|再)?(?:付|转|交|汇)|"
+    r"要(?=[0-9一二两三四五六七八九十百千万])|手续费|保证金|解冻费|税费|押金|服务费|"
+    r"\b(?:(?:minta|suruh|paksa|desak)\s+(?:saya\s+|aku\s+|kami\s+)?(?:bayar|transfer|pindah\w*|"
+    r"hantar|masukkan)|(?:kena|perlu|mesti|wajib)\s+(?:bayar|transfer|pindah\w*|hantar)|ugut\w*|"
+    r"kalau\s+(?:tak|tidak)|jika\s+tidak|nak\s+lagi|minta\s+lagi)\b"
+)
+_ZH_MS_PAID = (
+    r"|(?:付|转|汇|给|交|打|充值|投资|花|转账|输|亏|损失)了|被骗(?:走)?了?|骗(?:走)?了|被(?:扣|拿走|转走)|"
+    r"\b(?:(?:dah|sudah|telah)\s+(?:bayar|transfer|pindah\w*|hantar|masukkan|bagi|kasi)|dibayar|"
+    r"hilang|rugi|kerugian|(?:kena|di)\s?tipu|kena\s+scam|habis|lesap|dipotong|ditolak)\b"
+)
+_ZH_MS_NOT_PAID = (
+    r"|(?:没有?|还没有?|并没有?|未)(?:付|转|汇|给|交|打|被骗)|不会付|拒绝付|"
+    r"\b(?:(?:belum|tak|tidak|tidak\s+pernah|x)\s+(?:bayar|transfer|pindah\w*|hantar|bagi)|"
+    r"(?:tiada|takde)\s+(?:duit|wang)\s+(?:hilang|dibayar))\b"
+)
+_ZH_MS_PROMISED = (
+    r"|中了|中奖|奖金|赢了|赚了|收益|利润|回报|返还|退款|补偿|(?:可以|能|会)(?:拿到|得到|收到)|遗产|"
+    r"贷款|\b(?:menang|hadiah|untung|keuntungan|pulangan|bonus|pinjaman|warisan|"
+    r"(?:akan|boleh)\s+dapat)\b"
+)
+
 _DEMAND_CUE = re.compile(
     r"\b(?:wants?|wanted|demand\w*|ask(?:s|ed|ing)?\s+(?:me\s+|us\s+)?(?:for|to\s+(?:pay|send|"
     r"transfer))|unless\s+(?:i|we)\s+(?:pay|send|transfer)|if\s+(?:i|we)\s+(?:don'?t|do\s+not|"
@@ -19,20 +45,20 @@ _DEMAND_CUE = re.compile(
     r"(?:pay|send|transfer)|told\s+(?:me\s+|us\s+)?to\s+(?:pay|transfer|send)|threaten\w*|"
     r"ransom|(?:more|another|extra|additional)\s+(?:fee|payment)|fee\s+of|"
     r"pay\s+(?:him|her|them)|or\s+else|(?:trying|about|going|preparing|getting\s+ready|wants?)\s+"
-    r"to\s+(?:withdraw|transfer|send|pay|wire))\b",
+    r"to\s+(?:withdraw|transfer|send|pay|wire))\b" + _ZH_MS_DEMAND,
     re.IGNORECASE,
 )
 _PAID_CUE = re.compile(
     r"\b(?:paid|transferr?ed|sent|lost|gave|deposited|withdr[ae]w|was\s+taken|were\s+taken|took|"
     r"deducted|debited|charged|spent|invested|scammed\s+(?:me\s+|us\s+)?(?:of|out\s+of)|"
-    r"cheated\s+(?:me\s+|us\s+)?(?:of|out\s+of))\b",
+    r"cheated\s+(?:me\s+|us\s+)?(?:of|out\s+of))\b" + _ZH_MS_PAID,
     re.IGNORECASE,
 )
 _NOT_PAID = re.compile(
     r"\b(?:not\s+(?:paid|pay|sent|transferred)\s+(?:yet|anything|them|him|her)|(?:haven'?t|havent|"
     r"have\s+not|hasn'?t|didn'?t|didnt|did\s+not|never)\s+(?:paid|pay|sent|send|transferred|"
     r"transfer|lost|lose)|not\s+yet\s+paid|won'?t\s+pay|refused\s+to\s+pay|no\s+money\s+"
-    r"(?:lost|paid|sent|was\s+taken))\b",
+    r"(?:lost|paid|sent|was\s+taken))\b" + _ZH_MS_NOT_PAID,
     re.IGNORECASE,
 )
 # Money promised to the reporter: a prize, an inheritance, a loan, profits, a salary.
@@ -41,10 +67,11 @@ _PROMISED_CUE = re.compile(
     r"(?:loan|grant|refund|compensation|payout|jackpot|reward|bonus|salary|commission)\s+(?:of|"
     r"for)?|profits?\s+(?:of)?|earn\w*|made|returns?\s+of|balance\s+(?:of|was|is|showed|shows)?|"
     r"receive|claim|release|approved\s+for|(?:pay|give|offered)\s+(?:me|us)|offered|"
-    r"left\s+(?:me|us|you)|(?:will|would)\s+(?:get|receive)|entitled\s+to|bequeath\w*)\b",
+    r"left\s+(?:me|us|you)|(?:will|would)\s+(?:get|receive)|entitled\s+to|bequeath\w*)\b"
+    + _ZH_MS_PROMISED,
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(r"[.!?;\n]")
+_CLAUSE_END = re.compile(r"[.!?;\n。！？；]")
 _WINDOW = 60
 
 
@@ -98,7 +125,11 @@ def money_mentions(
         demand_at, paid_at = _last_cue(_DEMAND_CUE, window), _last_cue(_PAID_CUE, window)
         if _last_cue(_PROMISED_CUE, window) > max(demand_at, paid_at):
             mentions.promised.append(found.value)
-        elif demand_at > paid_at or demand_at == paid_at >= 0 or (demand_at == paid_at == -1 and whole_demanded):
+        elif (
+            demand_at > paid_at
+            or demand_at == paid_at >= 0
+            or (demand_at == paid_at == -1 and whole_demanded)
+        ):
             mentions.demanded.append(found.value)
         elif paid_at >= 0 and not says_not_paid(window):
             mentions.lost.append(found.value)

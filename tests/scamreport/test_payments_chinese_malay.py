@@ -1,0 +1,47 @@
+"""Money lost apart from money demanded or promised, in Chinese and Malay stories (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scamreport.extraction.payments import money_mentions, says_not_paid, sounds_demanded
+
+
+def texts(amounts: list) -> list[str]:  # type: ignore[type-arg]
+    return [str(amount) for amount in amounts]
+
+
+@pytest.mark.parametrize(
+    ("text", "lost", "demanded"),
+    [
+        ("我被骗了3千新元", ["3000 SGD"], []),
+        ("他骗了我两万", ["20000"], []),
+        ("他要我付五万块，不然就抓我", [], ["50000 SGD"]),
+        ("我转了5000新元，他又要我再转两万", ["5000 SGD"], ["20000"]),
+        ("还没付，他要两千五百元", [], ["2500 SGD"]),
+        ("我中了100万奖金，要先交手续费5000块", [], ["5000 SGD"]),
+        ("saya hilang lima ribu ringgit", ["5000 MYR"], []),
+        ("saya dah bayar RM500, dia minta lagi RM1000", ["500 MYR"], ["1000 MYR"]),
+        ("dia suruh saya bayar RM3000 kalau tak nak kena tangkap", [], ["3000 MYR"]),
+        ("saya belum bayar, dia minta RM2000", [], ["2000 MYR"]),
+    ],
+)
+def test_lost_or_demanded_in_chinese_and_malay(
+    text: str, lost: list[str], demanded: list[str]
+) -> None:
+    mentions = money_mentions(text, "SG")
+    assert (texts(mentions.lost), texts(mentions.demanded)) == (lost, demanded)
+
+
+def test_a_prize_is_promised_not_lost() -> None:
+    mentions = money_mentions("saya menang hadiah RM50,000 tapi kena bayar RM800 dulu", "MY")
+    assert texts(mentions.promised) == ["50000 MYR"]
+    assert texts(mentions.demanded) == ["800 MYR"]
+    assert mentions.lost == []
+
+
+def test_short_answers() -> None:
+    assert sounds_demanded("他要五万")
+    assert not sounds_demanded("我付了五万")
+    assert says_not_paid("我还没付") and says_not_paid("saya belum bayar")
+    assert not says_not_paid("saya dah bayar")
