@@ -19,7 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # package -> top-level packages its modules must never import
 FORBIDDEN: dict[str, frozenset[str]] = {
     "scamreport": frozenset(
-        {"actions", "bot", "console", "telegram_standin", "agency_sink", "tests", "benchmarks"}
+        {
+            "actions",
+            "action_server",
+            "bot",
+            "console",
+            "rasa_runtime",
+            "telegram_standin",
+            "agency_sink",
+            "tests",
+            "benchmarks",
+        }
     ),
     "bot": frozenset({"console", "actions"}),
     "actions": frozenset({"console", "bot"}),
