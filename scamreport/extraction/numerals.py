@@ -9,9 +9,17 @@ from decimal import Decimal, InvalidOperation
 # Chinese numeral characters (everyday and the financial forms written on cheques).
 ZH_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億"
 # "3000", "1,500", "1.5万", "3千5", "两千五百", "五万": digits and numeral characters together.
+# Bounded and unambiguous (digits are read by one part only), so that a long run of digits or
+# numerals costs linear time.
 ZH_NUMBER = (
-    r"(?:[0-9](?:[0-9]|,(?=[0-9]{3}))*(?:\.[0-9]+)?|[" + ZH_NUMERAL_CHARS + r"])"
-    r"[0-9" + ZH_NUMERAL_CHARS + r"]*"
+    r"(?:[0-9](?:[0-9]|,(?=[0-9]{3})){0,20}(?:\.[0-9]{1,4})?(?:[" + ZH_NUMERAL_CHARS + r"]"
+    r"[0-9"
+    + ZH_NUMERAL_CHARS
+    + r"]{0,12})?|["
+    + ZH_NUMERAL_CHARS
+    + r"][0-9"
+    + ZH_NUMERAL_CHARS
+    + r"]{0,15})"
 )
 _HAS_ZH_NUMERAL = re.compile("[" + ZH_NUMERAL_CHARS + "]")
 
@@ -56,7 +64,7 @@ MS_NUMBER = (
     + "|".join(sorted(MS_NUMBER_WORDS, key=len, reverse=True))
     + r")(?:\s+(?:"
     + "|".join(sorted(MS_NUMBER_WORDS, key=len, reverse=True))
-    + r"))*"
+    + r")){0,7}"  # bounded: "satu juta dua ratus lima puluh ribu" is 7 words
 )
 
 

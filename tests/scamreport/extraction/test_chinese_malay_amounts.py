@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -187,3 +188,21 @@ def test_english_amounts_unchanged_next_to_chinese() -> None:
 )  # fmt: skip
 def test_names_a_currency(text: str, names: bool) -> None:
     assert names_a_currency(text) is names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "转了" + "1" * 3000 + "次",
+        "S$" + "1" * 3000 + "千",
+        "lima " * 1000 + "x",
+        "bayar " + "satu " * 1000 + "macam",
+        "两" * 3000,
+    ],
+)
+def test_long_runs_of_numbers_cost_linear_time(text: str) -> None:
+    # a Telegram message holds up to 4096 characters; patterns must not backtrack quadratically
+    started = time.perf_counter()
+    list(find_amounts(text, "SG"))
+    read_amount(text, "SG")
+    assert time.perf_counter() - started < 0.5
