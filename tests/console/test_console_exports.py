@@ -94,9 +94,12 @@ def test_json_export(console_env: ConsoleEnv) -> None:
         "payment_method": None,
         "payee_account": None,
     }
-    assert {"kind": "phone", "value": SHARED_PHONE, "registrable_domain": None} in report[
-        "indicators"
-    ]
+    assert {
+        "kind": "phone",
+        "value": SHARED_PHONE,
+        "registrable_domain": None,
+        "source": "conversation",
+    } in report["indicators"]
     assert len(report["evidence"]) == 2
 
 
