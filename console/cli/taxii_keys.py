@@ -6,34 +6,16 @@ A key is printed once, when it is created; only its SHA-256 is stored (console.t
 from __future__ import annotations
 
 import argparse
-import sys
 
 from sqlalchemy.orm import Session
 
+from console.cli.session import run_in_session
 from console.taxii_keys import TaxiiKeyError, create_key, list_keys, revoke_key
-from scamreport.registry import RegistryError, load_registry
-from scamreport.settings import SettingsError, get_settings
-from scamreport.storage.database import (
-    make_engine,
-    make_session_factory,
-    session_scope,
-    upgrade_database,
-)
+from scamreport.registry import load_registry
 
 
 def run_taxii_keys(args: argparse.Namespace) -> int:
-    try:
-        settings = get_settings()
-        upgrade_database(settings.database_url, "heads")
-        engine = make_engine(settings.database_url)
-        try:
-            with session_scope(make_session_factory(engine)) as session:
-                return _dispatch(session, args)
-        finally:
-            engine.dispose()
-    except (TaxiiKeyError, RegistryError, SettingsError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    return run_in_session(_dispatch, args, refusals=(TaxiiKeyError,))
 
 
 def _dispatch(session: Session, args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ import sys
 
 from sqlalchemy.orm import Session
 
+from console.cli.session import run_in_session
 from console.users import (
     UserError,
     create_user,
@@ -16,15 +17,8 @@ from console.users import (
     list_users,
     set_password,
 )
-from scamreport.registry import RegistryError, load_registry
-from scamreport.settings import SettingsError, get_settings
+from scamreport.registry import load_registry
 from scamreport.storage.console_models import CONSOLE_ROLES
-from scamreport.storage.database import (
-    make_engine,
-    make_session_factory,
-    session_scope,
-    upgrade_database,
-)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -46,18 +40,7 @@ def _check_agency(code: str) -> None:
 
 
 def run_users(args: argparse.Namespace) -> int:
-    try:
-        settings = get_settings()
-        upgrade_database(settings.database_url, "heads")
-        engine = make_engine(settings.database_url)
-        try:
-            with session_scope(make_session_factory(engine)) as session:
-                return _dispatch(session, args)
-        finally:
-            engine.dispose()
-    except (UserError, RegistryError, SettingsError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    return run_in_session(_dispatch, args, refusals=(UserError,))
 
 
 def _dispatch(session: Session, args: argparse.Namespace) -> int:
