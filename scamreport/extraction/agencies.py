@@ -27,7 +27,8 @@ _CLAIM_CUE_RE = re.compile(
     r"\b(?:claim\w*|pretend\w*|pos(?:e|ed|es|ing)\s+as|impersonat\w*|fake|bogus|"
     r"said|says|saying|told\s+me|from|officer|officers|agent|official|letter|notice|warrant|"
     r"summons|identified|introduced|representing|on\s+behalf\s+of|calling|called)\b"
-    r"|自称|冒充|假冒|假扮|声称|说是|来自|打来",
+    r"|自称|冒充|假冒|假扮|声称|说是|来自|打来"
+    r"|\b(?:kata|mengaku|ngaku|menyamar|kononnya|dari|daripada|pegawai|palsu|saman|waran)\b",
     re.IGNORECASE,
 )
 # The reporter turning to the organisation is not a claim: "I reported it to the SPF".
@@ -63,11 +64,13 @@ class AgencyMatcher:
         )
         self._canonical: dict[str, str] = {}  # PhraseMatcher key -> canonical name
         cjk: dict[str, str] = {}
+        owners: dict[str, set[str]] = {}
         for canonical, names in aliases.items():
             any_case, exact_case = [], []
             for alias in dict.fromkeys(name.strip() for name in (canonical, *names) if name):
                 if _CJK_RE.search(alias):
-                    cjk.setdefault(alias, canonical)  # shared aliases: the first agency listed
+                    cjk.setdefault(alias, canonical)
+                    owners.setdefault(alias, set()).add(canonical)
                 elif _needs_exact_case(alias):
                     exact_case.append(nlp.make_doc(alias))
                 else:
@@ -78,6 +81,9 @@ class AgencyMatcher:
                 if docs:
                     matcher.add(key, docs)
         self._cjk_names = cjk
+        # A bare "警察" (police) is an alias of several countries' police: like "police" in
+        # English it names no agency. A longer alias ("新加坡警察部队") still does.
+        self._cjk_ambiguous = frozenset(alias for alias, names in owners.items() if len(names) > 1)
         ordered = sorted(cjk, key=len, reverse=True)
         self._cjk_re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
@@ -97,6 +103,8 @@ class AgencyMatcher:
         ]
         if self._cjk_re is not None:
             for match in self._cjk_re.finditer(text):
+                if match.group(0) in self._cjk_ambiguous:
+                    continue
                 canonical = self._cjk_names[match.group(0)]
                 candidates.append((match.start(), match.end(), canonical, "agency_cjk"))
         for start, end, canonical, rule in candidates:

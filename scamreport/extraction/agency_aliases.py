@@ -11,7 +11,8 @@ DEFAULT_AGENCY_ALIASES: dict[str, list[str]] = {
     "International Criminal Police Organization": ["Interpol", "INTERPOL", "International Criminal Police Organization", "ICPO",
                  "International Police", "国际刑警"],
     "Singapore Police Force": ["Singapore Police Force", "SPF", "Singapore Police",
-                               "police Singapore", "Singapore police officer"],
+                               "police Singapore", "Singapore police officer",
+                               "新加坡警察", "新加坡警方", "polis Singapura"],
     "Ministry of Public Security of the People's Republic of China": ["Ministry of Public Security", "公安局", "公安部", "公安",
                                            "Shanghai police", "China police", "Chinese police",
                                            "Beijing police", "Guangzhou police", "Shenzhen police",
@@ -19,7 +20,8 @@ DEFAULT_AGENCY_ALIASES: dict[str, list[str]] = {
     "Hong Kong Police Force": ["Hong Kong Police Force", "Hong Kong Police", "HK police", "HKPF",
                                "香港警察", "香港警务处"],
     "Royal Malaysia Police": ["Royal Malaysia Police", "PDRM", "Polis Diraja Malaysia",
-                              "Malaysian police", "Malaysia police", "Bukit Aman"],
+                              "Malaysian police", "Malaysia police", "Bukit Aman",
+                              "马来西亚警察", "大马警察", "马来西亚警方", "polis Malaysia"],
     "Central Bureau of Investigation": ["Central Bureau of Investigation", "CBI",
                                                 "Indian CBI"],
     "Mumbai Police": ["Mumbai Police", "Mumbai cyber police", "Mumbai crime branch"],
@@ -43,11 +45,14 @@ DEFAULT_AGENCY_ALIASES: dict[str, list[str]] = {
                            "bank's fraud department", "fraud department of the bank",
                            "security team of the bank", "bank anti-fraud team"],
     "Customs": ["customs", "customs officer", "customs department", "customs office",
-                "customs authority", "海关"],
+                "customs authority", "海关", "kastam", "pegawai kastam", "jabatan kastam", "kastam", "pegawai kastam", "Jabatan Kastam"],
     "Immigration": ["immigration", "immigration officer", "immigration department",
-                    "immigration office", "immigration authority"],
-    "Embassy": ["embassy", "consulate", "embassy officer", "大使馆", "领事馆"],
-    "Court": ["court", "the court", "court officer", "high court", "district court", "法院"],
+                    "immigration office", "immigration authority", "移民局", "imigresen",
+                    "pegawai imigresen"],
+    "Embassy": ["embassy", "consulate", "embassy officer", "大使馆", "领事馆", "kedutaan",
+                "konsulat"],
+    "Court": ["court", "the court", "court officer", "high court", "district court", "法院",
+              "mahkamah"],
 }  # fmt: skip
 
 # Words so common in ordinary sentences ("I will go to court", "the embassy closed") that they
@@ -55,11 +60,11 @@ DEFAULT_AGENCY_ALIASES: dict[str, list[str]] = {
 GENERIC_ALIASES: frozenset[str] = frozenset(
     {
         "customs", "customs officer", "customs department", "customs office",
-        "customs authority", "海关",
+        "customs authority", "海关", "kastam", "pegawai kastam", "jabatan kastam",
         "immigration", "immigration officer", "immigration department", "immigration office",
-        "immigration authority",
-        "embassy", "consulate", "embassy officer", "大使馆", "领事馆",
-        "court", "the court", "court officer", "high court", "district court", "法院",
+        "immigration authority", "移民局", "imigresen", "pegawai imigresen",
+        "embassy", "consulate", "embassy officer", "大使馆", "领事馆", "kedutaan", "konsulat",
+        "court", "the court", "court officer", "high court", "district court", "法院", "mahkamah",
         "international police",
     }
 )  # fmt: skip

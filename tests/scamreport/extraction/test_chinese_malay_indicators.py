@@ -103,3 +103,28 @@ def test_english_unchanged() -> None:
     assert [str(a) for a in found.amount] == ["1200 SGD"]
     assert found.date == ["2026-11-28"]
     assert found.handle == ["@fake_officer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "agencies"),
+    [
+        # a bare "警察" is any country's police, like "police" in English: no agency
+        ("他打电话说是警察，叫我转账", "SG", []),
+        ("他说是警察", "TW", []),
+        ("他说他是新加坡警察", "SG", ["Singapore Police Force"]),
+        ("他冒充新加坡警察部队", "SG", ["Singapore Police Force"]),
+        ("他说他是马来西亚警察", "MY", ["Royal Malaysia Police"]),
+        ("他说是中国警察", "SG", ["Ministry of Public Security of the People's Republic of China"]),
+        ("自称是移民局的", "SG", ["Immigration"]),
+        ("dia kata dari PDRM", "MY", ["Royal Malaysia Police"]),
+        ("dia ngaku polis Malaysia", "MY", ["Royal Malaysia Police"]),
+        ("dia mengaku pegawai kastam", "MY", ["Customs"]),
+        ("dia kata ada saman dari mahkamah", "MY", ["Court"]),
+        ("saya pergi ke mahkamah esok", "MY", []),  # going to court is no claim
+        ("dia kata dia polis", "MY", []),
+    ],
+)
+def test_claimed_agencies_in_chinese_and_malay(
+    text: str, country: str, agencies: list[str]
+) -> None:
+    assert extract_indicators(text, country, today=TODAY).claimed_agency == agencies
