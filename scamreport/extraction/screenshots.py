@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 import time
 from functools import lru_cache
 
@@ -41,6 +42,9 @@ MAX_SIDE = 3000
 UPSCALE_BELOW = 1400
 # Seconds before Tesseract is stopped (it reads a phone screenshot in about a second here).
 OCR_TIMEOUT_SECONDS = 20.0
+# Tesseracts running at once in this process (each uses a core or two).
+MAX_CONCURRENT_OCR = 2
+_OCR_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_OCR)
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 # Tesseract puts a space between Chinese characters when several languages are loaded.
@@ -108,13 +112,19 @@ def _ocr(data: bytes, *, timeout: float) -> str:
     if not languages:
         raise ScreenshotNotRead("Tesseract or its language data is not installed")
     deadline = time.monotonic() + timeout
-    image = prepare_image(data)
-    text = _tesseract(image, "+".join(languages), deadline)
-    if "chi_sim" in languages and _HAS_CJK.search(text):
-        # With every language loaded Tesseract reads some all-Chinese lines as Latin garbage;
-        # Chinese alone reads them (but garbles links): its Chinese lines are added.
-        chinese = _tesseract(image, "chi_sim", deadline)
-        text += "\n" + "\n".join(line for line in chinese.splitlines() if _HAS_CJK.search(line))
+    # A burst of screenshots (an album, many reporters) must not start a Tesseract per thread.
+    if not _OCR_SLOTS.acquire(timeout=timeout):
+        raise ScreenshotNotRead("every OCR slot stayed busy for the time limit")
+    try:
+        image = prepare_image(data)
+        text = _tesseract(image, "+".join(languages), deadline)
+        if "chi_sim" in languages and _HAS_CJK.search(text):
+            # With every language loaded Tesseract reads some all-Chinese lines as Latin
+            # garbage; Chinese alone reads them (but garbles links): its Chinese lines are added.
+            chinese = _tesseract(image, "chi_sim", deadline)
+            text += "\n" + "\n".join(line for line in chinese.splitlines() if _HAS_CJK.search(line))
+    finally:
+        _OCR_SLOTS.release()
     return tidy(text)
 
 

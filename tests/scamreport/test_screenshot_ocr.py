@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from decimal import Decimal
 
 import pytest
 from PIL import Image
 
+from scamreport.extraction import screenshots
 from scamreport.extraction.model import Amount, Found
 from scamreport.extraction.screenshots import (
     indicators_in_screenshot,
@@ -111,3 +113,16 @@ def test_an_indicator_comes_from_the_conversation_or_a_screenshot() -> None:
     assert NewIndicator(kind="url", value="https://a.example", source="screenshot").source
     with pytest.raises(ValueError, match="source"):
         NewIndicator(kind="phone", value="+6581234567", source="photo")
+
+
+def test_when_every_ocr_slot_stays_busy_the_image_is_not_read(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    busy = threading.BoundedSemaphore(1)
+    busy.acquire()
+    monkeypatch.setattr(screenshots, "_OCR_SLOTS", busy)
+    caplog.set_level(logging.INFO, logger="scamreport.extraction.screenshots")
+    assert read_image_text(screenshot(SMISHING), timeout=0.2) is None
+    assert "busy" in caplog.records[-1].getMessage()
+    busy.release()
+    assert read_image_text(screenshot(SMISHING)) is not None
