@@ -7,7 +7,8 @@
 Suites: ``latency`` (one reporter at a time: the project vs a bare Rasa 3.6.21 assistant the
 benchmark creates and trains, response-only and custom-action turns, REST vs Telegram path,
 before vs after issue 13's fixes), ``load`` (10/50/200 reporters at once, straight to Rasa and
-through the stand-in and the bot), ``forwarding`` (1 and 4 workers, SQLite and PostgreSQL,
+through the stand-in and the bot), ``coldstart`` (each process alone from launch to ready, and
+`scamreport stack run` to the first reply), ``forwarding`` (1 and 4 workers, SQLite and PostgreSQL,
 with and without 30% agency failures, exactly once) and ``console`` (scripts/bench_console.py
 at 100,000 reports on SQLite and PostgreSQL). Results: results/bench/<suite>.json; the table in
 docs/performance.md (between its generated-table markers) is rewritten from them.
@@ -26,13 +27,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import forwarding, report, turns
+from benchmarks import coldstart, forwarding, report, turns
 from benchmarks.processes import Processes
 from benchmarks.stats import machine
 from scamreport.cli.stack import APP_PYTHON
 from scamreport.settings import PROJECT_ROOT
 
-SUITES = ("latency", "load", "forwarding", "console")
+SUITES = ("latency", "load", "coldstart", "forwarding", "console")
 LATENCY_LEGS = ["after:rest", "before:rest", "bare:rest", "after:telegram", "before:telegram"]
 LOAD_LEGS = ["after:rest", "after:telegram", "before:rest", "before:telegram", "bare:rest"]
 
@@ -68,6 +69,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--forwarding-failure-rates", type=lambda t: [float(x) for x in _csv(t)], default=[0, 0.3]
     )
+    parser.add_argument("--coldstart-rounds", type=int, default=2)
     parser.add_argument("--console-reports", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     parser.add_argument(
@@ -146,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         write(args.out, "forwarding", result, command)
         written.append("forwarding")
+    if "coldstart" in args.suites:
+        result = coldstart.suite(work / "coldstart", rounds=args.coldstart_rounds)
+        write(args.out, "coldstart", result, command)
+        written.append("coldstart")
     needs_rasa = {"latency", "load"} & set(args.suites)
     if needs_rasa:
         legs = set()

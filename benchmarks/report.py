@@ -144,9 +144,34 @@ def console_section(document: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def coldstart_section(document: dict[str, Any]) -> list[str]:
+    lines = ["### Cold start", "", *_header(document)]
+    lines += [
+        f"{document['rounds']} round(s). Each process started alone as `scamreport stack run` "
+        "starts it, launch to ready (seconds, median (min-max)); then `scamreport stack run` "
+        "from launch to the bot's first reply through the stand-in, the model already trained.",
+        "",
+        "| process | seconds to ready |",
+        "|---|---|",
+    ]
+    for name, stats in document["processes"].items():
+        lines.append(f"| {name} | {_range(stats, ' s')} |")
+    stack = document["stack"]
+    lines += [
+        f"| whole stack: Rasa ready | {_range(stack['rasa_ready_seconds'], ' s')} |",
+        f"| whole stack: bot connected | {_range(stack['bot_connected_seconds'], ' s')} |",
+        f"| whole stack: first reply | {_range(stack['first_reply_seconds'], ' s')} |",
+        "",
+        f"Listen queue (`ss -ltn` Send-Q): processes alone {document['listen_queue']}, "
+        f"whole stack {document['stack_listen_queue']}.",
+    ]
+    return lines + [""]
+
+
 SECTIONS = (
     ("latency", latency_section),
     ("load", load_section),
+    ("coldstart", coldstart_section),
     ("forwarding", forwarding_section),
     ("console", console_section),
 )
@@ -188,4 +213,6 @@ def broken(out: Path, written: list[str]) -> list[str]:
             failures.append("latency: no leg ran")
         elif name == "load" and not document.get("levels"):
             failures.append("load: no level ran")
+        elif name == "coldstart" and not document.get("processes"):
+            failures.append("coldstart: nothing started")
     return failures
