@@ -363,6 +363,9 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The bot process sending it (bot/outbox.py), until ``claimed_until``; then anyone may.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     reporter: Mapped[Reporter] = relationship(back_populates="notifications")
     report: Mapped[Report | None] = relationship(back_populates="notifications")
@@ -377,6 +380,9 @@ class PendingMessage(Base):
     conversation_id: Mapped[str] = mapped_column(String(128), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The bot process replaying the conversation (bot/relay.py), until ``claimed_until``.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 from scamreport.storage import console_models as _console_models  # noqa: E402,F401
