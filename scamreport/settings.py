@@ -28,6 +28,8 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 # it waited for SYN retries, over 60 s for some. The kernel caps it at net.core.somaxconn.
 SANIC_BACKLOG = "SANIC_BACKLOG"
 DEFAULT_LISTEN_BACKLOG = 1024
+# Development only: a process started on its own migrates the database itself (Settings).
+MIGRATE_ON_START = "SCAMREPORT_MIGRATE_ON_START"
 
 
 class SettingsError(RuntimeError):
@@ -55,6 +57,11 @@ class Settings:
     tracker_store_url: str | None = None
     # How long reports, drafts and conversations are kept (`scamreport retention purge`).
     retention_days: int = 365
+    # SCAMREPORT_MIGRATE_ON_START=1: a process started on its own brings the schema up to date
+    # itself (development on a fresh SQLite file). Otherwise only `scamreport db upgrade` (run
+    # by `scamreport stack run` and the deployment's migrate job) migrates, and the processes
+    # refuse to start on a database that is not at head.
+    migrate_on_start: bool = False
 
     @property
     def is_development(self) -> bool:
@@ -144,6 +151,18 @@ def listen_backlog(env: Mapping[str, str]) -> int:
     return whole_number(env, SANIC_BACKLOG, DEFAULT_LISTEN_BACKLOG)
 
 
+def switch(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """The on/off setting ``name``: 1, true, yes or on; 0, false, no, off or empty."""
+    text = env.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, not {text!r}")
+
+
 def get_settings(env: dict[str, str] | None = None) -> Settings:
     """Builds Settings from ``env`` (default: os.environ)."""
     env = dict(os.environ if env is None else env)
@@ -161,6 +180,7 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
         service_secrets={name: env[name] for name in SERVICE_SECRETS if env.get(name)},
         tracker_store_url=env.get("TRACKER_STORE_URL") or None,
         retention_days=whole_number(env, "SCAMREPORT_RETENTION_DAYS", 365),
+        migrate_on_start=switch(env, MIGRATE_ON_START),
     )
     if not settings.is_development:
         missing = [

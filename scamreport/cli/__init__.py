@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 from scamreport.cli import (
     agencies,
     data_check,
+    db,
     deliveries,
     evaluation,
     parse,
@@ -28,6 +29,7 @@ from scamreport.cli import (
 COMMANDS = (
     parse,
     agencies,
+    db,
     stack,
     deliveries,
     worker,

@@ -55,6 +55,10 @@ class MigrationError(RuntimeError):
     """The schema could not be brought up to date."""
 
 
+class SchemaNotCurrentError(MigrationError):
+    """A process was started on a database that is not at the head revision."""
+
+
 def normalise_database_url(url: str | URL) -> URL:
     """Parses ``url``; plain ``postgres://``/``postgresql://`` URLs get the psycopg (v3) driver."""
     parsed = make_url(url) if isinstance(url, str) else url
@@ -237,6 +241,31 @@ def current_revision(engine: Engine) -> str | None:
 def schema_is_current(engine: Engine) -> bool:
     """True when the database has every migration shipped with the package."""
     return current_revisions(engine) == head_revisions()
+
+
+def require_current_schema(url: str | URL, *, migrate: bool = False) -> None:
+    """What a long-running process does at start: checks that the database is at head.
+
+    Migrating is the start step's job (`scamreport db upgrade`); ``migrate`` (the development
+    opt-in SCAMREPORT_MIGRATE_ON_START=1) migrates here instead. Raises SchemaNotCurrentError
+    with what to run when the schema is behind (or ahead of) this code.
+    """
+    if migrate:
+        upgrade_database(url)
+        return
+    engine = make_engine(url)
+    try:
+        current = current_revisions(engine)
+    finally:
+        engine.dispose()
+    heads = head_revisions()
+    if current != heads:
+        at = ", ".join(current) if current else "no revision"
+        raise SchemaNotCurrentError(
+            f"the database is not migrated (it is at {at}, this code needs {', '.join(heads)}): "
+            "run `scamreport db upgrade` (or set SCAMREPORT_MIGRATE_ON_START=1 to let a "
+            "development process migrate it itself)"
+        )
 
 
 def unmanaged_tables(connection: Connection) -> set[str]:
