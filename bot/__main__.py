@@ -5,6 +5,10 @@ docs/telegram.md). RASA_CHANNEL_TOKEN (the secret of Rasa's channel) and RASA_AU
 HTTP API token, for reading trackers) are required outside development (docs/security.md).
 --base-url points the bot at another Bot API server, such as the local stand-in
 (`python -m telegram_standin`).
+
+One bot process is active per database: on PostgreSQL every bot first waits for an advisory
+lock, so a second one is a standby that takes over when the active one dies; on SQLite only with
+--standby (a file lock beside the database). See docs/deployment.md, "The bot".
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from scamreport.settings import (
     get_settings,
     rasa_url,
 )
+from scamreport.storage.database import normalise_database_url
+from scamreport.storage.leader_lock import LeaderLock, LeaderLockError, stop_this_process
 
 logger = logging.getLogger("bot")
 
@@ -85,8 +91,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rate-burst", type=int, default=20, help="messages a user may send at once"
     )
+    parser.add_argument(
+        "--standby",
+        action="store_true",
+        default=env.get("BOT_STANDBY", "").lower() in ("1", "true", "yes"),
+        help="wait until no other bot process of this database is active (always on "
+        "PostgreSQL; on a SQLite file, a lock file beside it)",
+    )
     parser.add_argument("--verbose", action="store_true")
     return parser.parse_args(argv)
+
+
+def leader_lock_for(database_url: str, standby: bool) -> LeaderLock | None:
+    """The lock this bot waits for before serving: always on PostgreSQL, on SQLite only when
+    asked (``--standby``). Raises LeaderLockError for a database that cannot hold one."""
+    backend = normalise_database_url(database_url).get_backend_name()
+    if backend == "postgresql" or standby:
+        return LeaderLock(database_url, role="bot")
+    return None
 
 
 def service_secrets_in(env: Mapping[str, str]) -> list[str]:
@@ -124,10 +146,15 @@ def main(argv: list[str] | None = None) -> int:
             rate_burst=args.rate_burst,
             settings=settings,
         )
-    except (ConfigError, SettingsError) as error:
+        lock = leader_lock_for(settings.database_url, args.standby)
+    except (ConfigError, SettingsError, LeaderLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    application = build_application(create_services(config))
+    services = create_services(config)
+    if lock is not None:
+        # Before the webhook listens or polling starts: a standby receives nothing.
+        lock.acquire(on_lost=stop_this_process)
+    application = build_application(services)
     logger.info("bot starting in %s mode, relaying to %s", config.mode, config.rasa_url)
     if config.mode == "webhook":
         application.run_webhook(
@@ -140,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if lock is not None:
+        lock.release()
     return 0
 
 

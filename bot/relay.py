@@ -23,7 +23,12 @@ first and each resend alike: for an update taken up again after the bot was kill
 reaches Rasa twice; and the report's transcript keeps a resent message once.
 
 Callers hold the reporter's lock (``BotServices.locks``): the update processor takes it for
-every update, and the replayer takes it before replaying.
+every update, and the replayer takes it before replaying. That lock is one process's; between
+processes (an active bot and its standby, docs/deployment.md) a conversation's kept messages are
+claimed before they are replayed: the oldest row and every row after it get the process's
+``claimed_by`` and a ``claimed_until`` in one transaction (``SELECT ... FOR UPDATE SKIP LOCKED``
+on PostgreSQL; SQLite's transactions hold the writer lock), and a conversation another process
+holds is left alone until its claim is released or lapses (``CLAIM_SECONDS``).
 """
 
 from __future__ import annotations
@@ -33,9 +38,10 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
@@ -49,6 +55,7 @@ from bot.services import BotServices
 from scamreport.channel import UPDATE_ID_KEY
 from scamreport.sensitive import mask_secrets, mentioned_secret_kind
 from scamreport.storage.models import PendingMessage
+from scamreport.storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +67,9 @@ REPORT_CANCELLED_KEY = "report_cancelled"
 SWALLOWED_GIVE_UP_SECONDS = 600.0
 # What masking leaves of a secret (scamreport.sensitive): a message the inbox masked already.
 REDACTED_MARK = "[REDACTED "
+# A replay of one conversation takes at most a few Rasa timeouts; after this another process
+# may take over a claim whose process died.
+CLAIM_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,54 @@ class Kept:
             ),
             origin=int(origin) if origin is not None else None,
         )
+
+
+def claim_conversation(
+    session: Session, *, conversation_id: str, claimant: str, now: datetime | None = None
+) -> bool:
+    """Claims every kept message of ``conversation_id`` for ``claimant``; False when another
+    process holds (or is claiming) any of them. True with nothing kept. Flushes; does not
+    commit."""
+    now = now or utcnow()
+    first = session.scalar(
+        select(func.min(PendingMessage.id)).where(PendingMessage.conversation_id == conversation_id)
+    )
+    if first is None:
+        return True
+    rows = list(
+        session.scalars(
+            select(PendingMessage)
+            .where(PendingMessage.conversation_id == conversation_id)
+            .order_by(PendingMessage.id)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not rows or rows[0].id != first:
+        return False
+    if any(
+        row.claimed_by not in (None, claimant)
+        and row.claimed_until is not None
+        and row.claimed_until >= now
+        for row in rows
+    ):
+        return False
+    for row in rows:
+        row.claimed_by = claimant
+        row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+    session.flush()
+    return True
+
+
+def release_conversation(session: Session, *, conversation_id: str, claimant: str) -> None:
+    """Gives back ``claimant``'s claims on the conversation's kept messages."""
+    session.execute(
+        update(PendingMessage)
+        .where(
+            PendingMessage.conversation_id == conversation_id,
+            PendingMessage.claimed_by == claimant,
+        )
+        .values(claimed_by=None, claimed_until=None)
+    )
 
 
 class Relay:
@@ -337,7 +395,25 @@ class Relay:
         await self.services.db(record)
 
     async def replay_conversation(self, bot: Bot, conversation_id: str, *, announce: bool) -> bool:
-        """Sends the kept messages of one conversation in order; True when none is left."""
+        """Sends the kept messages of one conversation in order; True when none is left.
+        False, untouched, while another process holds the conversation's claim."""
+        claimant = self.services.claimant
+
+        def claim(session: Session) -> bool:
+            return claim_conversation(session, conversation_id=conversation_id, claimant=claimant)
+
+        def release(session: Session) -> None:
+            release_conversation(session, conversation_id=conversation_id, claimant=claimant)
+
+        if not await self.services.db(claim):
+            logger.info("another bot process is replaying %s…", conversation_id[:8])
+            return False
+        try:
+            return await self._replay_claimed(bot, conversation_id, announce=announce)
+        finally:
+            await self.services.db(release)
+
+    async def _replay_claimed(self, bot: Bot, conversation_id: str, *, announce: bool) -> bool:
         first = True
         for kept in await self.backlog(conversation_id):
             async with typing(bot, kept.chat_id):

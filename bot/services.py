@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -29,6 +32,12 @@ T = TypeVar("T")
 SERVICES_KEY = "services"
 
 
+def new_claimant() -> str:
+    """This process's name in the rows it claims (host, process id, a random part for a
+    reused pid); no secret, no user data."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
 @dataclass
 class BotServices:
     config: BotConfig
@@ -41,6 +50,8 @@ class BotServices:
     clock: Callable[[], float] = time.monotonic
     # Rasa's SQL tracker store, where /delete erases the conversation (None: in memory).
     tracker_store: TrackerStore | None = None
+    # Written into the outbox and kept-message rows this process claims (bot/outbox.py).
+    claimant: str = field(default_factory=new_claimant)
 
     def pseudonym(self, user_id: int) -> str:
         return pseudonym_for(user_id, self.config.settings.pseudonym_key)
