@@ -18,10 +18,10 @@ from scamreport.forwarding.worker import Worker
 from scamreport.registry import RegistryError, load_registry
 from scamreport.settings import SettingsError, get_settings
 from scamreport.storage.database import (
+    SchemaNotCurrentError,
     make_engine,
     make_session_factory,
-    schema_is_current,
-    upgrade_database,
+    require_current_schema,
 )
 
 
@@ -31,13 +31,12 @@ def run_worker(args: argparse.Namespace) -> int:
         settings = get_settings()
         config = ForwardingConfig.from_env(os.environ)
         registry = load_registry()
-    except (SettingsError, ForwardingConfigError, RegistryError) as error:
+        require_current_schema(settings.database_url, migrate=settings.migrate_on_start)
+    except (SettingsError, ForwardingConfigError, RegistryError, SchemaNotCurrentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     engine = make_engine(settings.database_url)
     try:
-        if not schema_is_current(engine):
-            upgrade_database(settings.database_url)
         worker = Worker(
             session_factory=make_session_factory(engine), registry=registry, config=config
         )
