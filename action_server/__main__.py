@@ -20,6 +20,7 @@ from scamreport.settings import (
     get_settings,
     listen_backlog,
 )
+from scamreport.storage.database import SchemaNotCurrentError, require_current_schema
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -48,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        require_current_schema(settings.database_url, migrate=settings.migrate_on_start)
+    except SchemaNotCurrentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     app = create_app(token, args.actions)
     logging.getLogger("action_server").info("serving %s on %s:%d", args.actions, host, args.port)
     app.run(host=host, port=args.port, workers=1, access_log=False, motd=False, backlog=backlog)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scamreport.registry import Registry, load_registry
 from scamreport.settings import Settings, get_settings
-from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
+from scamreport.storage.database import make_engine, make_session_factory
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +23,5 @@ def registry() -> Registry:
 
 @lru_cache(maxsize=1)
 def session_factory() -> sessionmaker[Session]:
-    url = settings().database_url
-    upgrade_database(url)
-    return make_session_factory(make_engine(url))
+    # The schema was checked (or, by opt-in, migrated) when the action server started.
+    return make_session_factory(make_engine(settings().database_url))

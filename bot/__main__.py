@@ -33,7 +33,11 @@ from scamreport.settings import (
     get_settings,
     rasa_url,
 )
-from scamreport.storage.database import normalise_database_url
+from scamreport.storage.database import (
+    SchemaNotCurrentError,
+    normalise_database_url,
+    require_current_schema,
+)
 from scamreport.storage.leader_lock import LeaderLock, LeaderLockError, stop_this_process
 
 logger = logging.getLogger("bot")
@@ -150,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, SettingsError, LeaderLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        require_current_schema(settings.database_url, migrate=settings.migrate_on_start)
+    except SchemaNotCurrentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     services = create_services(config)
     if lock is not None:
         # Before the webhook listens or polling starts: a standby receives nothing.

@@ -23,7 +23,6 @@ from scamreport.storage.database import (
     make_engine,
     make_session_factory,
     session_scope,
-    upgrade_database,
 )
 from scamreport.storage.evidence_files import EvidenceFiles
 from scamreport.storage.tracker_store import TrackerStore
@@ -79,10 +78,9 @@ class BotServices:
 
 
 def create_services(config: BotConfig) -> BotServices:
-    """Migrates the database (safe from several processes) and builds the clients."""
+    """Builds the clients (the schema was checked by main, scamreport.storage's
+    require_current_schema)."""
     settings = config.settings
-    # "heads": also correct while two branches of migrations wait to be merged.
-    upgrade_database(settings.database_url, "heads")
     return BotServices(
         config=config,
         rasa=AsyncRasaClient(

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from scamreport.settings import Settings, SettingsError, get_settings
-from scamreport.storage.database import upgrade_database
+from scamreport.storage.database import SchemaNotCurrentError, require_current_schema
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,12 @@ def run_console(args: argparse.Namespace) -> int:
     except (SettingsError, ConsoleConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    if not args.no_migrate:
-        upgrade_database(settings.database_url, "heads")
+    try:
+        # Before any worker forks: `scamreport db upgrade` migrates, the console only checks.
+        require_current_schema(settings.database_url, migrate=settings.migrate_on_start)
+    except SchemaNotCurrentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if args.host not in LOOPBACK:
         log.warning("serving on %s: make sure only the reverse proxy can reach it", args.host)
     print(
@@ -90,7 +94,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
-    parser.add_argument(
-        "--no-migrate", action="store_true", help="do not bring the database schema up to date"
-    )
     parser.set_defaults(handler=run_console)

@@ -1,7 +1,9 @@
 """Starting and stopping the assistant's processes: `scamreport stack run` and the e2e tests.
 
 Each service runs in its own process group with its output in var/log/<name>.log; stop() ends
-them all (SIGTERM, then SIGKILL after a grace period).
+them all (SIGTERM, then SIGKILL after a grace period). The database is migrated once, before the
+first service starts (the start step, as `scamreport db upgrade` in a deployment); the services
+themselves only check that the schema is at head.
 
 The internal services listen on SCAMREPORT_BIND_HOST (127.0.0.1 by default) and share secrets
 (docs/security.md): Rasa sends ACTION_SERVER_TOKEN to the action server, the bot sends
@@ -38,6 +40,7 @@ from scamreport.settings import (
     get_settings,
     stack_secrets,
 )
+from scamreport.storage.database import MigrationError, upgrade_database
 
 APP_PYTHON = PROJECT_ROOT / ".venv" / "app" / "bin" / "python"
 # The token the local Telegram stand-in accepts when no real bot token is configured.
@@ -109,6 +112,7 @@ class Stack:
             # Rasa keeps conversations in a SQLite file, which erasure also clears.
             self.env["TRACKER_STORE_URL"] = f"sqlite:///{(data_dir / 'rasa-tracker.db').resolve()}"
         self.services: dict[str, Service] = {}
+        self.migrated = False
 
     @property
     def rasa_url(self) -> str:
@@ -272,7 +276,19 @@ class Stack:
             startup_seconds=60,
         )
 
+    def upgrade_database(self) -> None:
+        """Brings the stack's database up to date, once per Stack (start() calls it)."""
+        if self.migrated:
+            return
+        url = get_settings(self.env).database_url
+        try:
+            upgrade_database(url)
+        except MigrationError as error:
+            raise StackError(f"the database could not be migrated: {error}") from error
+        self.migrated = True
+
     def start(self, service: Service, *, wait: bool = True) -> Service:
+        self.upgrade_database()
         log_path = self.log_dir / f"{service.name}.log"
         log = log_path.open("ab")
         service.process = subprocess.Popen(
@@ -406,6 +422,8 @@ def run_stack(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
+        # The start step: the processes below only check that the schema is at head.
+        stack.upgrade_database()
         print("starting the action server and Rasa (about 30 s) ...", flush=True)
         stack.start_assistant()
         stack.start(stack.agency_sink(port=sink_port, smtp_port=smtp_port))

@@ -262,9 +262,9 @@ def require_current_schema(url: str | URL, *, migrate: bool = False) -> None:
     if current != heads:
         at = ", ".join(current) if current else "no revision"
         raise SchemaNotCurrentError(
-            f"the database is not migrated (it is at {at}, this code needs {', '.join(heads)}): "
-            "run `scamreport db upgrade` (or set SCAMREPORT_MIGRATE_ON_START=1 to let a "
-            "development process migrate it itself)"
+            "the database is not migrated: run `scamreport db upgrade` (it is at "
+            f"{at}, this code needs {', '.join(heads)}; in development, "
+            "SCAMREPORT_MIGRATE_ON_START=1 lets a process started on its own migrate it)"
         )
 
 

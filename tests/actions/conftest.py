@@ -11,6 +11,7 @@ import yaml
 from rasa_sdk import Tracker
 
 from scamreport.settings import PROJECT_ROOT
+from scamreport.storage.database import upgrade_database
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +72,8 @@ def actions_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SCAMREPORT_DATA_DIR", str(tmp_path / "var"))
     services.settings.cache_clear()
     services.session_factory.cache_clear()
+    # The start step (`scamreport db upgrade`): the action server itself only checks the schema.
+    upgrade_database(url)
     yield url
     services.settings.cache_clear()
     services.session_factory.cache_clear()

@@ -25,6 +25,7 @@ from bot.app import build_application, close_clients, start_background, stop_bac
 from bot.config import BotConfig
 from bot.services import BotServices, create_services
 from scamreport.settings import get_settings
+from scamreport.storage.database import upgrade_database
 from telegram_standin.driver import ChatUser, Driver
 from telegram_standin.server import StandinServer
 from tests.bot.fake_rasa import FakeRasa
@@ -123,6 +124,8 @@ def bot_config(data_dir: Path, standin: StandinServer, fake_rasa: FakeRasa) -> B
             "SCAMREPORT_ENV": "test",
         }
     )
+    # The start step (`scamreport db upgrade`): the bot's main only checks the schema.
+    upgrade_database(settings.database_url)
     return BotConfig(
         token=TOKEN,
         rasa_url=fake_rasa.url,

@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from scamreport.cli.stack import free_port
-from scamreport.settings import PROJECT_ROOT
+from scamreport.settings import PROJECT_ROOT, get_settings
+from scamreport.storage.database import upgrade_database
 from telegram_standin.driver import Driver
 from telegram_standin.server import StandinServer
 from tests.bot.conftest import PSEUDONYM_KEY, TOKEN
@@ -38,6 +39,8 @@ def webhook_bot(
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
+    # The start step (`scamreport db upgrade`): the bot only checks that the schema is at head.
+    upgrade_database(get_settings(env).database_url)
     with log.open("wb") as out:
         process = subprocess.Popen(
             [

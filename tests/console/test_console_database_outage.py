@@ -147,7 +147,7 @@ def postgres_console(
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "scamreport", "console", "--port", str(port)]
-            + ["--workers", "1", "--threads", "4", "--no-migrate"],
+            + ["--workers", "1", "--threads", "4"],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=out,

@@ -18,8 +18,10 @@ from scamreport.settings import (
     DEFAULT_LISTEN_BACKLOG,
     PROJECT_ROOT,
     SettingsError,
+    get_settings,
     listen_backlog,
 )
+from scamreport.storage.database import upgrade_database
 
 RASA_PYTHON = PROJECT_ROOT / ".venv" / "rasa" / "bin" / "python"
 MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
@@ -69,6 +71,8 @@ def test_the_action_server_listens_with_the_backlog(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "SANIC_BACKLOG"}
     env.update({"ACTION_SERVER_TOKEN": SECRET, "SCAMREPORT_DATA_DIR": str(tmp_path)})
+    # The start step (`scamreport db upgrade`): the action server only checks the schema.
+    upgrade_database(get_settings(env).database_url)
     if configured is not None:
         env["SANIC_BACKLOG"] = configured
     log = tmp_path / "actions.log"
