@@ -194,7 +194,7 @@ def test_compose_publishes_only_the_webhook_and_the_console(compose: dict[str, A
 
 def test_compose_app_services_wait_for_the_migration(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert services["migrate"]["command"] == ["alembic", "-c", "alembic.ini", "upgrade", "heads"]
+    assert services["migrate"]["command"] == ["python", "-m", "scamreport", "db", "upgrade"]
     assert services["migrate"]["restart"] == "no"
     for name in ("actions", "bot", "worker", "console"):
         condition = services[name]["depends_on"]["migrate"]["condition"]
@@ -343,12 +343,12 @@ def test_app_pods_wait_for_the_migration_job(overlays: dict[str, list[dict[str, 
     for manifests in overlays.values():
         job = workload(manifests, "Job", "migrate")
         (migrate,) = job["spec"]["template"]["spec"]["containers"]
-        assert migrate["command"] == ["alembic", "-c", "alembic.ini", "upgrade", "heads"]
+        assert migrate["command"] == ["python", "-m", "scamreport", "db", "upgrade"]
         for name in ("actions", "bot", "worker", "console"):
             (wait,) = workload(manifests, "Deployment", name)["spec"]["template"]["spec"][
                 "initContainers"
             ]
-            assert "alembic -c alembic.ini current" in " ".join(wait["command"]), name
+            assert "python -m scamreport db current --check" in " ".join(wait["command"]), name
 
 
 def test_one_bot_at_a_time(overlays: dict[str, list[dict[str, Any]]]) -> None:
@@ -435,8 +435,9 @@ def _dockerfile_cmd(path: Path) -> list[str]:
 
 def _check_app_command(argv: list[str]) -> None:
     if argv[:2] == ["sh", "-c"]:
-        # The wait for the schema: the only shell command, checked for its alembic call.
-        assert "alembic -c alembic.ini current" in argv[2]
+        # The wait for the schema: the only shell command, its scamreport call parsed.
+        (wait,) = re.findall(r"until (python -m scamreport [^;>]*?)\s*(?:>|;)", argv[2])
+        _check_app_command(wait.split())
         return
     if argv[0] == "alembic":
         from alembic.config import CommandLine
