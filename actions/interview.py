@@ -20,7 +20,7 @@ from actions.answers import (
 )
 from actions.corrections import announce_corrections, corrections_in
 from actions.messages import latest_entities, latest_intent, user_text
-from actions.prefill import slots_from_text
+from actions.prefill import is_a_story, slots_from_text
 from actions.safety import (
     asks_if_in_trouble,
     give_urgent_advice,
@@ -68,15 +68,13 @@ def interview_for(
         return chosen, chosen
     if chosen in SCAM_TYPES:
         return "general", chosen
-    scam_type = implied_scam_type(intent, text)
-    if scam_type == "other":
-        scam_type = None  # the general interview asks which kind it was
-    if intent in _INTERVIEW_BY_INTENT and scam_type not in ("fake_authority", "fake_shop"):
-        return _INTERVIEW_BY_INTENT[intent], scam_type
+    scam_type = implied_scam_type(intent, text, is_story=is_a_story(text))
     if scam_type in ("fake_authority", "fake_shop"):
         return scam_type, scam_type
     if scam_type:
         return "general", scam_type
+    if intent in _INTERVIEW_BY_INTENT:  # the general interview asks which kind it was
+        return _INTERVIEW_BY_INTENT[intent], None
     return "unknown", None
 
 
@@ -146,6 +144,39 @@ class ActionStartReport(Action):
         if shown:
             dispatcher.utter_message(response="utter_noted_from_story", known=describe_known(shown))
         events.extend(SlotSet(slot, value) for slot, value in known.items())
+        return events
+
+
+_INTERVIEW_FORMS = {
+    "fake_authority": "fake_authority_form",
+    "fake_shop": "fake_shop_form",
+    "general": "general_form",
+}
+
+
+class ActionUnclearMessage(Action):
+    """A message the NLU is unsure of. Before any report, a story ("my dad got an sms that his
+    bank kyc will expire ... 49000 rupees got debited") starts one, as a report intent would;
+    anything else is asked again in other words."""
+
+    def name(self) -> str:
+        return "action_unclear_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = user_text(tracker)
+        if tracker.get_slot("interview") is not None or not is_a_story(text):
+            dispatcher.utter_message(response="utter_default")
+            return []
+        events = await ActionStartReport().run(dispatcher, tracker, domain)
+        interview = next(
+            (e["value"] for e in events if e.get("event") == "slot" and e["name"] == "interview"),
+            None,
+        )
+        if interview in _INTERVIEW_FORMS:
+            return [*events, FollowupAction(_INTERVIEW_FORMS[interview])]
+        dispatcher.utter_message(response="utter_ask_scam_type_choice")
         return events
 
 

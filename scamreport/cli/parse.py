@@ -46,7 +46,7 @@ def understand(
             {k: e.get(k) for k in ("entity", "value", "start", "end", "extractor")}
             for e in nlu.get("entities") or []
         ],
-        "scam_type": implied_scam_type(intent.get("name"), text),
+        "scam_type": implied_scam_type(intent.get("name"), text, is_story=True),
         "indicators": indicators.to_dict(),
     }
     if explain:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,6 +19,7 @@ from actions.interview import (
     ActionResumeReport,
     ActionSkipQuestion,
     ActionStartReport,
+    ActionUnclearMessage,
     ActionUrgentTriage,
 )
 
@@ -326,3 +328,43 @@ async def test_i_told_you_already_takes_the_opening_story(
     )
     events = await ActionAnswerOrInterject().run(dispatcher, tracker, domain)
     assert SlotSet("story", "they took 500 from my account") in events
+
+
+async def test_a_story_the_nlu_is_unsure_of_starts_the_report(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    # Seen in the persona suite: this opening was answered "Sorry, I didn't understand that".
+    story = (
+        "my dad got an sms that his bank kyc will expire and to update on a link, he gave the "
+        "otp and 49000 rupees got debited"
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnclearMessage().run(
+        dispatcher, make_tracker(story, "nlu_fallback"), domain
+    )
+    slots = slots_from(events)
+    assert slots["interview"] == "general" and slots["scam_type"] == "phishing"
+    assert FollowupAction("general_form") in events
+    assert "utter_default" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "hmm ok what"])
+async def test_an_unclear_short_message_is_asked_again(
+    make_tracker: MakeTracker, domain: dict[str, Any], text: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnclearMessage().run(
+        dispatcher, make_tracker(text, "nlu_fallback"), domain
+    )
+    assert events == [] and responses(dispatcher) == ["utter_default"]
+
+
+async def test_an_unclear_message_during_a_report_does_not_start_another(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    story = "they called again today and said they will send someone to my house tomorrow"
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnclearMessage().run(
+        dispatcher, make_tracker(story, "nlu_fallback", {"interview": "general"}), domain
+    )
+    assert events == [] and responses(dispatcher) == ["utter_default"]
