@@ -11,9 +11,12 @@ that machine's kernel is exactly as wide as the database, and the kernel release
 holder dies, however it dies. An in-memory database is not shared between processes: nothing to
 stand by for, refused.
 
-The holder watches its PostgreSQL connection: if the connection breaks, the lock is gone and
-another process may already be active, so ``on_lost`` is called (the bot stops, and its
-supervisor starts it again as a standby).
+The holder watches its PostgreSQL connection. If it breaks (PostgreSQL restarted, a network
+cut), the lock went with it: the holder reconnects and takes the lock again as soon as the
+server answers (it tries four times as often as a standby, so it nearly always wins); if a
+standby got it first, ``on_lost`` is called (the bot stops; its supervisor starts it again as
+a standby). Until then two processes may both be active for a moment: the outbox and the kept
+messages are claimed row by row (bot/outbox.py, bot/relay.py), so neither sends a row twice.
 """
 
 from __future__ import annotations
@@ -116,8 +119,9 @@ class LeaderLock:
 
     def acquire(self, *, on_lost: Callable[[], None] | None = None) -> float:
         """Blocks until this process holds the lock; returns the seconds it waited. With
-        ``on_lost``, a thread checks the PostgreSQL connection every ``poll_seconds`` and
-        calls it once if the connection (and so the lock) is lost."""
+        ``on_lost``, a thread checks the PostgreSQL connection every ``poll_seconds``, takes
+        the lock again after the connection broke, and calls ``on_lost`` once if another
+        process got it first."""
         self._open()
         started = time.monotonic()
         waiting_logged = False
@@ -140,22 +144,53 @@ class LeaderLock:
             self._watcher.start()
         return waited
 
+    def _alive(self) -> bool:
+        try:
+            assert self._connection is not None
+            self._connection.execute(text("SELECT 1")).scalar()
+            self._connection.commit()
+        except Exception:  # noqa: BLE001 - any failure means the lock may be gone
+            return False
+        return True
+
+    def _retake(self) -> bool | None:
+        """After the lock's connection broke: True when this process holds the lock again,
+        False when another one does, None while the server cannot be reached."""
+        if self._connection is not None:
+            try:
+                self._connection.invalidate()
+                self._connection.close()
+            except Exception:  # noqa: BLE001 - the connection is dead already
+                logger.debug("closing the broken lock connection failed", exc_info=True)
+            self._connection = None
+        try:
+            assert self._engine is not None
+            self._connection = self._engine.connect()
+            return self._try_once()
+        except Exception:  # noqa: BLE001 - not reachable yet; try again
+            if self._connection is not None:
+                self._connection.invalidate()
+                self._connection = None
+            return None
+
     def _watch(self, on_lost: Callable[[], None]) -> None:
         while not self._released.wait(self.poll_seconds):
-            try:
-                assert self._connection is not None
-                self._connection.execute(text("SELECT 1")).scalar()
-                self._connection.commit()
-            except Exception as error:  # noqa: BLE001 - any failure means the lock is gone
-                if self._released.is_set():
+            if self._alive():
+                continue
+            logger.warning(
+                "the database connection that holds the %s lock broke; taking the lock again",
+                self.role,
+            )
+            while not self._released.is_set():
+                held = self._retake()
+                if held:
+                    logger.info("holding the %s lock again", self.role)
+                    break
+                if held is False:
+                    logger.error("another %s process took over; stopping this one", self.role)
+                    on_lost()
                     return
-                logger.error(
-                    "lost the database connection that holds the %s lock (%s); stopping",
-                    self.role,
-                    type(error).__name__,
-                )
-                on_lost()
-                return
+                self._released.wait(self.poll_seconds / 4)
 
     def release(self) -> None:
         """Releases the lock (closing its connection or file); safe to call twice."""

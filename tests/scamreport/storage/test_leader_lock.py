@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from scamreport.storage.leader_lock import BOT_LOCK_KEY, LeaderLock, LeaderLockError, lock_file_for
@@ -81,30 +81,53 @@ def test_an_in_memory_database_cannot_have_a_standby() -> None:
         LeaderLock("sqlite://")
 
 
+TERMINATE_HOLDER = text(
+    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND (classid::bigint << 32 | objid::bigint) = :key"
+)
+
+
 @pytest.mark.postgres
-def test_the_holder_is_told_when_its_connection_and_so_its_lock_is_lost(
+def test_a_holder_whose_connection_breaks_takes_the_lock_again_or_steps_down(
     postgres_database_factory: Callable[[], str],
 ) -> None:
     url = postgres_database_factory()
-    lock = LeaderLock(url, poll_seconds=0.1)
+    lock = LeaderLock(url, poll_seconds=0.5)
     lost = threading.Event()
     lock.acquire(on_lost=lost.set)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
+        # The connection breaks (as when PostgreSQL restarts) and no one else wants the lock:
+        # the holder takes it again, on a new connection, and carries on.
+        before = holder_pid(admin)
         with admin.connect() as connection:
-            killed = connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                    "WHERE locktype = 'advisory' AND granted AND "
-                    "(classid::bigint << 32 | objid::bigint) = :key"
-                ),
-                {"key": BOT_LOCK_KEY},
-            ).all()
-        assert killed == [(True,)]
-        assert lost.wait(5.0)
-        # Another process can take it now.
-        with LeaderLock(url, poll_seconds=0.05) as other:
-            assert other.backend == "postgresql"
+            assert connection.execute(TERMINATE_HOLDER, {"key": BOT_LOCK_KEY}).all() == [(True,)]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and holder_pid(admin) in (None, before):
+            time.sleep(0.05)
+        assert holder_pid(admin) not in (None, before)
+        assert not lost.is_set()
+
+        # It breaks again and another process takes the lock first: the holder steps down.
+        with admin.connect() as connection:
+            assert connection.execute(TERMINATE_HOLDER, {"key": BOT_LOCK_KEY}).all() == [(True,)]
+            while not connection.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": BOT_LOCK_KEY}
+            ).scalar():
+                time.sleep(0.01)
+            assert lost.wait(10.0)
     finally:
         lock.release()
         admin.dispose()
+
+
+def holder_pid(admin: Engine) -> int | None:
+    """The server process (connection) holding the bot's lock, if any."""
+    with admin.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND (classid::bigint << 32 | objid::bigint) = :key"
+            ),
+            {"key": BOT_LOCK_KEY},
+        ).scalar()
