@@ -107,6 +107,16 @@ class LeaderLock:
         self._connection.commit()
         return bool(got)
 
+    def _attempt(self) -> bool:
+        """One try of a waiting process; a PostgreSQL restart meanwhile means reconnecting."""
+        if self.backend == "sqlite":
+            return self._try_once()
+        try:
+            return self._try_once()
+        except Exception:  # noqa: BLE001 - the lock's connection broke while waiting
+            logger.warning("the database is unreachable; still waiting for the %s lock", self.role)
+            return bool(self._retake())
+
     def _open(self) -> None:
         if self.backend == "sqlite":
             path = lock_file_for(self.url)
@@ -125,7 +135,7 @@ class LeaderLock:
         self._open()
         started = time.monotonic()
         waiting_logged = False
-        while not self._try_once():
+        while not self._attempt():
             if not waiting_logged:
                 logger.info(
                     "standby: another %s process is active; waiting for it to stop", self.role

@@ -219,3 +219,24 @@ def test_the_standby_takes_over_when_the_active_bot_is_killed_and_nothing_is_sen
         f"\nstandby took the lock {took_over_at - killed_at:.1f} s after SIGKILL; "
         f"answered {answered_at - killed_at:.1f} s after it"
     )
+
+
+def test_a_standby_on_an_in_memory_database_is_refused_with_a_reason(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_URL": "sqlite://",
+        "SCAMREPORT_DATA_DIR": str(tmp_path / "var"),
+        "SCAMREPORT_ENV": "test",
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--standby"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "in-memory SQLite database is not shared between processes" in result.stderr

@@ -131,3 +131,34 @@ def holder_pid(admin: Engine) -> int | None:
             ),
             {"key": BOT_LOCK_KEY},
         ).scalar()
+
+
+@pytest.mark.postgres
+def test_a_waiting_standby_survives_its_connection_breaking(
+    postgres_database_factory: Callable[[], str],
+) -> None:
+    url = postgres_database_factory()
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    standby = LeaderLock(url, poll_seconds=0.1)
+    try:
+        with admin.connect() as holder:
+            assert holder.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": BOT_LOCK_KEY}
+            ).scalar()
+            thread, got = acquire_in_thread(standby)
+            time.sleep(0.5)
+            # Every other connection to the database is cut, the standby's among them.
+            cut = holder.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).all()
+            assert (True,) in cut
+            assert not got.wait(1.0)
+            assert thread.is_alive()
+            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": BOT_LOCK_KEY})
+            assert got.wait(5.0)
+    finally:
+        standby.release()
+        admin.dispose()
