@@ -18,10 +18,10 @@ from scamreport.forwarding.outbox import (
 from scamreport.settings import SettingsError, get_settings
 from scamreport.storage.codes import DELIVERY_STATUSES
 from scamreport.storage.database import (
+    SchemaNotCurrentError,
     make_engine,
     make_session_factory,
-    schema_is_current,
-    upgrade_database,
+    require_current_schema,
 )
 from scamreport.storage.types import utcnow
 
@@ -44,17 +44,15 @@ def _line(view: DeliveryView) -> str:
 
 
 def _engine() -> Engine:
-    url = get_settings().database_url
-    engine = make_engine(url)
-    if not schema_is_current(engine):
-        upgrade_database(url)
-    return engine
+    settings = get_settings()
+    require_current_schema(settings.database_url, migrate=settings.migrate_on_start)
+    return make_engine(settings.database_url)
 
 
 def run_list(args: argparse.Namespace) -> int:
     try:
         engine = _engine()
-    except SettingsError as error:
+    except (SettingsError, SchemaNotCurrentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     try:
@@ -94,7 +92,7 @@ def run_retry(args: argparse.Namespace) -> int:
         return 2
     try:
         engine = _engine()
-    except SettingsError as error:
+    except (SettingsError, SchemaNotCurrentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     try:

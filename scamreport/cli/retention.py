@@ -8,17 +8,18 @@ SCAMREPORT_RETENTION_DAYS (365 by default), stated to reporters in the privacy n
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import timedelta
 
 from scamreport.settings import get_settings
 from scamreport.storage.database import (
+    SchemaNotCurrentError,
     compact_after_erasure,
     make_engine,
     make_session_factory,
-    schema_is_current,
+    require_current_schema,
     scrub_deleted_content,
     session_scope,
-    upgrade_database,
 )
 from scamreport.storage.erasure import purge_older_than
 from scamreport.storage.evidence_files import EvidenceFiles
@@ -29,9 +30,12 @@ from scamreport.storage.types import utcnow
 def run_purge(args: argparse.Namespace) -> int:
     settings = get_settings()
     days = args.days or settings.retention_days
+    try:
+        require_current_schema(settings.database_url, migrate=settings.migrate_on_start)
+    except SchemaNotCurrentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     engine = make_engine(settings.database_url)
-    if not schema_is_current(engine):
-        upgrade_database(settings.database_url)
     try:
         with session_scope(make_session_factory(engine)) as session:
             scrub_deleted_content(session)

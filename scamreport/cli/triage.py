@@ -7,6 +7,7 @@ a large-loss threshold, this brings the reports already stored up to date.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,10 +15,10 @@ from sqlalchemy.orm import Session
 from scamreport import triage
 from scamreport.settings import get_settings
 from scamreport.storage.database import (
+    SchemaNotCurrentError,
     make_engine,
     make_session_factory,
-    schema_is_current,
-    upgrade_database,
+    require_current_schema,
 )
 from scamreport.storage.models import Report
 
@@ -49,10 +50,13 @@ def refresh_flags(session: Session) -> tuple[int, int]:
 
 def run_refresh(args: argparse.Namespace) -> int:
     settings = get_settings()
+    try:
+        require_current_schema(settings.database_url, migrate=settings.migrate_on_start)
+    except SchemaNotCurrentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     engine = make_engine(settings.database_url)
     try:
-        if not schema_is_current(engine):
-            upgrade_database(settings.database_url)
         with make_session_factory(engine)() as session:
             read, changed = refresh_flags(session)
     finally:

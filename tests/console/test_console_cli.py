@@ -11,7 +11,7 @@ from sqlalchemy import select
 from console.passwords import verify_password
 from scamreport.cli import build_parser, main
 from scamreport.storage.console_models import ConsoleUser
-from scamreport.storage.database import make_engine, make_session_factory
+from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
 
 
 @pytest.fixture
@@ -20,6 +20,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SCAMREPORT_ENV", "test")
     monkeypatch.setenv("SCAMREPORT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", url)
+    upgrade_database(url)  # the start step: the commands only check the schema
     return url
 
 

@@ -113,3 +113,30 @@ def test_an_unreachable_database_is_an_error_not_a_traceback(
     assert main(["db", "upgrade", "--database-url", url]) == 1
     err = capsys.readouterr().err
     assert err.count("error:") == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["retention", "purge"],
+        ["triage", "refresh"],
+        ["deliveries"],
+        ["users", "list"],
+        ["taxii-keys", "list"],
+    ],
+)
+def test_other_commands_refuse_a_database_that_is_not_migrated(
+    argv: list[str],
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.delenv("SCAMREPORT_MIGRATE_ON_START", raising=False)
+    assert main(argv) == 1
+    assert "the database is not migrated: run `scamreport db upgrade`" in capsys.readouterr().err
+    assert _revisions(sqlite_url) == ()
+    # The development opt-in migrates first, then the command runs.
+    monkeypatch.setenv("SCAMREPORT_MIGRATE_ON_START", "1")
+    assert main(argv) == 0
+    assert _at_head(sqlite_url)
