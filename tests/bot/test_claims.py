@@ -1,21 +1,30 @@
 """Claims of the outbox and of kept messages: a row one bot process holds is never handed to
-another until its claim is released or lapses. Real SQLite and PostgreSQL."""
+another until its claim is released or lapses. Real SQLite and PostgreSQL; two bots' outbox
+drains racing on one PostgreSQL database against the Telegram stand-in."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from telegram import Bot
 
-from bot.outbox import CLAIM_SECONDS, claim_notifications, record_attempt
+from bot.config import BotConfig
+from bot.outbox import CLAIM_SECONDS, claim_notifications, drain_outbox, record_attempt
 from bot.relay import claim_conversation, release_conversation
+from bot.services import create_services
+from scamreport.settings import get_settings
 from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
 from scamreport.storage.models import Notification, PendingMessage
 from scamreport.storage.repository import enqueue_notification, get_or_create_reporter
 from scamreport.storage.types import utcnow
+from telegram_standin.driver import Driver
+from tests.bot.conftest import PSEUDONYM_KEY
 
 A, B = "host-a:101:aaaa", "host-b:202:bbbb"
 
@@ -141,3 +150,64 @@ def test_a_conversations_kept_messages_are_replayed_by_one_process_at_a_time(
     assert not try_claim("host-c:303:cccc")
     with sessions() as session:
         assert claim_conversation(session, conversation_id="empty", claimant=B)
+
+
+@pytest.mark.postgres
+def test_two_bots_draining_one_outbox_at_once_send_each_notification_once(
+    postgres_database_factory: Callable[[], str],
+    bot_config: BotConfig,
+    driver: Driver,
+) -> None:
+    url = postgres_database_factory()
+    upgrade_database(url)
+    settings = get_settings(
+        {
+            "DATABASE_URL": url,
+            "SCAMREPORT_DATA_DIR": str(bot_config.settings.data_dir),
+            "PSEUDONYM_KEY": PSEUDONYM_KEY,
+            "SCAMREPORT_ENV": "test",
+        }
+    )
+    config = replace(bot_config, settings=settings)
+    first, second = create_services(config), create_services(config)
+    assert first.claimant != second.claimant
+    alex = driver.user(6_880_001, first_name="Alex")
+    alex.send_text("/start")  # a chat with the bot exists (no bot polls: nothing answers)
+    texts = [f"Update {n} on your report." for n in range(30)]
+    with first.sessions() as session:
+        reporter = get_or_create_reporter(session, pseudonym="p-race", telegram_user_id=alex.id)
+        for text in texts:
+            enqueue_notification(
+                session, reporter_id=reporter.id, report_id=None, kind="status", text=text
+            )
+        session.commit()
+
+    async def drain_together() -> list[int]:
+        async with Bot(
+            config.token, base_url=config.api_base_url, base_file_url=config.api_base_file_url
+        ) as telegram:
+            counts = [0, 0]
+            while True:
+                # Small batches, at the same moment, from two processes' worth of connections.
+                sent = await asyncio.gather(
+                    drain_outbox(first, telegram, limit=4), drain_outbox(second, telegram, limit=4)
+                )
+                counts = [c + s for c, s in zip(counts, sent, strict=True)]
+                if sent == [0, 0]:
+                    return counts
+
+    try:
+        counts = asyncio.run(drain_together())
+    finally:
+        for services in (first, second):
+            asyncio.run(services.rasa.aclose())
+            services.sessions.kw["bind"].dispose()
+    with first.sessions() as session:
+        errors = list(session.execute(select(Notification.status, Notification.last_error)))
+    assert sum(counts) == len(texts), errors[:3]
+    assert min(counts) > 0  # both really drained
+    received = [m.body for m in alex.replies(timeout=5.0, quiet=1.0)]
+    assert sorted(received) == sorted(texts)
+    with first.sessions() as session:
+        statuses = set(session.scalars(select(Notification.status)))
+    assert statuses == {"sent"}
