@@ -27,6 +27,7 @@ from pathlib import Path
 
 import requests
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from scamreport.forwarding.dev import sink_environment
 from scamreport.registry import load_registry
@@ -283,7 +284,7 @@ class Stack:
         url = get_settings(self.env).database_url
         try:
             upgrade_database(url)
-        except MigrationError as error:
+        except (MigrationError, SQLAlchemyError) as error:
             raise StackError(f"the database could not be migrated: {error}") from error
         self.migrated = True
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from scamreport.cli import stack as stack_module
-from scamreport.cli.stack import Service, Stack, free_port
+from scamreport.cli.stack import Service, Stack, StackError, free_port
 from scamreport.settings import PROJECT_ROOT, SettingsError, get_settings
 from scamreport.storage.database import (
     current_revisions,
@@ -157,3 +157,14 @@ def test_the_stack_migrates_once_before_its_first_process(
         time.sleep(1)
         assert stack.services["worker"].process.poll() is None
         assert REFUSAL not in worker.log_path.read_text()
+
+
+def test_the_stack_starts_nothing_when_it_cannot_migrate(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    with Stack(
+        data_dir=tmp_path / "var", database_url=url, extra_env={"SCAMREPORT_ENV": "test"}
+    ) as stack:
+        idle = Service(name="idle", argv=[sys.executable, "-c", "pass"], health_url=None)
+        with pytest.raises(StackError, match="the database could not be migrated"):
+            stack.start(idle)
+        assert stack.services == {}
