@@ -318,7 +318,9 @@ def money_slots(text: str, country: str | None, found: Indicators) -> dict[str, 
 
     slots: dict[str, Any] = {}
     if mentions.lost:
-        slots["amount_lost"] = described(mentions.lost[0])
+        # Several sums lost ("a $3 fee, then 2 charges of $640"): the total is asked, not guessed.
+        if len({(a.value, a.currency) for a in mentions.lost}) == 1:
+            slots["amount_lost"] = described(mentions.lost[0])
         slots["money_lost"] = True
     elif mentions.says_not_paid:
         slots["money_lost"] = False

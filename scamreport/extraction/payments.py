@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from scamreport.extraction.model import Amount
 
@@ -122,6 +123,7 @@ def money_mentions(
             continue
         window = text[max(0, found.start - _WINDOW) : found.start]
         window = _CLAUSE_END.split(window)[-1]
+        amount = _times(window, found.value)
         demand_at, paid_at = _last_cue(_DEMAND_CUE, window), _last_cue(_PAID_CUE, window)
         if _last_cue(_PROMISED_CUE, window) > max(demand_at, paid_at):
             mentions.promised.append(found.value)
@@ -130,11 +132,36 @@ def money_mentions(
             or demand_at == paid_at >= 0
             or (demand_at == paid_at == -1 and whole_demanded)
         ):
-            mentions.demanded.append(found.value)
+            mentions.demanded.append(amount)
         elif paid_at >= 0 and not says_not_paid(window):
-            mentions.lost.append(found.value)
+            mentions.lost.append(amount)
         elif mentions.says_not_paid:
-            mentions.demanded.append(found.value)
+            mentions.demanded.append(amount)
         else:
-            mentions.lost.append(found.value)
+            mentions.lost.append(amount)
     return mentions
+
+
+# "2 transfers of 500 dollars each", "three charges of $640": one amount, several times.
+_TIMES_BEFORE = re.compile(
+    r"\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:separate\s+|different\s+)?"
+    r"(?:transfers?|charges?|payments?|transactions?|debits?|withdrawals?|deductions?|times)\s+"
+    r"(?:of|for|at)\s*$",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10}  # fmt: skip
+
+
+def _times(window: str, amount: Amount) -> Amount:
+    match = _TIMES_BEFORE.search(window)
+    if not match:
+        return amount
+    word = match.group(1).lower()
+    count = int(word) if word.isdigit() else _COUNT_WORDS[word]
+    if count < 2:
+        return amount
+    total = amount.value * count
+    if total == total.to_integral_value():
+        total = total.quantize(Decimal(1))
+    return Amount(total, amount.currency)

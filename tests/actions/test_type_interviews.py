@@ -432,3 +432,14 @@ def test_an_investment_platform_answered_with_its_link_gives_the_site_too() -> N
 def test_a_no_in_other_words_to_the_amount_means_nothing_lost() -> None:
     answer = read_answer("amount_lost", "they never paid my salary", country="NL")
     assert answer.also == {"money_lost": False}
+
+
+def test_one_sum_taken_several_times_is_added_up() -> None:
+    story = "someone took money from my account, 2 transfers of 500 dollars each"
+    assert slots_from_text(story, country="US", interview="general")["amount_lost"] == "1000 USD"
+
+
+def test_several_different_sums_lost_leave_the_total_to_ask() -> None:
+    story = "i paid 3 dollars fee on their site and then 2 charges of $640 appeared on my visa"
+    found = slots_from_text(story, country="CA", interview="general")
+    assert "amount_lost" not in found and found["money_lost"] is True
