@@ -248,7 +248,8 @@ PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("crypto", re.compile(r"crypto|bitcoin|btc|usdt|tether|eth(ereum)?\b|wallet|binance", re.I)),
     ("cash", re.compile(r"\bcash\b|courier|handed|in person", re.I)),
-    ("card", re.compile(r"credit|debit|\bcard\b|visa|mastercard|amex", re.I)),
+    # "49000 rupees got debited" says nothing of a card.
+    ("card", re.compile(r"\bcredit\b|\bdebit\b|\bcard\b|\bvisa\b|mastercard|amex", re.I)),
     ("paypal", re.compile(r"paypal", re.I)),
     (
         "money_transfer_service",

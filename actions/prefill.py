@@ -44,6 +44,7 @@ _COUNTRY_PHRASE = re.compile(
 _PAID = re.compile(
     r"\b(paid|pay|transferr?ed|transfer|sent|send|gave|bought|withdr[ae]w|deposit)", re.I
 )
+_CLAUSE = re.compile(r"[.;!?]|\bbut\b|\bthen\b")
 _PAID_BY = re.compile(
     r"\b(?:i|we|he|she|they|my\s+\w+)?\s*(?:paid|sent|transferred|bought\s+\w+)\b[^.,;]{0,30}?"
     r"\b(?:by|via|through|thru|with|using|over|on)\s+([^.,;]{2,40})",
@@ -352,7 +353,7 @@ def slots_from_text(
         slots["incident_date"] = when
     slots.update(money_slots(text, found_country or country, found))
     channel = first_match(text, CHANNEL_PATTERNS)
-    if channel and len(text.split()) >= 5:
+    if channel and len(text.split()) >= 3:  # "ato scam call"; not a one-word answer ("app")
         slots["contact_channel"] = channel
     # "told me to transfer money" is a demand, not a payment: a method counts once an amount
     # does, or when the words say how it was paid ("paid by bank transfer").
@@ -361,10 +362,14 @@ def slots_from_text(
     if method and slots.get("money_lost") is not False:
         slots["payment_method"] = method
         slots.setdefault("money_lost", True)
-    elif _PAID.search(text) and slots.get("money_lost") is True:
-        method = first_match(text, PAYMENT_METHOD_PATTERNS)
-        if method:
-            slots["payment_method"] = method
+    elif slots.get("money_lost") is True:
+        # Only the words right after "paid", "sent"...: "his bank kyc" is not how he paid.
+        for paid in _PAID.finditer(text):
+            clause = _CLAUSE.split(text[paid.start() : paid.end() + 50])[0]
+            method = first_match(clause, PAYMENT_METHOD_PATTERNS)
+            if method:
+                slots["payment_method"] = method
+                break
     if interview == "fake_shop":
         slots.update(shop_slots_from_text(text))
     if interview == "fake_authority":
