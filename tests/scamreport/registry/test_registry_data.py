@@ -143,8 +143,9 @@ def test_delivery_holds_env_var_names_only(registry: Registry) -> None:
     [
         ("公安局", "CN"),
         ("公安", "CN"),
-        ("警察", "JP"),
-        ("警察", "TW"),
+        # A bare "警察" (police) names no one agency, as "police" does not in English.
+        ("警視庁", "JP"),
+        ("警政署", "TW"),
         ("Polis Diraja Malaysia", "MY"),
         ("PDRM", "MY"),
         ("Politie", "NL"),
