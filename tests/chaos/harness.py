@@ -247,7 +247,8 @@ def nothing(chaos: ChaosStack) -> None:
     return None
 
 
-MID_INTERVIEW = Trigger("items_ordered")
+# A question the opening leaves open (it already says what was ordered and that nothing came).
+MID_INTERVIEW = Trigger("amount_lost")
 AT_SUBMIT = Trigger("submit", delay=0.05)
 BEFORE_SUMMARY = Trigger("contact_permission")
 
