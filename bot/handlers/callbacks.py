@@ -85,18 +85,29 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await relay_of(context).deliver(context.bot, user.id, chat_id, button.payload)
 
 
+async def accept_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Consent given (the button, or "I agree" typed): the conversation starts.
+
+    The buttons are taken away only once the reporter is stored: while the database is down
+    the reporter is told to try again, and "I agree" still works."""
+    user, chat_id = sender(update)
+    state = await ensure_reporter(services_of(context), user)
+    if update.callback_query is not None:
+        await _take_keyboard_away(update, context)
+    state.consent = True
+    await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_GREET)
+
+
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to the privacy notice: start the conversation, or store nothing."""
     query = _query(update)
     user, chat_id = sender(update)
     services = services_of(context)
     await _answer(update, context)
-    await _take_keyboard_away(update, context)
     if query.data == CONSENT_CALLBACK_YES:
-        state = await ensure_reporter(services, user)
-        state.consent = True
-        await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_GREET)
+        await accept_consent(update, context)
     else:
+        await _take_keyboard_away(update, context)
         services.state(user.id).consent = False
         await send_text(context.bot, chat_id, texts.CONSENT_DECLINED)
 

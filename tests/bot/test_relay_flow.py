@@ -46,6 +46,18 @@ def test_start_shows_notice_and_consent_then_greets(
         )
 
 
+def test_i_agree_typed_instead_of_pressed_is_the_consent(
+    alex: ChatUser, fake_rasa: FakeRasa, bot: BotRunner
+) -> None:
+    # Seen in the chaos suite: the button pressed while PostgreSQL was down got "something went
+    # wrong", and "✅ I agree" typed afterwards went to Rasa as a story ("didn't understand").
+    alex.send_text("/start")
+    alex.wait_for("Do you agree")
+    alex.send_text("✅ I agree")
+    alex.wait_for("what happened")
+    assert fake_rasa.texts_from(bot.services.pseudonym(alex.id)) == ["/greet"]
+
+
 def test_declining_consent_stores_nothing_and_relays_nothing(
     alex: ChatUser, fake_rasa: FakeRasa, db: sessionmaker[Session]
 ) -> None:
