@@ -151,8 +151,12 @@ class Stack:
 
     def action_server(self) -> Service:
         """actions/ behind ACTION_SERVER_TOKEN (action_server/, not rasa-sdk's open server)."""
+        return self.action_server_on(self.action_port, name="actions")
+
+    def action_server_on(self, port: int, *, name: str) -> Service:
+        """An action server on ``port`` (one of several behind a load balancer, or the one)."""
         return Service(
-            name="actions",
+            name=name,
             argv=[
                 str(APP_PYTHON),
                 "-m",
@@ -162,19 +166,25 @@ class Stack:
                 "--host",
                 self.bind_host,
                 "--port",
-                str(self.action_port),
+                str(port),
             ],
-            health_url=f"{self.action_url}/health",
+            health_url=f"http://{self.bind_host}:{port}/health",
             env=self.secrets_for(ACTION_SERVER_TOKEN),
         )
 
     def rasa_server(self) -> Service:
+        return self.rasa_server_on(self.rasa_port, name="rasa", endpoints=self.endpoints_file())
+
+    def rasa_server_on(
+        self, port: int, *, name: str, endpoints: Path, env: dict[str, str] | None = None
+    ) -> Service:
+        """Rasa on ``port`` with ``endpoints`` (one of several replicas, or the one)."""
         if not self.model.exists():
             raise StackError(f"no trained model at {self.model}: run `make train` first")
         # rasa_runtime adds --auth-token from RASA_AUTH_TOKEN, off the command line. The HTTP
         # API is on because the bot reads trackers with it.
         return Service(
-            name="rasa",
+            name=name,
             argv=[
                 str(RASA_PYTHON),
                 "-m",
@@ -184,19 +194,22 @@ class Stack:
                 "--model",
                 str(self.model.resolve()),
                 "--port",
-                str(self.rasa_port),
+                str(port),
                 "--interface",
                 self.bind_host,
                 "--endpoints",
-                str(self.endpoints_file()),
+                str(endpoints),
                 "--credentials",
                 str(PROJECT_ROOT / "credentials.yml"),
             ],
             # The channel's address: /status needs the API token.
-            health_url=f"{self.rasa_url}/webhooks/rest/",
+            health_url=f"http://{self.bind_host}:{port}/webhooks/rest/",
             # Loading the model takes ~40 s alone, minutes on a busy machine.
             startup_seconds=420,
-            env=self.secrets_for(ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN),
+            env={
+                **(env or {}),
+                **self.secrets_for(ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN),
+            },
         )
 
     def telegram_standin(self, *, token: str = STANDIN_TOKEN, port: int | None = None) -> Service:

@@ -21,16 +21,13 @@ import requests
 from sqlalchemy.engine import make_url
 
 from scamreport.cli.stack import (
-    APP_PYTHON,
     CURRENT_MODEL,
     PROJECT_ROOT,
-    RASA_PYTHON,
     Service,
     Stack,
     StackError,
     free_port,
 )
-from scamreport.settings import ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN
 
 HAPROXY_TEMPLATE = PROJECT_ROOT / "deploy" / "k8s" / "base" / "haproxy.cfg"
 DEPLOY_ENDPOINTS = PROJECT_ROOT / "deploy" / "rasa" / "endpoints.yml"
@@ -163,54 +160,14 @@ class ReplicatedStack(Stack):
         return f"http://{self.bind_host}:{self.haproxy_ports['metrics']}/metrics"
 
     def replica_action_server(self, index: int) -> Service:
-        port = self.action_ports[index]
-        return Service(
-            name=f"actions-{index + 1}",
-            argv=[
-                str(APP_PYTHON),
-                "-m",
-                "action_server",
-                "--actions",
-                "actions",
-                "--host",
-                self.bind_host,
-                "--port",
-                str(port),
-            ],
-            health_url=f"http://{self.bind_host}:{port}/health",
-            env=self.secrets_for(ACTION_SERVER_TOKEN),
-        )
+        return self.action_server_on(self.action_ports[index], name=f"actions-{index + 1}")
 
     def replica_rasa(self, index: int) -> Service:
-        if not self.model.exists():
-            raise StackError(f"no trained model at {self.model}: run `make train` first")
-        port = self.rasa_ports[index]
-        return Service(
+        return self.rasa_server_on(
+            self.rasa_ports[index],
             name=f"rasa-{index + 1}",
-            argv=[
-                str(RASA_PYTHON),
-                "-m",
-                "rasa_runtime",
-                "run",
-                "--enable-api",
-                "--model",
-                str(self.model.resolve()),
-                "--port",
-                str(port),
-                "--interface",
-                self.bind_host,
-                "--endpoints",
-                str(DEPLOY_ENDPOINTS),
-                "--credentials",
-                str(PROJECT_ROOT / "credentials.yml"),
-            ],
-            health_url=f"http://{self.bind_host}:{port}/webhooks/rest/",
-            startup_seconds=420,
-            env={
-                **self.store_env,
-                "ACTION_SERVER_URL": self.action_url,
-                **self.secrets_for(ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN),
-            },
+            endpoints=DEPLOY_ENDPOINTS,
+            env={**self.store_env, "ACTION_SERVER_URL": self.action_url},
         )
 
     def load_balancer(self) -> Service:
