@@ -5,6 +5,7 @@ one is killed with SIGKILL and the standby takes over; a status notification is 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -28,7 +29,8 @@ from tests.bot.fake_rasa import FakeRasa
 
 pytestmark = pytest.mark.postgres
 
-SECRET = "webhook-secret_standby_0123456789"
+# Drawn per run: no secret value is written in the code.
+SECRET = secrets.token_urlsafe(24)
 WAITING = "standby: another bot process is active"
 TAKING_OVER = "taking over as the active bot process"
 

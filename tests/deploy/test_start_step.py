@@ -9,6 +9,7 @@ that the schema is at head, and refuse to start otherwise, unless SCAMREPORT_MIG
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -19,15 +20,12 @@ import pytest
 from scamreport.cli import stack as stack_module
 from scamreport.cli.stack import Service, Stack, StackError, free_port
 from scamreport.settings import PROJECT_ROOT, SettingsError, get_settings
-from scamreport.storage.database import (
-    current_revisions,
-    make_engine,
-    schema_is_current,
-    upgrade_database,
-)
+from scamreport.storage.database import upgrade_database
+from tests.schema_state import at_head, revisions_of
 
 REFUSAL = "the database is not migrated: run `scamreport db upgrade`"
-SECRET = "start-step-test-secret-0123456789"
+# Drawn per run: no secret value is written in the code.
+SECRET = secrets.token_urlsafe(24)
 
 
 def _processes() -> dict[str, list[str]]:
@@ -57,22 +55,6 @@ def _environment(data_dir: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def _revisions(url: str) -> tuple[str, ...]:
-    engine = make_engine(url)
-    try:
-        return current_revisions(engine)
-    finally:
-        engine.dispose()
-
-
-def _at_head(url: str) -> bool:
-    engine = make_engine(url)
-    try:
-        return schema_is_current(engine)
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize("name", ["bot", "action server", "console", "worker"])
 @pytest.mark.parametrize("revision", [None, "0001"])
 def test_a_process_refuses_a_database_that_is_not_at_head(
@@ -82,7 +64,7 @@ def test_a_process_refuses_a_database_that_is_not_at_head(
     url = get_settings(env).database_url
     if revision is not None:
         upgrade_database(url, revision)
-    before = _revisions(url)
+    before = revisions_of(url)
     process = subprocess.run(
         _processes()[name],
         cwd=PROJECT_ROOT,
@@ -96,7 +78,7 @@ def test_a_process_refuses_a_database_that_is_not_at_head(
     at = "no revision" if revision is None else revision
     assert f"it is at {at}" in process.stderr
     # It checked and left the schema alone.
-    assert _revisions(url) == before
+    assert revisions_of(url) == before
 
 
 def test_migrate_on_start_lets_a_process_started_alone_migrate_a_fresh_file(
@@ -114,7 +96,7 @@ def test_migrate_on_start_lets_a_process_started_alone_migrate_a_fresh_file(
     )
     assert worker.returncode == 0, worker.stderr
     assert "forwarding worker:" in worker.stdout
-    assert _at_head(url)
+    assert at_head(url)
 
 
 @pytest.mark.parametrize(("text", "expected"), [("1", True), ("true", True), ("0", False)])
@@ -141,9 +123,9 @@ def test_the_stack_migrates_once_before_its_first_process(
 
     monkeypatch.setattr(stack_module, "upgrade_database", counted_upgrade)
     with Stack(data_dir=data_dir, database_url=url, extra_env={"SCAMREPORT_ENV": "test"}) as stack:
-        assert _revisions(url) == ()
+        assert revisions_of(url) == ()
         worker = stack.start(stack.forwarding_worker())
-        assert _at_head(url)
+        assert at_head(url)
         # The worker only checked: it runs and stays up.
         deadline = time.monotonic() + 60
         assert worker.log_path is not None and worker.process is not None

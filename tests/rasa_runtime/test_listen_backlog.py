@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -25,7 +26,8 @@ from scamreport.storage.database import upgrade_database
 
 RASA_PYTHON = PROJECT_ROOT / ".venv" / "rasa" / "bin" / "python"
 MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
-SECRET = "backlog-test-secret-0123456789"
+# Drawn per run: no secret value is written in the code.
+SECRET = secrets.token_urlsafe(24)
 
 # Runs the launcher as `python -m rasa_runtime run` would, but Sanic's run only reports the
 # arguments Rasa gave it: no model is loaded, nothing listens.
