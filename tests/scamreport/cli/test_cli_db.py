@@ -12,29 +12,8 @@ import pytest
 
 from scamreport.cli import main
 from scamreport.settings import PROJECT_ROOT
-from scamreport.storage.database import (
-    current_revisions,
-    head_revisions,
-    make_engine,
-    schema_is_current,
-    upgrade_database,
-)
-
-
-def _revisions(url: str) -> tuple[str, ...]:
-    engine = make_engine(url)
-    try:
-        return current_revisions(engine)
-    finally:
-        engine.dispose()
-
-
-def _at_head(url: str) -> bool:
-    engine = make_engine(url)
-    try:
-        return schema_is_current(engine)
-    finally:
-        engine.dispose()
+from scamreport.storage.database import head_revisions, upgrade_database
+from tests.schema_state import at_head, revisions_of
 
 
 def _upgrade_then_current(url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,7 +29,7 @@ def _upgrade_then_current(url: str, capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["db", "upgrade", "--database-url", url]) == 0
     assert "upgraded to heads" in capsys.readouterr().out
-    assert _revisions(url) == (head,)
+    assert revisions_of(url) == (head,)
 
     assert main(["db", "current", "--check", "--database-url", url]) == 0
     after = capsys.readouterr().out
@@ -59,7 +38,7 @@ def _upgrade_then_current(url: str, capsys: pytest.CaptureFixture[str]) -> None:
 
     # A second upgrade finds nothing to do.
     assert main(["db", "upgrade", "--database-url", url]) == 0
-    assert _revisions(url) == (head,)
+    assert revisions_of(url) == (head,)
 
 
 def test_upgrade_and_current_on_an_empty_sqlite_file(
@@ -97,7 +76,7 @@ def test_upgrade_reads_database_url_from_the_environment_as_the_migrate_job_does
         [*command, "upgrade"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
     assert upgrade.returncode == 0, upgrade.stderr
-    assert _at_head(url)
+    assert at_head(url)
     check = subprocess.run(
         [*command, "current", "--check"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
@@ -135,8 +114,8 @@ def test_other_commands_refuse_a_database_that_is_not_migrated(
     monkeypatch.delenv("SCAMREPORT_MIGRATE_ON_START", raising=False)
     assert main(argv) == 1
     assert "the database is not migrated: run `scamreport db upgrade`" in capsys.readouterr().err
-    assert _revisions(sqlite_url) == ()
+    assert revisions_of(sqlite_url) == ()
     # The development opt-in migrates first, then the command runs.
     monkeypatch.setenv("SCAMREPORT_MIGRATE_ON_START", "1")
     assert main(argv) == 0
-    assert _at_head(sqlite_url)
+    assert at_head(sqlite_url)
