@@ -6,7 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from scamreport.channel import FULL_TEXT_KEY
+from scamreport.channel import FULL_TEXT_KEY, metadata_language
+from scamreport.languages import Language
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -19,6 +20,11 @@ def full_message_text(message: dict[str, Any]) -> str:
     text = message.get("text") or ""
     whole = (message.get("metadata") or {}).get(FULL_TEXT_KEY)
     return whole if isinstance(whole, str) and whole.startswith(text) else text
+
+
+def reporter_language(tracker: Tracker) -> Language:
+    """The language the reporter is using: the bot sends it with every message."""
+    return metadata_language(tracker.latest_message.get("metadata"))
 
 
 def user_text(tracker: Tracker) -> str:

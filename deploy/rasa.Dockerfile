@@ -21,9 +21,11 @@ ARG MODEL=models/current.tar.gz
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home rasa
 COPY --from=build /opt/rasa /opt/rasa
 WORKDIR /app
-# rasa_runtime imports only scamreport.channel and scamreport.settings (standard library).
+# rasa_runtime imports only scamreport.channel, .settings, .languages (standard library) and
+# .locales (PyYAML), and reads the translated responses from locales/.
 COPY rasa_runtime /app/rasa_runtime
-COPY scamreport/__init__.py scamreport/channel.py scamreport/settings.py /app/scamreport/
+COPY scamreport/__init__.py scamreport/channel.py scamreport/settings.py scamreport/languages.py scamreport/locales.py /app/scamreport/
+COPY locales /app/locales
 COPY credentials.yml /app/credentials.yml
 COPY deploy/rasa/endpoints.yml /app/deploy/rasa/endpoints.yml
 COPY deploy/container-entrypoint.sh deploy/healthcheck.py /app/deploy/

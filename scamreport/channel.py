@@ -12,15 +12,21 @@ apply these rules, so that a message is bounded before it reaches NLU even if on
 - Each message carries the id of the Telegram update it came from (``UPDATE_ID_KEY``), also
   when the bot sends it again after a failure: Rasa's tracker then tells whether it has it,
   and the report's transcript keeps it once.
+- Each message carries the reporter's language (``LANGUAGE_KEY``: "en", "zh" or "ms", see
+  scamreport.languages), chosen by the bot; Rasa's responses and the actions' texts follow it.
 - Characters that cannot be encoded (lone surrogates) and control characters are dropped.
 
-This module is imported by the Rasa process too: it must need nothing but the standard library.
+This module is imported by the Rasa process too: it must need nothing but the standard library
+(and scamreport.languages, itself standard library only).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from scamreport.languages import DEFAULT_LANGUAGE, Language, is_language
 
 CHANNEL_TOKEN_HEADER = "X-Channel-Token"
 # The conversation (the pseudonymous sender id) of a channel message, so that a load balancer
@@ -30,6 +36,7 @@ SENDER_HEADER = "X-Conversation-Id"
 PAYLOAD_KEY = "offered_payload"
 FULL_TEXT_KEY = "full_text"
 UPDATE_ID_KEY = "update_id"
+LANGUAGE_KEY = "language"
 
 # What NLU reads of one message. Measured on the project's model (docs/security.md): Rasa's
 # memory stays flat up to these bounds and grows quadratically with the number of tokens beyond.
@@ -93,3 +100,10 @@ def bound_text(text: str) -> BoundedText:
     cleaned = without_unencodable(text).strip()
     full = cleaned[:MAX_STORY_CHARS].rstrip()
     return BoundedText(nlu_text=nlu_prefix(full).rstrip(), full_text=full, cut=full != cleaned)
+
+
+def metadata_language(metadata: Mapping[str, object] | None) -> Language:
+    """The reporter's language a message's metadata carries; English when it names none or one
+    the assistant does not speak (a message from before languages, a test, a forged value)."""
+    value = (metadata or {}).get(LANGUAGE_KEY)
+    return value if is_language(value) else DEFAULT_LANGUAGE  # type: ignore[return-value]

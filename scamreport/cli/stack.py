@@ -143,6 +143,7 @@ class Stack:
         text = (
             f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
             f"  token: ${{{ACTION_SERVER_TOKEN}}}\n"
+            f"{NLG_ENDPOINT}"
         )
         if self.persistent_tracker:
             text += tracker_store_config(self.env["TRACKER_STORE_URL"])
@@ -374,6 +375,11 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+# Responses in the reporter's language (rasa_runtime/nlg.py); also in /endpoints.yml and
+# deploy/rasa/endpoints.yml.
+NLG_ENDPOINT = "nlg:\n  type: rasa_runtime.nlg.LocalisedNaturalLanguageGenerator\n"
 
 
 def tracker_store_config(url: str) -> str:
