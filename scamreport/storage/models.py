@@ -125,6 +125,9 @@ class Report(Base):
     scam_type: Mapped[str] = mapped_column(String(40), index=True)
     contact_channel: Mapped[str | None] = mapped_column(String(32))
     country: Mapped[str | None] = mapped_column(String(2), index=True)
+    # The language the reporter used ("en", "zh", "ms"; scamreport.languages); NULL (reports
+    # stored before migration 0013) reads as English.
+    language: Mapped[str | None] = mapped_column(String(8), index=True)
     status: Mapped[str] = mapped_column(String(16), default="received")
     status_reason: Mapped[str | None] = mapped_column(Text)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)

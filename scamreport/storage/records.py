@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from scamreport.languages import LANGUAGES
 from scamreport.storage.codes import (
     CONSENT_KINDS,
     CONTACT_PERMISSIONS,
@@ -99,6 +100,8 @@ class NewReport:
     contact_permission: str = "none"
     contact_phone: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    # The reporter's language code (scamreport.languages.LANGUAGES); None: not known.
+    language: str | None = None
 
     def __post_init__(self) -> None:
         _require_text("conversation_id", self.conversation_id, 128)
@@ -119,6 +122,8 @@ class NewReport:
                 raise ValueError(f"amount_lost={self.amount_lost} is out of range")
         if isinstance(self.incident_date, datetime):
             raise TypeError("incident_date must be a date, not a datetime")
+        if self.language is not None:
+            _require_in("language", self.language, LANGUAGES)
         _require_in("contact_permission", self.contact_permission, CONTACT_PERMISSIONS)
         if self.contact_permission == "phone" and not self.contact_phone:
             raise ValueError("contact_permission='phone' needs contact_phone")
