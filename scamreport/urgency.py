@@ -1,4 +1,8 @@
-"""Is the scam happening now? Present-tense cues that call for stop-now advice first."""
+"""Is the scam happening now? Present-tense cues that call for stop-now advice first.
+
+In English, Malay and Chinese (issue 12). Chinese has no spaces: its cues are substrings, and a
+past-time word earlier in the same clause ("昨天我在银行") makes one a story, not an emergency.
+"""
 
 from __future__ import annotations
 
@@ -81,6 +85,97 @@ _CUES: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 
+_MS_SUBJECT = (
+    r"\b(?:dia|mereka|diorang|dorang|depa|pemanggil|penipu|scammer|pegawai|polis|orang\s+tu|"
+    r"org\s+tu|lelaki\s+tu|perempuan\s+tu)"
+)
+_MS_MONEY_VERB = (
+    r"(?:transfer|tf|pindah(?:kan)?|bayar|hantar\s+duit|keluarkan\s+duit|keluar\s+duit|"
+    r"masukkan\s+duit|masuk\s+duit|deposit|withdraw)"
+)
+_MS_NOW = (
+    r"(?:sekarang|skrg|skang|sekarang\s+juga|hari\s+ini|harini|hari\s+ni|malam\s+ni|segera|cepat)"
+)
+
+# Malay: "dia masih dalam talian", "saya kat bank sekarang", "kurier nak datang ambil duit".
+_CUES_MS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\b(?:masih|msih|still|tengah|sedang)\s+(?:dalam|dlm|kat|atas|on)\s+(?:talian|line|"
+        r"panggilan|call|fon|phone|telefon)\b",
+        _MS_SUBJECT + r"\s+(?:masih\s+|tengah\s+|sedang\s+)?(?:call|telefon|called|cakap\s+dengan|"
+        r"bercakap\s+dengan|whatsapp|mesej)\s+(?:saya|aku|sy)\s+" + _MS_NOW + r"\b",
+        r"\b(?:tengah|sedang|masih)\s+(?:call|telefon|cakap\s+dengan|bercakap\s+dengan)\s+"
+        r"(?:saya|aku|sy|dia|mereka)\b",
+        r"\b(?:jangan|tak\s+bagi(?:\s+saya)?|tidak\s+benarkan(?:\s+saya)?)\s+(?:letak|tutup|"
+        r"putuskan|matikan|end|hang\s+up)\s*(?:telefon|fon|phone|call|panggilan|talian)?\b"
+        r"(?!.{0,20}\b(?:semalam|minggu\s+lepas|hari\s+tu)\b)",
+        r"\b(?:nak|akan|mahu|dalam\s+perjalanan|otw|on\s+the\s+way|sedang|tengah)\s+(?:datang|"
+        r"ke\s+sini|ke\s+rumah)\b.{0,40}\b(?:ambil|kutip|collect|pick\s*up)\b",
+        r"\b(?:kurier|courier|runner|despatch|dispatch|posmen|pegawai|seseorang|orang)\b.{0,40}"
+        r"\b(?:nak\s+datang|akan\s+datang|dalam\s+perjalanan|otw|on\s+the\s+way|dah\s+sampai|"
+        r"tengah\s+tunggu|sedang\s+tunggu)\b",
+        r"\b(?:tengah|sedang|masih)?\s*tunggu\s+(?:saya\s+)?(?:kat|di|dekat|dkt)\s+(?:luar|bawah|"
+        r"pintu|pagar|lobi|lobby|depan\s+rumah)\b",
+        r"\b(?:saya|aku|sy|i)\s+(?:sekarang\s+|skrg\s+|tengah\s+|masih\s+|ada\s+|dah\s+)?"
+        r"(?:kat|di|dekat|dkt|dalam|dlm)\s+(?:bank|atm|mesin\s+atm|cawangan|kaunter\s+bank|"
+        r"money\s+changer|pejabat\s+pos)\b(?!.{0,12}\b(?:semalam|tadi|minggu\s+lepas|hari\s+tu)\b)",
+        r"\b(?:saya|aku|sy)\s+(?:tengah\s+|sedang\s+)?(?:dalam\s+perjalanan|otw|on\s+the\s+way|"
+        r"pergi)\s+ke\s+(?:bank|atm|cawangan)\b",
+        r"\b(?:nak|akan|baru\s+nak|hampir|tengah|sedang|bersedia\s+nak|mahu)\s+"
+        + _MS_MONEY_VERB
+        + r"\b",
+        r"\b(?:patut|perlu|kena|boleh)\s*(?:ke|kah)?\s+(?:saya|aku|sy)\s+" + _MS_MONEY_VERB + r"\b",
+        r"\b(?:suruh|minta|paksa|desak)\s+(?:saya|aku|sy)\s+(?:untuk\s+)?"
+        + _MS_MONEY_VERB
+        + r"\b.{0,40}\b"
+        + _MS_NOW
+        + r"\b",
+        r"\b(?:sedang|tengah)\s+berlaku\b|\bberlaku\s+(?:sekarang|skrg)\b",
+        # a threat still to pay: "kalau tak bayar dia nak sebar gambar", "ugut nak viral video"
+        r"\b(?:ugut|ancam|mengugut|mengancam|nak|akan|mahu)\s+(?:nak\s+|untuk\s+|akan\s+)?"
+        r"(?:sebar|sebarkan|viral|viralkan|hantar|post|share|upload|tunjuk)\w*\b.{0,50}"
+        r"\b(?:gambar|video|vid|foto|rakaman|kawan|keluarga|family|mak|ayah|bos|facebook|fb)\b",
+        r"\bkalau\s+(?:tak|tidak|x)\s+(?:bayar|transfer|bagi\s+duit|hantar\s+duit)\b",
+        r"\b(?:anydesk|teamviewer|rustdesk|ultraviewer)\b.{0,30}\b(?:masih|tengah|sedang)\s*"
+        r"(?:buka|bukak|on|jalan|connect|aktif)?\b",
+        r"\b(?:masih|tengah|sedang)\s+(?:kawal|control|guna|akses)\s+(?:komputer|laptop|pc|"
+        r"phone|fon|telefon|hp|skrin|akaun)\s+(?:saya|aku|sy)\b",
+    )
+)
+
+_ZH_PAST = re.compile(
+    r"(?:昨天|前天|上周|上星期|上个月|上礼拜|那天|当时|去年|以前|之前|刚才不|早上的时候)"
+)
+_ZH_CLAUSE_END = re.compile(r"[，。！？,.!?；;\n]")
+# Chinese: "他还在电话上", "快递员要来拿钱", "我现在在银行", "今天之前要付", "要把我的照片发给".
+_CUES_ZH: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"还在(?:跟我|和我)?(?:打)?(?:电话|通话|线上|讲电话|视频)",
+        r"电话(?:还)?没(?:有)?挂|(?:不让|不准|叫|要)我(?:不要|别|不能)?挂(?:电话|断)|叫我别挂|别挂(?:电话)?",
+        r"(?:正在|一直在?|还在|现在)(?:打电话|打给我|给我打电话|call我|跟我(?:讲|说|通话))",
+        r"(?:快递员?|快递小哥|送货员|有人|他们|他|她|对方|警察|官员|人)(?:现在|马上|等一下|待会|等会|今天|今晚)?"
+        r"(?:要来|会来|过来|来|正在来|在路上|快到了?|马上到)[^。！？]{0,12}(?:拿|取|收|领)",
+        r"派(?:人|快递员?)(?:来|过来)",
+        r"(?:在|到)(?:楼下|门口|家门口|我家楼下|外面)等(?:我)?",
+        r"我(?:现在|正|正在|人|还|已经|刚)?(?:在|到了)(?:银行|ATM|提款机|取款机|柜员机|柜台|汇款处)",
+        r"(?:在|正在)去银行|去银行的路上",
+        r"(?:正要|正准备|准备|马上要|就要|正在|打算|要不要|该不该|应该|需要)(?:去)?(?:转账|转钱|汇款|汇钱|付款|付钱|"
+        r"交钱|取钱|提款|转过去|打钱|给钱)",
+        r"(?:叫|让|要|逼|催)我(?:现在|马上|立刻|今天|赶快|快点)[^。！？]{0,6}(?:转|汇|付|交|取|打钱|给钱)",
+        r"(?:今天|今晚|明天|\d+|[一二两三四五六七八九十]+)(?:个)?(?:小时|点|分钟|天)?(?:之前|以前|内|之内)"
+        r"[^。！？]{0,8}(?:付|转|汇|交|给钱|打钱|不然|否则)",
+        r"(?:要|会|威胁(?:要|说)?|说要|扬言)(?:把|将)?(?:我的?)?[^。！？]{0,6}(?:照片|视频|裸照|录像|截图)"
+        r"[^。！？]{0,6}(?:发给|发到|公开|曝光|散布|传给|传到)",
+        r"(?:不给钱|不付钱|不转账|不然|否则|要不然)(?:的话)?(?:就|他就|她就|他们就)?(?:要|会)?"
+        r"(?:把[^。！？]{0,10})?(?:发|公开|曝光|散布|寄|抓|逮捕|坐牢|起诉)",
+        r"(?:正在|现在)发生",
+        r"(?:anydesk|teamviewer|远程)[^。！？]{0,10}(?:还)(?:开着|连着|在连|在用|没关)",
+        r"(?:还在|正在)(?:控制|操作|远程)(?:我的)?(?:电脑|手机|账户|屏幕)",
+    )
+)
+
 # A payment deadline: "by tonight", "before 5pm", "within 24 hours", "until midnight".
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|till|within|in\s+the\s+next|in)\s+(?:tonight|today|tomorrow|"
@@ -93,9 +188,24 @@ _PAY_OR_THREAT = re.compile(
     re.IGNORECASE,
 )
 
-# "not at the bank", "he was still on the line when ..." (a past story)
+# Malay deadline: "sebelum malam ni", "dalam masa 24 jam", "hari ini juga" with a price or threat.
+_DEADLINE_MS = re.compile(
+    r"\b(?:sebelum|dalam\s+masa|dlm\s+masa|dalam|dlm|hingga|sampai|paling\s+lewat)\s+"
+    r"(?:malam\s+ni|malam\s+ini|hari\s+ini|harini|hari\s+ni|esok|tengah\s+malam|pukul\s+\d{1,2}|"
+    r"jam\s+\d{1,2}|\d+\s*(?:jam|minit|hari))\b",
+    re.IGNORECASE,
+)
+_PAY_OR_THREAT_MS = re.compile(
+    r"\b(?:bayar|transfer|tf|pindah\w*|hantar|sebar\w*|viral\w*|tangkap|ditangkap|tahan|ditahan|"
+    r"waran|penjara)\b",
+    re.IGNORECASE,
+)
+
+# "not at the bank", "he was still on the line when ...", "semalam saya kat bank" (a past story)
 _NEGATED_BEFORE = re.compile(
-    r"(?:\bnot|n't|\bnever|\bno\s+longer|\bwas|\bwere|\bhad\s+been)\s*$", re.IGNORECASE
+    r"(?:\bnot|n't|\bnever|\bno\s+longer|\bwas|\bwere|\bhad\s+been|\btak|\btidak|\bbukan|"
+    r"\bsemalam|\bkelmarin|\btadi|\bdulu)\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -106,9 +216,16 @@ def is_urgent(text: str) -> bool:
         return False
     if _DEADLINE.search(text) and _PAY_OR_THREAT.search(text):
         return True
-    for cue in _CUES:
+    if _DEADLINE_MS.search(text) and _PAY_OR_THREAT_MS.search(text):
+        return True
+    for cue in _CUES + _CUES_MS:
         for match in cue.finditer(text):
             before = text[max(0, match.start() - 12) : match.start()]
             if not _NEGATED_BEFORE.search(before):
+                return True
+    for cue in _CUES_ZH:
+        for match in cue.finditer(text):
+            clause = _ZH_CLAUSE_END.split(text[max(0, match.start() - 12) : match.start()])[-1]
+            if not _ZH_PAST.search(clause):
                 return True
     return False
