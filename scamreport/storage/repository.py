@@ -288,6 +288,22 @@ def reporter_country(session: Session, *, pseudonym: str) -> str | None:
     )
 
 
+def reporter_language(session: Session, *, pseudonym: str) -> str | None:
+    """The language remembered for the reporter ("en", "zh", "ms"); None when unknown."""
+    return session.scalar(select(Reporter.language).where(Reporter.pseudonym == pseudonym))
+
+
+def set_reporter_language(session: Session, *, pseudonym: str, language: str) -> bool:
+    """Remembers the reporter's language; False when there is no such reporter (nothing is
+    stored before consent, so this never creates one). Flushes; does not commit."""
+    reporter = session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
+    if reporter is None or reporter.is_erased:
+        return False
+    reporter.language = language
+    session.flush()
+    return True
+
+
 def add_evidence(session: Session, *, report_id: int, evidence: NewEvidence) -> Evidence:
     """Attaches an evidence item to an existing report. Flushes; does not commit."""
     row = _evidence_row(evidence)
