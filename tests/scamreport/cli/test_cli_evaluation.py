@@ -137,6 +137,35 @@ def test_thresholds_come_from_the_environment_or_flags(
     assert "Test stories" not in (root / "summary.md").read_text()
 
 
+def write_language_results(root: Path, language: str, macro_f1: float) -> Path:
+    """A language's held-out results: ``macro_f1`` is the mean of its two intents' F1."""
+    out = root / f"nlu_{language}"
+    out.mkdir()
+    intents = report({"affirm": (1.0, 10), "deny": (2 * macro_f1 - 1.0, 10)}, 0.99)
+    intents["macro avg"]["f1-score"] = macro_f1
+    (out / "intent_report.json").write_text(json.dumps(intents))
+    return out
+
+
+def test_each_language_is_gated_on_its_intent_macro_f1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_results(tmp_path, intent_f1=0.95, entity_f1=0.9)
+    zh = write_language_results(root, "zh", 0.93)
+    ms = write_language_results(root, "ms", 0.88)
+    args = ("--language-results", f"zh={zh}", "--language-results", f"ms={ms}")
+    assert run_report(root, "--no-card", *args) == 1
+    assert "ms intent macro F1 0.880 is below 0.90" in capsys.readouterr().err
+    summary = (root / "summary.md").read_text()
+    assert "Intent macro F1 on the zh held-out split: **0.930** (gate: at least 0.90)" in summary
+    assert "## Intents on the ms held-out split (worst first)" in summary
+    assert "| deny | 0.760 | 0.760 | 0.760 | 10 | - |" in summary
+    assert run_report(root, "--no-card", *args, "--min-language-intent-f1", "0.85") == 0
+    monkeypatch.setenv("EVAL_MIN_LANGUAGE_INTENT_F1", "0.95")
+    assert run_report(root, "--no-card", "--language-results", f"zh={zh}") == 1
+    assert run_report(root, "--no-card", "--language-results", "zh") == 2
+
+
 def test_the_card_warns_when_the_data_changed_since_training(tmp_path: Path) -> None:
     root = write_results(tmp_path, intent_f1=0.95, entity_f1=0.9)
     assert run_report(root, "--fingerprint", "0123456789ab") == 0
