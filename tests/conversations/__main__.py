@@ -40,6 +40,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.conversations", description=__doc__)
     parser.add_argument("ids", nargs="*", help="persona ids (or id prefixes) to play; default all")
     parser.add_argument("--type", action="append", dest="types", help="only this scam type")
+    parser.add_argument(
+        "--language",
+        action="append",
+        dest="languages",
+        help="only the personas written in this language (en, zh, ms)",
+    )
     parser.add_argument("--smoke", action="store_true", help="only the personas marked smoke")
     parser.add_argument("--heldout", choices=("only", "exclude"), help="held-out personas")
     parser.add_argument("--workers", type=int, default=3, help="personas played at once")
@@ -90,7 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     heldout = {"only": True, "exclude": False}.get(args.heldout or "")
     personas = select(
-        load_personas(), ids=args.ids, types=args.types, smoke=args.smoke, heldout=heldout
+        load_personas(),
+        ids=args.ids,
+        types=args.types,
+        smoke=args.smoke,
+        heldout=heldout,
+        languages=args.languages,
     )
     if not personas:
         print("no persona matches", file=sys.stderr)

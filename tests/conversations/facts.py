@@ -7,8 +7,12 @@ that is a whole ``_``-separated part of the question's name (``threat_platform``
 A question with no fact gets "idk", as a victim who does not know would say.
 
 A fact is a string (typed, or pressed when it names a button: its title, or its payload such as
-a scam-type code), ``{press: <index or title>}``, ``{say: <text>}``, or a list of these for a
-question asked again (the last one repeats).
+a scam-type code), ``{press: <index or title>}``, ``{say: <text>}``, ``{press: <payload>, say:
+<text>}`` (pressed when the bot offers it, else typed in the persona's words), or a list of these
+for a question asked again (the last one repeats). Payloads are the domain's English ones
+whatever the language the buttons are shown in, so ``{press: phone call, say: 打电话来的}``
+works for a persona of any language. The few stock answers ("idk", "yes") are in the persona's
+language (personas.WORDS).
 """
 
 from __future__ import annotations
@@ -18,10 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tests.conversations.personas import Defaults, Persona
+from tests.conversations.personas import Defaults, Persona, Words, words_of
 
 IDK = "idk"
-DEFAULTS = Defaults()
 
 # Question names (today's or likely) -> the fact keys that answer them, in order of preference.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -162,19 +165,32 @@ def _payload_entities(payload: str) -> dict[str, Any]:
 
 
 def _other_button(buttons: list[tuple[str, str]]) -> int | None:
+    for index, (_title, payload) in enumerate(buttons):
+        if _payload_entities(payload).get("scam_type") == "other" or _norm(payload) in (
+            "something else",
+            "other scam",
+        ):
+            return index
     for index, (title, _payload) in enumerate(buttons):
         if re.search(r"something else|other|not sure", title, re.I):
             return index
     return None
 
 
-def _pick(value: Any, times: int) -> Any:
+def _pick(value: Any, times: int, idk: str = IDK) -> Any:
     if isinstance(value, list):
-        return value[min(times, len(value)) - 1] if value else IDK
+        return value[min(times, len(value)) - 1] if value else idk
     return value
 
 
-def _reply(value: Any, buttons: list[tuple[str, str]], key: str, scam_type_question: bool) -> Reply:
+def _reply(
+    value: Any,
+    buttons: list[tuple[str, str]],
+    key: str,
+    scam_type_question: bool,
+    words: Words | None = None,
+) -> Reply:
+    words = words or words_of("en")
     if isinstance(value, dict) and "press" in value:
         wanted = value["press"]
         if buttons:
@@ -183,12 +199,14 @@ def _reply(value: Any, buttons: list[tuple[str, str]], key: str, scam_type_quest
             found = button_for(str(wanted), buttons)
             if found is not None:
                 return Reply(button=found, fact_key=key)
-        return Reply(text=str(wanted) if not isinstance(wanted, int) else "yes", fact_key=key)
+        if "say" in value:
+            return Reply(text=str(value["say"]), fact_key=key)
+        return Reply(text=str(wanted) if not isinstance(wanted, int) else words.yes, fact_key=key)
     if isinstance(value, dict) and "say" in value:
         return Reply(text=str(value["say"]), fact_key=key)
     text = "" if value is None else str(value)
     if isinstance(value, bool):
-        text = "yes" if value else "no"
+        text = words.yes if value else words.no
     found = button_for(text, buttons)
     if found is not None:
         return Reply(button=found, fact_key=key)
@@ -198,7 +216,7 @@ def _reply(value: Any, buttons: list[tuple[str, str]], key: str, scam_type_quest
             return Reply(button=other, fact_key=key)
     if re.fullmatch(r"[a-z]+(_[a-z]+)+", text):
         text = text.replace("_", " ")  # a code typed as words
-    return Reply(text=text or IDK, fact_key=key)
+    return Reply(text=text or words.idk, fact_key=key)
 
 
 # Questions that ask two things at once, answered as a person would when they know both: the
@@ -219,27 +237,42 @@ def answer_for(
 ) -> Reply:
     """The persona's reply to ``question`` (worded ``asked_text``) asked for the ``times``-th
     time."""
+    words = words_of(persona.language)
+    defaults = Defaults(persona.language).facts
     # Asked for the story again, a person who said "I told you" writes the opening once more.
-    story = [DEFAULTS.facts["story"], persona.opening]
-    facts = {**DEFAULTS.facts, "story": story, "scam_type": persona.type, **persona.facts}
+    story = [defaults["story"], persona.opening]
+    facts = {**defaults, "story": story, "scam_type": persona.type, **persona.facts}
     key = fact_key_for(question, facts)
     if key is None:
-        return Reply(text=IDK, fact_key=None)
-    value = _pick(facts[key], times)
-    reply = _reply(value, buttons, key, scam_type_question=key == "scam_type")
-    second = _second_part(question, asked_text, facts, times)
-    if second and reply.text and reply.text != IDK:
-        return Reply(text=f"{reply.text}{second}", fact_key=key)
+        return Reply(text=words.idk, fact_key=None)
+    value = _pick(facts[key], times, words.idk)
+    reply = _reply(value, buttons, key, scam_type_question=key == "scam_type", words=words)
+    second = _second_part(question, asked_text, facts, times, words)
+    if second and reply.text and reply.text != words.idk:
+        return Reply(text=f"{reply.text}{_joined(second, persona.language)}", fact_key=key)
     return reply
 
 
-def _second_part(question: str, asked_text: str, facts: dict[str, Any], times: int) -> str:
+def _joined(second: tuple[str, str], language: str) -> str:
+    """The two answers' join: the English one's words (" to ") only in English."""
+    joiner, value = second
+    if language == "en":
+        return joiner + value
+    return ("，" if language == "zh" else ", ") + value
+
+
+def _second_part(
+    question: str, asked_text: str, facts: dict[str, Any], times: int, words: Words
+) -> tuple[str, str] | None:
+    """(joiner, the second answer) when ``asked_text`` (the question's English wording) asks
+    for a second thing the persona knows."""
     if question not in TWO_PART_QUESTIONS:
-        return ""
+        return None
     asks, fact, joiner = TWO_PART_QUESTIONS[question]
-    value = _pick(facts.get(fact), times) if fact in facts else None
+    value = _pick(facts.get(fact), times, words.idk) if fact in facts else None
     if not asks.search(asked_text) or not isinstance(value, str):
-        return ""
-    if value.strip().lower() in (IDK, "skip", "no", "none", "dont know", "don't know"):
-        return ""
-    return f"{joiner}{value}"
+        return None
+    skipped = (IDK, words.idk, words.no, "skip", "no", "none", "dont know", "don't know")
+    if value.strip().lower() in skipped:
+        return None
+    return joiner, value

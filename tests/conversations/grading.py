@@ -8,11 +8,17 @@ Only the fields a persona names are graded. Kinds of expectation:
 - contains (case-insensitive): claimed_agency (also its indicators), shop_name, shop_link,
   scammer_contact, payee_account, items_ordered, demand;
 - incident_date: ISO ``2026-03-03``, ``"03-03"`` (the latest 3 March), ``{days_ago: 1}``, ``{days_ago: [7, 14]}`` (a range),
-  ``{month: 6}`` or ``{months: [6, 8]}`` (the latest such months not in the future), or null;
+  ``{month: 6}`` or ``{months: [6, 8]}`` (the latest such months not in the future),
+  ``{months_ago: 1}`` (last calendar month: 上个月, bulan lepas), or null;
 - indicators: ``{phone: ["+6581234567"], url: [...]}`` must all be among the report's;
 - not_asked: questions the story already answered; max_questions: a bound for this persona;
 - urgent_advice: the stop-now advice came before the first question;
+- language: the language stored with the report (``zh``; personas of another language than
+  English expect their own unless they say);
 - anything else is looked up in the report's ``details`` (fields still to be built).
+
+Every conversation is also graded ``reply_language``: each bot reply in the persona's language
+(tests/conversations/reply_language.py), whatever the persona expects.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from scamreport.storage.models import Report
+from tests.conversations.reply_language import wrong_language_replies
 from tests.conversations.simulator import Playthrough
 
 EXACT = (
@@ -47,6 +54,7 @@ CONTAINS = (
     "demand",
 )
 MISSING = "(no such field)"
+REPLY_LANGUAGE = "reply_language"
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,11 @@ def date_window(spec: Any, today: date) -> tuple[date, date] | None:
         days = spec["days_ago"]
         low, high = (days, days) if isinstance(days, int) else days
         return today - timedelta(days=high), today - timedelta(days=low)
+    if "months_ago" in spec:
+        back = int(spec["months_ago"])
+        month_index = today.year * 12 + today.month - 1 - back
+        year, month = divmod(month_index, 12)
+        return _months_back(date(year, month + 1, 1), month + 1)
     if "month" in spec:
         return _months_back(today, int(spec["month"]))
     if "months" in spec:
@@ -146,6 +159,9 @@ def _grade_field(name: str, expected: Any, report: Report, today: date) -> Field
         actual = report.claimed_agency
         ok = _contains(expected, actual) or any(_contains(expected, a) for a in agencies)
         return FieldResult(name, expected, actual if ok or not agencies else sorted(agencies), ok)
+    if name == "language":
+        actual = getattr(report, "language", MISSING)
+        return FieldResult(name, expected, actual, actual == expected)
     if name in EXACT:
         actual = getattr(report, name)
         return FieldResult(name, expected, actual, actual == expected)
@@ -188,11 +204,31 @@ def _grade_conversation(expect: dict[str, Any], play: Playthrough) -> list[Field
 CONVERSATION_KEYS = frozenset({"not_asked", "max_questions", "urgent_advice"})
 
 
+def grade_reply_language(
+    play: Playthrough, language: str, client_language_code: str | None
+) -> FieldResult:
+    """Every reply in ``language``; the wrong ones (at most three, shortened) when not."""
+    turns = [(t.said, t.replies, t.buttons) for t in play.transcript]
+    wrong = wrong_language_replies(
+        turns, language, client_language_code=client_language_code, opening_turn=play.opening_turn
+    )
+    shown = [f"{w.detected}: {w.text[:80]}" for w in wrong[:3]]
+    return FieldResult(REPLY_LANGUAGE, language, shown, not wrong)
+
+
 def grade(
-    expect: dict[str, Any], report: Report | None, play: Playthrough, *, today: date
+    expect: dict[str, Any],
+    report: Report | None,
+    play: Playthrough,
+    *,
+    today: date,
+    language: str = "en",
+    client_language_code: str | None = "en",
 ) -> list[FieldResult]:
-    """One result per expected field (a missing report fails every report field)."""
+    """One result per expected field (a missing report fails every report field), and whether
+    the bot answered in the persona's ``language``."""
     results = _grade_conversation(expect, play)
+    results.append(grade_reply_language(play, language, client_language_code))
     for name, expected in expect.items():
         if name in CONVERSATION_KEYS:
             continue

@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from scamreport.languages import LANGUAGES
 from scamreport.storage.repository import get_report_by_reference
 from telegram_standin.driver import Driver
-from tests.conversations.grading import FieldResult, grade
+from tests.conversations.grading import REPLY_LANGUAGE, FieldResult, grade
 from tests.conversations.personas import SCAM_TYPES, Persona
 from tests.conversations.questions import Catalogue
 from tests.conversations.simulator import Playthrough, Simulator
@@ -72,6 +73,11 @@ class Outcome:
         return len(self.play.questions)
 
     @property
+    def wrong_language(self) -> bool:
+        """A bot reply was in another language than the persona's."""
+        return any(f.field == REPLY_LANGUAGE for f in self.failing)
+
+    @property
     def interview_questions(self) -> int:
         return len([q for q in self.play.questions if q not in CLOSING_QUESTIONS])
 
@@ -80,6 +86,9 @@ class Outcome:
             "id": self.persona.id,
             "type": self.persona.type,
             "heldout": self.persona.heldout,
+            "language": self.persona.language,
+            "language_code": self.persona.language_code,
+            "wrong_language": self.wrong_language,
             "tags": list(self.persona.tags),
             "passed": self.passed,
             "reference": self.play.reference,
@@ -97,7 +106,10 @@ class Outcome:
                 }
                 for f in self.fields
             ],
-            "transcript": [{"said": t.said, "replies": t.replies} for t in self.play.transcript],
+            "transcript": [
+                {"said": t.said, "replies": t.replies, "buttons": t.buttons}
+                for t in self.play.transcript
+            ],
         }
 
 
@@ -131,7 +143,14 @@ def play_one(
         report = (
             get_report_by_reference(session, reference=play.reference) if play.reference else None
         )
-        fields = grade(persona.expect, report, play, today=today or date.today())
+        fields = grade(
+            persona.expect,
+            report,
+            play,
+            today=today or date.today(),
+            language=persona.language,
+            client_language_code=persona.language_code,
+        )
     return Outcome(persona, play, fields, earlier_error)
 
 
@@ -166,6 +185,28 @@ def play_all(
 
 def _rate(passed: int, total: int) -> str:
     return f"{passed}/{total} ({100 * passed / total:.0f}%)" if total else "-"
+
+
+def by_language(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
+    """Pass rates per persona language (the languages the assistant speaks first)."""
+    order = {language: index for index, language in enumerate(LANGUAGES)}
+    found = sorted({o.persona.language for o in outcomes}, key=lambda x: (order.get(x, 99), x))
+    rows = {}
+    for language in found:
+        chosen = [o for o in outcomes if o.persona.language == language]
+        held = [o for o in chosen if o.persona.heldout]
+        counts = [o.questions for o in chosen if o.completed]
+        rows[language] = {
+            "personas": len(chosen),
+            "passed": sum(o.passed for o in chosen),
+            "completed": sum(o.completed for o in chosen),
+            "wrong_language": sum(o.wrong_language for o in chosen),
+            "heldout_personas": len(held),
+            "heldout_passed": sum(o.passed for o in held),
+            "questions_median": statistics.median(counts) if counts else None,
+            "questions_worst": max(counts) if counts else None,
+        }
+    return rows
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, Any]:
@@ -209,6 +250,8 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
         "over_10_questions": sum(c > 10 for c in counts),
         "interview_questions_median": statistics.median(interview) if interview else None,
         "interview_questions_worst": max(interview) if interview else None,
+        "wrong_language": sum(o.wrong_language for o in outcomes),
+        "by_language": by_language(outcomes),
         "by_type": by_type,
         "field_failures": dict(sorted(field_failures.items(), key=lambda kv: -kv[1])),
     }
@@ -229,6 +272,19 @@ def markdown(outcomes: list[Outcome], totals: dict[str, Any]) -> str:
         f"worst {totals['questions_worst']}, over 10: {totals['over_10_questions']} "
         f"(without the consent and contact questions: median "
         f"{totals['interview_questions_median']}, worst {totals['interview_questions_worst']})",
+        "- conversations with a reply in another language than the persona's: "
+        f"{totals['wrong_language']}",
+        "",
+        "| language | personas | passed | completed | wrong language | held out passed | "
+        "questions median | worst |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {lang} | {row['personas']} | {_rate(row['passed'], row['personas'])} | "
+            f"{row['completed']} | {row['wrong_language']} | "
+            f"{_rate(row['heldout_passed'], row['heldout_personas'])} | "
+            f"{row['questions_median']} | {row['questions_worst']} |"
+            for lang, row in totals["by_language"].items()
+        ),
         "",
         "| type | personas | passed | completed | questions median | worst |",
         "|---|---|---|---|---|---|",
@@ -249,8 +305,8 @@ def markdown(outcomes: list[Outcome], totals: dict[str, Any]) -> str:
         "",
         "## Per persona",
         "",
-        "| persona | type | result | questions | failing |",
-        "|---|---|---|---|---|",
+        "| persona | language | type | result | questions | failing |",
+        "|---|---|---|---|---|---|",
     ]
     for outcome in sorted(outcomes, key=lambda o: (o.persona.type, o.persona.id)):
         lines.append(_persona_row(outcome))
@@ -267,7 +323,10 @@ def _persona_row(outcome: Outcome) -> str:
     if outcome.earlier_error:
         problems.insert(0, outcome.earlier_error)
     text = "; ".join(problems).replace("|", "\\|").replace("\n", " ")
-    return f"| {name} | {persona.type} | {result} | {outcome.questions} | {text[:600]} |"
+    return (
+        f"| {name} | {persona.language} | {persona.type} | {result} | {outcome.questions} | "
+        f"{text[:600]} |"
+    )
 
 
 def write_results(outcomes: list[Outcome], directory: Path) -> tuple[Path, Path]:

@@ -3,8 +3,10 @@
 The simulator is a Telegram user (telegram_standin.driver.ChatUser) talking to the real bot,
 Rasa and actions. Each bot message is named after the domain response it renders
 (questions.Catalogue); a question ``utter_ask_<name>`` is answered from the persona's facts
-(``facts.answer_for``), pressing a button when the fact matches one. It stops at the
-reference number, or after ``max_turns`` messages from the victim.
+(``facts.answer_for``), pressing a button when the fact matches one. Questions are recognised
+in every language the bot speaks; the persona answers in its own, from a Telegram client that
+sends its ``language_code``. It stops at the reference number, or after ``max_turns`` messages
+from the victim.
 """
 
 from __future__ import annotations
@@ -15,21 +17,22 @@ from typing import Any
 
 from telegram_standin.driver import ChatUser, Driver, SentMessage
 from tests.conversations.facts import Reply, answer_for
-from tests.conversations.personas import SUMMARY, Persona
+from tests.conversations.personas import SUMMARY, Persona, words_of
 from tests.conversations.questions import Catalogue, question_name
 
 REFERENCE = re.compile(r"\bSR-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 ECHO = "✔"  # the bot's echo of a pressed button
+CONSENT_CALLBACK = "consent:yes"  # the privacy notice's "I agree" (bot/handlers/commands.py)
 URGENT_RESPONSES = ("utter_urgent_stop",)
 DEFAULT_MAX_TURNS = 40
 MAX_NUDGES = 2
-NUDGE = "i want to report a scam"
 
 
 @dataclass
 class Turn:
     said: str
     replies: list[str]
+    buttons: list[str] = field(default_factory=list)  # the titles the replies offered
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Playthrough:
     urgent_advice_first: bool | None = None  # stop-now advice before the first question
     transcript: list[Turn] = field(default_factory=list)
     seconds: float = 0.0
+    opening_turn: int | None = None  # the transcript's turn where the story was first told
 
     def text(self, width: int = 300) -> str:
         return "\n".join(
@@ -73,7 +77,8 @@ class Simulator:
             got.extend(batch)
             if not batch or any(not m.body.startswith(ECHO) for m in batch):
                 break
-        play.transcript.append(Turn(said, [m.body for m in got]))
+        titles = [title for m in got for title, _ in m.buttons]
+        play.transcript.append(Turn(said, [m.body for m in got], titles))
         return [m for m in got if not m.body.startswith(ECHO)]
 
     def _say(self, user: ChatUser, text: str, play: Playthrough) -> list[SentMessage]:
@@ -111,7 +116,7 @@ class Simulator:
             if question_name(name):
                 return name, message  # type: ignore[return-value]
         for _name, message in reversed(named):  # a question the domain does not know
-            if message.buttons or message.body.rstrip().endswith("?"):
+            if message.buttons or message.body.rstrip().endswith(("?", "？")):
                 return "unknown", message
         return None
 
@@ -122,13 +127,19 @@ class Simulator:
         replies = self._say(user, "/start", play)
         notice = next((m for m in reversed(replies) if m.buttons), None)
         if notice is not None:
+            data = [d for _, d in notice.buttons]
             titles = [t.lower() for t, _ in notice.buttons]
-            agree = next((i for i, t in enumerate(titles) if "agree" in t), 0)
+            agree = next(
+                (i for i, d in enumerate(data) if d == CONSENT_CALLBACK),
+                next((i for i, t in enumerate(titles) if "agree" in t), 0),
+            )
             self._press(user, notice, agree, play)
 
     def play(self, persona: Persona, user_id: int, *, start: bool = True) -> Playthrough:
         play = Playthrough(persona.id, user_id)
-        user = self.driver.user(user_id, first_name=persona.first_name)
+        user = self.driver.user(
+            user_id, first_name=persona.first_name, language_code=persona.language_code
+        )
         while user.poll(0):  # a returning reporter's earlier chat is not this conversation
             pass
         try:
@@ -140,6 +151,7 @@ class Simulator:
         return play
 
     def _interview(self, user: ChatUser, persona: Persona, play: Playthrough) -> None:
+        play.opening_turn = len(play.transcript)
         replies = self._say(user, persona.opening, play)
         asked: dict[str, int] = {}
         nudges = 0
@@ -176,7 +188,7 @@ class Simulator:
         if replies or nudges >= MAX_NUDGES:
             return replies or None
         if not play.questions:
-            return self._say(user, NUDGE, play)
+            return self._say(user, words_of(persona.language).want_to_report, play)
         last = play.questions[-1]
         reply = answer_for(persona, last, [], times=1)
         return self._say(user, reply.text, play)
@@ -205,9 +217,13 @@ class Simulator:
         question = question_name(name) or f"unknown: {message.body.split(chr(10))[0][:60]}"
         play.questions.append(question)
         asked[question] = asked.get(question, 0) + 1
-        buttons = [(title, self._payload_of(name, title)) for title, _ in message.buttons]
+        buttons = [(title, self.catalogue.payload_of(name, title)) for title, _ in message.buttons]
         reply = answer_for(
-            persona, question, buttons, times=asked[question], asked_text=message.body
+            persona,
+            question,
+            buttons,
+            times=asked[question],
+            asked_text=self.catalogue.english_text(message.body),
         )
         if reply.fact_key is None:
             play.unanswered.append(question)
@@ -217,12 +233,6 @@ class Simulator:
                 replies = self._say(user, interjection.say, play)
         return replies
 
-    def _payload_of(self, name: str, title: str) -> str:
-        for known_title, payload in self.catalogue.buttons_of(name):
-            if known_title == title:
-                return payload
-        return ""
-
     def _at_summary(
         self,
         user: ChatUser,
@@ -231,7 +241,7 @@ class Simulator:
         play: Playthrough,
     ) -> list[SentMessage]:
         """Confirms the summary, or first says what is wrong with it."""
-        payloads = [self._payload_of("utter_summary", t) for t, _ in message.buttons]
+        payloads = [self.catalogue.payload_of("utter_summary", t) for t, _ in message.buttons]
         wrong = next((i for i, p in enumerate(payloads) if p == "/deny"), len(payloads) - 1)
         right = next((i for i, p in enumerate(payloads) if p == "/affirm"), 0)
         if not interjections:

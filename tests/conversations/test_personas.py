@@ -1,17 +1,27 @@
-"""The persona files themselves: enough of them, every type, well-formed expectations."""
+"""The persona files themselves: enough of them, every type, well-formed expectations, and the
+Chinese and Malay ones written and set up as such people would (issue 12)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
 
+import pytest
+
+from scamreport.languages import detect_language, language_from_telegram
 from tests.conversations.facts import answer_for, button_for, fact_key_for
 from tests.conversations.grading import CONTAINS, EXACT, date_window
 from tests.conversations.personas import PERSONA_DIR, SCAM_TYPES, Persona, load_personas
 
 PERSONAS = load_personas()
 CONVERSATION = {"not_asked", "max_questions", "urgent_advice", "indicators", "amount",
-                "incident_date"}  # fmt: skip
+                "incident_date", "language"}  # fmt: skip
+OTHER_LANGUAGES = ("zh", "ms")
+# What the Chinese and Malay personas must each cover (issue 12).
+LANGUAGE_TYPES = {"fake_authority", "fake_shop", "phishing", "investment", "romance",
+                  "sextortion", "money_mule"}  # fmt: skip
+LANGUAGE_TAGS = {"panic", "idk", "correction", "third_party", "minor", "mixed_english"}
+CLIENT_CODES = {"zh": {"zh-hans", "zh-CN", "en"}, "ms": {"ms", "en"}}
 INDICATOR_KINDS = {"phone", "url", "email", "iban", "crypto_wallet", "handle", "claimed_agency"}
 
 
@@ -25,6 +35,10 @@ def test_at_least_80_personas_cover_every_scam_type() -> None:
 def test_about_a_quarter_are_held_out_and_listed_in_the_readme() -> None:
     heldout = [p for p in PERSONAS if p.heldout]
     assert 0.2 <= len(heldout) / len(PERSONAS) <= 0.3
+    for language in ("en", *OTHER_LANGUAGES):
+        of_language = [p for p in PERSONAS if p.language == language]
+        share = sum(p.heldout for p in of_language) / len(of_language)
+        assert 0.2 <= share <= 0.35, language
     readme = (PERSONA_DIR / "README.md").read_text()
     missing = [p.id for p in heldout if p.id not in readme]
     assert not missing
@@ -98,3 +112,45 @@ def test_a_two_part_question_is_answered_in_full_when_both_are_known() -> None:
     assert both.text == "FXGlobalMax app, fxglobalmax.com"
     one = answer_for(persona, "platform", [], asked_text="What is the app called?")
     assert one.text == "FXGlobalMax app"
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_each_language_has_a_dozen_personas_of_every_kind_and_hard_case(language: str) -> None:
+    chosen = [p for p in PERSONAS if p.language == language]
+    assert len(chosen) >= 12
+    assert {p.type for p in chosen} >= LANGUAGE_TYPES
+    tags = {t for p in chosen for t in p.tags}
+    assert tags >= LANGUAGE_TAGS, LANGUAGE_TAGS - tags
+    assert all(p.id.startswith(f"{language}-") for p in chosen)
+    assert all(p.expect["language"] == language for p in chosen)
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_their_telegram_clients_are_set_as_real_ones_are(language: str) -> None:
+    chosen = [p for p in PERSONAS if p.language == language]
+    codes = {p.language_code for p in chosen}
+    assert codes <= CLIENT_CODES[language]
+    # Someone who writes their language on a phone set to English is among them.
+    assert any(language_from_telegram(p.language_code) == "en" for p in chosen)
+    assert all(p.language_code == "en" for p in PERSONAS if p.language == "en")
+
+
+def test_their_stories_are_in_their_language() -> None:
+    """The opening tells the language, except Manglish, which the client's language decides."""
+    for persona in PERSONAS:
+        if persona.language == "en" or "manglish" in persona.tags:
+            continue
+        assert detect_language(persona.opening) == persona.language, persona.id
+
+
+def test_a_chinese_or_malay_persona_answers_in_its_own_words() -> None:
+    zh = next(p for p in PERSONAS if p.id == "zh-ro-sg-widower-idk")
+    assert answer_for(zh, "unheard_of_question", []).text == "不知道"
+    assert answer_for(zh, "story", [], times=1).text == "我都跟你说了，就这些"
+    channel = [("电话", "phone call"), ("短信", "sms")]
+    caller = next(p for p in PERSONAS if p.id == "zh-fa-sg-china-police-safe-account")
+    assert answer_for(caller, "contact_channel", channel).button == 0
+    assert answer_for(caller, "contact_channel", []).text == "打电话"
+    ms = next(p for p in PERSONAS if p.id == "ms-ro-my-tak-tahu")
+    assert answer_for(ms, "unheard_of_question", []).text == "tak tahu"
+    assert answer_for(ms, "cancel", []).text == "tak, teruskan"
