@@ -5,6 +5,9 @@
 #                                   and rasa test core on tests/test_stories.yml, then writes
 #                                   results/summary.md and docs/model-card.md and fails when the
 #                                   weighted intent F1 < 0.90 or the weighted entity F1 < 0.85;
+#                                   also rasa test nlu on each language's own held-out split
+#                                   (tests/nlu/heldout_<lang>.yml, into results/nlu_<lang>), which
+#                                   fails when that language's intent macro F1 < 0.90;
 #                                   then the scam-type classifier (below). Both always run.
 #   scripts/evaluate.sh --scam-types  only the scam-type classifier on training/scam_types/heldout:
 #                                   results/scam_types/, its section of docs/model-card.md; fails
@@ -19,6 +22,7 @@
 # Environment (defaults in brackets): MODEL [models/current.tar.gz], TEST_NLU
 # [tests/nlu/test_data.yml], TEST_STORIES [tests/test_stories.yml], RESULTS [results],
 # CARD [docs/model-card.md], FOLDS [3], EVAL_MIN_INTENT_F1 [0.90], EVAL_MIN_ENTITY_F1 [0.85],
+# NLU_LANGUAGES [zh ms], EVAL_MIN_LANGUAGE_INTENT_F1 [0.90],
 # SCAM_TYPE_MODEL [models/scam_types-current], EVAL_MIN_SCAM_TYPE_MACRO_F1 [0.90],
 # EVAL_MIN_SCAM_TYPE_F1 [0.80].
 set -euo pipefail
@@ -32,6 +36,7 @@ TEST_STORIES=${TEST_STORIES:-tests/test_stories.yml}
 RESULTS=${RESULTS:-results}
 CARD=${CARD-docs/model-card.md}
 FOLDS=${FOLDS:-3}
+NLU_LANGUAGES=${NLU_LANGUAGES-zh ms}
 SCAM_TYPE_MODEL=${SCAM_TYPE_MODEL:-models/scam_types-current}
 export RASA_TELEMETRY_ENABLED=false
 
@@ -103,6 +108,14 @@ case "${1:-}" in
       [ -s "$RESULTS/nlu/$image" ] || { echo "rasa test nlu wrote no $RESULTS/nlu/$image" >&2; exit 1; }
     done
     nlu_stamp >"$RESULTS/nlu/stamp.txt"
+    language_args=()
+    for lang in $NLU_LANGUAGES; do
+      rm -rf "$RESULTS/nlu_$lang" && mkdir -p "$RESULTS/nlu_$lang"
+      echo "rasa test nlu on tests/nlu/heldout_$lang.yml ..."
+      run "var/log/evaluate-nlu-$lang.log" "$RASA" test nlu --nlu "tests/nlu/heldout_$lang.yml" \
+        --model "$MODEL" --out "$RESULTS/nlu_$lang"
+      language_args+=(--language-results "$lang=$RESULTS/nlu_$lang")
+    done
     # `make test-stories` has usually just tested this model on these stories: reuse its run.
     if [ -s "$RESULTS/core/story_report.json" ] \
       && [ "$(cat "$RESULTS/core/stamp.txt" 2>/dev/null)" = "$(core_stamp)" ]; then
@@ -119,7 +132,7 @@ case "${1:-}" in
     status=0
     "$SCAMREPORT" evaluate report --nlu-results "$RESULTS/nlu" --core-results "$RESULTS/core" \
       --summary "$RESULTS/summary.md" "${card_args[@]}" --model "$MODEL" --test-nlu "$TEST_NLU" \
-      --fingerprint "$(scripts/model_fingerprint.sh)" || status=$?
+      --fingerprint "$(scripts/model_fingerprint.sh)" "${language_args[@]}" || status=$?
     scam_types || status=$?
     exit "$status"
     ;;
