@@ -103,11 +103,16 @@ def claim_due_deliveries(
     lease_until: datetime,
     limit: int,
     transports: Collection[str] = SENDABLE_TRANSPORTS,
+    skip_agencies: Collection[str] = (),
 ) -> list[Claim]:
-    """Claims up to ``limit`` due deliveries, oldest due first. COMMITS (a short transaction)."""
+    """Claims up to ``limit`` due deliveries, oldest due first, none for ``skip_agencies``
+    (their circuit is open: scamreport/forwarding/circuit.py). COMMITS (a short transaction)."""
+    due = _due(now, transports)
+    if skip_agencies:
+        due = and_(due, Delivery.agency_code.not_in(tuple(skip_agencies)))
     chosen = (
         select(Delivery.id)
-        .where(_due(now, transports))
+        .where(due)
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
         # PostgreSQL: lock the chosen rows, skipping rows another worker is claiming right now.

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Update, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from scamreport.forwarding.circuit import AgencyCircuits
 from scamreport.forwarding.config import ForwardingConfig
 from scamreport.forwarding.misp import MISP_CONTENT_TYPE, misp_body
 from scamreport.forwarding.misp_push import (
@@ -88,6 +89,9 @@ class _Outcome:
     outcome: str  # delivered, retry, dead, unconfigured or released
     error: str = ""
     next_attempt_at: datetime | None = None
+    # What the send showed of the receiver, for its circuit: "answered" (delivered, or refused
+    # the bytes) or "failed" (unreachable, timed out, 5xx); None when nothing was sent.
+    receiver: str | None = None
 
 
 class Worker:
@@ -102,6 +106,8 @@ class Worker:
         env: Mapping[str, str] | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], datetime] = utcnow,
+        circuits: AgencyCircuits | None = None,
+        wakeup: threading.Event | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.registry = registry
@@ -110,6 +116,10 @@ class Worker:
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.rng = rng or random.Random()
         self.clock = clock
+        self.circuits = circuits or AgencyCircuits(clock=clock)
+        # Set when deliveries may be due: by PostgreSQL's notification (wakeup.py), by a thread
+        # that claimed a full batch (more may be waiting), or by a stop request.
+        self.wakeup = wakeup or threading.Event()
         self.webhook = WebhookTransport(
             connect_timeout=config.connect_timeout_seconds,
             read_timeout=config.read_timeout_seconds,
@@ -146,10 +156,16 @@ class Worker:
         lease_until = now + timedelta(seconds=self.config.lease_seconds)
         with self._session() as session:
             claims = claim_due_deliveries(
-                session, now=now, lease_until=lease_until, limit=self.config.batch_size
+                session,
+                now=now,
+                lease_until=lease_until,
+                limit=self.config.batch_size,
+                skip_agencies=self.circuits.open_agencies(),
             )
             if not claims:
                 return 0
+            if len(claims) == self.config.batch_size:
+                self.wakeup.set()  # a full batch: more may be due, wake an idle thread
             # The claim is committed; the reports are read in a new, read-only transaction.
             prepared = self._prepare_batch(claims, session)
         send_budget = timedelta(
@@ -165,7 +181,13 @@ class Worker:
                     # Slow sends: write what is done while this worker still holds the lease.
                     self._record_all(outcomes)
                     outcomes = []
-                outcomes.append(self._attempt(claim, prepared[claim.id]))
+                if self.circuits.is_open(claim.agency_code):
+                    # Opened by an earlier send of this batch: give it back, no attempt used.
+                    outcomes.append(_Outcome(claim, "released"))
+                    continue
+                outcome = self._attempt(claim, prepared[claim.id])
+                self._count_for_circuit(claim, outcome)
+                outcomes.append(outcome)
         finally:
             self._record_all(outcomes)
         return len(claims)
@@ -175,8 +197,27 @@ class Worker:
         self._in_threads(threads, lambda: self._drain_loop())
 
     def run(self, stop: threading.Event, *, poll_seconds: float, threads: int = 1) -> None:
-        """Handles deliveries until ``stop`` is set, polling every ``poll_seconds`` when idle."""
+        """Handles deliveries until ``stop`` is set. Idle threads wait for ``self.wakeup``
+        (PostgreSQL's notification) or at most ``poll_seconds``."""
+
+        def wake_on_stop() -> None:
+            stop.wait()
+            self.wakeup.set()
+
+        threading.Thread(target=wake_on_stop, name="forwarding-stop", daemon=True).start()
         self._in_threads(threads, lambda: self._poll_loop(stop, poll_seconds))
+
+    def _count_for_circuit(self, claim: Claim, outcome: _Outcome) -> None:
+        """A delivery or a refusal shows the receiver answering; a failure counts against it."""
+        if outcome.receiver == "failed":
+            if self.circuits.failed(claim.agency_code):
+                logger.error(
+                    "forwarding: %s failed %d times in a row; its deliveries wait (circuit open)",
+                    claim.agency_code,
+                    self.circuits.failures,
+                )
+        elif outcome.receiver == "answered":
+            self.circuits.succeeded(claim.agency_code)
 
     def _drain_loop(self) -> None:
         while self.process_batch():
@@ -190,8 +231,12 @@ class Worker:
                 # The database went away for a moment: log and keep polling.
                 logger.exception("forwarding: claiming deliveries failed; trying again")
                 claimed = 0
-            if not claimed:
-                stop.wait(self._idle_seconds(poll_seconds))
+            if (
+                not claimed
+                and not stop.is_set()
+                and self.wakeup.wait(self._idle_seconds(poll_seconds))
+            ):
+                self.wakeup.clear()
 
     def _idle_seconds(self, poll_seconds: float) -> float:
         with self._retry_lock:
@@ -292,7 +337,7 @@ class Worker:
             prepared.outgoing.reference,
             claim.attempts,
         )
-        return _Outcome(claim, "delivered")
+        return _Outcome(claim, "delivered", receiver="answered")
 
     def _failed(self, claim: Claim, where: str, error: DeliveryFailed) -> _Outcome:
         policy = self.config.retry
@@ -303,7 +348,12 @@ class Worker:
                 else f"attempt {claim.attempts} of {policy.max_attempts}"
             )
             logger.error("forwarding: %s dead (%s): %s", where, why, error)
-            return _Outcome(claim, "dead", error=str(error))
+            return _Outcome(
+                claim,
+                "dead",
+                error=str(error),
+                receiver="answered" if error.permanent else "failed",
+            )
         next_at = policy.next_attempt_at(
             claim.attempts, now=self.clock(), rng=self.rng, at_least=error.retry_after or 0.0
         )
@@ -315,7 +365,9 @@ class Worker:
             error,
             next_at.isoformat(timespec="seconds"),
         )
-        return _Outcome(claim, "retry", error=str(error), next_attempt_at=next_at)
+        return _Outcome(
+            claim, "retry", error=str(error), next_attempt_at=next_at, receiver="failed"
+        )
 
     def _record_all(self, outcomes: list[_Outcome]) -> list[str]:
         """Writes the outcomes in one transaction; each is "lost" if its lease was taken over."""

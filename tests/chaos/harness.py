@@ -51,6 +51,9 @@ FORWARDING_ENV = {
     "FORWARDING_READ_TIMEOUT_SECONDS": "5",
     "FORWARDING_LEASE_SECONDS": "15",
     "FORWARDING_BATCH_SIZE": "5",
+    # An agency that was down is tried again within a second of its circuit opening.
+    "FORWARDING_CIRCUIT_COOLDOWN_SECONDS": "1",
+    "FORWARDING_CIRCUIT_MAX_COOLDOWN_SECONDS": "2",
 }
 SINK_FAILURE_RATE = 0.3
 STARTUP_SECONDS = 600.0

@@ -134,6 +134,8 @@ def fast_config_env(**overrides: str) -> dict[str, str]:
         "FORWARDING_READ_TIMEOUT_SECONDS": "2",
         "FORWARDING_LEASE_SECONDS": "5",
         "FORWARDING_BATCH_SIZE": "5",
+        "FORWARDING_CIRCUIT_COOLDOWN_SECONDS": "0.5",
+        "FORWARDING_CIRCUIT_MAX_COOLDOWN_SECONDS": "1",
     }
     env.update(overrides)
     return env

@@ -58,6 +58,8 @@ def test_settings_come_from_the_environment() -> None:
             "FORWARDING_READ_TIMEOUT_SECONDS": "10",
             "FORWARDING_LEASE_SECONDS": "60",
             "FORWARDING_BATCH_SIZE": "3",
+            "FORWARDING_CIRCUIT_COOLDOWN_SECONDS": "1",
+            "FORWARDING_CIRCUIT_MAX_COOLDOWN_SECONDS": "2",
             "FORWARDING_UNCONFIGURED_RETRY_SECONDS": "30",
         }
     )
