@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
+
+from scamreport.logs import configure
 
 REDACTED = "[REDACTED]"
 
@@ -40,14 +43,13 @@ class SecretRedactingFilter(logging.Filter):
         return True
 
 
-def configure_logging(secrets: Iterable[str], level: int = logging.INFO) -> None:
-    """Root logging to stderr through the redacting filter."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+def configure_logging(
+    secrets: Iterable[str], level: int = logging.INFO, env: Mapping[str, str] | None = None
+) -> None:
+    """Root logging to stderr (text, or JSON with SCAMREPORT_LOG_FORMAT=json: scamreport.logs)
+    through the redacting filter."""
+    handler = configure("bot", os.environ if env is None else env, level)
     handler.addFilter(SecretRedactingFilter(secrets))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

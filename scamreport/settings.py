@@ -30,6 +30,14 @@ SANIC_BACKLOG = "SANIC_BACKLOG"
 DEFAULT_LISTEN_BACKLOG = 1024
 # Development only: a process started on its own migrates the database itself (Settings).
 MIGRATE_ON_START = "SCAMREPORT_MIGRATE_ON_START"
+# The bearer token of every /metrics (scamreport.metrics); the bot, the worker and the console
+# serve it on a port of their own, each named by its variable here (unset: no listener).
+METRICS_TOKEN = "METRICS_TOKEN"
+METRICS_PORTS = {
+    "bot": "SCAMREPORT_BOT_METRICS_PORT",
+    "worker": "SCAMREPORT_WORKER_METRICS_PORT",
+    "console": "SCAMREPORT_CONSOLE_METRICS_PORT",
+}
 
 
 class SettingsError(RuntimeError):
@@ -62,6 +70,8 @@ class Settings:
     # by `scamreport stack run` and the deployment's migrate job) migrates, and the processes
     # refuse to start on a database that is not at head.
     migrate_on_start: bool = False
+    # METRICS_TOKEN (metrics_token); None: /metrics is off. Never logged.
+    metrics_token: str | None = field(default=None, repr=False)
 
     @property
     def is_development(self) -> bool:
@@ -151,6 +161,30 @@ def listen_backlog(env: Mapping[str, str]) -> int:
     return whole_number(env, SANIC_BACKLOG, DEFAULT_LISTEN_BACKLOG)
 
 
+def metrics_token(env: Mapping[str, str]) -> str | None:
+    """METRICS_TOKEN, refused when short. Unset: the development secret in development;
+    elsewhere None, and /metrics answers nobody."""
+    value = env.get(METRICS_TOKEN, "")
+    if value:
+        if len(value) < MIN_SECRET_CHARS:
+            raise SettingsError(
+                f"set {METRICS_TOKEN} to a secret of {MIN_SECRET_CHARS}+ characters"
+            )
+        return value
+    if env.get("SCAMREPORT_ENV", "development") in ("development", "test"):
+        return _DEV_SECRET
+    return None
+
+
+def metrics_port(env: Mapping[str, str], process: str) -> int | None:
+    """The port of ``process``'s /metrics listener (METRICS_PORTS; 0: any free port), None
+    when unset."""
+    name = METRICS_PORTS[process]
+    if not (env.get(name) or "").strip():
+        return None
+    return whole_number(env, name, 0, minimum=0)
+
+
 def switch(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     """The on/off setting ``name``: 1, true, yes or on; 0, false, no, off or empty."""
     text = env.get(name, "").strip().lower()
@@ -181,6 +215,7 @@ def get_settings(env: dict[str, str] | None = None) -> Settings:
         tracker_store_url=env.get("TRACKER_STORE_URL") or None,
         retention_days=whole_number(env, "SCAMREPORT_RETENTION_DAYS", 365),
         migrate_on_start=switch(env, MIGRATE_ON_START),
+        metrics_token=metrics_token(env),
     )
     if not settings.is_development:
         missing = [

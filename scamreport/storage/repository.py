@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from scamreport import metrics
 from scamreport.reference import new_reference, normalise_reference
 from scamreport.storage.codes import INDICATOR_KINDS, REPORT_STATUSES
 from scamreport.storage.models import (
@@ -216,6 +217,7 @@ def submit_report(
                 deliveries=deliveries,
             )
             session.commit()
+            metrics.report_filed(report.scam_type, report.language)
             return stored
         except IntegrityError as error:
             session.rollback()
