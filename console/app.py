@@ -39,6 +39,7 @@ from console.db import (
     state,
 )
 from console.passwords import HashingPool
+from console.rendering import language_label
 from console.reports import STATUS_LABELS
 from console.views.common import client_ip, status_of
 from scamreport.settings import Settings, get_settings
@@ -153,6 +154,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["d"] = _format_date
     app.jinja_env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s)
     app.jinja_env.filters["scam_label"] = lambda s: s.replace("_", " ").capitalize() if s else ""
+    app.jinja_env.filters["language_name"] = language_label
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -42,6 +42,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "scam_type",
     "contact_channel",
     "country",
+    # The reporter's language ("en", "zh", "ms"); empty: not recorded (before it was kept).
+    "language",
     "urgent",
     # scamreport.triage flags, comma separated ("minor,ongoing").
     "triage_flags",

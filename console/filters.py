@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from scamreport.languages import LANGUAGES
 from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.taxonomy import SCAM_TYPES
 from scamreport.triage import FLAGS
@@ -41,6 +42,9 @@ class QueueFilters:
     agency: str | None = None
     # A triage flag (scamreport.triage.FLAGS) or ANY_FLAG.
     flag: str | None = None
+    # The reporter's language (scamreport.languages.LANGUAGES); "en" includes reports stored
+    # before languages were kept.
+    language: str | None = None
     q: str = ""
     sort: str = "newest"
     errors: tuple[str, ...] = field(default=(), compare=False)
@@ -180,6 +184,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         has_evidence=has_evidence,
         agency=pattern("agency", _AGENCY, upper=False),
         flag=choice("flag", (*FLAGS, ANY_FLAG)),
+        language=choice("language", LANGUAGES),
         q=q,
         sort=choice("sort", SORTS) or "newest",
         errors=tuple(errors),

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, select
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from console.access import Viewer, report_scope
 from console.agency_status import viewer_status_expression, viewer_statuses
 from console.filters import ANY_FLAG, QueueFilters
 from console.search import story_matches
+from scamreport.languages import DEFAULT_LANGUAGE
 from scamreport.storage.models import Delivery, Evidence, Indicator, Report
 
 SEARCH_COUNT_CAP = 1_000
@@ -68,6 +69,11 @@ def filter_conditions(viewer: Viewer, filters: QueueFilters, dialect_name: str) 
         conditions.append(Report.triage_flags != "")
     elif filters.flag:
         conditions.append(flag_condition(filters.flag))
+    if filters.language == DEFAULT_LANGUAGE:
+        # Reports stored before migration 0013 have no language: they were all in English.
+        conditions.append(or_(Report.language == filters.language, Report.language.is_(None)))
+    elif filters.language:
+        conditions.append(Report.language == filters.language)
     if filters.q:
         conditions.append(story_matches(filters.q, dialect_name))
     return conditions

@@ -13,6 +13,12 @@ from console.db import db, state
 from console.evidence_files import evidence_integrity
 from console.filters import SORTS, parse_filters
 from console.queue import queue_page
+from console.rendering import (
+    ENGLISH_RENDERING,
+    RENDERING_ARG,
+    english_rendering,
+    report_language,
+)
 from console.reports import (
     LINKABLE_KINDS,
     IndicatorQuery,
@@ -27,6 +33,7 @@ from console.reports import (
     visible_notes,
 )
 from console.views.common import client_ip, current_viewer, int_arg, list_reports, requires
+from scamreport.languages import LANGUAGE_NAMES
 from scamreport.registry import RegistryError, load_registry
 from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.storage.models import Notification, Report
@@ -79,6 +86,7 @@ def queue() -> Any:
         sorts=SORTS,
         statuses=REPORT_STATUSES,
         flag_labels=FLAG_LABELS,
+        languages=LANGUAGE_NAMES,
         agencies=agency_names() if viewer.sees_all_agencies else {},
         pager_args=filters.to_args()
         | ({"per_page": str(per_page)} if per_page != config.page_size else {}),
@@ -89,8 +97,16 @@ def queue() -> Any:
 def report_page(reference: str) -> Any:
     viewer = current_viewer()
     report = _visible_report_or_404(reference)
+    rendering = request.args.get(RENDERING_ARG) == ENGLISH_RENDERING
     session = db()
-    audit.record(session, action="view_report", viewer=viewer, report=report, ip=client_ip())
+    audit.record(
+        session,
+        action="view_report",
+        viewer=viewer,
+        report=report,
+        ip=client_ip(),
+        details={RENDERING_ARG: ENGLISH_RENDERING} if rendering else None,
+    )
     session.commit()
     notifications = list(
         session.scalars(
@@ -118,6 +134,8 @@ def report_page(reference: str) -> Any:
         integrity={item.id: evidence_integrity(evidence_dir, item) for item in report.evidence},
         agencies=agency_names(),
         flag_labels=FLAG_LABELS,
+        language=report_language(report),
+        rendering=english_rendering(report) if rendering else None,
     )
 
 
