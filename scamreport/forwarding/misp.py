@@ -25,7 +25,9 @@ triage flag (``scamreport:scam-type="..."``, ``scamreport:triage-flag="..."``).
 
 The event says no more about the victim than the JSON payload does, and less: the reporter's
 own phone number and language (sent in the payload's ``contact`` so that the agency can call
-back) are left out, because a MISP event is shared onwards and correlated as indicators.
+back) are left out, because a MISP event is shared onwards and correlated as indicators. The
+annotation names the language the story is written in (the report's ``language``), which the
+story shows anyway.
 
 UUIDs are derived from the report's reference (UUIDv5), and timestamps from its creation time,
 so every attempt sends the same bytes and a MISP instance sees a retry as the same event.
@@ -254,6 +256,8 @@ def _summary(report: Report) -> str:
     )
     facts = (
         ("Reporter's country", report.country),
+        # ISO 639-1; the story below is in this language.
+        ("Language of the reporter's words", report.language),
         ("Contact channel", report.contact_channel),
         (
             "Incident date",

@@ -1,7 +1,7 @@
 """The versioned JSON document an agency receives for one report (schema: docs/).
 
-``docs/delivery-payload.schema.json`` describes version 3 (version 1 had no ``report.flags``,
-version 2 no ``indicators[].source``).
+``docs/delivery-payload.schema.json`` describes version 4 (version 1 had no ``report.flags``,
+version 2 no ``indicators[].source``, version 3 no ``report.language``).
 The shape of a version never
 changes: a field added, removed or changed in meaning makes a new ``PAYLOAD_VERSION``. The
 document is built from the stored report only (masked story, normalised indicators, evidence
@@ -17,7 +17,7 @@ from typing import Any
 
 from scamreport.storage.models import Evidence, Indicator, Report
 
-PAYLOAD_VERSION = 3
+PAYLOAD_VERSION = 4
 PAYLOAD_TYPE = "scamreport.report"
 JSON_CONTENT_TYPE = "application/json"
 _CENTS = Decimal("0.01")
@@ -85,7 +85,7 @@ def _evidence(item: Evidence) -> dict[str, Any]:
 
 
 def build_payload(report: Report, *, idempotency_key: str, agency_code: str) -> dict[str, Any]:
-    """The version-3 document for ``report`` (indicators and evidence must be loadable)."""
+    """The version-4 document for ``report`` (indicators and evidence must be loadable)."""
     return {
         "payload_version": PAYLOAD_VERSION,
         "payload_type": PAYLOAD_TYPE,
@@ -114,6 +114,9 @@ def build_payload(report: Report, *, idempotency_key: str, agency_code: str) -> 
             },
             "shop": _shop(report),
             "story": report.story,
+            # The language the story and answers are written in ("en", "zh", "ms"); None for
+            # reports stored before it was kept.
+            "language": report.language,
             "consent": {
                 "forward": bool(report.consent_forward),
                 "cross_border": bool(report.consent_cross_border),

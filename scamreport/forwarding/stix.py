@@ -8,7 +8,7 @@ github.com/muchdogesec/stix2extensions, the same types and properties OpenCTI us
 cti-stix-common-objects repository defines none for them). Their extension definitions travel
 in the bundle, unchanged. Every indicator also gets an ``indicator`` SDO with a STIX pattern,
 and a ``report`` SDO ties them together; its labels are the scam type and the triage flags
-(``flag:self_harm``...). Amounts, dates and the claimed agency are not observables: they are
+(``flag:self_harm``...), its ``lang`` the language the reporter wrote in. Amounts, dates and the claimed agency are not observables: they are
 written in the report's description.
 
 Identifiers are deterministic (UUIDv5 from the reference, or from the value for observables,
@@ -335,6 +335,9 @@ def report_objects(report: Report) -> list[Any]:
         object_refs=refs,
         external_references=[{"source_name": "scamreport", "external_id": report.reference}],
         object_marking_refs=[stix2.TLP_AMBER.id],
+        # The language of the reporter's words (the story); left out, as STIX's default "en",
+        # for reports stored before it was kept.
+        **({"lang": report.language} if report.language else {}),
         # Needed to reference the extension-defined SCOs (phone, bank account, wallet).
         allow_custom=True,
     )

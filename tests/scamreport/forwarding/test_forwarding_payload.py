@@ -121,7 +121,7 @@ def full_report(outbox: Outbox, make_report: Callable[..., Report]) -> Report:
 def test_a_full_report_gives_a_valid_payload(full_report: Report) -> None:
     payload = build_payload(full_report, idempotency_key="key-1", agency_code="sg-spf")
     validate(payload)
-    assert payload["payload_version"] == PAYLOAD_VERSION == 3
+    assert payload["payload_version"] == PAYLOAD_VERSION == 4
     report = payload["report"]
     # minor from the conversation, ongoing from urgent; 1200 SGD is not a large loss in SG.
     assert report["flags"] == ["minor", "ongoing"]

@@ -95,7 +95,7 @@ def test_the_webhook_posts_the_exact_bytes_with_its_headers(recorder: str) -> No
     assert path == "/hook?token=abc"
     assert headers["Content-Type"] == "application/json"
     assert headers["Idempotency-Key"] == OUTGOING.idempotency_key
-    assert headers["X-ScamReport-Payload-Version"] == "3"
+    assert headers["X-ScamReport-Payload-Version"] == "4"
     assert headers["X-ScamReport-Payload-Format"] == "json"
     assert headers["X-ScamReport-Attempt"] == "2"
     assert headers["User-Agent"].startswith("scamreport-forwarder/")
