@@ -26,11 +26,14 @@ from scamreport.extraction import (
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.dates import incident_date_problem, read_date
 from scamreport.extraction.payments import says_not_paid, sounds_demanded
+from scamreport.languages import HAN_RANGES, LANGUAGES
+from scamreport.locales import catalog
 from scamreport.presentation import describe_date
 from scamreport.safeguarding import ADULT_AGE, stated_age
 from scamreport.taxonomy import SCAM_TYPES
 
 SKIPPED = "skipped"
+HAN = re.compile("[" + HAN_RANGES + "]")
 MAX_ANSWER_CHARS = 2000
 
 # Slots a reporter may not skip: routing and consent depend on them.
@@ -57,27 +60,40 @@ def reject(response: str, **args: str) -> Answer:
 
 
 _YES = re.compile(
-    r"^\s*(/affirm|y|ya|yah|yeah|yep|yes|yess|ok|okay|sure|correct|confirm|of course|i did|i have|lost)\b",
+    r"^\s*(?:(/affirm|y|ya|yah|yeah|yep|yes|yess|ok|okay|sure|correct|confirm|of course|i did|"
+    r"i have|lost|yer|yup|betul|benar|boleh|setuju|ada|sudah|dah|baik|okey)\b"
+    # Chinese writes no spaces: "是的", "对，转了三千" (a "no" below is read first: "不是").
+    r"|是|对|有|好(?!像)|可以|嗯|没错|确认|同意|损失了|被骗了)",
     re.I,
 )
 _NO = re.compile(
-    r"^\s*(/deny|n|no|nope|nah|not really|none|nothing|never|i didn'?t|i did not)\b", re.I
+    r"^\s*(?:(/deny|n|no|nope|nah|not really|none|nothing|never|i didn'?t|i did not|tidak|tak|"
+    r"bukan|belum|blm|tiada|takde|tak\s+ada|tidak\s+ada|x|tak\s+pernah|tidak\s+pernah|"
+    r"jangan)\b|不是|不对|没有?(?!印象)|无|否|不用|不要|不需要|不可以|不行|不同意|未|还没)",
+    re.I,
 )
 
 
 _NOT_SURE = re.compile(
     r"\b(?:idk|i\s+don'?t\s+know|dont\s+know|dunno|not\s+sure|no\s+idea|maybe|unsure|"
-    r"can'?t\s+tell|don'?t\s+remember)\b",
+    r"can'?t\s+tell|don'?t\s+remember|(?:tak|tidak|x)\s+(?:tahu|tau|pasti|ingat|sure)|lupa|"
+    r"mungkin|entah|kurang\s+pasti)\b"
+    r"|不知道|不确定|不清楚|不太清楚|不记得|记不得|记不清|忘了|没印象|说不准|可能|也许|大概吧",
     re.IGNORECASE,
 )
 
 
 def read_yes_no(text: str, intent: str | None) -> bool | None:
     """True/False from an intent or the words, None when unclear."""
-    if intent == "affirm" or _YES.search(text):
+    if intent == "affirm":
         return True
-    if intent == "deny" or _NO.search(text):
+    if intent == "deny":
         return False
+    if _NO.search(text):
+        # "no idea", "tak tahu" (don't know): unsure, not a no
+        return None if _NOT_SURE.search(text) else False
+    if _YES.search(text):
+        return True
     return None
 
 
@@ -115,8 +131,28 @@ def read_story(text: str, **_: Any) -> Answer:
     return Answer(cleaned)
 
 
-def read_country(text: str, **_: Any) -> Answer:
+def country_in_any_language(text: str) -> str | None:
+    """A country named in English (scamreport.countries) or as the reporter's language names
+    it in locales/<lang>/actions.yml ("新加坡", "Singapura", "我在马来西亚")."""
     code = resolve_country(text)
+    if code:
+        return code
+    words = text.strip().lower()
+    names = {
+        name.lower(): key.removeprefix("country.")
+        for language in LANGUAGES
+        for key, name in catalog("actions", language).items()
+        if key.startswith("country.")
+    }
+    if words in names:
+        return names[words]
+    # Chinese writes the name inside the sentence ("我住在新加坡"): the longest one found.
+    found = [name for name in names if HAN.search(name) and name in words]
+    return names[max(found, key=len)] if found else None
+
+
+def read_country(text: str, **_: Any) -> Answer:
+    code = country_in_any_language(text)
     if code is None:
         return reject("utter_invalid_country", value=text.strip()[:60])
     return Answer(code)
@@ -128,15 +164,17 @@ def format_amount(amount: Amount) -> str:
 
 
 _NOTHING_LOST = re.compile(
-    r"^\s*(?:/deny|no+|nope|nah|none|nothing|zero|nil|0|not\s+(?:yet|really|any(?:thing)?)|"
+    r"^\s*(?:(?:/deny|no+|nope|nah|none|nothing|zero|nil|0|not\s+(?:yet|really|any(?:thing)?)|"
     r"i\s+(?:didn'?t|did\s+not|haven'?t|have\s+not)|didn'?t|haven'?t|never|no\s+money|"
-    r"nothing\s+(?:yet|lost|taken|paid))\b",
+    r"nothing\s+(?:yet|lost|taken|paid)|tiada|takde|tak|tidak|belum|blm|sifar|kosong|x)\b"
+    r"|没有?|无|零|一分钱都没|还没|未)",
     re.IGNORECASE,
 )
 
 
 _NEGATION = re.compile(
-    r"\b(?:never|not|no|none|nothing|didn'?t|did\s+not|don'?t|haven'?t|hasn'?t|wasn'?t)\b",
+    r"\b(?:never|not|no|none|nothing|didn'?t|did\s+not|don'?t|haven'?t|hasn'?t|wasn'?t|tak|"
+    r"tidak|belum|bukan|tiada|takde|x)\b|没|不|未|无",
     re.IGNORECASE,
 )
 
@@ -201,36 +239,67 @@ def read_money_lost(
 
 
 CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("video_call", re.compile(r"video", re.I)),
+    ("video_call", re.compile(r"video|视频|视讯", re.I)),
     # "read out an sms code": the code came by SMS, the scammer may have called.
     (
         "sms",
         re.compile(
             r"\b(sms|texts?|text message|texted|txt|txted|smish\w*|imessage)\b"
-            r"(?!\s+(?:code|otp|pin|verification|message\s+code))",
+            r"(?!\s+(?:code|otp|pin|verification|message\s+code))"
+            r"|短信|简讯|手机信息|\bmesej\b(?!\s+(?:whats\s?app|telegram|wechat|fb|facebook|ig|"
+            r"instagram|tiktok|di\s+(?:whats\s?app|telegram|fb|facebook|ig|instagram)))",
             re.I,
         ),
     ),
     # "Royal Mail", "Canada Post": couriers, not e-mail.
     (
         "email",
-        re.compile(r"\b(e-?mail(?:ed)?|gmail|hotmail|outlook)\b|(?<!royal )\bmail(?:ed)?\b", re.I),
+        re.compile(
+            r"\b(e-?mail(?:ed)?|gmail|hotmail|outlook|e-?mel)\b|(?<!royal )\bmail(?:ed)?\b|"
+            r"电邮|电子邮件|邮件",
+            re.I,
+        ),
     ),
     (
         "messaging_app",
         re.compile(
             r"whats ?app|telegram|wechat|line\b|viber|signal|messenger|(?:chat|messaging)\s+app\b|"
-            r"^\W*(?:an?\s+|through\s+an?\s+|via\s+an?\s+)?app\W*$",
+            r"^\W*(?:an?\s+|through\s+an?\s+|via\s+an?\s+)?app\W*$|微信|电报|"
+            r"aplikasi\s+(?:mesej|sembang|pesanan)",
             re.I,
         ),
     ),
     (
         "social_media",
-        re.compile(r"facebook|instagram|tiktok|twitter|linkedin|\bx\b|carousell|social", re.I),
+        re.compile(
+            r"facebook|instagram|tiktok|twitter|linkedin|\bx\b|carousell|social|sosial|脸书|"
+            r"面子书|抖音|小红书|微博|社交",
+            re.I,
+        ),
     ),
-    ("website", re.compile(r"website|web site|online shop|internet|site\b", re.I)),
-    ("in_person", re.compile(r"in person|came to my (house|home|door)|face to face|visited", re.I)),
-    ("phone_call", re.compile(r"call|phone|rang|ring|mobile|landline", re.I)),
+    (
+        "website",
+        re.compile(
+            r"website|web site|online shop|internet|site\b|laman\s+(?:web|sesawang)|"
+            r"kedai\s+(?:dalam\s+talian|online)|网站|网页|网店|网上",
+            re.I,
+        ),
+    ),
+    (
+        "in_person",
+        re.compile(
+            r"in person|came to my (house|home|door)|face to face|visited|bersemuka|"
+            r"datang\s+(?:ke\s+)?rumah|当面|见面|上门|来我家",
+            re.I,
+        ),
+    ),
+    (
+        "phone_call",
+        re.compile(
+            r"call|phone|rang|ring|mobile|landline|panggilan|telefon|电话|来电|致电|打给我|打来",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -244,18 +313,37 @@ def read_contact_channel(text: str, **_: Any) -> Answer:
 PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "gift_cards",
-        re.compile(r"gift ?card|google play|itunes|apple card|steam card|voucher", re.I),
+        re.compile(
+            r"gift ?card|google play|itunes|apple card|steam card|voucher|kad\s+hadiah|baucar|"
+            r"礼品卡|礼物卡|充值卡|点卡",
+            re.I,
+        ),
     ),
-    ("crypto", re.compile(r"crypto|bitcoin|btc|usdt|tether|eth(ereum)?\b|wallet|binance", re.I)),
-    ("cash", re.compile(r"\bcash\b|courier|handed|in person", re.I)),
+    (
+        "crypto",
+        re.compile(
+            r"crypto|bitcoin|btc|usdt|tether|eth(ereum)?\b|wallet|binance|kripto|加密货币|"
+            r"虚拟货币|数字货币|比特币|泰达币|钱包",
+            re.I,
+        ),
+    ),
+    ("cash", re.compile(r"\bcash\b|courier|handed|in person|tunai|kurier|现金|现钞|快递员", re.I)),
     # "49000 rupees got debited" says nothing of a card.
-    ("card", re.compile(r"\bcredit\b|\bdebit\b|\bcard\b|\bvisa\b|mastercard|amex", re.I)),
+    (
+        "card",
+        re.compile(
+            r"\bcredit\b|\bdebit\b|\bcard\b|\bvisa\b|mastercard|amex|\bkad\b|信用卡|银行卡|"
+            r"借记卡|刷卡",
+            re.I,
+        ),
+    ),
     ("paypal", re.compile(r"paypal", re.I)),
     (
         "money_transfer_service",
         re.compile(
             r"western union|moneygram|remit|exchange house|hawala|\bwise\b|worldremit|xoom|"
-            r"\bria\b|money transfer (?:service|shop|agent)",
+            r"\bria\b|money transfer (?:service|shop|agent)|kiriman\s+wang|西联|速汇金|汇款公司|"
+            r"汇款服务",
             re.I,
         ),
     ),
@@ -263,7 +351,9 @@ PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "instant_payment",
         re.compile(
             r"paynow|pay now|fast transfer|\bupi\b|gcash|zelle|venmo|duitnow|promptpay|interac|"
-            r"e-?transfer|paylah|maya\b|cash ?app|payid|osko|phonepe|paytm|google pay|gpay",
+            r"e-?transfer|paylah|maya\b|cash ?app|payid|osko|phonepe|paytm|google pay|gpay|"
+            r"\bfpx\b|touch\s?'?n\s?go|\btng\b|boost|grabpay|支付宝|alipay|微信支付|"
+            r"wechat\s?pay|转数快|\bfps\b",
             re.I,
         ),
     ),
@@ -271,7 +361,8 @@ PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "bank_transfer",
         re.compile(
             r"bank|transfer|wire|iban|account|internet banking|\bchaps\b|\bbacs\b|faster payment|"
-            r"\bswift\b|\bach\b|\bneft\b|\bimps\b|\brtgs\b|\bsepa\b|telegraphic",
+            r"\bswift\b|\bach\b|\bneft\b|\bimps\b|\brtgs\b|\bsepa\b|telegraphic|"
+            r"pindahan|pemindahan|perbankan|akaun|banking|转账|转帐|汇款|网银|银行|电汇",
             re.I,
         ),
     ),
@@ -307,22 +398,37 @@ def read_payment_method(text: str, *, country: str | None = None, **_: Any) -> A
     return Answer(answer.value, also=also) if answer.ok else answer
 
 
+_FAKE_ITEMS = re.compile(
+    r"fake|wrong|counterfeit|different|not what|poor|broken|used|palsu|tiruan|salah|rosak|"
+    r"假|仿冒|山寨|不一样|不对|错|坏|烂|旧"
+)
+_PART_OF_ORDER = re.compile(
+    r"part|some|half|only \d|sebahagian|separuh|sikit|hanya|部分|一半|一些|只收到|只到了|少了"
+)
+_NOTHING_CAME = re.compile(
+    r"nothing|never|not (arrive|come|receive)|no\b|didn'?t|did not|none|"
+    r"\b(?:tak|tidak|belum|x)\s+(?:sampai|terima|dapat|datang)|\btiada\b|\btakde\b|"
+    r"没|未|什么都|都没|还没"
+)
+_ORDER_CAME = re.compile(r"\b(yes|arrived|received|got it|sampai|terima|dapat)\b|收到|到了|已到")
+
+
 def read_item_received(text: str, *, intent: str | None = None, **_: Any) -> Answer:
     lowered = text.lower()
-    if re.search(r"fake|wrong|counterfeit|different|not what|poor|broken|used", lowered):
+    if _FAKE_ITEMS.search(lowered):
         return Answer("fake_or_wrong")
-    if re.search(r"part|some|half|only \d", lowered):
+    if _PART_OF_ORDER.search(lowered):
         return Answer("partial")
-    if re.search(r"nothing|never|not (arrive|come|receive)|no\b|didn'?t|did not|none", lowered):
+    if _NOTHING_CAME.search(lowered) or intent == "deny":
         return Answer("nothing")
-    if intent == "deny":
-        return Answer("nothing")
-    if intent == "affirm" or re.search(r"\b(yes|arrived|received|got it)\b", lowered):
+    if intent == "affirm" or _ORDER_CAME.search(lowered):
         return Answer("received")
     return reject("utter_invalid_choice")
 
 
-_SOMETHING_ELSE = re.compile(r"something else|other|not sure|none of", re.I)
+_SOMETHING_ELSE = re.compile(
+    r"something else|other|not sure|none of|lain|tak pasti|其他|其它|别的|不确定|都不是", re.I
+)
 
 
 def read_scam_type(text: str, **_: Any) -> Answer:
@@ -341,15 +447,33 @@ def read_scam_type(text: str, **_: Any) -> Answer:
 
 _NO_CONTACT = re.compile(
     r"\b(?:no\s+contact|(?:don'?t|do\s+not|dont|never)\s+(?:contact|call|message|text)\s+me|"
-    r"no\s+updates?|without\s+contact)\b",
+    r"no\s+updates?|without\s+contact|(?:jangan|tak\s+perlu|tidak\s+perlu|usah)\s+"
+    r"(?:hubungi|call|telefon|mesej|contact)(?:\s+saya)?)\b"
+    r"|(?:不要|别|不用|不必|无需)(?:再)?(?:联系|联络|打电话|打|找|通知)",
     re.IGNORECASE,
 )
 _CONTACT_HERE = re.compile(
     r"\b(?:update\s+me|keep\s+me\s+(?:posted|updated|informed)|let\s+me\s+know|tell\s+me|"
-    r"message\s+me|in\s+this\s+chat|here)\b",
+    r"message\s+me|in\s+this\s+chat|here|di\s+sini|dalam\s+sembang|beritahu\s+saya|"
+    r"maklumkan)\b|这里|这边|这个聊天|在这|告诉我|通知我|发信息给我",
     re.IGNORECASE,
 )
-_CONTACT_PHONE = re.compile(r"\b(?:call\s+me|by\s+phone|phone\s+me|ring\s+me|phone|call)\b", re.I)
+_CONTACT_PHONE = re.compile(
+    r"\b(?:call\s+me|by\s+phone|phone\s+me|ring\s+me|phone|call|telefon|panggil)\b|"
+    r"打电话|电话|致电",
+    re.I,
+)
+# "no", "don't", and their Chinese and Malay kin, anywhere in an answer about consent.
+_REFUSAL = re.compile(
+    r"\b(?:no|not|don'?t|do not|never|tidak|tak(?!\s+apa)|jangan|usah|bukan|x)\b|"
+    r"不要|不用|不必|不想|不同意|不可以|不行|不好|不发|不需要|别|否|勿",
+    re.I,
+)
+_ABROAD = re.compile(
+    r"abroad|overseas|international|other countr|also share|everywhere|luar\s+negara|"
+    r"antarabangsa|negara\s+lain|国外|海外|外国|其他国家|别的国家|国际"
+)
+_SEND = re.compile(r"send|share|police|hantar|kongsi|polis|发|提交|交给|报警|警方|警察")
 
 
 def contact_in(text: str) -> str | None:
@@ -368,11 +492,11 @@ def read_consent_forward(text: str, *, intent: str | None = None, **_: Any) -> A
     contact = contact_in(text)
     rest = _NO_CONTACT.sub(" ", text).lower()
     also = {"contact_permission": contact} if contact else {}
-    if re.search(r"\b(no|not|don'?t|do not|never)\b", rest) or (intent == "deny" and not contact):
+    if _REFUSAL.search(rest) or (intent == "deny" and not contact):
         return Answer("none", also=also)
-    if re.search(r"abroad|overseas|international|other countr|also share|everywhere", rest):
+    if _ABROAD.search(rest):
         return Answer("national_and_abroad", also=also)
-    if intent == "affirm" or read_yes_no(text, None) or re.search(r"send|share|police", rest):
+    if intent == "affirm" or read_yes_no(text, None) or _SEND.search(rest):
         return Answer("national", also=also)
     return reject("utter_invalid_choice")
 
@@ -382,9 +506,9 @@ def read_contact_permission(text: str, *, intent: str | None = None, **_: Any) -
     if contact:
         return Answer(contact)
     yes_no = read_yes_no(text, intent)
-    if yes_no is False or re.search(r"\b(no|not|don'?t|do not|never)\b", text.lower()):
+    if yes_no is False or _REFUSAL.search(text.lower()):
         return Answer("none")
-    if yes_no or re.search(r"chat|telegram", text, re.I):
+    if yes_no or re.search(r"chat|telegram|sembang|聊天", text, re.I):
         return Answer("telegram")
     return reject("utter_invalid_choice")
 

@@ -16,18 +16,31 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import SKIPPED, format_amount
 from actions.messages import latest_entities
 from actions.prefill import slots_from_text
-from actions.summary import SLOT_LABELS, describe_value
+from actions.summary import SUMMARY_SLOTS, describe_value, slot_label
 from scamreport.extraction import Amount, parse_amount
+from scamreport.extraction.numerals import ZH_NUMBER, ZH_NUMERAL_CHARS
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 
-_NOT_X = re.compile(r"\b(?:not|instead of|rather than)\s+[^,.;!?]*", re.I)
+# The old value a correction names: "300 not 3000", "是三千不是三万", "300 bukan 3000".
+_NOT_X = re.compile(
+    r"\b(?:not|instead of|rather than|bukan(?:nya)?|dan\s+bukan)\s+[^,.;!?，。；！？]*"
+    r"|(?:而?不是|并非|并不是)[^,.;!?，。；！？]*",
+    re.I,
+)
 # Words that say a message changes something said before, not answers the question asked.
 _CORRECTION_CUE = re.compile(
     r"\b(?:actually|oh\s+wait|wait|sorry|i\s+mean|i\s+meant|correction|mistake|typo|"
-    r"should\s+(?:be|have\s+been)|instead\s+of|not\s+\S*\d|wrong|change)\b",
+    r"should\s+(?:be|have\s+been)|instead\s+of|not\s+\S*\d|wrong|change|silap|salah|"
+    r"sebenarnya|betulkan|maaf|tukar|sepatutnya|bukan\s+\S*\d)\b"
+    r"|不对|错了|搞错|弄错|说错|写错|打错|更正|纠正|应该是|其实|改成|改为|不是\S*?[0-9"
+    + ZH_NUMERAL_CHARS
+    + r"]",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"(?:[^\s\w]{1,2}|\b[A-Za-z]{1,3}\$)?\d[\d,]*(?:\.\d+)?[kKmM]?\b")
+_NUMBER = re.compile(
+    r"(?:[^\s\w]{1,2}|\b[A-Za-z]{1,3}\$)?\d[\d,]*(?:\.\d+)?[kKmM]?\b"
+    r"|" + ZH_NUMBER + r"(?:块|元|蚊)?"
+)
 
 
 def sounds_like_correction(text: str) -> bool:
@@ -76,12 +89,14 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
     return {"amount_lost": format_amount(Amount(amount.value, currency))}
 
 
-def announce_corrections(dispatcher: CollectingDispatcher, changes: dict[str, Any]) -> None:
+def announce_corrections(
+    dispatcher: CollectingDispatcher, changes: dict[str, Any], language: str = "en"
+) -> None:
     """ "Thanks, I've changed the amount to 3,000 HKD." for each answer changed."""
     for slot, value in changes.items():
-        if slot in SLOT_LABELS and slot != "money_lost":
+        if slot in SUMMARY_SLOTS and slot != "money_lost":
             dispatcher.utter_message(
                 response="utter_corrected",
-                field=SLOT_LABELS[slot].lower(),
-                value=describe_value(slot, value),
+                field=slot_label(slot, language).lower(),
+                value=describe_value(slot, value, language),
             )

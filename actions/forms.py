@@ -23,7 +23,13 @@ from actions.answers import (
     refers_to_opening_story,
 )
 from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
-from actions.messages import full_message_text, latest_entities, latest_intent, user_text
+from actions.messages import (
+    full_message_text,
+    latest_entities,
+    latest_intent,
+    reporter_language,
+    user_text,
+)
 from actions.prefill import slots_from_text
 from actions.safety import give_child_helpline, mask_and_warn, safeguard
 from scamreport.extraction.amounts import amount_from_slot, local_currency
@@ -178,7 +184,7 @@ class ReportFormValidation(FormValidationAction):
         }
         if not changes:
             return []
-        announce_corrections(dispatcher, changes)
+        announce_corrections(dispatcher, changes, reporter_language(tracker))
         return [
             *(SlotSet(slot, value) for slot, value in changes.items()),
             SlotSet(requested, None),

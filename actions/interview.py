@@ -19,7 +19,7 @@ from actions.answers import (
     refers_to_opening_story,
 )
 from actions.corrections import announce_corrections, corrections_in
-from actions.messages import latest_entities, latest_intent, user_text
+from actions.messages import latest_entities, latest_intent, reporter_language, user_text
 from actions.prefill import is_a_story, slots_from_text
 from actions.safety import (
     asks_if_in_trouble,
@@ -142,7 +142,10 @@ class ActionStartReport(Action):
         }
         shown = {k: v for k, v in known.items() if k not in ("scam_type", "story")}
         if shown:
-            dispatcher.utter_message(response="utter_noted_from_story", known=describe_known(shown))
+            dispatcher.utter_message(
+                response="utter_noted_from_story",
+                known=describe_known(shown, reporter_language(tracker)),
+            )
         events.extend(SlotSet(slot, value) for slot, value in known.items())
         return events
 
@@ -189,17 +192,11 @@ class ActionAskScamType(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        question = domain["responses"]["utter_ask_scam_type"][0]
-        ranked = [
-            code for code, _ in guess_scam_type(tracker.get_slot("opening_story") or "").ranked
-        ]
-
-        def rank(button: dict[str, str]) -> int:
-            code = button["payload"].strip().lower().replace(" ", "_")
-            return ranked.index(code) if code in ranked and code != "other" else len(ranked)
-
-        buttons = sorted(question.get("buttons") or [], key=rank)
-        dispatcher.utter_message(text=question["text"], buttons=buttons)
+        ranked = guess_scam_type(tracker.get_slot("opening_story") or "").ranked
+        # The buttons' payloads write a code's underscores as spaces ("money mule").
+        order = [code.replace("_", " ") for code, _ in ranked if code != "other"]
+        # The NLG (rasa_runtime/nlg.py) renders it in the reporter's language, buttons reordered.
+        dispatcher.utter_message(response="utter_ask_scam_type", button_order=order)
         return []
 
 
@@ -220,6 +217,7 @@ class ActionUrgentTriage(Action):
                 dispatcher,
                 tracker.get_slot("country"),
                 sextortion=is_sextortion(f"{story} {text}", tracker.get_slot("scam_type")),
+                language=reporter_language(tracker),
             )
         # The same words may also answer the question ("he's coming to collect it" as the
         # story): taken, so that the question is not asked again and again.
@@ -365,7 +363,7 @@ class ActionApplyCorrection(Action):
         events = safeguard(text, tracker, dispatcher, story=tracker.get_slot("opening_story") or "")
         removed = removals_asked(tracker, text)  # "remove the link from my screenshot"
         if removed:
-            announce_removals(dispatcher, removed)
+            announce_removals(dispatcher, removed, reporter_language(tracker))
             return events
         changes = corrections_in(text, tracker)
         requested = tracker.get_slot("requested_slot")
@@ -386,7 +384,7 @@ class ActionApplyCorrection(Action):
         if not changes:
             dispatcher.utter_message(response="utter_correction_not_understood")
             return events
-        announce_corrections(dispatcher, changes)
+        announce_corrections(dispatcher, changes, reporter_language(tracker))
         return [*events, *(SlotSet(slot, value) for slot, value in changes.items())]
 
 

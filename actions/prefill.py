@@ -14,6 +14,7 @@ from actions.answers import (
     MAX_STORY_CHARS,
     PAYMENT_METHOD_PATTERNS,
     clean_text,
+    country_in_any_language,
     deadline_in,
     format_amount,
 )
@@ -31,8 +32,10 @@ from scamreport.extraction import (
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.model import Amount
 from scamreport.extraction.payments import money_mentions, says_not_paid
+from scamreport.languages import HAN_RANGES
 from scamreport.safeguarding import ADULT_AGE, mentions_minor, stated_age
 
+_HAN = re.compile("[" + HAN_RANGES + "]")
 # Fewer words than this and the opening message is a request, not the story itself.
 STORY_MIN_WORDS = 8
 
@@ -41,37 +44,77 @@ _COUNTRY_PHRASE = re.compile(
     r"((?:the\s+)?[A-Za-z'][A-Za-z' .-]{1,30}?)(?=[,.;!?]|\s+(?:and|but|my|a|an|the|someone|last|yesterday|today)\b|$)",
     re.I,
 )
-_PAID = re.compile(
-    r"\b(paid|pay|transferr?ed|transfer|sent|send|gave|bought|withdr[ae]w|deposit)", re.I
-)
-_CLAUSE = re.compile(r"[.;!?]|\bbut\b|\bthen\b")
-_PAID_BY = re.compile(
-    r"\b(?:i|we|he|she|they|my\s+\w+)?\s*(?:paid|sent|transferred|bought\s+\w+)\b[^.,;]{0,30}?"
-    r"\b(?:by|via|through|thru|with|using|over|on)\s+([^.,;]{2,40})",
+# "saya tinggal di Malaysia", "我住在新加坡", "我们在马来西亚".
+_COUNTRY_PHRASE_ZH_MS = re.compile(
+    r"\b(?:saya|sy|aku|kami|kita)\s+(?:tinggal\s+|menetap\s+|berada\s+|duduk\s+)?"
+    r"(?:di|dekat|kat)\s+([A-Za-z' ]{3,30}?)(?=[,.;!?]|\s+(?:dan|tapi|saya|semalam|ada)\b|$)"
+    r"|(?:我|我们)(?:住在|人在|在|住)([" + HAN_RANGES + r"]{2,8})",
     re.I,
 )
+_PAID = re.compile(
+    r"\b(paid|pay|transferr?ed|transfer|sent|send|gave|bought|withdr[ae]w|deposit|bayar|"
+    r"pindah\w*|hantar|masukkan)|付|转|汇|交|给了",
+    re.I,
+)
+_CLAUSE = re.compile(r"[.;!?。；！？]|\bbut\b|\bthen\b|\btapi\b|\bkemudian\b|但是|然后")
+_PAID_BY = re.compile(
+    r"\b(?:i|we|he|she|they|my\s+\w+)?\s*(?:paid|sent|transferred|bought\s+\w+)\b[^.,;]{0,30}?"
+    r"\b(?:by|via|through|thru|with|using|over|on)\s+([^.,;]{2,40})"
+    # "bayar guna DuitNow", "pindah melalui pindahan bank", "用PayNow转了", "通过网银付了"
+    r"|\b(?:bayar|pindah\w*|hantar|transfer)\w*\b[^.,;]{0,30}?\b(?:guna|melalui|dengan|"
+    r"secara|pakai|ikut|lewat)\s+([^.,;]{2,40})"
+    r"|(?:用|通过|透过|经|以)([^，,。.;；]{2,20}?)(?:转|付|汇|交|支付|给)",
+    re.I,
+)
+
+
+def paid_by(text: str) -> str | None:
+    """The words that say how money was paid ("by bank transfer", "guna DuitNow", "用PayNow")."""
+    match = _PAID_BY.search(text)
+    return next((group for group in match.groups() if group), None) if match else None
+
+
+def word_count(text: str) -> int:
+    """Words of text, two Han characters counting as one (Chinese writes no spaces)."""
+    han = len(_HAN.findall(text))
+    return len(_HAN.sub(" ", text).split()) + (han + 1) // 2
+
+
 _DEMANDS: list[tuple[str, re.Pattern[str]]] = [
     (
         'move money to a "safe account"',
-        re.compile(r"safe account|safety account|secure account", re.I),
+        re.compile(
+            r"safe account|safety account|secure account|akaun selamat|安全账户|安全帐户", re.I
+        ),
     ),
     (
         "hand cash or cards to a courier",
-        re.compile(r"courier|collect (the )?(cash|money|card)", re.I),
+        re.compile(r"courier|collect (the )?(cash|money|card)|kurier|快递员|上门取", re.I),
     ),
     (
         "give bank details or codes",
-        re.compile(r"bank (details|login|account number)|otp|one.time|pin\b|password", re.I),
-    ),
-    ("buy gift cards", re.compile(r"gift ?card|google play|itunes", re.I)),
-    (
-        "keep it secret from family",
         re.compile(
-            r"secret|(don'?t|do not|not to|never) tell|confidential|keep (it|this) (quiet|between)",
+            r"bank (details|login|account number)|otp|one.time|pin\b|password|kata laluan|"
+            r"butiran bank|验证码|密码|银行资料|银行卡号",
             re.I,
         ),
     ),
-    ("pay a fine or fee", re.compile(r"\bfine\b|bail|penalty|clearance fee|release fee", re.I)),
+    ("buy gift cards", re.compile(r"gift ?card|google play|itunes|kad hadiah|礼品卡", re.I)),
+    (
+        "keep it secret from family",
+        re.compile(
+            r"secret|(don'?t|do not|not to|never) tell|confidential|keep (it|this) (quiet|between)|"
+            r"rahsia|jangan (?:beritahu|bagitahu|cakap)|保密|不要告诉|别告诉|不准告诉",
+            re.I,
+        ),
+    ),
+    (
+        "pay a fine or fee",
+        re.compile(
+            r"\bfine\b|bail|penalty|clearance fee|release fee|\bdenda\b|ikat jamin|罚款|保释|罚金",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -225,7 +268,7 @@ STORY_SURE_WORDS = 15
 
 def is_a_story(text: str) -> bool:
     """Words enough to be what happened, not just a request to report it."""
-    words = len(text.split())
+    words = word_count(text)
     return words >= STORY_SURE_WORDS or (words >= STORY_MIN_WORDS and not _JUST_ASKING.search(text))
 
 
@@ -257,6 +300,10 @@ def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
                 return code
     for match in _COUNTRY_PHRASE.finditer(text):
         code = resolve_country(match.group(1))
+        if code:
+            return code
+    for match in _COUNTRY_PHRASE_ZH_MS.finditer(text):
+        code = country_in_any_language(next(g for g in match.groups() if g))
         if code:
             return code
     return None
@@ -353,12 +400,12 @@ def slots_from_text(
         slots["incident_date"] = when
     slots.update(money_slots(text, found_country or country, found))
     channel = first_match(text, CHANNEL_PATTERNS)
-    if channel and len(text.split()) >= 3:  # "ato scam call"; not a one-word answer ("app")
+    if channel and word_count(text) >= 3:  # "ato scam call"; not a one-word answer ("app")
         slots["contact_channel"] = channel
     # "told me to transfer money" is a demand, not a payment: a method counts once an amount
     # does, or when the words say how it was paid ("paid by bank transfer").
-    paid_by = _PAID_BY.search(text)
-    method = first_match(paid_by.group(1), PAYMENT_METHOD_PATTERNS) if paid_by else None
+    how = paid_by(text)
+    method = first_match(how, PAYMENT_METHOD_PATTERNS) if how else None
     if method and slots.get("money_lost") is not False:
         slots["payment_method"] = method
         slots.setdefault("money_lost", True)

@@ -15,7 +15,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from scamreport.countries import emergency_number_fallback
+from actions.messages import reporter_language
+from actions.wording import say
 from scamreport.safeguarding import mentions_minor, mentions_self_harm
 from scamreport.sensitive import mask_secrets
 from scamreport.urgency import is_urgent
@@ -59,7 +60,11 @@ def is_sextortion(text: str, scam_type: str | None = None) -> bool:
 
 
 def give_urgent_advice(
-    dispatcher: CollectingDispatcher, country: str | None, *, sextortion: bool = False
+    dispatcher: CollectingDispatcher,
+    country: str | None,
+    *,
+    sextortion: bool = False,
+    language: str = "en",
 ) -> None:
     """Stop-now advice, then the number to call."""
     dispatcher.utter_message(
@@ -71,7 +76,7 @@ def give_urgent_advice(
     else:
         dispatcher.utter_message(
             response="utter_urgent_call_emergency_unknown",
-            emergency_number=emergency_number_fallback(),
+            emergency_number=say("emergency_numbers_unknown", language),
         )
 
 
@@ -120,6 +125,7 @@ def safeguard(
             dispatcher,
             country,
             sextortion=is_sextortion(context, tracker.get_slot("scam_type")),
+            language=reporter_language(tracker),
         )
         events.append(SlotSet("urgent", True))
     if asks_if_in_trouble(text):

@@ -22,8 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import services
 from actions.answers import SKIPPED
 from actions.indicators import build_indicators
-from actions.summary import INDICATOR_LABELS, SCREENSHOT_MARK
-from scamreport import presentation
+from actions.summary import describe_value, indicator_label
+from actions.wording import say
 from scamreport.storage.drafts import pending_evidence_of
 from scamreport.storage.records import NewEvidence, NewIndicator
 
@@ -127,14 +127,16 @@ def removals_asked(tracker: Tracker, text: str) -> list[NewIndicator]:
     return removal_targets(text, listed, _country(tracker))
 
 
-def announce_removals(dispatcher: CollectingDispatcher, removed: Sequence[NewIndicator]) -> None:
+def announce_removals(
+    dispatcher: CollectingDispatcher, removed: Sequence[NewIndicator], language: str = "en"
+) -> None:
     for indicator in removed:
-        label = INDICATOR_LABELS.get(indicator.kind, indicator.kind).lower()
-        value = presentation.describe_value(indicator.kind, indicator.value)
+        label = indicator_label(indicator.kind, language).lower()
+        value = describe_value(indicator.kind, indicator.value, language)
         dispatcher.utter_message(
             response="utter_corrected",
-            field=f"the {label} {value} {SCREENSHOT_MARK}",
-            value="nothing: it is left out of the report",
+            field=say("screenshot.removed_field", language, label=label, value=value),
+            value=say("screenshot.removed_value", language),
         )
 
 

@@ -20,6 +20,7 @@ from actions import services
 from actions.answers import SKIPPED, format_amount
 from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
+from actions.messages import reporter_language
 from actions.screenshots import (
     pending_screenshot_indicators,
     removed_indicators,
@@ -27,6 +28,7 @@ from actions.screenshots import (
     without_removed,
 )
 from actions.summary import build_summary, describe_screenshot_indicators
+from actions.wording import say
 from scamreport.channel import UPDATE_ID_KEY
 from scamreport.extraction import extract_indicators
 from scamreport.extraction.dates import DateAnswer
@@ -68,11 +70,12 @@ class ActionShowSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        summary = build_summary(tracker.slots)
+        language = reporter_language(tracker)
+        summary = build_summary(tracker.slots, language)
         found = listed_screenshot_indicators(tracker)
         if found:
             pairs = [(i.kind, i.value) for i in found]
-            summary += "\n" + describe_screenshot_indicators(pairs)
+            summary += "\n" + describe_screenshot_indicators(pairs, language)
         dispatcher.utter_message(response="utter_summary", summary=summary)
         return []
 
@@ -280,6 +283,7 @@ def build_report(tracker: Tracker) -> NewReport:
         consent_forward=consent in ("national", "national_and_abroad"),
         consent_cross_border=consent == "national_and_abroad",
         contact_permission=permission,
+        language=reporter_language(tracker),
         contact_phone=slot_value(tracker, "contact_phone"),
         details=report_details(tracker),
     )
@@ -477,7 +481,8 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(
                 response="utter_forwarding",
                 agency=agency.name,
-                website=agency.reporting_website or "your national police website",
+                website=agency.reporting_website
+                or say("police_website_unknown", reporter_language(tracker)),
             )
         else:
             dispatcher.utter_message(response="utter_not_forwarded")

@@ -1,118 +1,122 @@
-"""How interview slots read back to the reporter: labels, values and the summary."""
+"""How interview slots read back to the reporter, in their language: labels, values, summary.
+
+The words are in locales/<lang>/actions.yml (``label.<slot>``, ``value.*``...); values are put
+in words by actions.wording.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from actions.answers import SKIPPED, describe_country
-from scamreport import presentation
+from actions import wording
+from actions.answers import SKIPPED
 from scamreport.interviews import DETAIL_LABELS
 
-# The order slots appear in the summary, with the words the reporter sees.
-SLOT_LABELS: dict[str, str] = {
-    "country": "Your country",
-    "scam_type": "Kind of scam",
-    "claimed_agency": "They claimed to be",
-    "claimed_identity": "Name or badge they gave",
-    "contact_channel": "How they contacted you",
-    "scammer_contact": "Their number or account",
-    "demand": "What they asked for",
-    **DETAIL_LABELS,
-    "shop_name": "Shop or seller",
-    "shop_link": "Shop's link or page",
-    "items_ordered": "What you ordered",
-    "item_received": "What arrived",
-    "money_lost": "Money lost",
-    "amount_lost": "Amount",
-    "payment_method": "How you paid",
-    "payee_account": "Paid to",
-    "incident_date": "When",
-    "story": "What happened",
-    "consent_forward": "Send to the police",
-    "contact_permission": "May we contact you",
-    "contact_phone": "Phone for contact",
-}
-
-_VALUE_WORDS: dict[str, dict[Any, str]] = {
-    "money_lost": {True: "yes", False: "no"},
-    "item_received": {
-        "nothing": "nothing arrived",
-        "fake_or_wrong": "fake or wrong items",
-        "partial": "only part of the order",
-        "received": "the order arrived",
-    },
-    "consent_forward": {
-        "national": "yes, to my national agency",
-        "national_and_abroad": "yes, and to agencies abroad if needed",
-        "none": "no",
-    },
-    "contact_permission": {"telegram": "yes, in this chat", "phone": "yes, by phone", "none": "no"},
+# The order slots appear in the summary (their labels: ``label.<slot>`` in the catalog).
+SUMMARY_SLOTS: tuple[str, ...] = (
+    "country", "scam_type", "claimed_agency", "claimed_identity", "contact_channel",
+    "scammer_contact", "demand", *DETAIL_LABELS, "shop_name", "shop_link", "items_ordered",
+    "item_received", "money_lost", "amount_lost", "payment_method", "payee_account",
+    "incident_date", "story", "consent_forward", "contact_permission", "contact_phone",
+)  # fmt: skip
+# Slots whose codes read as words (``<slot>.<code>`` in the catalog).
+_CODED_SLOTS = frozenset(
+    {"item_received", "consent_forward", "contact_permission", "scam_type", "contact_channel",
+     "payment_method"}
+)  # fmt: skip
+_AMOUNT_SLOTS = frozenset({"amount_lost", "amount_demanded", "amount_moved"})
+# What actions/prefill.py writes into a slot in English, and its key in the catalog.
+_ENGLISH_PHRASES: dict[str, str] = {
+    'move money to a "safe account"': "demand.safe_account",
+    "hand cash or cards to a courier": "demand.courier",
+    "give bank details or codes": "demand.bank_details",
+    "buy gift cards": "demand.gift_cards",
+    "keep it secret from family": "demand.secret",
+    "pay a fine or fee": "demand.fine",
+    "a wrong-number message": "where_met.wrong_number",
 }
 
 STORY_PREVIEW_CHARS = 300
-# Slots whose values scamreport.presentation puts in words (amounts, dates, codes).
-HUMAN_WORDS_SLOTS = frozenset(
-    {"amount_lost", "amount_demanded", "amount_moved", "incident_date", "scam_type",
-     "contact_channel", "payment_method", "minor"}
+# How indicators read in screenshots are named (``indicator.<kind>`` in the catalog).
+INDICATOR_KINDS: tuple[str, ...] = (
+    "phone", "url", "email", "iban", "crypto_wallet", "handle", "amount", "date", "claimed_agency",
 )  # fmt: skip
 
 
-def describe_value(slot: str, value: Any) -> str:
+def slot_label(slot: str, language: str = "en") -> str:
+    return wording.say(f"label.{slot}", language)
+
+
+def indicator_label(kind: str, language: str = "en") -> str:
+    return wording.say_or(f"indicator.{kind}", language, kind)
+
+
+def _phrases(value: str, language: str) -> str:
+    """'move money to a "safe account"; buy gift cards' in the reporter's words."""
+    parts = value.split("; ")
+    if not all(part in _ENGLISH_PHRASES for part in parts):
+        return value
+    return wording.say("known.separator", language).join(
+        wording.say(_ENGLISH_PHRASES[part], language) for part in parts
+    )
+
+
+def describe_value(slot: str, value: Any, language: str = "en") -> str:
     if value == SKIPPED:
-        return "(skipped)"
+        return wording.say("value.skipped", language)
+    if isinstance(value, bool):
+        return wording.yes_no(value, language)
     if slot == "country":
-        return describe_country(str(value))
-    words = _VALUE_WORDS.get(slot, {})
-    if value in words:
-        return words[value]
-    if slot in HUMAN_WORDS_SLOTS:
-        return presentation.describe_value(slot, value)
-    text = str(value)
+        return wording.describe_country(str(value), language)
+    if slot in _CODED_SLOTS:
+        return wording.describe_code(str(value), slot, language)
+    if slot in _AMOUNT_SLOTS or slot == "amount":
+        return wording.describe_amount(value, language)
+    if slot in ("incident_date", "date"):
+        return wording.describe_date(str(value), language)
+    text = _phrases(str(value), language)
     if slot == "story" and len(text) > STORY_PREVIEW_CHARS:
         text = text[:STORY_PREVIEW_CHARS].rstrip() + "…"
     return text
 
 
-def build_summary(slots: Mapping[str, Any]) -> str:
-    lines = []
-    for slot, label in SLOT_LABELS.items():
-        value = slots.get(slot)
-        if value is None:
-            continue
-        lines.append(f"• {label}: {describe_value(slot, value)}")
-    return "\n".join(lines)
+def build_summary(slots: Mapping[str, Any], language: str = "en") -> str:
+    return "\n".join(
+        wording.say(
+            "summary.line",
+            language,
+            label=slot_label(slot, language),
+            value=describe_value(slot, slots[slot], language),
+        )
+        for slot in SUMMARY_SLOTS
+        if slots.get(slot) is not None
+    )
 
 
-# How indicators read in screenshots are named in the summary.
-INDICATOR_LABELS: dict[str, str] = {
-    "phone": "Phone number",
-    "url": "Link",
-    "email": "E-mail",
-    "iban": "Bank account",
-    "crypto_wallet": "Crypto wallet",
-    "handle": "Account",
-    "amount": "Amount",
-    "date": "Date",
-    "claimed_agency": "Organisation named",
-}
-SCREENSHOT_MARK = "(from your screenshot)"
-
-
-def describe_screenshot_indicators(found: Sequence[tuple[str, str]]) -> str:
+def describe_screenshot_indicators(found: Sequence[tuple[str, str]], language: str = "en") -> str:
     """Summary lines for the (kind, value) pairs OCR read in the reporter's screenshots."""
-    lines = []
-    for kind, value in found:
-        label = INDICATOR_LABELS.get(kind, kind)
-        lines.append(f"• {label}: {presentation.describe_value(kind, value)} {SCREENSHOT_MARK}")
-    return "\n".join(lines)
+    return "\n".join(
+        wording.say(
+            "screenshot.line",
+            language,
+            label=indicator_label(kind, language),
+            value=describe_value(kind, value, language),
+        )
+        for kind, value in found
+    )
 
 
-def describe_known(slots: Mapping[str, Any]) -> str:
+def describe_known(slots: Mapping[str, Any], language: str = "en") -> str:
     """A short list of what was understood, for "I already have: ..."."""
     parts = [
-        f"{SLOT_LABELS[slot].lower()} {describe_value(slot, value)}"
+        wording.say(
+            "known.item",
+            language,
+            label=slot_label(slot, language).lower(),
+            value=describe_value(slot, value, language),
+        )
         for slot, value in slots.items()
-        if slot in SLOT_LABELS and slot != "story" and value is not None
+        if slot in SUMMARY_SLOTS and slot != "story" and value is not None
     ]
-    return "; ".join(parts)
+    return wording.say("known.separator", language).join(parts)

@@ -1,0 +1,303 @@
+"""The actions in the reporter's language (issue 12): what they compose is in Chinese or Malay,
+and answers written in Chinese or Malay are read as English ones are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import read_answer
+from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
+from actions.prefill import is_a_story, slots_from_text
+from actions.summary import SUMMARY_SLOTS, build_summary, describe_known, describe_value
+from actions.wording import describe_date, say
+from scamreport import presentation
+from scamreport.channel import LANGUAGE_KEY
+from scamreport.interviews import DETAIL_LABELS
+from scamreport.languages import LANGUAGES
+
+MakeTracker = Callable[..., Tracker]
+TODAY = date(2026, 11, 30)
+
+
+def in_language(tracker: Tracker, language: str) -> Tracker:
+    """The tracker's latest message as the bot sends it: with the reporter's language."""
+    tracker.latest_message["metadata"] = {LANGUAGE_KEY: language}
+    return tracker
+
+
+# --- what the actions compose --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "zh", "ms"),
+    [
+        ("2026-11-03", "2026年11月3日", "3 November 2026"),
+        ("2026-03-03", "2026年3月3日", "3 Mac 2026"),
+        ("2026-08", "2026年8月", "Ogos 2026"),
+        ("2026-06/2026-08", "2026年6月至8月", "Jun hingga Ogos 2026"),
+        ("2026-03-03/2026-03-10", "2026年3月3日至10日", "3 hingga 10 Mac 2026"),
+        (
+            "2025-12-20/2026-01-02",
+            "2025年12月20日至2026年1月2日",
+            "20 Disember 2025 hingga 2 Januari 2026",
+        ),
+        ("2025", "2025年", "2025"),
+    ],
+)
+def test_dates_read_naturally_in_chinese_and_malay(value: str, zh: str, ms: str) -> None:
+    assert describe_date(value, "zh") == zh
+    assert describe_date(value, "ms") == ms
+    assert describe_date(value, "en") == presentation.describe_date(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-10-20", "2026-W46", "2026-06", "2025", "2026-06/2026-08", "2026-02-28/2026-03-03",
+     "2025-11/2026-02", "2025/2026", "not a date"],
+)  # fmt: skip
+def test_english_dates_are_those_of_the_console(value: str) -> None:
+    assert describe_date(value, "en") == presentation.describe_date(value)
+
+
+SLOTS: dict[str, Any] = {
+    "country": "SG",
+    "scam_type": "fake_authority",
+    "contact_channel": "phone_call",
+    "demand": 'move money to a "safe account"',
+    "money_lost": True,
+    "amount_lost": "3000 SGD",
+    "payment_method": "bank_transfer",
+    "incident_date": "2026-11-03",
+    "consent_forward": "national",
+    "contact_permission": "none",
+    "how_long": "skipped",
+}
+
+
+def test_the_summary_in_english_is_as_before() -> None:
+    summary = build_summary(SLOTS)
+    assert "• Your country: Singapore" in summary
+    assert "• Amount: 3,000 SGD" in summary
+    assert "• When: 3 November 2026" in summary
+    assert "• How long it went on: (skipped)" in summary
+    assert "• May we contact you: no" in summary
+
+
+def test_the_summary_in_chinese() -> None:
+    summary = build_summary(SLOTS, "zh")
+    assert "• 您所在的国家：新加坡" in summary
+    assert "• 诈骗类型：假冒警察或官员" in summary
+    assert "• 对方怎样联系您：电话" in summary
+    assert "• 对方要求您做什么：把钱转到“安全账户”" in summary
+    assert "• 是否损失钱财：是" in summary
+    assert "• 金额：3,000 SGD" in summary
+    assert "• 付款方式：银行转账" in summary
+    assert "• 时间：2026年11月3日" in summary
+    assert "• 可以联系您吗：否" in summary
+    assert "（已跳过）" in summary
+    assert "Singapore" not in summary and "yes" not in summary
+
+
+def test_the_summary_in_malay() -> None:
+    summary = build_summary(SLOTS, "ms")
+    assert "• Negara anda: Singapura" in summary
+    assert "• Kehilangan wang: ya" in summary
+    assert "• Cara anda membayar: pindahan bank" in summary
+    assert "• Bila: 3 November 2026" in summary
+    assert "• Jumlah: 3,000 SGD" in summary
+    assert describe_value("amount_lost", "300", "ms") == "300 (mata wang tidak dinyatakan)"
+
+
+def test_every_summary_slot_has_a_label_in_every_language() -> None:
+    for language in LANGUAGES:
+        for slot in SUMMARY_SLOTS:
+            assert say(f"label.{slot}", language)
+    for slot, label in DETAIL_LABELS.items():  # the console's words for a type's details
+        assert say(f"label.{slot}", "en") == label
+
+
+def test_what_was_noted_from_the_story_in_chinese() -> None:
+    known = describe_known({"amount_lost": "30000 SGD", "contact_channel": "phone_call"}, "zh")
+    assert known == "金额：30,000 SGD；对方怎样联系您：电话"
+
+
+def test_a_correction_is_confirmed_in_the_reporters_words() -> None:
+    dispatcher = CollectingDispatcher()
+    announce_corrections(dispatcher, {"amount_lost": "3000 SGD", "money_lost": True}, "zh")
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_corrected"
+    assert (message["field"], message["value"]) == ("金额", "3,000 SGD")
+
+
+async def test_the_summary_action_speaks_the_reporters_language(
+    make_tracker: MakeTracker, domain: dict[str, Any], actions_database: str
+) -> None:
+    from actions.submission import ActionShowSummary
+
+    dispatcher = CollectingDispatcher()
+    tracker = in_language(make_tracker("/affirm", "affirm", slots=SLOTS), "ms")
+    await ActionShowSummary().run(dispatcher, tracker, domain)
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_summary"
+    assert "• Negara anda: Singapura" in message["summary"]
+
+
+def test_the_urgent_advice_without_a_country_names_numbers_in_chinese() -> None:
+    from actions.safety import give_urgent_advice
+
+    dispatcher = CollectingDispatcher()
+    give_urgent_advice(dispatcher, None, language="zh")
+    numbers = dispatcher.messages[-1]["emergency_number"]
+    assert "999（英国、新加坡、马来西亚、香港）" in numbers
+
+
+def test_the_report_keeps_the_reporters_language(make_tracker: MakeTracker) -> None:
+    from actions.submission import build_report
+
+    tracker = in_language(
+        make_tracker("对", "affirm", slots={**SLOTS, "interview": "general"}), "zh"
+    )
+    assert build_report(tracker).language == "zh"
+
+
+async def test_the_kind_of_scam_is_asked_through_the_nlg(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    from actions.interview import ActionAskScamType
+    from scamreport.classification.guess import ScamTypeGuess, classifier_override
+
+    def romance_first(story: str) -> ScamTypeGuess:
+        ranked = (("romance", 0.7), ("other", 0.2), ("money_mule", 0.1))
+        return ScamTypeGuess(code="romance", confidence=0.7, ranked=ranked)
+
+    dispatcher = CollectingDispatcher()
+    tracker = in_language(make_tracker("", slots={"opening_story": "她说爱我"}), "zh")
+    with classifier_override(romance_first):
+        await ActionAskScamType().run(dispatcher, tracker, domain)
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_ask_scam_type"
+    assert message["text"] is None and not message["buttons"]  # the NLG renders them
+    assert message["button_order"] == ["romance", "money mule"]
+
+
+# --- what the reporter writes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "value", "also"),
+    [
+        ("money_lost", "不是", False, {}),
+        ("money_lost", "没有", False, {}),
+        ("money_lost", "是的", True, {}),
+        ("money_lost", "对，转了三千", True, {"amount_lost": "3000 SGD"}),
+        ("money_lost", "还没付", False, {}),
+        ("money_lost", "belum bayar", False, {}),
+        ("money_lost", "tidak", False, {}),
+        ("money_lost", "ya, RM5000", True, {"amount_lost": "5000 MYR"}),
+        ("money_lost", "tak tahu", "skipped", {}),
+        ("money_lost", "不知道", "skipped", {}),
+        ("amount_lost", "三万块", "30000 SGD", {"money_lost": True}),
+        ("amount_lost", "没有损失", "skipped", {"money_lost": False}),
+        ("amount_lost", "tiada", "skipped", {"money_lost": False}),
+        ("amount_lost", "不记得了", "skipped", {}),
+        ("contact_channel", "电话", "phone_call", {}),
+        ("contact_channel", "短信", "sms", {}),
+        ("contact_channel", "WhatsApp", "messaging_app", {}),
+        ("contact_channel", "微信", "messaging_app", {}),
+        ("contact_channel", "panggilan telefon", "phone_call", {}),
+        ("contact_channel", "mesej", "sms", {}),
+        ("contact_channel", "mesej whatsapp", "messaging_app", {}),
+        ("contact_channel", "视频电话", "video_call", {}),
+        ("payment_method", "银行转账", "bank_transfer", {}),
+        ("payment_method", "PayNow", "instant_payment", {}),
+        ("payment_method", "FPX", "instant_payment", {}),
+        ("payment_method", "DuitNow", "instant_payment", {}),
+        ("payment_method", "pindahan bank", "bank_transfer", {}),
+        ("payment_method", "tunai", "cash", {}),
+        ("payment_method", "现金", "cash", {}),
+        ("payment_method", "比特币", "crypto", {}),
+        ("item_received", "什么都没收到", "nothing", {}),
+        ("item_received", "收到假货", "fake_or_wrong", {}),
+        ("item_received", "只收到一部分", "partial", {}),
+        ("item_received", "收到了", "received", {}),
+        ("item_received", "tak sampai lagi", "nothing", {}),
+        ("item_received", "barang palsu", "fake_or_wrong", {}),
+        ("consent_forward", "是，发给警方", "national", {}),
+        ("consent_forward", "不要", "none", {}),
+        ("consent_forward", "可以，也发给国外的机构", "national_and_abroad", {}),
+        ("consent_forward", "好的，发给警方，不过不要联系我", "national", {"contact_permission": "none"}),
+        ("consent_forward", "ya, hantar", "national", {}),
+        ("consent_forward", "tidak", "none", {}),
+        ("consent_forward", "ya, dan luar negara juga", "national_and_abroad", {}),
+        ("contact_permission", "可以，在这里", "telegram", {}),
+        ("contact_permission", "不要联系我", "none", {}),
+        ("contact_permission", "打电话给我", "phone", {}),
+        ("contact_permission", "boleh, di sini", "telegram", {}),
+        ("contact_permission", "jangan hubungi saya", "none", {}),
+        ("country", "新加坡", "SG", {}),
+        ("country", "我在马来西亚", "MY", {}),
+        ("country", "Singapura", "SG", {}),
+        ("minor", "不是", False, {}),
+        ("minor", "ya", True, {}),
+        ("scam_type", "其他", "other", {}),
+        ("incident_date", "昨天", "2026-11-29", {}),
+        ("incident_date", "minggu lepas", "2026-W48", {}),
+    ],
+)  # fmt: skip
+def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[str, Any]) -> None:
+    answer = read_answer(slot, text, country="SG", today=TODAY)
+    assert (answer.value, answer.also) == (value, also)
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [
+        ("不对，是三千不是三万", "30000 SGD", "3000 SGD"),
+        ("silap, 300 bukan 3000", "3000 MYR", "300 MYR"),
+        ("其实是五百块", "5000 SGD", "500 SGD"),
+    ],
+)
+def test_corrections_in_chinese_and_malay(
+    make_tracker: MakeTracker, text: str, old: str, new: str
+) -> None:
+    country = old.split()[1][:2]
+    slots = {"interview": "fake_authority", "country": country, "amount_lost": old}
+    tracker = make_tracker(text, intent="correct", slots=slots)
+    assert sounds_like_correction(text)
+    assert corrections_in(text, tracker)["amount_lost"] == new
+
+
+def test_a_story_in_chinese_is_a_story_and_its_details_are_kept() -> None:
+    story = "我妈妈昨天接到一个自称警察的电话，叫她把钱转到安全账户，她用银行转账转了三万块"
+    assert is_a_story(story)
+    assert not is_a_story("我想举报诈骗")
+    slots = slots_from_text(story, country="SG", interview="fake_authority")
+    assert slots["amount_lost"] == "30000 SGD" and slots["money_lost"] is True
+    assert slots["contact_channel"] == "phone_call"
+    assert slots["payment_method"] == "bank_transfer"
+    assert "safe account" in slots["demand"]
+
+
+def test_a_story_in_malay_is_read() -> None:
+    story = (
+        "Semalam mak saya dapat panggilan daripada polis palsu, dia dah bayar RM5000 "
+        "guna DuitNow ke akaun selamat. Saya tinggal di Malaysia."
+    )
+    slots = slots_from_text(story, country=None, interview="fake_authority")
+    assert slots["country"] == "MY"
+    assert slots["amount_lost"] == "5000 MYR"
+    assert slots["payment_method"] == "instant_payment"
+    assert slots["contact_channel"] == "phone_call"
+
+
+def test_not_paid_yet_in_a_malay_story_is_no_money_lost() -> None:
+    story = "Dia suruh saya bayar RM3000 untuk denda tapi saya belum bayar apa-apa lagi"
+    slots = slots_from_text(story, country="MY", interview="fake_authority")
+    assert slots["money_lost"] is False
+    assert "amount_lost" not in slots
