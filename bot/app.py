@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -27,6 +28,8 @@ from bot.outbox import run_outbox
 from bot.relay import Relay
 from bot.services import SERVICES_KEY, BotServices
 from bot.state import UserLocks
+from scamreport import metrics
+from scamreport.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self.inbox = inbox
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
+        started = time.monotonic()
         user = update.effective_user if isinstance(update, Update) else None
         with self.inbox.handling(update):
             if user is None:
@@ -58,6 +62,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 async with self.locks.lock(user.id):
                     await coroutine
         if isinstance(update, Update):
+            metrics.observe_turn(time.monotonic() - started)  # the reply is sent by now
             await self.inbox.handled(update.update_id)
 
     async def initialize(self) -> None:
@@ -80,11 +85,15 @@ def add_handlers(application: Application) -> None:
         ("restart", commands.on_restart),
         ("mydata", commands.on_mydata),
         ("delete", commands.on_delete),
+        ("language", commands.on_language),
         ("help", commands.on_help),
     ):
         application.add_handler(CommandHandler(name, callback, filters=new_messages))
     application.add_handler(CallbackQueryHandler(callbacks.on_consent, pattern=r"^consent:"))
     application.add_handler(CallbackQueryHandler(callbacks.on_delete_answer, pattern=r"^delete:"))
+    application.add_handler(
+        CallbackQueryHandler(callbacks.on_language_choice, pattern=r"^language:")
+    )
     application.add_handler(CallbackQueryHandler(callbacks.on_button, pattern=r"^b:"))
     application.add_handler(MessageHandler(new_messages & filters.CONTACT, contact.on_contact))
     application.add_handler(
@@ -115,13 +124,21 @@ async def start_background(application: Application) -> None:
     for update in unhandled:
         # Already stored: past InboxQueue.put, straight into the queue.
         application.update_queue.put_nowait(update)
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.COMMANDS]
-    )
+    await register_commands(application)
     application.bot_data[TASKS_KEY] = [
         asyncio.create_task(relay.run_replayer(application.bot, services.config.replay_interval)),
         asyncio.create_task(run_outbox(services, application.bot, services.config.outbox_interval)),
     ]
+
+
+async def register_commands(application: Application) -> None:
+    """The command menu: English for every client, and in each other language for clients
+    set to it (Telegram picks the menu by the user's language_code)."""
+    for language in LANGUAGES:
+        menu = [BotCommand(name, description) for name, description in texts.commands(language)]
+        await application.bot.set_my_commands(
+            menu, language_code=None if language == DEFAULT_LANGUAGE else language
+        )
 
 
 async def stop_background(application: Application) -> None:

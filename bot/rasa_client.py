@@ -21,6 +21,7 @@ from bot import texts
 from scamreport.channel import (
     CHANNEL_TOKEN_HEADER,
     FULL_TEXT_KEY,
+    LANGUAGE_KEY,
     MAX_NLU_CHARS,
     MAX_NLU_TOKENS,
     MAX_STORY_CHARS,
@@ -32,6 +33,7 @@ from scamreport.channel import (
     looks_like_intent,
     without_unencodable,
 )
+from scamreport.languages import DEFAULT_LANGUAGE, Language
 
 # Rasa reads a message that starts with "/" as an intent with entities, which would let a user
 # set slots directly. Typed text never reaches Rasa in that form; only offered button payloads do.
@@ -89,21 +91,28 @@ def neutralise_typed_text(text: str) -> str:
     return cleaned[:MAX_STORY_CHARS].rstrip()
 
 
-def length_notice(text: str) -> str | None:
+def length_notice(text: str, language: str = DEFAULT_LANGUAGE) -> str | None:
     """What to tell a reporter whose message is longer than NLU reads, or than a report keeps."""
     if len(text) > MAX_STORY_CHARS:
-        return texts.MESSAGE_CUT.format(max=f"{MAX_STORY_CHARS:,}")
+        return texts.get("message_cut", language, max=f"{MAX_STORY_CHARS:,}")
     if len(text) > MAX_NLU_CHARS or count_tokens(text) > MAX_NLU_TOKENS:
-        return texts.MESSAGE_LONG
+        return texts.get("message_long", language)
     return None
 
 
 def message_body(
-    sender_id: str, message: str, metadata: dict[str, Any] | None = None
+    sender_id: str,
+    message: str,
+    metadata: dict[str, Any] | None = None,
+    *,
+    language: Language | None = None,
 ) -> dict[str, Any]:
     """The channel's request: a payload the bot offered is marked as one; typed text is bounded
-    for NLU, with the whole text beside it in the metadata when NLU reads only its beginning."""
+    for NLU, with the whole text beside it in the metadata when NLU reads only its beginning.
+    ``language`` (the reporter's) goes in the metadata: Rasa answers in it."""
     extra = dict(metadata or {})
+    if language is not None:
+        extra[LANGUAGE_KEY] = language
     if looks_like_intent(message):
         # Callers pass only neutralised text or an offered payload, and neutralised text never
         # starts with "/".
@@ -188,10 +197,15 @@ class AsyncRasaClient:
         await self.http.aclose()
 
     async def send(
-        self, sender_id: str, message: str, metadata: dict[str, Any] | None = None
+        self,
+        sender_id: str,
+        message: str,
+        metadata: dict[str, Any] | None = None,
+        *,
+        language: Language | None = None,
     ) -> list[Reply]:
         """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
-        body = message_body(sender_id, message, metadata)
+        body = message_body(sender_id, message, metadata, language=language)
         try:
             response = await self.http.post(
                 self.webhook, json=body, headers={SENDER_HEADER: sender_id}

@@ -52,7 +52,8 @@ from bot.inbox import in_hand
 from bot.rasa_client import RasaUnavailable, Reply, length_notice, neutralise_typed_text
 from bot.rendering import render_replies, send_text, typing
 from bot.services import BotServices
-from scamreport.channel import UPDATE_ID_KEY
+from scamreport.channel import LANGUAGE_KEY, UPDATE_ID_KEY
+from scamreport.languages import DEFAULT_LANGUAGE, Language, is_language
 from scamreport.sensitive import mask_secrets, mentioned_secret_kind
 from scamreport.storage.models import PendingMessage
 from scamreport.storage.types import utcnow
@@ -107,6 +108,8 @@ class Kept:
     attempt: Attempt
     # The Telegram update the message came from (None for one kept before updates were).
     origin: int | None = None
+    # The reporter's language when it was kept (None for one kept before languages were).
+    language: Language | None = None
 
     @classmethod
     def from_row(cls, row: PendingMessage) -> Kept:
@@ -117,6 +120,7 @@ class Kept:
             return float(value) if value is not None else None
 
         origin = payload.get(UPDATE_ID_KEY)
+        language = payload.get(LANGUAGE_KEY)
 
         return cls(
             id=row.id,
@@ -131,6 +135,7 @@ class Kept:
                 swallowed_since=number("swallowed_since"),
             ),
             origin=int(origin) if origin is not None else None,
+            language=language if is_language(language) else None,
         )
 
 
@@ -194,10 +199,15 @@ class Relay:
 
     # --- one message ---
 
+    def language(self, user_id: int) -> Language:
+        """The reporter's language, settled for the update in hand (bot/language.py)."""
+        return self.services.state(user_id).language or DEFAULT_LANGUAGE
+
     async def typed(self, bot: Bot, user_id: int, chat_id: int, text: str) -> None:
         """Relays text the reporter typed: secrets masked first, so that neither Rasa's tracker
         nor anything after it ever sees them, and never as an intent (neutralise_typed_text)."""
         state = self.services.state(user_id)
+        language = self.language(user_id)
         masked = mask_secrets(text, expecting=state.expecting_secret)
         # After a code was mentioned (by the reporter, or by the bot's own warning just below),
         # a bare code in the next message is read as one too.
@@ -206,9 +216,9 @@ class Relay:
         # A message taken up again after a crash was masked by the inbox already.
         masked_before = hand is not None and hand.replayed and REDACTED_MARK in text
         if masked.found or masked_before:
-            await send_text(bot, chat_id, texts.SECRET_NOT_KEPT)
+            await send_text(bot, chat_id, texts.get("secret_not_kept", language))
         cleaned = neutralise_typed_text(masked.masked_text)
-        notice = length_notice(text)
+        notice = length_notice(text, language)
         if cleaned and notice:
             await send_text(bot, chat_id, notice)
         if cleaned:
@@ -223,6 +233,7 @@ class Relay:
         later, like /help) it is dropped silently."""
         state = self.services.state(user_id)
         conversation_id = state.conversation.sender_id
+        language = self.language(user_id)
         hand = in_hand()
         origin = hand.update_id if hand is not None else None
         backlog = await self.backlog(conversation_id)
@@ -236,18 +247,20 @@ class Relay:
                 return True
         if backlog and not await self.replay_conversation(bot, conversation_id, announce=False):
             if keep:
-                await self._keep(conversation_id, chat_id, user_id, message, Attempt(), origin)
-                await send_text(bot, chat_id, texts.STILL_UNAVAILABLE)
+                await self._keep(
+                    conversation_id, chat_id, user_id, message, Attempt(), origin, language
+                )
+                await send_text(bot, chat_id, texts.get("still_unavailable", language))
             return False
         async with typing(bot, chat_id):
-            attempt = await self._advance(conversation_id, message, Attempt(), origin)
+            attempt = await self._advance(conversation_id, message, Attempt(), origin, language)
         if attempt.answered:
             await render_replies(bot, chat_id, state, attempt.replies or [])
-            await self.after_replies(bot, chat_id, conversation_id, attempt.replies or [])
+            await self.after_replies(bot, chat_id, conversation_id, attempt.replies or [], language)
             return True
         if keep:
-            await self._keep(conversation_id, chat_id, user_id, message, attempt, origin)
-            await send_text(bot, chat_id, texts.UNAVAILABLE)
+            await self._keep(conversation_id, chat_id, user_id, message, attempt, origin, language)
+            await send_text(bot, chat_id, texts.get("unavailable", language))
         return False
 
     async def answered_before(self, bot: Bot, user_id: int, chat_id: int) -> bool:
@@ -275,25 +288,37 @@ class Relay:
         logger.info("Rasa had a message of %s… before the restart", conversation_id[:8])
         state = self.services.state(user_id)
         await render_replies(bot, chat_id, state, recorded)
-        await self.after_replies(bot, chat_id, conversation_id, recorded)
+        await self.after_replies(bot, chat_id, conversation_id, recorded, self.language(user_id))
         return True
 
     async def after_replies(
-        self, bot: Bot, chat_id: int, conversation_id: str, replies: list[Reply]
+        self,
+        bot: Bot,
+        chat_id: int,
+        conversation_id: str,
+        replies: list[Reply],
+        language: Language = DEFAULT_LANGUAGE,
     ) -> None:
         """What the bot itself does when the assistant cancelled the report: the files sent for
         it are deleted."""
         if any((reply.custom or {}).get(REPORT_CANCELLED_KEY) for reply in replies):
             deleted = await discard_drafts(self.services, conversation_id)
             if deleted:
-                await send_text(bot, chat_id, texts.CANCEL_DRAFTS_DELETED.format(count=deleted))
+                await send_text(
+                    bot, chat_id, texts.get("cancel_drafts_deleted", language, count=deleted)
+                )
 
     async def _advance(
-        self, conversation_id: str, message: str, attempt: Attempt, origin: int | None = None
+        self,
+        conversation_id: str,
+        message: str,
+        attempt: Attempt,
+        origin: int | None = None,
+        language: Language = DEFAULT_LANGUAGE,
     ) -> Attempt:
         """One step towards an answer: ask Rasa's tracker about an uncertain earlier send,
-        else (re)send the message (marked with ``origin``, its update id). Returns the new
-        state (answered when ``replies`` is set)."""
+        else (re)send the message (marked with ``origin``, its update id, and the reporter's
+        ``language``). Returns the new state (answered when ``replies`` is set)."""
         rasa = self.services.rasa
         if attempt.state == UNCERTAIN and attempt.relay_id is not None:
             recorded = await rasa.replies_after(conversation_id, attempt.relay_id)
@@ -306,7 +331,9 @@ class Relay:
         if origin is not None:
             metadata[UPDATE_ID_KEY] = origin
         try:
-            replies = await rasa.send(conversation_id, message, metadata=metadata)
+            replies = await rasa.send(
+                conversation_id, message, metadata=metadata, language=language
+            )
         except RasaUnavailable as error:
             logger.warning("Rasa could not take a message of %s…: %s", conversation_id[:8], error)
             if not error.maybe_received:
@@ -359,10 +386,13 @@ class Relay:
         message: str,
         attempt: Attempt,
         origin: int | None = None,
+        language: Language | None = None,
     ) -> None:
         payload = {"chat_id": chat_id, "user_id": user_id, "message": message, **attempt.fields()}
         if origin is not None:
             payload[UPDATE_ID_KEY] = origin
+        if language is not None:
+            payload[LANGUAGE_KEY] = language
 
         def keep(session: Session) -> None:
             session.add(PendingMessage(conversation_id=conversation_id, payload=payload))
@@ -416,9 +446,13 @@ class Relay:
     async def _replay_claimed(self, bot: Bot, conversation_id: str, *, announce: bool) -> bool:
         first = True
         for kept in await self.backlog(conversation_id):
+            # The reporter's language now (they may have switched since), else as it was kept.
+            language = (
+                self.services.state(kept.user_id).language or kept.language or DEFAULT_LANGUAGE
+            )
             async with typing(bot, kept.chat_id):
                 attempt = await self._advance(
-                    conversation_id, kept.message, kept.attempt, kept.origin
+                    conversation_id, kept.message, kept.attempt, kept.origin, language
                 )
             if not attempt.answered:
                 since = attempt.swallowed_since
@@ -431,15 +465,19 @@ class Relay:
             try:
                 if not attempt.answered:
                     await send_text(
-                        bot, kept.chat_id, texts.UNAVAILABLE_RESEND.format(message=kept.message)
+                        bot,
+                        kept.chat_id,
+                        texts.get("unavailable_resend", language, message=kept.message),
                     )
                     continue
                 if announce and first:
-                    await send_text(bot, kept.chat_id, texts.RESUMED)
+                    await send_text(bot, kept.chat_id, texts.get("resumed", language))
                 first = False
                 state = self.services.state(kept.user_id)
                 await render_replies(bot, kept.chat_id, state, attempt.replies or [])
-                await self.after_replies(bot, kept.chat_id, conversation_id, attempt.replies or [])
+                await self.after_replies(
+                    bot, kept.chat_id, conversation_id, attempt.replies or [], language
+                )
             except Forbidden:
                 logger.info("a reporter blocked the bot; dropping the answer to a kept message")
         return True

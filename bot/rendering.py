@@ -30,6 +30,7 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.rasa_client import Button, Reply
 from bot.state import ChatState
+from scamreport.languages import DEFAULT_LANGUAGE
 
 logger = logging.getLogger(__name__)
 
@@ -127,19 +128,25 @@ def inline_keyboard(
     )
 
 
-def contact_keyboard() -> ReplyKeyboardMarkup:
+def contact_keyboard(language: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(texts.SHARE_PHONE_BUTTON, request_contact=True)]],
+        [[KeyboardButton(texts.get("share_phone_button", language), request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
 
 
 async def send_text(
-    bot: Bot, chat_id: int, text: str, reply_markup: ReplyMarkup | None = None
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    reply_markup: ReplyMarkup | None = None,
+    *,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[Message]:
-    """Sends ``text`` as plain text in as many messages as it needs; the markup goes on the last."""
-    pieces = split_text(text) or [texts.CHOOSE_PROMPT]
+    """Sends ``text`` as plain text in as many messages as it needs; the markup goes on the last
+    (under an empty text, "Please choose:" in ``language``)."""
+    pieces = split_text(text) or [texts.get("choose_prompt", language)]
     sent: list[Message] = []
     for number, piece in enumerate(pieces, start=1):
         markup = reply_markup if number == len(pieces) else None
@@ -157,6 +164,14 @@ async def remove_inline_keyboard(bot: Bot, chat_id: int, message_id: int) -> Non
         logger.debug("could not remove the keyboard of message %s: %s", message_id, error)
 
 
+def asks_for_phone(text: str | None) -> bool:
+    """Whether a reply is the assistant's utter_ask_contact_phone, which names the share-contact
+    button in its language (the text ``share_phone_marker``): the bot then offers it."""
+    return any(
+        marker in (text or "") for marker in texts.in_every_language("share_phone_marker").values()
+    )
+
+
 async def render_replies(bot: Bot, chat_id: int, state: ChatState, replies: list[Reply]) -> None:
     """Sends Rasa's ``replies`` in order: text, images, buttons and the share-contact keyboard."""
     old_keyboards = list(state.offer_message_ids)
@@ -164,7 +179,8 @@ async def render_replies(bot: Bot, chat_id: int, state: ChatState, replies: list
     if nonce is not None:
         for message_id in old_keyboards:
             await remove_inline_keyboard(bot, chat_id, message_id)
-    asks_phone = any(texts.SHARE_PHONE_MARKER in (reply.text or "") for reply in replies)
+    language = state.language or DEFAULT_LANGUAGE
+    asks_phone = any(asks_for_phone(reply.text) for reply in replies)
     button_index = 0
     for reply in replies:
         if reply.image:
@@ -179,13 +195,15 @@ async def render_replies(bot: Bot, chat_id: int, state: ChatState, replies: list
         if reply.buttons and nonce is not None:
             markup = inline_keyboard(nonce, reply.buttons, button_index)
             button_index += len(reply.buttons)
-        elif asks_phone and texts.SHARE_PHONE_MARKER in (reply.text or ""):
-            markup = contact_keyboard()
+        elif asks_phone and asks_for_phone(reply.text):
+            markup = contact_keyboard(language)
             state.contact_keyboard_shown = True
         elif state.contact_keyboard_shown and not asks_phone:
             markup = ReplyKeyboardRemove()
             state.contact_keyboard_shown = False
-        sent = await send_text(bot, chat_id, reply.text or texts.CHOOSE_PROMPT, markup)
+        sent = await send_text(
+            bot, chat_id, reply.text or texts.get("choose_prompt", language), markup
+        )
         if isinstance(markup, InlineKeyboardMarkup):
             state.offer_message_ids.append(sent[-1].message_id)
 

@@ -2,6 +2,8 @@
 
 Nothing here needs to survive a restart: a lost offer only makes an old button answer "no
 longer available", and a lost consent choice falls back to the notice's "writing means yes".
+The reporter's language is stored once they consent and read back after a restart
+(bot/language.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from bot.rasa_client import Button, Conversation, Reply
+from scamreport.languages import Language
 
 # How long after /status REF new evidence goes to that report rather than the next one.
 ATTACH_WINDOW_SECONDS = 30 * 60
@@ -37,6 +40,12 @@ class ChatState:
     # The kind of secret ("otp", "pin", "password"...) the reporter's last message talked
     # about without giving it: a bare code in the next message is that secret.
     expecting_secret: str | None = None
+    # The language the bot speaks with the reporter (bot/language.py): None until the first
+    # update settles it; kept when the reporter chose it; what the database holds, once read.
+    language: Language | None = None
+    language_kept: bool = False
+    language_loaded: bool = False
+    language_stored: Language | None = None
 
     def offer(self, replies: list[Reply]) -> str | None:
         """Remembers the buttons of ``replies`` (if any) as the current offer; returns its nonce."""

@@ -1,4 +1,4 @@
-"""Inline-button presses: Rasa's buttons, the consent question and the erasure question.
+"""Inline-button presses: Rasa's buttons, the consent, erasure and language questions.
 
 Every callback query is answered (the client stops its spinner) and the pressed keyboard is
 taken away, so a choice cannot be made twice. A press handled after a restart of the bot
@@ -20,9 +20,13 @@ from bot.handlers.commands import (
     CONSENT_CALLBACK_YES,
     DELETE_CALLBACK_YES,
     INTENT_GREET,
+    INTENT_HELP,
+    LANGUAGE_CALLBACK_PREFIX,
 )
-from bot.handlers.common import ensure_reporter, relay_of, sender, services_of
+from bot.handlers.common import ensure_reporter, language_of, relay_of, sender, services_of
+from bot.language import choose, remember_language
 from bot.rendering import parse_button_callback, remove_inline_keyboard, send_text
+from scamreport.languages import is_language
 from scamreport.registry import load_registry
 
 logger = logging.getLogger(__name__)
@@ -69,18 +73,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _take_keyboard_away(update, context)
         return
     if button is None:
-        answered = await _answer(update, context, texts.BUTTON_EXPIRED)
+        expired = texts.get("button_expired", language_of(services, user))
+        answered = await _answer(update, context, expired)
         if answered and state.offer_nonce is None:
             # Nothing offered since the bot started (it was restarted): the reporter has no
             # keyboard left to answer with, and a toast is easy to miss.
-            await send_text(context.bot, chat_id, texts.BUTTON_EXPIRED)
+            await send_text(context.bot, chat_id, expired)
         await _take_keyboard_away(update, context)
         return
     await _answer(update, context)
     for message_id in state.offer_message_ids:
         await remove_inline_keyboard(context.bot, chat_id, message_id)
     state.withdraw_offer()
-    await send_text(context.bot, chat_id, texts.BUTTON_CHOSEN.format(title=button.title))
+    chosen = texts.get("button_chosen", language_of(services, user), title=button.title)
+    await send_text(context.bot, chat_id, chosen)
     await ensure_reporter(services, user)
     await relay_of(context).deliver(context.bot, user.id, chat_id, button.payload)
 
@@ -109,7 +115,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     else:
         await _take_keyboard_away(update, context)
         services.state(user.id).consent = False
-        await send_text(context.bot, chat_id, texts.CONSENT_DECLINED)
+        declined = texts.get("consent_declined", language_of(services, user))
+        await send_text(context.bot, chat_id, declined)
 
 
 async def on_delete_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -117,11 +124,35 @@ async def on_delete_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = _query(update)
     user, chat_id = sender(update)
     services = services_of(context)
+    # Taken before the erasure, which forgets the chat's state.
+    language = language_of(services, user)
     await _answer(update, context)
     await _take_keyboard_away(update, context)
     if query.data != DELETE_CALLBACK_YES:
-        await send_text(context.bot, chat_id, texts.DELETE_KEPT)
+        await send_text(context.bot, chat_id, texts.get("delete_kept", language))
         return
     erasure = await erase_personal_data(services, user.id)
     names = {agency.code: agency.name for agency in load_registry().agencies}
-    await send_text(context.bot, chat_id, texts.deletion_done(erasure, names))
+    await send_text(context.bot, chat_id, texts.deletion_done(erasure, names, language))
+
+
+async def on_language_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A language chosen from /language's list: kept from now on (stored once the reporter
+    consented). A report in progress carries on: the assistant asks its question again, now
+    in that language."""
+    query = _query(update)
+    user, chat_id = sender(update)
+    services = services_of(context)
+    chosen = (query.data or "").removeprefix(LANGUAGE_CALLBACK_PREFIX)
+    await _answer(update, context)
+    await _take_keyboard_away(update, context)
+    if not is_language(chosen):
+        return
+    state = services.state(user.id)
+    choose(state, chosen)  # type: ignore[arg-type]
+    await remember_language(services, state)
+    await send_text(context.bot, chat_id, texts.get("language_set", chosen))
+    if state.consent is not False and await services.rasa.report_in_progress(
+        services.pseudonym(user.id)
+    ):
+        await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_HELP, keep=False)

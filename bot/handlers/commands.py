@@ -1,10 +1,11 @@
-"""The slash commands: /start /report /status /check /cancel /mydata /delete /help."""
+"""The slash commands: /start /report /status /check /cancel /mydata /delete /language /help."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,9 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers.common import ensure_reporter, relay_of, sender, services_of
+from bot.handlers.common import ensure_reporter, language_of, relay_of, sender, services_of
 from bot.rendering import send_text
 from bot.state import ATTACH_WINDOW_SECONDS
+from scamreport.languages import LANGUAGE_NAMES, LANGUAGES, Language
 from scamreport.reference import normalise_reference
 from scamreport.storage.drafts import pending_evidence_of
 from scamreport.storage.models import Evidence, Notification, PendingMessage, Reporter
@@ -37,6 +39,7 @@ CONSENT_CALLBACK_YES = "consent:yes"
 CONSENT_CALLBACK_NO = "consent:no"
 DELETE_CALLBACK_YES = "delete:yes"
 DELETE_CALLBACK_NO = "delete:no"
+LANGUAGE_CALLBACK_PREFIX = "language:"
 
 
 def command_argument(update: Update) -> str:
@@ -59,19 +62,31 @@ async def asked_before_dropping(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcome, a short privacy notice, and the consent question (after asking, mid-report)."""
-    _, chat_id = sender(update)
+    """Welcome, a short privacy notice, and the consent question (after asking, mid-report),
+    in the reporter's language (at first, their Telegram client's)."""
+    user, chat_id = sender(update)
     if await asked_before_dropping(update, context):
         return
-    await send_text(context.bot, chat_id, texts.WELCOME)
+    services = services_of(context)
+    language = language_of(services, user)
+    days = services.config.settings.retention_days
+    await send_text(context.bot, chat_id, texts.get("welcome", language))
     await send_text(
         context.bot,
         chat_id,
-        texts.PRIVACY_NOTICE.format(days=services_of(context).config.settings.retention_days),
+        texts.get("privacy_notice", language, days=days),
         InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(texts.CONSENT_YES, callback_data=CONSENT_CALLBACK_YES)],
-                [InlineKeyboardButton(texts.CONSENT_NO, callback_data=CONSENT_CALLBACK_NO)],
+                [
+                    InlineKeyboardButton(
+                        texts.get("consent_yes", language), callback_data=CONSENT_CALLBACK_YES
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        texts.get("consent_no", language), callback_data=CONSENT_CALLBACK_NO
+                    )
+                ],
             ]
         ),
     )
@@ -82,7 +97,9 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, chat_id = sender(update)
     services = services_of(context)
     if services.state(user.id).consent is False:
-        await send_text(context.bot, chat_id, texts.NEEDS_CONSENT)
+        await send_text(
+            context.bot, chat_id, texts.get("needs_consent", language_of(services, user))
+        )
         return
     state = await ensure_reporter(services, user)
     state.clear_attach_target()
@@ -104,8 +121,11 @@ async def on_restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user, chat_id = sender(update)
     if await asked_before_dropping(update, context):
         return
-    if services_of(context).state(user.id).consent is False:
-        await send_text(context.bot, chat_id, texts.NEEDS_CONSENT)
+    services = services_of(context)
+    if services.state(user.id).consent is False:
+        await send_text(
+            context.bot, chat_id, texts.get("needs_consent", language_of(services, user))
+        )
         return
     await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_GREET, keep=False)
 
@@ -113,9 +133,10 @@ async def on_restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The commands, then the assistant's own help (it repeats its current question)."""
     user, chat_id = sender(update)
-    days = services_of(context).config.settings.retention_days
-    await send_text(context.bot, chat_id, texts.HELP.format(days=days))
-    if services_of(context).state(user.id).consent is not False:
+    services = services_of(context)
+    days = services.config.settings.retention_days
+    await send_text(context.bot, chat_id, texts.get("help", language_of(services, user), days=days))
+    if services.state(user.id).consent is not False:
         await relay_of(context).deliver(context.bot, user.id, chat_id, INTENT_HELP, keep=False)
 
 
@@ -124,7 +145,7 @@ class StatusView:
     report_id: int
     reference: str
     status: str
-    filed: str
+    filed: datetime
     forwarded: bool
     evidence: int
 
@@ -141,7 +162,7 @@ def find_own_report(session: Session, *, reference: str, pseudonym: str) -> Stat
         report_id=report.id,
         reference=report.reference,
         status=report.status,
-        filed=report.created_at.strftime("%d %B %Y"),
+        filed=report.created_at,
         forwarded=report.consent_forward,
         evidence=int(evidence or 0),
     )
@@ -151,9 +172,10 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The state of one of my reports; evidence sent next is added to it."""
     user, chat_id = sender(update)
     services = services_of(context)
+    language = language_of(services, user)
     typed = command_argument(update)
     if not typed:
-        await send_text(context.bot, chat_id, texts.STATUS_USAGE)
+        await send_text(context.bot, chat_id, texts.get("status_usage", language))
         return
     reference = normalise_reference(typed)
     state = services.state(user.id)
@@ -164,17 +186,21 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             lambda session: find_own_report(session, reference=reference, pseudonym=pseudonym)
         )
     if view is None:
-        await send_text(context.bot, chat_id, texts.STATUS_NOT_FOUND.format(reference=typed[:40]))
+        not_found = texts.get("status_not_found", language, reference=typed[:40])
+        await send_text(context.bot, chat_id, not_found)
         return
     state.attach_to(view.report_id, view.reference, services.clock())
+    forwarding = "status_forwarded" if view.forwarded else "status_not_forwarded"
     await send_text(
         context.bot,
         chat_id,
-        texts.STATUS_REPLY.format(
+        texts.get(
+            "status_reply",
+            language,
             reference=view.reference,
-            filed=view.filed,
-            status=texts.STATUS_DESCRIPTIONS.get(view.status, view.status),
-            forwarding=texts.STATUS_FORWARDED if view.forwarded else texts.STATUS_NOT_FORWARDED,
+            filed=texts.date(view.filed, language),
+            status=texts.status_description(view.status, language),
+            forwarding=texts.get(forwarding, language),
             evidence=view.evidence,
             minutes=ATTACH_WINDOW_SECONDS // 60,
         ),
@@ -187,28 +213,25 @@ def checkable_indicators(text: str, country: str | None) -> list[tuple[str, str]
 
     found: list[tuple[str, str]] = []
     for kind, value in extract_indicators(text, country).items():
-        if kind in texts.INDICATOR_LABELS and (kind, value) not in found:
+        if kind in texts.INDICATOR_KINDS and (kind, value) not in found:
             found.append((kind, value))
     return found
-
-
-def plural_reports(count: int) -> str:
-    return "no reports" if count == 0 else ("1 report" if count == 1 else f"{count} reports")
 
 
 async def on_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """How many reports name a phone number, link, e-mail, account or wallet."""
     user, chat_id = sender(update)
     services = services_of(context)
+    language = language_of(services, user)
     value = command_argument(update)
     if not value:
-        await send_text(context.bot, chat_id, texts.CHECK_USAGE)
+        await send_text(context.bot, chat_id, texts.get("check_usage", language))
         return
     pseudonym = services.pseudonym(user.id)
     country = await services.db(lambda session: reporter_country(session, pseudonym=pseudonym))
     indicators = await asyncio.to_thread(checkable_indicators, value[:2000], country)
     if not indicators:
-        await send_text(context.bot, chat_id, texts.CHECK_NOTHING_FOUND)
+        await send_text(context.bot, chat_id, texts.get("check_nothing_found", language))
         return
 
     def count(session: Session) -> list[tuple[str, str, int]]:
@@ -218,12 +241,17 @@ async def on_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ]
 
     lines = [
-        texts.CHECK_LINE.format(
-            label=texts.INDICATOR_LABELS[kind], value=found, count=plural_reports(number)
+        texts.get(
+            "check_line",
+            language,
+            label=texts.indicator_label(kind, language),
+            value=found,
+            count=texts.report_count(number, language),
         )
         for kind, found, number in await services.db(count)
     ]
-    await send_text(context.bot, chat_id, "\n".join([*lines, "", texts.CHECK_CAVEAT]))
+    caveat = texts.get("check_caveat", language)
+    await send_text(context.bot, chat_id, "\n".join([*lines, "", caveat]))
 
 
 @dataclass(frozen=True)
@@ -231,7 +259,8 @@ class StoredAboutMe:
     telegram_user_id: int | None
     telegram_username: str | None
     contact_phone: str | None
-    reports: list[tuple[str, str, str, int]]
+    reports: list[tuple[str, str, datetime, int]]
+    language: str | None
     drafts: int
     kept_messages: int
     notifications: int
@@ -259,7 +288,7 @@ def stored_about(session: Session, *, pseudonym: str) -> StoredAboutMe | None:
             (
                 report.reference,
                 report.status,
-                report.created_at.strftime("%d %B %Y"),
+                report.created_at,
                 int(evidence or 0),
             )
         )
@@ -278,53 +307,57 @@ def stored_about(session: Session, *, pseudonym: str) -> StoredAboutMe | None:
         telegram_username=reporter.telegram_username if reporter else None,
         contact_phone=reporter.contact_phone if reporter else None,
         reports=reports,
+        language=reporter.language if reporter else None,
         drafts=drafts,
         kept_messages=int(kept),
         notifications=int(notifications),
     )
 
 
-def describe_stored(stored: StoredAboutMe, pseudonym: str) -> str:
-    lines = ["Here is what I store about you:"]
+def describe_stored(stored: StoredAboutMe, pseudonym: str, language: str) -> str:
+    def say(key: str, **values: object) -> str:
+        return texts.get(key, language, **values)
+
+    lines = [say("mydata_intro")]
     if stored.telegram_user_id is not None:
-        name = f", username @{stored.telegram_username}" if stored.telegram_username else ""
+        name = say("mydata_username", username=stored.telegram_username)
         lines.append(
-            f"• Your Telegram account (user id {stored.telegram_user_id}{name}), kept only to "
-            "send you updates about your reports."
+            say(
+                "mydata_telegram",
+                user_id=stored.telegram_user_id,
+                username=name if stored.telegram_username else "",
+            )
         )
+    lines.append(say("mydata_pseudonym", code=pseudonym[:12]))
     lines.append(
-        f"• A pseudonymous code used instead of your Telegram id everywhere else: {pseudonym[:12]}…"
-    )
-    lines.append(
-        f"• A phone number you shared: {stored.contact_phone}"
+        say("mydata_phone", phone=stored.contact_phone)
         if stored.contact_phone
-        else "• No phone number."
+        else say("mydata_no_phone")
     )
+    if stored.language in LANGUAGES:
+        lines.append(say("mydata_language", language=LANGUAGE_NAMES[stored.language]))  # type: ignore[index]
     if stored.reports:
-        lines.append(
-            f"• {plural_reports(len(stored.reports)).capitalize()} you filed, with "
-            "what you told me in them and the conversation transcript:"
-        )
+        counted = texts.report_count(len(stored.reports), language)
+        lines.append(say("mydata_reports", reports=counted[:1].upper() + counted[1:]))
         lines.extend(
-            f"   – {reference}: {texts.STATUS_DESCRIPTIONS.get(status, status)}, filed {filed}, "
-            f"{evidence} evidence item(s)"
+            say(
+                "mydata_report_line",
+                reference=reference,
+                status=texts.status_description(status, language),
+                filed=texts.date(filed, language),
+                evidence=evidence,
+            )
             for reference, status, filed, evidence in stored.reports
         )
     else:
-        lines.append("• No filed reports.")
+        lines.append(say("mydata_no_reports"))
     if stored.drafts:
-        lines.append(
-            f"• {stored.drafts} file(s) or forwarded message(s) waiting for the report "
-            "you are making."
-        )
+        lines.append(say("mydata_drafts", count=stored.drafts))
     if stored.kept_messages:
-        lines.append(f"• {stored.kept_messages} message(s) kept until the assistant can read them.")
+        lines.append(say("mydata_kept_messages", count=stored.kept_messages))
     if stored.notifications:
-        lines.append(f"• {stored.notifications} status update(s) waiting to be sent to you.")
-    lines.append(
-        "\nThe assistant also keeps the conversation you are having now. Send /delete "
-        "to erase your personal data."
-    )
+        lines.append(say("mydata_notifications", count=stored.notifications))
+    lines.extend(["", say("mydata_closing")])
     return "\n".join(lines)
 
 
@@ -332,25 +365,58 @@ async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What is stored about me."""
     user, chat_id = sender(update)
     services = services_of(context)
+    language = language_of(services, user)
     pseudonym = services.pseudonym(user.id)
     stored = await services.db(lambda session: stored_about(session, pseudonym=pseudonym))
     if stored is None:
-        await send_text(context.bot, chat_id, texts.MYDATA_NOTHING)
+        await send_text(context.bot, chat_id, texts.get("mydata_nothing", language))
         return
-    await send_text(context.bot, chat_id, describe_stored(stored, pseudonym))
+    await send_text(context.bot, chat_id, describe_stored(stored, pseudonym, language))
 
 
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Asks before erasing my personal data."""
-    _, chat_id = sender(update)
+    user, chat_id = sender(update)
+    language = language_of(services_of(context), user)
     await send_text(
         context.bot,
         chat_id,
-        texts.DELETE_CONFIRM,
+        texts.get("delete_confirm", language),
         InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(texts.DELETE_YES, callback_data=DELETE_CALLBACK_YES)],
-                [InlineKeyboardButton(texts.DELETE_NO, callback_data=DELETE_CALLBACK_NO)],
+                [
+                    InlineKeyboardButton(
+                        texts.get("delete_yes", language), callback_data=DELETE_CALLBACK_YES
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        texts.get("delete_no", language), callback_data=DELETE_CALLBACK_NO
+                    )
+                ],
             ]
         ),
+    )
+
+
+def language_keyboard(languages: tuple[Language, ...] = LANGUAGES) -> InlineKeyboardMarkup:
+    """One button per language, each named in its own language."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    LANGUAGE_NAMES[language], callback_data=f"{LANGUAGE_CALLBACK_PREFIX}{language}"
+                )
+            ]
+            for language in languages
+        ]
+    )
+
+
+async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Asks which language to write in (bot.handlers.callbacks.on_language_choice)."""
+    user, chat_id = sender(update)
+    language = language_of(services_of(context), user)
+    await send_text(
+        context.bot, chat_id, texts.get("language_prompt", language), language_keyboard()
     )

@@ -8,7 +8,7 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers.common import ensure_reporter, relay_of, sender, services_of
+from bot.handlers.common import ensure_reporter, language_of, relay_of, sender, services_of
 from bot.rendering import send_text
 
 
@@ -26,17 +26,21 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     services = services_of(context)
     if contact is None:
         return
+    language = language_of(services, user)
     # Only the sender's own contact proves the number is theirs (Telegram fills user_id).
     if contact.user_id != user.id:
-        await send_text(context.bot, chat_id, texts.CONTACT_NOT_OWN)
+        await send_text(context.bot, chat_id, texts.get("contact_not_own", language))
         return
     if services.state(user.id).consent is False:
-        await send_text(context.bot, chat_id, texts.NEEDS_CONSENT)
+        await send_text(context.bot, chat_id, texts.get("needs_consent", language))
         return
     phone = e164(contact.phone_number)
     state = await ensure_reporter(services, user, contact_phone=phone)
     state.contact_keyboard_shown = False
     await send_text(
-        context.bot, chat_id, texts.CONTACT_SAVED.format(phone=phone), ReplyKeyboardRemove()
+        context.bot,
+        chat_id,
+        texts.get("contact_saved", language, phone=phone),
+        ReplyKeyboardRemove(),
     )
     await relay_of(context).typed(context.bot, user.id, chat_id, phone)

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.services import BotServices
+from scamreport.languages import DEFAULT_LANGUAGE
 
 logger = logging.getLogger("bot.errors")
 
@@ -39,9 +40,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(context.error, Forbidden):
         return
+    language = DEFAULT_LANGUAGE
+    if isinstance(services, BotServices) and update.effective_user is not None:
+        language = services.state(update.effective_user.id).language or DEFAULT_LANGUAGE
     try:
         await context.bot.send_message(
-            chat_id=update.effective_chat.id, text=texts.SOMETHING_WENT_WRONG
+            chat_id=update.effective_chat.id, text=texts.get("something_went_wrong", language)
         )
     except TelegramError:
         logger.warning("could not tell the user about the error either")

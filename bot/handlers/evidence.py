@@ -32,7 +32,7 @@ from bot.evidence_store import (
     save_evidence,
     sniff_mime_type,
 )
-from bot.handlers.common import ensure_reporter, sender, services_of
+from bot.handlers.common import ensure_reporter, language_of, sender, services_of
 from bot.rendering import send_text
 from bot.services import BotServices
 from scamreport.channel import without_unencodable
@@ -85,13 +85,16 @@ def forwarded_from(origin: MessageOrigin) -> str:
     return described[:255]
 
 
-def what_to_keep(message: Message) -> Incoming | None:
+def what_to_keep(message: Message, language: str) -> Incoming | None:
+    """What to keep of ``message``, described in ``language`` for the reply."""
     forwarded = message.forward_origin is not None
     if message.photo:
         largest = max(message.photo, key=lambda p: (p.file_size or 0, p.width * p.height))
         return Incoming(
             kind="forwarded_message" if forwarded else "photo",
-            description="the forwarded photo" if forwarded else "your photo",
+            description=texts.get(
+                "evidence_forwarded_photo" if forwarded else "evidence_your_photo", language
+            ),
             file_id=largest.file_id,
             declared_mime="image/jpeg",
             declared_size=largest.file_size,
@@ -102,7 +105,9 @@ def what_to_keep(message: Message) -> Incoming | None:
         return Incoming(
             kind="forwarded_message" if forwarded else "document",
             # Echoed in the reply: a lone surrogate in the name could not be sent.
-            description=f"the file “{without_unencodable(name)}”" if name else "your file",
+            description=texts.get("evidence_named_file", language, name=without_unencodable(name))
+            if name
+            else texts.get("evidence_your_file", language),
             file_id=document.file_id,
             filename=name,
             declared_mime=document.mime_type,
@@ -111,7 +116,7 @@ def what_to_keep(message: Message) -> Incoming | None:
     if forwarded and message.text:
         return Incoming(
             kind="forwarded_message",
-            description="the forwarded message",
+            description=texts.get("evidence_forwarded_message", language),
             filename=FORWARDED_TEXT_FILENAME,
             text=message.text,
         )
@@ -150,14 +155,14 @@ def attach(
     return None
 
 
-def refusal_text(error: EvidenceRefused) -> str:
+def refusal_text(error: EvidenceRefused, language: str) -> str:
     if error.reason == "too_big":
-        return texts.EVIDENCE_TOO_BIG
+        return texts.get("evidence_too_big", language)
     if error.reason == "empty":
-        return texts.EVIDENCE_EMPTY
+        return texts.get("evidence_empty", language)
     if error.reason == "unsafe":
-        return texts.EVIDENCE_UNSAFE
-    return texts.EVIDENCE_WRONG_TYPE
+        return texts.get("evidence_unsafe", language)
+    return texts.get("evidence_wrong_type", language)
 
 
 def encodable(text: str | None) -> str | None:
@@ -240,13 +245,14 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     services = services_of(context)
     if message is None:
         return
-    incoming = what_to_keep(message)
+    language = language_of(services, user)
+    incoming = what_to_keep(message, language)
     if incoming is None:
-        await send_text(context.bot, chat_id, texts.UNSUPPORTED_MESSAGE)
+        await send_text(context.bot, chat_id, texts.get("unsupported_message", language))
         return
     state = services.state(user.id)
     if state.consent is False:
-        await send_text(context.bot, chat_id, texts.NEEDS_CONSENT)
+        await send_text(context.bot, chat_id, texts.get("needs_consent", language))
         return
     await ensure_reporter(services, user)
     target = state.attach_target(services.clock())
@@ -261,11 +267,11 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
     except EvidenceRefused as error:
         logger.info("refused evidence from %s…: %s", state.conversation.sender_id[:8], error)
-        await send_text(context.bot, chat_id, refusal_text(error))
+        await send_text(context.bot, chat_id, refusal_text(error, language))
         return
     except TelegramError as error:
         logger.warning("could not download evidence: %s", error)
-        await send_text(context.bot, chat_id, texts.EVIDENCE_FAILED)
+        await send_text(context.bot, chat_id, texts.get("evidence_failed", language))
         return
     if target is not None and reference is None:
         state.clear_attach_target()
@@ -273,15 +279,14 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if album is not None and album == state.last_media_group:
         return
     state.last_media_group = album
-    note = texts.EVIDENCE_SAVED_ALBUM_NOTE if album else ""
+    note = texts.get("evidence_saved_album_note", language) if album else ""
     if reference is not None:
-        text = texts.EVIDENCE_SAVED_REPORT.format(what=incoming.description, reference=reference)
+        text = texts.get(
+            "evidence_saved_report", language, what=incoming.description, reference=reference
+        )
     else:
-        text = texts.EVIDENCE_SAVED_DRAFT.format(what=incoming.description)
+        text = texts.get("evidence_saved_draft", language, what=incoming.description)
         if text_read:
-            text += texts.EVIDENCE_TEXT_READ_NOTE
-    await send_text(
-        context.bot,
-        chat_id,
-        text + note + ("\n\n" + texts.EVIDENCE_SECRET_HIDDEN if hidden else ""),
-    )
+            text += texts.get("evidence_text_read_note", language)
+    hidden_note = "\n\n" + texts.get("evidence_secret_hidden", language) if hidden else ""
+    await send_text(context.bot, chat_id, text + note + hidden_note)

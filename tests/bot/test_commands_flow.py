@@ -55,10 +55,12 @@ def test_check_counts_reports_naming_a_number_with_the_caveat(
     alex.send_text("/check +65 8123 4567")
     answer = alex.replies(timeout=60)[-1].body
     assert "Phone number +6581234567: named in 2 reports." in answer
-    assert texts.CHECK_CAVEAT in answer
+    assert texts.get("check_caveat", "en") in answer
     alex.send_text("/check +65 9000 0000")
     answer = alex.replies()[-1].body
-    assert "+6590000000: named in no reports" in answer and texts.CHECK_CAVEAT in answer
+    assert (
+        "+6590000000: named in no reports" in answer and texts.get("check_caveat", "en") in answer
+    )
 
 
 def test_check_reads_a_bare_number_in_the_reporters_country(
@@ -72,16 +74,16 @@ def test_check_reads_a_bare_number_in_the_reporters_country(
 
 def test_check_without_anything_recognisable(alex: ChatUser) -> None:
     alex.send_text("/check")
-    assert alex.replies()[-1].body == texts.CHECK_USAGE
+    assert alex.replies()[-1].body == texts.get("check_usage", "en")
     alex.send_text("/check hello there")
-    assert alex.replies(timeout=60)[-1].body == texts.CHECK_NOTHING_FOUND
+    assert alex.replies(timeout=60)[-1].body == texts.get("check_nothing_found", "en")
 
 
 def test_mydata_tells_what_is_stored(
     alex: ChatUser, bot: BotRunner, db: sessionmaker[Session]
 ) -> None:
     alex.send_text("/mydata")
-    assert alex.replies()[-1].body == texts.MYDATA_NOTHING
+    assert alex.replies()[-1].body == texts.get("mydata_nothing", "en")
     agree(alex)
     reference = file_report(db, bot.services.pseudonym(alex.id))
     alex.send_photo(png_bytes(2000))
@@ -123,8 +125,8 @@ def test_delete_erases_the_reporters_personal_data(
 
     alex.send_text("/delete")
     question = alex.replies()[-1]
-    assert question.body == texts.DELETE_CONFIRM
-    alex.press(question, texts.DELETE_YES)
+    assert question.body == texts.get("delete_confirm", "en")
+    alex.press(question, texts.get("delete_yes", "en"))
     assert alex.wait_for("Done.")[-1].body.startswith(
         "Done. I have erased everything I stored about you: 1 report, 1 unsent file(s)"
     )
@@ -139,14 +141,14 @@ def test_delete_erases_the_reporters_personal_data(
     assert not evidence_file.exists()
     assert "kept" not in fake_rasa.texts_from(pseudonym)
     alex.send_text("/mydata")
-    assert alex.replies()[-1].body == texts.MYDATA_NOTHING
+    assert alex.replies()[-1].body == texts.get("mydata_nothing", "en")
 
 
 def test_delete_can_be_declined(alex: ChatUser, bot: BotRunner, db: sessionmaker[Session]) -> None:
     agree(alex)
     alex.send_text("/delete")
-    alex.press(alex.replies()[-1], texts.DELETE_NO)
-    assert alex.wait_for(texts.DELETE_KEPT)
+    alex.press(alex.replies()[-1], texts.get("delete_no", "en"))
+    assert alex.wait_for(texts.get("delete_kept", "en"))
     with db() as session:
         assert session.scalars(select(Reporter)).one().telegram_user_id == alex.id
 
@@ -157,7 +159,7 @@ def test_help_lists_the_commands_and_asks_the_assistant(
     agree(alex)
     alex.send_text("/help")
     got = [m.body for m in alex.replies()]
-    assert got[0] == texts.HELP.format(days=365) and "step by step" in got[1]
+    assert got[0] == texts.get("help", "en", days=365) and "step by step" in got[1]
     assert fake_rasa.texts_from(bot.services.pseudonym(alex.id))[-1] == "/help"
 
 

@@ -132,12 +132,12 @@ def test_a_one_time_code_is_never_stored_anywhere(
     user, chat = stranger(stack_driver, "Lina")
     otp, pin = "482913", "7391"
     first = chat.say(f"the fake police asked for my OTP and i gave it, it was {otp}")
-    assert first[0].body == texts.SECRET_NOT_KEPT, chat.transcript()
+    assert first[0].body == texts.get("secret_not_kept", "en"), chat.transcript()
     assert "call your bank" in first[0].body
     # The code named in one message and given in the next, as people type it.
     chat.say("then he asked for my atm pin too")
     later = chat.say(" ".join(pin))
-    assert later[0].body == texts.SECRET_NOT_KEPT, chat.transcript()
+    assert later[0].body == texts.get("secret_not_kept", "en"), chat.transcript()
     replies, _ = chat.answer_questions(later, answers())
     submitted = chat.press(replies[-1], "Yes, submit it")
     reference = REFERENCE.search(joined(submitted))
@@ -197,15 +197,15 @@ def test_delete_erases_everything_the_reporter_typed_everywhere(
     needles = [word for line in typed for word in line.split() if tag in word]
     assert found_anywhere(telegram_stack, needles), "the test must first find what it erases"
     question = chat.say("/delete")[-1]
-    assert question.body == texts.DELETE_CONFIRM
-    done = chat.press(question, texts.DELETE_YES)
+    assert question.body == texts.get("delete_confirm", "en")
+    done = chat.press(question, texts.get("delete_yes", "en"))
     assert "erased everything I stored about you: 2 reports" in joined(done), chat.transcript()
     assert "already reached the police" not in joined(done)  # the worker is not running here
 
     hits = found_anywhere(telegram_stack, needles)
     assert hits == [], "\n".join(hits)
     assert telegram_stack.env["TRACKER_STORE_URL"]
-    assert chat.say("/mydata")[-1].body == texts.MYDATA_NOTHING
+    assert chat.say("/mydata")[-1].body == texts.get("mydata_nothing", "en")
 
 
 def test_a_teenager_threatened_with_a_video_gets_help_first_and_no_money_is_lost(

@@ -150,9 +150,11 @@ def test_status_and_check_answer_correctly(police_report: FiledReport) -> None:
     assert "Evidence attached: 2" in answer
     answer = joined(chat.say("/check +65 8123 4567"))
     assert "Phone number +6581234567: named in 1 report." in answer
-    assert texts.CHECK_CAVEAT in answer
+    assert texts.get("check_caveat", "en") in answer
     answer = joined(chat.say("/check 6000 0001"))
-    assert "+6560000001: named in no reports" in answer and texts.CHECK_CAVEAT in answer
+    assert (
+        "+6560000001: named in no reports" in answer and texts.get("check_caveat", "en") in answer
+    )
 
 
 def test_delete_removes_the_reporters_personal_data(
@@ -193,7 +195,7 @@ def test_delete_removes_the_reporters_personal_data(
         assert reporter.contact_phone == "+60123456789"
 
     question = chat.say("/delete")[-1]
-    done = chat.press(question, texts.DELETE_YES)
+    done = chat.press(question, texts.get("delete_yes", "en"))
     assert "erased everything I stored about you: 1 report" in joined(done), chat.transcript()
 
     with stack_db() as session:
@@ -211,7 +213,7 @@ def test_delete_removes_the_reporters_personal_data(
             ).all()
             == []
         )
-    assert joined(chat.say("/mydata")) == texts.MYDATA_NOTHING
+    assert joined(chat.say("/mydata")) == texts.get("mydata_nothing", "en")
 
 
 def test_files_over_20_mb_and_executables_are_refused(
@@ -224,13 +226,13 @@ def test_files_over_20_mb_and_executables_are_refused(
         filename="statement.pdf",
         mime_type="application/pdf",
     )
-    assert joined(user.replies(timeout=30)) == texts.EVIDENCE_TOO_BIG
+    assert joined(user.replies(timeout=30)) == texts.get("evidence_too_big", "en")
     user.send_document(
         b"MZ\x90\x00" + b"\0" * 4096,
         filename="TeamViewer_Setup.exe",
         mime_type="application/x-msdownload",
     )
-    assert joined(user.replies(timeout=30)) == texts.EVIDENCE_UNSAFE
+    assert joined(user.replies(timeout=30)) == texts.get("evidence_unsafe", "en")
     with stack_db() as session:
         pseudonym = pseudonym_for(user.id, PSEUDONYM_KEY)
         assert (
@@ -255,14 +257,14 @@ def test_rasa_killed_mid_conversation_loses_nothing(
 
     telegram_stack.kill("rasa")
     got = chat.say("MaskKing MY")
-    assert joined(got) == texts.UNAVAILABLE, chat.transcript()
+    assert joined(got) == texts.get("unavailable", "en"), chat.transcript()
     with stack_db() as session:
         kept = session.scalars(select(PendingMessage)).all()
         assert [row.payload["message"] for row in kept] == ["MaskKing MY"]
 
     telegram_stack.start(telegram_stack.rasa_server())
     resumed = user.wait_for(lambda m: m.body.startswith("What is the shop's website"), timeout=90)
-    assert texts.RESUMED in [m.body for m in resumed], chat.transcript()
+    assert texts.get("resumed", "en") in [m.body for m in resumed], chat.transcript()
     replies, _ = chat.answer_questions(
         resumed,
         {
@@ -356,12 +358,12 @@ def test_action_server_down_at_the_opening_says_so_and_answers_the_story_later(
         answer = joined(
             chat.say("someone called saying they were police and i transferred 5000 to them")
         )
-        assert answer == texts.UNAVAILABLE, chat.transcript()
+        assert answer == texts.get("unavailable", "en"), chat.transcript()
     finally:
         telegram_stack.start(telegram_stack.action_server())
     resumed = user.wait_for(lambda m: chat.question_in([m]) is not None, timeout=90)
     bodies = [m.body for m in resumed]
-    assert texts.RESUMED in bodies, chat.transcript()
+    assert texts.get("resumed", "en") in bodies, chat.transcript()
     assert not any("understand" in body for body in bodies), chat.transcript()
 
 
@@ -378,10 +380,10 @@ def test_action_server_down_mid_conversation_loses_nothing(
     assert found is not None and found[0] == "shop_name", chat.transcript()
 
     telegram_stack.kill("actions")
-    assert joined(chat.say("Masks4U")) == texts.UNAVAILABLE, chat.transcript()
+    assert joined(chat.say("Masks4U")) == texts.get("unavailable", "en"), chat.transcript()
     telegram_stack.start(telegram_stack.action_server())
     resumed = user.wait_for(lambda m: m.body.startswith("What is the shop's website"), timeout=60)
-    assert texts.RESUMED in [m.body for m in resumed], chat.transcript()
+    assert texts.get("resumed", "en") in [m.body for m in resumed], chat.transcript()
     replies, _ = chat.answer_questions(
         resumed,
         {

@@ -120,7 +120,7 @@ def test_a_forwarded_code_is_never_stored_in_clear(
     alex.forward_text(
         "Your OTP is 482193. Do not share it with anyone.", origin=origin_hidden_user("DBS Bank")
     )
-    assert texts.EVIDENCE_SECRET_HIDDEN in alex.replies()[-1].body
+    assert texts.get("evidence_secret_hidden", "en") in alex.replies()[-1].body
     [draft] = drafts(db)
     assert draft.forwarded_from == "DBS Bank (account hidden by its owner)"
     assert "482193" not in (draft.caption or "")
@@ -133,7 +133,7 @@ def test_a_file_over_20_mb_is_refused_before_downloading(
     agree(alex)
     big = b"%PDF-1.7\n" + b"0" * (25 * 1024 * 1024)
     alex.send_document(big, filename="statement.pdf", mime_type="application/pdf")
-    assert alex.replies()[-1].body == texts.EVIDENCE_TOO_BIG
+    assert alex.replies()[-1].body == texts.get("evidence_too_big", "en")
     assert drafts(db) == []
     assert driver.calls("getFile") == []
 
@@ -144,9 +144,9 @@ def test_an_executable_is_refused_even_when_renamed(
     agree(alex)
     program = b"MZ\x90\x00" + b"\x00" * 2000
     alex.send_document(program, filename="AnyDesk.exe", mime_type="application/x-msdownload")
-    assert alex.replies()[-1].body == texts.EVIDENCE_UNSAFE
+    assert alex.replies()[-1].body == texts.get("evidence_unsafe", "en")
     alex.send_document(program, filename="receipt.pdf", mime_type="application/pdf")
-    assert alex.replies()[-1].body == texts.EVIDENCE_UNSAFE
+    assert alex.replies()[-1].body == texts.get("evidence_unsafe", "en")
     assert drafts(db) == []
     assert not any(p.is_file() for p in bot.services.config.settings.evidence_dir.rglob("*"))
 
@@ -262,7 +262,7 @@ def test_cancel_deletes_the_drafts_and_their_files(
     alex.send_text("/cancel")
     got = [m.body for m in alex.replies()]
     assert any("stopped the report" in body for body in got)
-    assert texts.CANCEL_DRAFTS_DELETED.format(count=1) in got
+    assert texts.get("cancel_drafts_deleted", "en").format(count=1) in got
     assert drafts(db) == [] and not path.exists()
 
 

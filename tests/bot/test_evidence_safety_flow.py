@@ -47,7 +47,7 @@ def test_programs_and_archives_holding_them_are_refused_kindly(
     agree(alex)
     alex.send_document(data, filename=filename, mime_type=mime_type)
     reply = alex.replies()[-1].body
-    assert reply == texts.EVIDENCE_UNSAFE
+    assert reply == texts.get("evidence_unsafe", "en")
     assert "You did nothing wrong" in reply and "screenshot" in reply
     assert drafts(db) == []
     assert stored_files(bot) == []
@@ -60,7 +60,7 @@ def test_a_zip_by_its_name_is_refused_before_it_is_downloaded(
     alex.send_document(
         zip_of({"a.exe": pe_program()}), filename="a.zip", mime_type="application/zip"
     )
-    assert alex.replies()[-1].body == texts.EVIDENCE_WRONG_TYPE
+    assert alex.replies()[-1].body == texts.get("evidence_wrong_type", "en")
     assert drafts(db) == []
 
 

@@ -112,7 +112,7 @@ def test_a_button_pressed_before_the_bot_was_killed_gets_rasas_answer_once(
     alex.wait_for("You said: /report_other_scam")
     wait_until(lambda: unhandled(second.services.sessions) == [])
     assert alex.replies(timeout=1.5) == []
-    assert texts.BUTTON_EXPIRED not in [m.body for m in alex.seen]
+    assert texts.get("button_expired", "en") not in [m.body for m in alex.seen]
     assert fake_rasa.texts_from(pseudonym).count("/report_other_scam") == 1
 
 
@@ -173,7 +173,7 @@ def test_the_inbox_keeps_no_code_and_delete_erases_it(
     wait_until(lambda: len(in_hand()) == 1)
     stored = in_hand()[0]
     assert "482913" not in stored and "[REDACTED OTP]" in stored
-    assert alex.wait_for(texts.SECRET_NOT_KEPT)
+    assert alex.wait_for(texts.get("secret_not_kept", "en"))
     alex.replies()
     fake_rasa.delay = 0.0
     wait_until(lambda: unhandled(db) == [])
@@ -181,8 +181,8 @@ def test_the_inbox_keeps_no_code_and_delete_erases_it(
     assert all(row.payload is None for row in rows(db))
 
     alex.send_text("/delete")
-    question = alex.wait_for(texts.DELETE_CONFIRM)[-1]
-    alex.press(question, texts.DELETE_YES)
+    question = alex.wait_for(texts.get("delete_confirm", "en"))[-1]
+    alex.press(question, texts.get("delete_yes", "en"))
     alex.wait_for("Done.")
     pseudonym = bot.services.pseudonym(alex.id)
     wait_until(lambda: [r for r in rows(db) if r.conversation_id == pseudonym] == [])
@@ -211,7 +211,9 @@ def test_a_button_of_an_offer_a_restart_forgot_says_so_in_the_chat(
     bot.services.states.clear()  # as after a restart of the bot
     alex.press(question, "Something else")
     # Besides the toast, a message: no keyboard is left to answer with.
-    assert alex.wait_for(texts.BUTTON_EXPIRED)[-1].body == texts.BUTTON_EXPIRED
+    assert alex.wait_for(texts.get("button_expired", "en"))[-1].body == texts.get(
+        "button_expired", "en"
+    )
     assert "/report_other_scam" not in fake_rasa.texts_from(bot.services.pseudonym(alex.id))
 
 

@@ -65,7 +65,7 @@ def test_declining_consent_stores_nothing_and_relays_nothing(
     alex.press(alex.wait_for("Do you agree")[-1], "Not now")
     assert "nothing about you has been stored" in alex.wait_for("stored")[-1].body
     alex.send_text("a man called me")
-    assert texts.NEEDS_CONSENT in alex.replies()[-1].body
+    assert texts.get("needs_consent", "en") in alex.replies()[-1].body
     assert fake_rasa.received == []
     with db() as session:
         assert session.scalars(select(Reporter)).all() == []
@@ -81,6 +81,7 @@ def test_commands_are_registered_with_telegram(alex: ChatUser, driver: Driver) -
         "cancel",
         "mydata",
         "delete",
+        "language",
         "help",
     ]
 
@@ -130,7 +131,9 @@ def test_a_button_from_a_forgotten_offer_is_refused(
     bot.services.states.clear()  # as after a restart of the bot
     query_id = alex.press(question, "Something else")
     wait_until(lambda: driver.callback_answers()[query_id]["answered"])
-    assert driver.callback_answers()[query_id]["answer"]["text"] == texts.BUTTON_EXPIRED
+    assert driver.callback_answers()[query_id]["answer"]["text"] == texts.get(
+        "button_expired", "en"
+    )
     wait_until(lambda: alex.message(question.message_id).reply_markup is None)
     assert "/report_other_scam" not in fake_rasa.texts_from(bot.services.pseudonym(alex.id))
 
@@ -186,7 +189,9 @@ def test_a_shared_contact_of_the_sender_is_stored_and_relayed(
     agree(alex)
     alex.send_text("phone please")
     asked = alex.replies()[-1]
-    assert asked.reply_keyboard == [{"text": texts.SHARE_PHONE_BUTTON, "request_contact": True}]
+    assert asked.reply_keyboard == [
+        {"text": texts.get("share_phone_button", "en"), "request_contact": True}
+    ]
     alex.share_contact("6581234567")
     got = alex.replies()
     assert got[0].removes_keyboard and "+6581234567" in got[0].body
@@ -200,7 +205,7 @@ def test_someone_elses_contact_is_not_taken_as_verified(
 ) -> None:
     agree(alex)
     alex.share_contact("+447700900123", own=False, first_name="Scammer")
-    assert alex.replies()[-1].body == texts.CONTACT_NOT_OWN
+    assert alex.replies()[-1].body == texts.get("contact_not_own", "en")
     assert "+447700900123" not in fake_rasa.texts_from(bot.services.pseudonym(alex.id))
     with db() as session:
         assert session.scalars(select(Reporter)).one().contact_phone is None
@@ -212,9 +217,9 @@ def test_rasa_down_keeps_the_message_and_replays_it_when_rasa_is_back(
     agree(alex)
     fake_rasa.stop()
     alex.send_text("they took 500 dollars")
-    assert alex.replies()[-1].body == texts.UNAVAILABLE
+    assert alex.replies()[-1].body == texts.get("unavailable", "en")
     alex.send_text("and my card")
-    assert alex.replies()[-1].body == texts.STILL_UNAVAILABLE
+    assert alex.replies()[-1].body == texts.get("still_unavailable", "en")
     assert [row.payload["message"] for row in pending_rows(db)] == [
         "they took 500 dollars",
         "and my card",
@@ -222,7 +227,9 @@ def test_rasa_down_keeps_the_message_and_replays_it_when_rasa_is_back(
     fake_rasa.start()
     got = alex.wait_for("You said: and my card")
     bodies = [m.body for m in got]
-    assert bodies.index(texts.RESUMED) < bodies.index("You said: they took 500 dollars")
+    assert bodies.index(texts.get("resumed", "en")) < bodies.index(
+        "You said: they took 500 dollars"
+    )
     assert fake_rasa.texts_from(bot.services.pseudonym(alex.id))[1:] == [
         "they took 500 dollars",
         "and my card",
@@ -241,7 +248,7 @@ def test_a_kept_message_goes_before_the_next_one(
     agree(alex)
     fake_rasa.status = 500
     alex.send_text("first")
-    assert alex.replies()[-1].body == texts.UNAVAILABLE
+    assert alex.replies()[-1].body == texts.get("unavailable", "en")
     fake_rasa.status = 200
     alex.send_text("second")
     alex.wait_for("You said: second")
@@ -260,7 +267,7 @@ def test_a_message_rasa_took_without_answering_is_sent_again(
     normal = fake_rasa.script
     fake_rasa.script = lambda sender, message: []  # the action server is down
     alex.send_text("my answer")
-    assert alex.replies()[-1].body == texts.UNAVAILABLE
+    assert alex.replies()[-1].body == texts.get("unavailable", "en")
     [kept] = pending_rows(db)
     assert kept.payload["state"] == "swallowed"
     fake_rasa.script = normal
@@ -282,7 +289,7 @@ def test_a_message_rasa_never_answers_is_given_up_with_a_request_to_resend(
     monkeypatch.setattr("bot.relay.SWALLOWED_GIVE_UP_SECONDS", 1.0)
     fake_rasa.script = lambda sender, message: []
     alex.send_text("cursed message")
-    assert alex.replies()[-1].body == texts.UNAVAILABLE
+    assert alex.replies()[-1].body == texts.get("unavailable", "en")
     resend = alex.wait_for("Please try again in a minute by sending this again")[-1]
     assert resend.body.endswith("cursed message")
     assert pending_rows(db) == []
@@ -333,7 +340,7 @@ def test_flood_control_answers_are_honoured(alex: ChatUser, driver: Driver) -> N
 def test_unsupported_messages_get_a_clear_answer(alex: ChatUser) -> None:
     agree(alex)
     alex.send_voice(b"OggS" + b"\0" * 100)
-    assert alex.replies()[-1].body == texts.UNSUPPORTED_MESSAGE
+    assert alex.replies()[-1].body == texts.get("unsupported_message", "en")
 
 
 def test_an_error_is_logged_with_context_and_the_user_gets_an_apology(
@@ -350,7 +357,7 @@ def test_an_error_is_logged_with_context_and_the_user_gets_an_apology(
     monkeypatch.setattr("bot.handlers.commands.stored_about", broken)
     with caplog.at_level(logging.ERROR, logger="bot.errors"):
         alex.send_text("/mydata")
-        assert alex.replies()[-1].body == texts.SOMETHING_WENT_WRONG
+        assert alex.replies()[-1].body == texts.get("something_went_wrong", "en")
     record = next(r for r in caplog.records if r.name == "bot.errors")
     message = record.getMessage()
     assert "(message) from reporter " + bot.services.pseudonym(alex.id)[:8] in message

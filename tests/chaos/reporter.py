@@ -189,43 +189,46 @@ class Reporter:
             return True
         self._count_notices(bodies)
         last = got[-1]
-        self._told_to_wait = last.body in (texts.UNAVAILABLE, texts.STILL_UNAVAILABLE)
+        self._told_to_wait = last.body in (
+            texts.get("unavailable", "en"),
+            texts.get("still_unavailable", "en"),
+        )
         if self._told_to_wait:
             return False  # told to wait: the answer comes when the assistant is back
         if last.body.startswith(NOT_UNDERSTOOD) and (
             self.outcome.events["told not understood"] > self.max_not_understood
         ):
             raise AssertionError(f"{self.name}: stuck, nothing they type is understood")
-        if last.body == texts.BUTTON_EXPIRED or last.body.startswith(NOT_UNDERSTOOD):
+        if last.body == texts.get("button_expired", "en") or last.body.startswith(NOT_UNDERSTOOD):
             self._retype()
             return False
-        if last.body.startswith(texts.UNAVAILABLE_RESEND.split("{")[0]):
+        if last.body.startswith(texts.get("unavailable_resend", "en", message="").strip()):
             self._repeat()
             return False
-        if last.body == texts.SOMETHING_WENT_WRONG:
+        if last.body == texts.get("something_went_wrong", "en"):
             time.sleep(RETRY_AFTER_SECONDS)
             self._repeat()
             return False
-        if texts.CONSENT_YES in [title for title, _ in last.buttons]:
-            self._press("agree", last, texts.CONSENT_YES)
+        if texts.get("consent_yes", "en") in [title for title, _ in last.buttons]:
+            self._press("agree", last, texts.get("consent_yes", "en"))
             return False
         return self._next_answer(got)
 
     def _count_notices(self, bodies: list[str]) -> None:
         for body in bodies:
-            if body == texts.UNAVAILABLE:
+            if body == texts.get("unavailable", "en"):
                 self.outcome.events["told unavailable"] += 1
-            elif body == texts.STILL_UNAVAILABLE:
+            elif body == texts.get("still_unavailable", "en"):
                 self.outcome.events["told still unavailable"] += 1
-            elif body == texts.RESUMED:
+            elif body == texts.get("resumed", "en"):
                 self.outcome.events["resumed"] += 1
-            elif body == texts.BUTTON_EXPIRED:
+            elif body == texts.get("button_expired", "en"):
                 self.outcome.events["button expired"] += 1
             elif SUBMIT_FAILED_MARKER in body:
                 self.outcome.events["told saving failed"] += 1
             elif body.startswith(NOT_UNDERSTOOD):
                 self.outcome.events["told not understood"] += 1
-            elif body == texts.SOMETHING_WENT_WRONG:
+            elif body == texts.get("something_went_wrong", "en"):
                 self.outcome.events["told to try again"] += 1
 
     def _next_answer(self, got: list[SentMessage]) -> bool:

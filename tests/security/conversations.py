@@ -66,7 +66,7 @@ def long_story(characters: int) -> str:
 
 
 def told_message_was_long(replies: list[SentMessage]) -> bool:
-    return any(m.body == bot_texts.MESSAGE_LONG for m in replies)
+    return any(m.body == bot_texts.get("message_long", "en") for m in replies)
 
 
 def say_long(chat: TelegramChat, text: str, notice: str) -> list[SentMessage]:

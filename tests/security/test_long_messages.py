@@ -36,13 +36,13 @@ def test_100_kb_and_1_mb_messages_leave_rasas_memory_flat_and_the_story_whole(
     before = peak_rss_mib(rasa)
 
     story = long_story(100_000)
-    replies = say_long(chat, story, bot_texts.MESSAGE_LONG)
+    replies = say_long(chat, story, bot_texts.get("message_long", "en"))
     reference = file_report(chat, replies)
     after_100_kb = peak_rss_mib(rasa)
 
     huge_user, huge_chat = reporter(secure_driver, "Ah Kow")
     huge = long_story(1_000_000)
-    say_long(huge_chat, huge, bot_texts.MESSAGE_CUT.format(max=f"{MAX_STORY_CHARS:,}"))
+    say_long(huge_chat, huge, bot_texts.get("message_cut", "en", max=f"{MAX_STORY_CHARS:,}"))
     after_1_mb = peak_rss_mib(rasa)
     print(
         f"Rasa peak RSS: {before:.0f} MiB before, {after_100_kb:.0f} MiB after 100 kB, "
