@@ -8,12 +8,18 @@ import logging
 from collections.abc import Callable
 
 import pytest
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
 from bot.language import written_language
+from bot.rasa_client import message_body
+from bot.rendering import asks_for_phone
 from scamreport.channel import LANGUAGE_KEY
+from scamreport.languages import LANGUAGES
+from scamreport.locales import responses
+from scamreport.settings import PROJECT_ROOT
 from scamreport.storage.models import Reporter
 from telegram_standin.driver import ChatUser, Driver
 from tests.bot.conftest import BotRunner, wait_until
@@ -233,3 +239,26 @@ def test_the_command_menu_is_registered_in_every_language(alex: ChatUser, driver
     for language, key in (("en", "default/"), ("zh", "default/zh"), ("ms", "default/ms")):
         assert [(c["command"], c["description"]) for c in menus[key]] == texts.commands(language)
     assert "language" in [c["command"] for c in menus["default/"]]
+
+
+def test_the_language_goes_in_the_metadata_of_the_body_sent_to_rasa() -> None:
+    body = message_body("reporter", "我被骗了", {"relay_id": "r1"}, language="zh")
+    assert body["metadata"] == {"relay_id": "r1", LANGUAGE_KEY: "zh"}
+    assert message_body("reporter", "/affirm", language="ms")["metadata"][LANGUAGE_KEY] == "ms"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_share_contact_marker_is_in_the_assistants_question_in_every_language(
+    language: str,
+) -> None:
+    # The bot offers Telegram's share-contact button under the reply that names it.
+    if language == "en":
+        domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+        variations = domain["responses"]["utter_ask_contact_phone"]
+    else:
+        variations = responses(language).get("utter_ask_contact_phone")
+        if not variations:
+            pytest.skip(f"utter_ask_contact_phone is not translated into {language} yet")
+    marker = texts.get("share_phone_marker", language)
+    assert all(marker in variation["text"] for variation in variations)
+    assert all(asks_for_phone(variation["text"]) for variation in variations)
