@@ -13,6 +13,7 @@ import os
 import sys
 
 from action_server.app import create_app
+from scamreport.logs import LogFormatError, configure
 from scamreport.settings import (
     ACTION_SERVER_TOKEN,
     SettingsError,
@@ -33,20 +34,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def configure_logging(level: int) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure("action_server", os.environ, level)
     for name in ("sanic.root", "sanic.error", "sanic.access"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    configure_logging(logging.DEBUG if args.verbose else logging.INFO)
     try:
+        configure_logging(logging.DEBUG if args.verbose else logging.INFO)
         settings = get_settings()
         host = checked_bind_host(args.host) if args.host else settings.bind_host
         token = settings.secret(ACTION_SERVER_TOKEN)
         backlog = listen_backlog(os.environ)
-    except SettingsError as error:
+    except (SettingsError, LogFormatError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except SchemaNotCurrentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    app = create_app(token, args.actions)
+    app = create_app(token, args.actions, settings.metrics_token)
     logging.getLogger("action_server").info("serving %s on %s:%d", args.actions, host, args.port)
     app.run(host=host, port=args.port, workers=1, access_log=False, motd=False, backlog=backlog)
     return 0

@@ -16,6 +16,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from scamreport import metrics
+
 logger = logging.getLogger(__name__)
 
 # Rasa sends the endpoint's ``token`` as this query parameter (rasa.utils.endpoints).
@@ -65,8 +67,11 @@ def log_failure(action_name: str, error: BaseException) -> None:
     )
 
 
-def create_app(token: str, actions_package: str = "actions") -> Sanic:
-    """The action server: /health for anyone, /webhook and /actions with the token."""
+def create_app(
+    token: str, actions_package: str = "actions", metrics_token: str | None = None
+) -> Sanic:
+    """The action server: /health for anyone, /webhook and /actions with the token, /metrics
+    with the metrics token (``Authorization: Bearer``; None: off)."""
     app = Sanic("scamreport_actions", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_ACTION_CALL_BYTES
     executor = ActionExecutor()
@@ -74,7 +79,7 @@ def create_app(token: str, actions_package: str = "actions") -> Sanic:
 
     @app.middleware("request")
     async def require_token(request: Request) -> HTTPResponse | None:
-        if request.path in OPEN_PATHS:
+        if request.path in OPEN_PATHS or request.path == metrics.METRICS_PATH:
             return None
         if not request.args.get(TOKEN_PARAM):
             return response.json({"error": "missing token"}, status=401)
@@ -85,6 +90,12 @@ def create_app(token: str, actions_package: str = "actions") -> Sanic:
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
+
+    @app.get(metrics.METRICS_PATH)
+    async def metrics_route(request: Request) -> HTTPResponse:
+        status, body = metrics.answer(request.headers.get("Authorization"), metrics_token)
+        content_type = metrics.CONTENT_TYPE if status == 200 else "text/plain"
+        return response.raw(body, status=status, content_type=content_type)
 
     @app.get("/actions")
     async def actions(_: Request) -> HTTPResponse:

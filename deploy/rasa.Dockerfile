@@ -25,6 +25,8 @@ WORKDIR /app
 # .locales (PyYAML), and reads the translated responses from locales/.
 COPY rasa_runtime /app/rasa_runtime
 COPY scamreport/__init__.py scamreport/channel.py scamreport/settings.py scamreport/languages.py scamreport/locales.py /app/scamreport/
+# The JSON log lines and metric names (standard library; rasa_runtime/metrics.py).
+COPY scamreport/logs.py scamreport/metrics.py /app/scamreport/
 COPY locales /app/locales
 COPY credentials.yml /app/credentials.yml
 COPY deploy/rasa/endpoints.yml /app/deploy/rasa/endpoints.yml

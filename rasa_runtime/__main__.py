@@ -21,6 +21,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from scamreport.channel import MAX_REQUEST_BYTES
+from scamreport.logs import LogFormatError, log_format
 from scamreport.settings import (
     DEFAULT_BIND_HOST,
     MIN_SECRET_CHARS,
@@ -79,11 +80,29 @@ def rasa_argv(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
     return args
 
 
+def observe_rasa(env: Mapping[str, str]) -> None:
+    """NLU confidence and error counts for /webhooks/rest/metrics (rasa_runtime/metrics.py);
+    JSON log lines when SCAMREPORT_LOG_FORMAT=json, in place of Rasa's coloured ones."""
+    import rasa.utils.io
+
+    from rasa_runtime.metrics import install
+    from scamreport.logs import configure
+
+    install()
+    if log_format(env) == "json":
+
+        def json_logs(loglevel: str | int | None) -> None:
+            configure("rasa", env, loglevel or env.get("LOG_LEVEL") or "INFO")
+
+        rasa.utils.io.configure_colored_logging = json_logs
+
+
 def main() -> None:
     try:
         args = rasa_argv(sys.argv[1:], os.environ)
         backlog = listen_backlog(os.environ)
-    except (LaunchError, SettingsError) as error:
+        log_format(os.environ)
+    except (LaunchError, SettingsError, LogFormatError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(2 * MAX_REQUEST_BYTES))
@@ -95,6 +114,8 @@ def main() -> None:
         from rasa_runtime.patches import apply_or_warn
 
         apply_or_warn()
+    if args and args[0] == "run":
+        observe_rasa(os.environ)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_runtime.metrics import rasa_metrics
 from scamreport.channel import (
     CHANNEL_TOKEN_HEADER,
     FULL_TEXT_KEY,
@@ -37,6 +39,8 @@ from scamreport.channel import (
     looks_like_intent,
     without_unencodable,
 )
+from scamreport.metrics import CONTENT_TYPE, authorisation_status
+from scamreport.settings import SettingsError, metrics_token
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +125,10 @@ def refusal(error: Refused) -> HTTPResponse:
 class SecureRestInput(InputChannel):
     """The bot's way into Rasa (see the module docstring)."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, metrics_token: str | None = None) -> None:
         self.secret = secret
+        # METRICS_TOKEN for GET /webhooks/rest/metrics (rasa_runtime/metrics.py); None: off.
+        self.metrics_token = metrics_token
 
     @classmethod
     def name(cls) -> str:
@@ -139,7 +145,11 @@ class SecureRestInput(InputChannel):
             raise RasaException(
                 f"set {variable} to the bot's channel secret ({MIN_SECRET_CHARS}+ characters)"
             )
-        return cls(secret)
+        try:
+            token = metrics_token(os.environ)
+        except SettingsError as error:
+            raise RasaException(str(error)) from None
+        return cls(secret, token)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         channel = Blueprint("secure_rest_webhook", __name__)
@@ -147,6 +157,13 @@ class SecureRestInput(InputChannel):
         @channel.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @channel.route("/metrics", methods=["GET"])
+        async def metrics(request: Request) -> HTTPResponse:
+            status = authorisation_status(request.headers.get("Authorization"), self.metrics_token)
+            if status != 200:
+                return response.json({"error": "metrics need the metrics token"}, status=status)
+            return response.raw(rasa_metrics().exposition(), content_type=CONTENT_TYPE)
 
         @channel.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -162,10 +179,12 @@ class SecureRestInput(InputChannel):
             message = UserMessage(
                 text, collector, sender, input_channel=self.name(), metadata=metadata or None
             )
+            started = time.monotonic()
             try:
                 await on_new_message(message)
             except Exception as error:  # noqa: BLE001 - answered, and logged without content
                 logger.error("secure_rest: handling a message failed (%s)", type(error).__name__)
+            rasa_metrics().turn_seconds.observe(time.monotonic() - started)
             return response.json(collector.messages)
 
         return channel
