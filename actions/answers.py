@@ -114,7 +114,10 @@ def read_free_text(text: str, **_: Any) -> Answer:
 # "I told you already", "same as above": the story is the one the reporter opened with.
 _ALREADY_TOLD = re.compile(
     r"\b(?:told\s+you|already\s+(?:said|told|wrote|explained)|said\s+(?:it\s+)?already|"
-    r"same\s+as\s+(?:above|before)|see\s+above|as\s+i\s+said|like\s+i\s+said)\b",
+    r"same\s+as\s+(?:above|before)|see\s+above|as\s+i\s+said|like\s+i\s+said|"
+    r"(?:dah|sudah|telah)\s+(?:cakap|beritahu|bagitahu|terangkan|tulis)|macam\s+tadi|"
+    r"seperti\s+(?:di\s+atas|tadi)|sama\s+(?:macam|seperti)\s+tadi)\b"
+    r"|已经(?:说|讲|告诉|写)|刚才(?:说|讲)|上面(?:说|写)|说过了|讲过了|同上",
     re.IGNORECASE,
 )
 

@@ -227,14 +227,19 @@ class ActionUrgentTriage(Action):
 # Words that really ask to stop, when the NLU reads a message as "cancel".
 _STOP_WORDS = re.compile(
     r"\b(?:stop|cancel|quit|exit|end|abort|forget|enough|restart|start\s+over|give\s+up|"
-    r"don'?t\s+want|leave\s+it|bye|nevermind|never\s+mind)\b",
+    r"don'?t\s+want|leave\s+it|bye|nevermind|never\s+mind|berhenti|batal\w*|tak\s+nak|"
+    r"tidak\s+mahu|tak\s+mahu|sudahlah|keluar|mula\s+semula|lupakan)\b"
+    r"|停止|取消|不要了|算了|不报了|不想报|退出|结束|重新开始|再见",
     re.IGNORECASE,
 )
 # A message that asks the bot something, or speaks to it, rather than answering its question.
 _ASKS_THE_BOT = re.compile(
     r"\?|^\s*(?:why|what|who|how|huh|pardon|sorry\s+what|wait\s+what|are\s+you|r\s+u|is\s+this|"
     r"can\s+you|could\s+you|do\s+you|should\s+i|explain)\b|\b(?:you|u|ur|your|you'?re|bot|"
-    r"robot|human|real\s+person|this\s+chat|mean)\b",
+    r"robot|human|real\s+person|this\s+chat|mean)\b"
+    r"|？|^\s*(?:为什么|为何|什么意思|什么(?!都|也)|谁|怎么|请问|你是|你们是)|机器人|真人|你是谁|什么意思|吗\s*$"
+    r"|^\s*(?:kenapa|mengapa|siapa|macam\s+mana|bagaimana|apa\s+maksud|boleh\s+tak|adakah)\b"
+    r"|\b(?:awak|anda|kau|bot|robot|manusia|maksud)\b",
     re.IGNORECASE,
 )
 

@@ -132,13 +132,17 @@ _REMOTE_APPS = re.compile(
 )
 _PROMISES = re.compile(
     r"\b(lottery|lucky draw|prize|jackpot|inheritance|loan|grant|compensation|refund|"
-    r"(?:job|work)(?:\s+offer)?|scholarship|parcel|package|gift|award)\b",
+    r"(?:job|work)(?:\s+offer)?|scholarship|parcel|package|gift|award|hadiah|cabutan\s+bertuah|"
+    r"pinjaman|warisan|bungkusan|pampasan|bayaran\s+balik|tawaran\s+kerja)\b"
+    r"|(奖金|中奖|大奖|抽奖|贷款|遗产|包裹|赔偿|退款|工作机会|兼职|奖品|礼物)",
     re.I,
 )
 _WITHDRAWAL_BLOCKED = re.compile(
     r"(?:can'?t|cannot|can not|couldn'?t|unable to|won'?t let me|not able to)\s+(?:\w+\s+){0,2}"
     r"with\s?draw|withdraw\w*\s+(?:is\s+|was\s+|got\s+)?(?:blocked|frozen|locked|refused|denied)|"
-    r"(?:pay|deposit)\s+(?:a\s+|the\s+)?(?:tax|fee|commission)\w*\s+(?:to|before|first)",
+    r"(?:pay|deposit)\s+(?:a\s+|the\s+)?(?:tax|fee|commission)\w*\s+(?:to|before|first)|"
+    r"(?:tak|tidak|x)\s+(?:boleh|dapat)\s+(?:\w+\s+){0,2}keluarkan\s+(?:duit|wang)|"
+    r"(?:提不出|提不了|不能提|无法提|提现(?:失败|被冻结|被拒)|取不出)[^，,。.]{0,10}",
     re.I,
 )
 _HOW_LONG = re.compile(
@@ -162,17 +166,23 @@ _NOTHING_ARRIVED = re.compile(
     r"|\bnever\s+(?:got|received?|sent|shipped|delivered)\b"
     r"|\b(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|not|never)\s+"
     r"(?:yet\s+)?(?:receive[d]?|get|got|arrive[d]?|come|came|been\s+(?:delivered|sent|shipped))\b"
-    r"|\bno\s+(?:delivery|parcel|package|item|goods)\b|\bnot\s+delivered\b",
+    r"|\bno\s+(?:delivery|parcel|package|item|goods)\b|\bnot\s+delivered\b"
+    r"|\b(?:tak|tidak|belum|x)\s+(?:pernah\s+)?(?:sampai|terima|dapat|dihantar|diposkan)\b"
+    r"|(?:没|没有|还没|一直没|从没)(?:收到|到|寄|发货|送到)|什么都没(?:收到|有)",
     re.IGNORECASE,
 )
 _FAKES_ARRIVED = re.compile(
     r"\b(?:sent|got|received|came|arrived)\b[^.,;]{0,20}\b(?:fake|counterfeit|wrong|knock-?off|"
-    r"replica)s?\b|\bfake\s+ones\b|\bnot\s+what\s+i\s+(?:ordered|paid\s+for)\b",
+    r"replica)s?\b|\bfake\s+ones\b|\bnot\s+what\s+i\s+(?:ordered|paid\s+for)\b"
+    r"|\b(?:dapat|terima|sampai)\b[^.,;]{0,20}\b(?:palsu|tiruan|salah)\b"
+    r"|(?:收到|寄来|发来)[^，,。.；;]{0,10}(?:假货|假的|仿冒|山寨|不一样|错的)",
     re.IGNORECASE,
 )
 _PART_ARRIVED = re.compile(
     r"\bonly\s+(?:\d+|some|part|half|a\s+few)\b[^.,;]{0,25}\b(?:came|arrived|delivered|received)\b"
-    r"|\b(?:part|half)\s+of\s+(?:the|my|our)\s+order\b",
+    r"|\b(?:part|half)\s+of\s+(?:the|my|our)\s+order\b"
+    r"|\b(?:hanya|cuma)\s+(?:\d+|sebahagian|separuh|sikit)\b[^.,;]{0,25}\b(?:sampai|diterima)\b"
+    r"|只(?:收到|到了?)(?:一部分|一半|[0-9一二两三四五六七八九十]+)",
     re.IGNORECASE,
 )
 # What was bought: "I ordered 200 N95 masks", "bought jordans off a insta shop", "paid S$650 ...
@@ -189,6 +199,14 @@ _ITEMS_ORDERED = re.compile(
     re.IGNORECASE,
 )
 
+# "买了一台PS5", "订了两双鞋", "saya beli kasut Nike dari Shopee".
+_ITEMS_ORDERED_ZH_MS = re.compile(
+    r"(?:买了|购买了|订了|订购了|下单(?:买)?了?)([^，,。.；;！!？?]{1,20}?)"
+    r"(?=[，,。.；;！!？?]|但|可是|结果|之后|后来|付|给|从|在|$)"
+    r"|\b(?:beli|membeli|tempah|menempah|pesan)\s+([a-z0-9][^.,;]{1,40}?)"
+    r"(?=\s+(?:dari|daripada|di|kat|dekat|secara|online|tapi|dan|untuk|dengan|harga)\b|[,.;!?]|$)",
+    re.IGNORECASE,
+)
 
 _SELLER_CALLED = re.compile(
     r"\b(?:seller|shop|store|page|account|vendor|supplier|guy|website|site)\s+"
@@ -209,9 +227,9 @@ def shop_slots_from_text(text: str) -> dict[str, Any]:
     seller = _SELLER_CALLED.search(text)
     if seller:
         slots["shop_name"] = seller.group(1)
-    ordered = _ITEMS_ORDERED.search(text)
+    ordered = _ITEMS_ORDERED.search(text) or _ITEMS_ORDERED_ZH_MS.search(text)
     if ordered:
-        item = ordered.group(1).strip()
+        item = next(group for group in ordered.groups() if group).strip()
         if not re.fullmatch(r"(?:a|an|the|some|it|them|this|that)", item, re.I):
             slots["items_ordered"] = item
     return slots
@@ -252,7 +270,7 @@ def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) ->
     if scam_type == "advance_fee":
         promise = _PROMISES.search(text)
         if promise:
-            slots["prize"] = promise.group(1).lower()
+            slots["prize"] = next(group for group in promise.groups() if group).lower()
     return slots
 
 

@@ -26,7 +26,8 @@ _SEXTORTION = re.compile(
     r"\b(?:sextort\w*|nudes?|naked|intimate|explicit|sexual|video\s*call|recorded|recording|"
     r"private\s+(?:photos?|pictures?|videos?|parts)|(?:send|post|share|leak)\w*\s+(?:it|them|the\s+"
     r"video|my\s+(?:video|photos?|pictures?))\s+to\s+(?:all\s+)?my\s+(?:friends|family|contacts|"
-    r"followers|parents))",
+    r"followers|parents))|\b(?:bogel|lucah|gambar\s+intim|video\s+intim|seks)\b|"
+    r"裸照|裸聊|裸体|私密(?:照|视频|影像)|不雅(?:照|视频)|性爱|偷录|录下了?(?:我的)?(?:视频|裸)",
     re.IGNORECASE,
 )
 
@@ -34,7 +35,10 @@ _SEXTORTION = re.compile(
 _IN_TROUBLE = re.compile(
     r"\b(?:am\s+i|(?:will|would|could|can)\s+i\s+(?:be|get))\s+(?:in\s+|into\s+)?"
     r"(?:big\s+|any\s+|legal\s+)?trouble\b|\b(?:go|going)\s+to\s+(?:jail|prison)\b|"
-    r"\b(?:will|could|can|would)\s+(?:i|they)\s+(?:get\s+|be\s+)?(?:arrest|charg|prosecut)\w*",
+    r"\b(?:will|could|can|would)\s+(?:i|they)\s+(?:get\s+|be\s+)?(?:arrest|charg|prosecut)\w*|"
+    r"\b(?:saya|aku)\s+(?:akan\s+|boleh\s+)?(?:kena\s+|di)?(?:tangkap|dakwa|penjara)\w*|"
+    r"\bmasuk\s+(?:penjara|lokap)\b|\b(?:saya|aku)\s+(?:dalam\s+)?masalah\b"
+    r"|我(?:会|会不会|是不是|要|有没有)(?:被抓|坐牢|被捕|被起诉|犯法|违法|有麻烦)|我有麻烦吗|会坐牢吗",
     re.IGNORECASE,
 )
 # Words of a reporter who moved money for someone: "am I in trouble?" gets the honest answer.
@@ -42,7 +46,10 @@ _MULE = re.compile(
     r"\b(?:money\s+launder\w*|mule|my\s+(?:bank\s+)?account\s+(?:was|is|got)\s+(?:used|frozen)|"
     r"(?:receive|received|transfer|transferred|send|sent|move|moved)\s+(?:the\s+)?money\s+"
     r"(?:for|on)\s+(?:them|him|her|someone)|rent(?:ed|ing)?\s+(?:out\s+)?my\s+(?:bank\s+)?account|"
-    r"keep(?:ing)?\s+\d+\s*%)",
+    r"keep(?:ing)?\s+\d+\s*%|keldai|pengubahan\s+wang|sewa\w*\s+akaun|akaun\s+saya\s+"
+    r"(?:digunakan|dibekukan|dipakai))"
+    r"|洗钱|钱骡|(?:借|租|卖)(?:用|出)?(?:我的)?(?:银行)?(?:账户|帐户|户口)|帮(?:他|她|他们|别人)(?:收|转)钱|"
+    r"(?:账户|帐户|户口)(?:被(?:冻结|用)|(?:借|租|卖)给)",
     re.IGNORECASE,
 )
 

@@ -34,10 +34,15 @@ _REMOVAL_CUE = re.compile(
     r"\b(?:remove|delete|drop|ignore|get\s+rid\s+of|"
     r"(?:take|leave)\s+(?:[\w'-]+\s+){0,3}?out|"
     r"not\s+(?:the\s+scammers?'?s?|theirs|his|hers|related|part\s+of\s+(?:it|the\s+scam))|"
-    r"(?:is|it'?s|that'?s|thats)\s+(?:mine|my\s+own))\b",
+    r"(?:is|it'?s|that'?s|thats)\s+(?:mine|my\s+own)|buang|padam|keluarkan|hapus\w*|"
+    r"bukan\s+(?:milik\s+)?(?:dia|mereka|penipu|scammer)|(?:itu|tu|ni)\s+(?:saya\s+punya|"
+    r"milik\s+saya|nombor\s+saya|akaun\s+saya))\b"
+    r"|删除|删掉|删了|去掉|移除|拿掉|不是(?:他|她|他们|骗子)的|是我(?:自己)?的",
     re.IGNORECASE,
 )
-_EVERYTHING = re.compile(r"\b(?:all|everything|every\s+one)\b", re.IGNORECASE)
+_EVERYTHING = re.compile(
+    r"\b(?:all|everything|every\s+one|semua|kesemua)\b|全部|所有|统统|都删", re.IGNORECASE
+)
 # How a reporter names a kind of indicator, when they do not repeat its value.
 _KIND_WORDS: dict[str, re.Pattern[str]] = {
     kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
@@ -51,6 +56,21 @@ _KIND_WORDS: dict[str, re.Pattern[str]] = {
         "handle": r"handles?|usernames?",
         "date": r"dates?",
         "claimed_agency": r"organi[sz]ations?|agency|agencies",
+    }.items()
+}
+# The same in Chinese (no word boundaries) and Malay.
+_KIND_WORDS_ZH_MS: dict[str, re.Pattern[str]] = {
+    kind: re.compile(words, re.IGNORECASE)
+    for kind, words in {
+        "url": r"链接|网址|网站|网页|\bpautan\b|\blaman\b",
+        "phone": r"号码|电话|手机|\bnombor\s+telefon\b|\btelefon\b",
+        "amount": r"金额|钱数|\bjumlah\b|\bamaun\b",
+        "email": r"电邮|邮件|邮箱|\be-?mel\b",
+        "iban": r"银行账户|账号|帐号|\bakaun\s+bank\b|\bnombor\s+akaun\b",
+        "crypto_wallet": r"钱包|\bdompet\b",
+        "handle": r"用户名|\bnama\s+pengguna\b",
+        "date": r"日期|\btarikh\b",
+        "claimed_agency": r"机构|组织|\borganisasi\b|\bagensi\b",
     }.items()
 }
 
@@ -88,7 +108,7 @@ def removal_targets(
     targets: list[NewIndicator] = []
     for kind, words in _KIND_WORDS.items():
         of_kind = [i for i in listed if i.kind == kind]
-        if len(of_kind) == 1 and words.search(text):
+        if len(of_kind) == 1 and (words.search(text) or _KIND_WORDS_ZH_MS[kind].search(text)):
             targets.extend(of_kind)
     return targets
 

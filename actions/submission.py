@@ -51,11 +51,6 @@ from scamreport.taxonomy import CONTACT_CHANNELS
 
 logger = logging.getLogger(__name__)
 
-CONSENT_WORDING = {
-    "forward_national": "May I send this report to the police agency in your country?",
-    "forward_cross_border": "If the scammers seem to be abroad, may I also share it with the agency there?",
-    "contact": "May the police or I contact you about this report?",
-}
 # A report ends when it was stored (the reference is set) or cancelled; a submission that
 # failed half way (the action server died) does not end it.
 _CANCELLED_MARKER = "action_cancel_report"
@@ -359,24 +354,26 @@ def without_reporter_details(
 
 
 def build_consents(report: NewReport) -> list[NewConsent]:
+    """The consents given, each with the question's words as the reporter read them."""
     now = datetime.now(timezone.utc)
+    language = report.language or "en"
     return [
         NewConsent(
             kind="forward_national",
             granted=report.consent_forward,
-            wording=CONSENT_WORDING["forward_national"],
+            wording=say("consent.forward_national", language),
             recorded_at=now,
         ),
         NewConsent(
             kind="forward_cross_border",
             granted=report.consent_cross_border,
-            wording=CONSENT_WORDING["forward_cross_border"],
+            wording=say("consent.forward_cross_border", language),
             recorded_at=now,
         ),
         NewConsent(
             kind="contact",
             granted=report.contact_permission != "none",
-            wording=CONSENT_WORDING["contact"],
+            wording=say("consent.contact", language),
             recorded_at=now,
         ),
     ]

@@ -301,3 +301,111 @@ def test_not_paid_yet_in_a_malay_story_is_no_money_lost() -> None:
     slots = slots_from_text(story, country="MY", interview="fake_authority")
     assert slots["money_lost"] is False
     assert "amount_lost" not in slots
+
+
+def test_consents_keep_the_words_the_reporter_read(make_tracker: MakeTracker) -> None:
+    from actions.submission import build_consents, build_report
+
+    tracker = in_language(
+        make_tracker("对", "affirm", slots={**SLOTS, "interview": "general"}), "zh"
+    )
+    consents = {c.kind: c for c in build_consents(build_report(tracker))}
+    assert consents["forward_national"].granted
+    assert consents["forward_national"].wording == say("consent.forward_national", "zh")
+    assert "警方" in consents["forward_national"].wording
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我会不会被抓？", True),
+        ("我会坐牢吗", True),
+        ("saya akan ditangkap ke?", True),
+        ("adakah saya akan masuk penjara", True),
+        ("我转了三千块给他", False),
+        ("saya dah bayar RM300", False),
+    ],
+)
+def test_am_i_in_trouble_in_chinese_and_malay(text: str, expected: bool) -> None:
+    from actions.safety import asks_if_in_trouble
+
+    assert asks_if_in_trouble(text) is expected
+
+
+def test_sextortion_and_money_mule_words_in_chinese_and_malay() -> None:
+    from actions.safety import _MULE, is_sextortion
+
+    assert is_sextortion("他威胁要把我的裸照发给我家人")
+    assert is_sextortion("dia ugut sebar video bogel saya")
+    assert not is_sextortion("他说他是警察，要我转钱")
+    assert _MULE.search("我把我的银行账户借给他们用了")
+    assert _MULE.search("mereka sewa akaun saya")
+
+
+@pytest.mark.parametrize(
+    ("text", "stops"),
+    [("算了，不报了", True), ("saya nak batalkan", True), ("新加坡", False), ("Malaysia", False)],
+)
+def test_stop_words_in_chinese_and_malay(text: str, stops: bool) -> None:
+    from actions.interview import _STOP_WORDS
+
+    assert bool(_STOP_WORDS.search(text)) is stops
+
+
+def test_a_question_to_the_bot_is_not_taken_for_the_answer(make_tracker: MakeTracker) -> None:
+    from actions.interview import answer_to_requested
+
+    slots = {"requested_slot": "item_received", "interview": "fake_shop"}
+    assert answer_to_requested(make_tracker("你是机器人吗？", slots=slots), "你是机器人吗？") == []
+    assert (
+        answer_to_requested(make_tracker("kenapa awak tanya?", slots=slots), "kenapa awak tanya?")
+        == []
+    )
+    answered = answer_to_requested(make_tracker("什么都没收到", slots=slots), "什么都没收到")
+    assert answered[0]["value"] == "nothing"
+
+
+@pytest.mark.parametrize(
+    "text", ["我已经说过了", "上面说了", "saya dah cakap tadi", "sama macam tadi"]
+)
+def test_i_told_you_already_in_chinese_and_malay(text: str) -> None:
+    from actions.answers import refers_to_opening_story
+
+    assert refers_to_opening_story(text)
+
+
+def test_a_screenshot_indicator_is_removed_in_chinese_and_malay() -> None:
+    from actions.screenshots import removal_targets
+    from scamreport.storage.records import NewIndicator
+
+    listed = [
+        NewIndicator(kind="url", value="https://bit.ly/x1", source="screenshot"),
+        NewIndicator(kind="phone", value="+6581234567", source="screenshot"),
+    ]
+    assert [i.kind for i in removal_targets("把链接删掉", listed, "SG")] == ["url"]
+    assert [i.kind for i in removal_targets("nombor telefon tu saya punya", listed, "MY")] == [
+        "phone"
+    ]
+    assert len(removal_targets("全部删除", listed, "SG")) == 2
+    assert removal_targets("链接是对的", listed, "SG") == []
+
+
+@pytest.mark.parametrize(
+    ("story", "expected"),
+    [
+        (
+            "我在Shopee买了一台PS5，付了800新元，到现在都没收到",
+            {"items_ordered": "一台PS5", "item_received": "nothing"},
+        ),
+        (
+            "Saya beli kasut Nike dari Instagram, bayar RM300 tapi barang tak sampai",
+            {"items_ordered": "kasut Nike", "item_received": "nothing"},
+        ),
+        ("收到的是假货", {"item_received": "fake_or_wrong"}),
+        ("dapat barang palsu", {"item_received": "fake_or_wrong"}),
+    ],
+)
+def test_fake_shop_stories_in_chinese_and_malay(story: str, expected: dict[str, str]) -> None:
+    from actions.prefill import shop_slots_from_text
+
+    assert shop_slots_from_text(story) == expected
