@@ -556,7 +556,10 @@ def read_demand(text: str, *, country: str | None = None, **_: Any) -> Answer:
 
 _DEADLINE = re.compile(
     r"\b(?:(?:by|before|within|until|in\s+the\s+next)\s+[^,.;!?]{2,30}|tonight|today|"
-    r"tomorrow|\d+\s*(?:hours?|hrs?|minutes?|mins?)\b)",
+    r"tomorrow|\d+\s*(?:hours?|hrs?|minutes?|mins?)\b|(?:sebelum|dalam\s+masa)\s+[^,.;!?]{2,30}|"
+    r"malam\s+ini|hari\s+ini|esok)"
+    r"|[^，,。.；;!！?？]{1,10}?(?:之前|以前|为止)|[0-9一二两三四五六七八九十]+个?(?:小时|分钟|天)内|"
+    r"今晚|今天|明天|马上|立刻",
     re.IGNORECASE,
 )
 

@@ -46,9 +46,12 @@ _COUNTRY_PHRASE = re.compile(
 )
 # "saya tinggal di Malaysia", "我住在新加坡", "我们在马来西亚".
 _COUNTRY_PHRASE_ZH_MS = re.compile(
-    r"\b(?:saya|sy|aku|kami|kita)\s+(?:tinggal\s+|menetap\s+|berada\s+|duduk\s+)?"
+    r"\b(?:(?:mak|emak|ibu|ayah|bapa|abah|suami|isteri|anak|abang|kakak|adik|nenek|datuk|atuk|"
+    r"kawan|keluarga)\s+(?:saya|sy|aku|kami)|saya|sy|aku|kami|kita)\s+"
+    r"(?:tinggal\s+|menetap\s+|berada\s+|duduk\s+)?"
     r"(?:di|dekat|kat)\s+([A-Za-z' ]{3,30}?)(?=[,.;!?]|\s+(?:dan|tapi|saya|semalam|ada)\b|$)"
-    r"|(?:我|我们)(?:住在|人在|在|住)([" + HAN_RANGES + r"]{2,8})",
+    r"|(?:我|我们)(?:的)?(?:妈妈|爸爸|父母|母亲|父亲|奶奶|爷爷|外婆|外公|老公|老婆|丈夫|妻子|儿子|"
+    r"女儿|哥哥|姐姐|弟弟|妹妹|朋友|家人)?(?:住在|人在|在|住)([" + HAN_RANGES + r"]{2,8})",
     re.I,
 )
 _PAID = re.compile(
@@ -121,10 +124,14 @@ _DEMANDS: list[tuple[str, re.Pattern[str]]] = [
 _APPS = re.compile(
     r"\b(instagram|insta|ig|snapchat|snap|facebook|fb|messenger|tiktok|whatsapp|telegram|"
     r"wechat|line|viber|discord|omegle|grindr|tinder|bumble|hinge|badoo|okcupid|plenty of fish|"
-    r"pof|match\.com|twitter|linkedin|skype|kik|reddit|onlyfans|hello\s?talk|tantan)\b",
+    r"pof|match\.com|twitter|linkedin|skype|kik|reddit|onlyfans|hello\s?talk|tantan)\b"
+    r"|(微信|脸书|面子书|抖音|小红书|探探|陌陌|电报|交友软件)",
     re.I,
 )
-_APP_NAMES = {"insta": "Instagram", "ig": "Instagram", "snap": "Snapchat", "fb": "Facebook"}
+_APP_NAMES = {
+    "insta": "Instagram", "ig": "Instagram", "snap": "Snapchat", "fb": "Facebook",
+    "微信": "WeChat", "脸书": "Facebook", "面子书": "Facebook", "抖音": "TikTok", "电报": "Telegram",
+}  # fmt: skip
 _REMOTE_APPS = re.compile(
     r"\b(any\s?desk|team\s?viewer|ultra\s?viewer|quick\s?support|quick\s?assist|rust\s?desk|"
     r"logmein|supremo|ammyy|screen\s?connect|splashtop|airdroid)\b",
@@ -147,17 +154,25 @@ _WITHDRAWAL_BLOCKED = re.compile(
 )
 _HOW_LONG = re.compile(
     r"\b(?:for|over|after|about|almost|nearly)\s+((?:\d+|a|an|one|two|three|four|five|six|few|"
-    r"several|couple of)\s+(?:days?|weeks?|months?|years?))\b",
+    r"several|couple of)\s+(?:days?|weeks?|months?|years?))\b"
+    r"|\b(?:selama|lebih|hampir|dah|sudah|kira-kira)\s+((?:\d+|se|satu|dua|tiga|empat|lima|enam|"
+    r"beberapa)\s*(?:hari|minggu|bulan|tahun))\b"
+    r"|(?:聊了|认识了|交往了|持续了|拍拖了|谈了|差不多|大概|将近)([0-9一二两三四五六七八九十几半]+个?多?"
+    r"(?:天|星期|礼拜|周|月|年))",
     re.I,
 )
-_WRONG_NUMBER = re.compile(r"wrong number|wrong person|random message", re.I)
+_WRONG_NUMBER = re.compile(
+    r"wrong number|wrong person|random message|salah nombor|tersalah\s+(?:hantar|mesej)|"
+    r"发错|打错|加错|认错人",
+    re.I,
+)
 
 
 def app_named(text: str) -> str | None:
     match = _APPS.search(text)
     if not match:
         return None
-    word = match.group(1)
+    word = next(group for group in match.groups() if group)
     return _APP_NAMES.get(word.lower(), word[:1].upper() + word[1:].lower())
 
 
@@ -260,7 +275,7 @@ def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) ->
             slots["where_met"] = "a wrong-number message"
         how_long = _HOW_LONG.search(text)
         if how_long:
-            slots["how_long"] = how_long.group(1)
+            slots["how_long"] = next(group for group in how_long.groups() if group)
     if scam_type == "tech_support":
         remote = _REMOTE_APPS.search(text)
         if remote:
@@ -293,15 +308,23 @@ def is_a_story(text: str) -> bool:
 # "pay a penalty today", "by tomorrow": a deadline, not the day it happened.
 _DEADLINE_BEFORE = re.compile(
     r"(?:\b(?:pay|paid|transfer|send|by|before|until|till|due|deadline|within|or\s+(?:else|be))"
-    r"\b[^.,;!?]{0,25})$",
+    r"\b[^.,;!?]{0,25})$"
+    r"|(?:\b(?:sebelum|sehingga|hingga|selewat-lewatnya|tarikh\s+akhir|dalam\s+masa)\s+)$"
+    r"|(?:要我|叫我|让我|必须|限|最迟|截止)[^，,。.；;!！?？]{0,6}$",
     re.IGNORECASE,
 )
+# "明天之前付", "今晚以前": a Chinese deadline says so after the date.
+_DEADLINE_AFTER = re.compile(r"\s*(?:之前|以前|前|内|为止|截止)")
 
 
 def incident_date_in(text: str, country: str | None) -> str | None:
     """The day the story says it happened: its first date that is not a deadline."""
     for found in build_extractor().find(text, country):
-        if found.kind == "date" and not _DEADLINE_BEFORE.search(text[: found.start]):
+        if (
+            found.kind == "date"
+            and not _DEADLINE_BEFORE.search(text[: found.start])
+            and not _DEADLINE_AFTER.match(text[found.end :])
+        ):
             return str(found.value)
     return None
 

@@ -409,3 +409,34 @@ def test_fake_shop_stories_in_chinese_and_malay(story: str, expected: dict[str, 
     from actions.prefill import shop_slots_from_text
 
     assert shop_slots_from_text(story) == expected
+
+
+def test_a_deadline_in_chinese_or_malay_is_not_when_it_happened() -> None:
+    from actions.answers import deadline_in
+    from actions.prefill import incident_date_in
+
+    assert incident_date_in("昨天有人打电话给我", "SG") is not None
+    assert incident_date_in("他要我明天之前付五千块", "SG") is None
+    assert incident_date_in("dia suruh bayar sebelum esok", "MY") is None
+    assert deadline_in("bayar RM500 sebelum malam ini") == "sebelum malam ini"
+    assert deadline_in("24小时内要付") == "24小时内"
+
+
+def test_a_romance_story_in_chinese() -> None:
+    story = "我们在微信上认识，聊了三个月，他说要钱办签证"
+    slots = slots_from_text(story, country="SG", interview="general", scam_type="romance")
+    assert (slots["where_met"], slots["how_long"]) == ("WeChat", "三个月")
+    assert slots["contact_channel"] == "messaging_app"
+
+
+@pytest.mark.parametrize(
+    ("story", "country"),
+    [
+        ("我妈妈住在马来西亚，她被骗了", "MY"),
+        ("我住在新加坡", "SG"),
+        ("mak saya tinggal di Malaysia", "MY"),
+        ("saya tinggal di Singapura", "SG"),
+    ],
+)
+def test_where_the_reporter_or_their_relative_lives(story: str, country: str) -> None:
+    assert slots_from_text(story, country=None, interview=None)["country"] == country
