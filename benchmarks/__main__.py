@@ -1,6 +1,6 @@
 """`make bench`: start what is measured, run each comparison interleaved, write the results.
 
-    .venv/app/bin/python -m benchmarks                       # everything (about 20-30 minutes)
+    .venv/app/bin/python -m benchmarks                       # everything (about 30-40 minutes)
     .venv/app/bin/python -m benchmarks --suites latency,load --rounds 2
     .venv/app/bin/python -m benchmarks --smoke --out /tmp/x  # seconds: only checks it works
 
@@ -10,7 +10,10 @@ before vs after issue 13's fixes), ``load`` (10/50/200 reporters at once, straig
 through the stand-in and the bot), ``coldstart`` (each process alone from launch to ready, and
 `scamreport stack run` to the first reply), ``forwarding`` (1 and 4 workers, SQLite and PostgreSQL,
 with and without 30% agency failures, exactly once) and ``console`` (scripts/bench_console.py
-at 100,000 reports on SQLite and PostgreSQL). Results: results/bench/<suite>.json; the table in
+at 100,000 reports on SQLite and PostgreSQL) and ``replicas`` (1, 2, 3 Rasa replicas on
+PostgreSQL + Redis behind HAProxy, 50 reporters at once, interleaved; needs haproxy: `make
+deploy-tools`). `--suites replicas --smoke` runs that one tiny (N = 1 and 2, 3 reporters).
+Results: results/bench/<suite>.json; the table in
 docs/performance.md (between its generated-table markers) is rewritten from them.
 """
 
@@ -27,13 +30,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import coldstart, forwarding, report, turns
+from benchmarks import coldstart, forwarding, replicas, report, turns
 from benchmarks.processes import Processes
 from benchmarks.stats import machine
 from scamreport.cli.stack import APP_PYTHON
 from scamreport.settings import PROJECT_ROOT
 
-SUITES = ("latency", "load", "coldstart", "forwarding", "console")
+SUITES = ("latency", "load", "coldstart", "forwarding", "console", "replicas")
 LATENCY_LEGS = ["after:rest", "before:rest", "bare:rest", "after:telegram", "before:telegram"]
 LOAD_LEGS = ["after:rest", "after:telegram", "before:rest", "before:telegram", "bare:rest"]
 
@@ -48,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--suites", type=_csv, default=list(SUITES))
+    parser.add_argument("--suites", type=_csv, default=None, help="default: all")
     parser.add_argument("--rounds", type=int, default=3, help="A,B rounds per comparison")
     parser.add_argument("--conversations", type=int, default=8, help="per latency leg and round")
     parser.add_argument("--max-turns", type=int, default=6, help="turns of the latency script")
@@ -71,6 +74,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--coldstart-rounds", type=int, default=2)
     parser.add_argument("--console-reports", type=int, default=100_000)
+    parser.add_argument(
+        "--replica-counts", type=lambda t: [int(x) for x in _csv(t)], default=[1, 2, 3]
+    )
+    parser.add_argument("--replica-rounds", type=int, default=3)
+    parser.add_argument("--replica-reporters", type=int, default=50)
+    parser.add_argument("--replica-turns", type=int, default=4, help="turns per reporter")
+    parser.add_argument(
+        "--replica-action-servers", type=int, default=None, help="default: max(1, N // 2)"
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     parser.add_argument(
         "--doc", type=Path, default=PROJECT_ROOT / "docs" / "performance.md", help="'-' for none"
@@ -78,7 +90,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="a few seconds, no Rasa: forwarding with 20 reports; fails only if the benchmark breaks",
+        help="a few seconds, no Rasa: forwarding with 20 reports (with --suites replicas: N = 1 "
+        "and 2, 3 reporters, a few minutes); fails only if the benchmark breaks",
     )
     return parser.parse_args(argv)
 
@@ -123,11 +136,16 @@ def run_console(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     command = ("python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)).strip()
+    chosen = args.suites
+    args.suites = list(SUITES) if chosen is None else chosen
     unknown = set(args.suites) - set(SUITES)
     if unknown:
         print(f"unknown suites: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
-    if args.smoke:
+    if args.smoke and chosen == ["replicas"]:
+        args.replica_counts, args.replica_rounds = [1, 2], 1
+        args.replica_reporters, args.replica_turns = 3, 2
+    elif args.smoke:
         args.suites = ["forwarding"]
         args.forwarding_reports, args.forwarding_rounds = 20, 1
         args.forwarding_databases = ["sqlite"]
@@ -198,6 +216,17 @@ def main(argv: list[str] | None = None) -> int:
                 written.append("load")
         finally:
             processes.stop()
+    if "replicas" in args.suites:
+        result = replicas.suite(
+            work / "replicas",
+            counts=args.replica_counts,
+            rounds=args.replica_rounds,
+            reporters=args.replica_reporters,
+            turns=args.replica_turns,
+            action_servers=args.replica_action_servers,
+        )
+        write(args.out, "replicas", result, command)
+        written.append("replicas")
     if "console" in args.suites:
         write(args.out, "console", run_console(args, work), command)
         written.append("console")

@@ -168,12 +168,52 @@ def coldstart_section(document: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def replicas_section(document: dict[str, Any]) -> list[str]:
+    lines = ["### Scale-out: Rasa replicas behind HAProxy", "", *_header(document)]
+    if document.get("skipped"):
+        return [*lines, f"Skipped: {document['skipped']}.", ""]
+    lines += [
+        f"{document['reporters']} reporters start together, {document['turns_per_reporter']} "
+        f"turns each, {document['path']}; {document['stores']}; "
+        f"{document['action_servers']} action server(s). {document['rounds']} round(s), N in "
+        f"the order {document['order']}. Median (min-max) over rounds; *trackers exact*: "
+        "conversations whose user turns, read back from the tracker store, are the script once "
+        "each and in order. CPU busy: the whole machine during the run; CPU ms/msg: CPU time "
+        "of all Rasa replicas (of the action servers) per message answered.",
+        "",
+        "| Rasa replicas | msgs/s | vs fewest | p50 ms | p95 ms | p99 ms | errors | complete "
+        "| trackers exact | CPU busy | Rasa CPU ms/msg | actions CPU ms/msg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    base = min(document["replica_counts"])
+    for count, stats in document["counts"].items():
+        scaling = document["scaling"].get(f"{count}_vs_{base}_msgs_per_s")
+        lines.append(
+            f"| {count} | {_range(stats['messages_per_second'])} | "
+            f"{_range(scaling, 'x') if scaling else '1x'} | {_range(stats['p50_ms'])} | "
+            f"{_range(stats['p95_ms'])} | {_range(stats['p99_ms'])} | {stats['errors']} | "
+            f"{stats['reporters_complete_in_order']}/{stats['reporters']} | "
+            f"{stats['trackers_exact']}/{stats['reporters']} | "
+            f"{_range(stats['machine_cpu_busy_share'])} | "
+            f"{_range(stats.get('rasa_cpu_ms_per_message'))} | "
+            f"{_range(stats.get('actions_cpu_ms_per_message'))} |"
+        )
+    lines += [
+        "",
+        f"Rasa replicas ready in {document['replicas_ready_seconds']} s (all loading at once). "
+        f"RSS per replica (MiB), idle: {document['rasa_memory_mib_idle']}; after the load: "
+        f"{document['rasa_memory_mib_after']}.",
+    ]
+    return lines + [""]
+
+
 SECTIONS = (
     ("latency", latency_section),
     ("load", load_section),
     ("coldstart", coldstart_section),
     ("forwarding", forwarding_section),
     ("console", console_section),
+    ("replicas", replicas_section),
 )
 
 
@@ -213,6 +253,8 @@ def broken(out: Path, written: list[str]) -> list[str]:
             failures.append("latency: no leg ran")
         elif name == "load" and not document.get("levels"):
             failures.append("load: no level ran")
+        elif name == "replicas" and not document.get("counts"):
+            failures.append(f"replicas: nothing measured ({document.get('skipped')})")
         elif name == "coldstart" and not document.get("processes"):
             failures.append("coldstart: nothing started")
     return failures
