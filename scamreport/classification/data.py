@@ -1,8 +1,10 @@
-"""The labelled scam-type stories under training/scam_types/{train,heldout}/<code>.yml.
+"""The labelled scam-type stories under training/scam_types/{train,heldout}/<code>[.<lang>].yml.
 
-Each file holds one type:
+Each file holds one type in one language: `<code>.yml` is English, `<code>.zh.yml` Chinese and
+`<code>.ms.yml` Malay (scamreport.languages' codes):
 
     label: romance
+    language: ms            # optional; when given it must agree with the file name
     examples: |
       - my mum met a soldier on facebook ...
       - ...
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from scamreport.languages import DEFAULT_LANGUAGE, LANGUAGES
 from scamreport.settings import PROJECT_ROOT
 from scamreport.taxonomy import SCAM_TYPES
 
@@ -27,8 +30,11 @@ TRAIN_SPLIT = "train"
 HELDOUT_SPLIT = "heldout"
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
-# Chinese and Japanese are written without spaces: each character becomes a word of its own.
-_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+# Chinese and Japanese are written without spaces: each character becomes a word of its own, and
+# each pair of neighbouring characters one more ("警察", "转账", "裸聊"): most Chinese words are
+# two characters, and single characters ("警", "转") say much less than the pairs.
+_CJK_CHAR = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_CJK_RUN = re.compile(_CJK_CHAR + "+")
 
 
 class ScamTypeDataError(ValueError):
@@ -41,19 +47,26 @@ class Story:
     label: str
     path: Path
     line: int
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
 
+def _han_words(match: re.Match[str]) -> str:
+    run = match.group(0)
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    return " " + " ".join([*run, *pairs]) + " "
+
+
 def prepared(text: str) -> str:
     """What the classifier reads, in training and in use: lower case, single spaces.
 
     spaCy's bag-of-words model counts exact word forms, and reporters capitalise at random;
-    Chinese characters are spaced so that each counts as a word.
+    Chinese characters are spaced so that each, and each pair, counts as a word.
     """
-    return _SPACE.sub(" ", _CJK.sub(r" \1 ", text.lower())).strip()
+    return _SPACE.sub(" ", _CJK_RUN.sub(_han_words, text.lower())).strip()
 
 
 def normalised(text: str) -> str:
@@ -69,8 +82,15 @@ def _examples_line(raw: str) -> int:
     return 1
 
 
+def file_label_and_language(path: Path) -> tuple[str, str]:
+    """("romance", "ms") for romance.ms.yml, ("romance", "en") for romance.yml."""
+    label, _, rest = path.name.partition(".")
+    language = rest.rsplit(".", 1)[0] if rest.count(".") == 1 else DEFAULT_LANGUAGE
+    return label, language
+
+
 def read_file(path: Path) -> list[Story]:
-    """The stories of one file; the file name must be its label."""
+    """The stories of one file; the file name must be its label (and language)."""
     raw = path.read_text(encoding="utf-8")
     try:
         content = yaml.safe_load(raw)
@@ -81,8 +101,14 @@ def read_file(path: Path) -> list[Story]:
     label = content.get("label")
     if label not in SCAM_TYPES:
         raise ScamTypeDataError(f"{path}:1: label {label!r} is not a scam type of the brief")
-    if path.stem != label:
+    named, language = file_label_and_language(path)
+    if named != label:
         raise ScamTypeDataError(f"{path}:1: label {label!r} stands in a file named {path.name}")
+    if language not in LANGUAGES or content.get("language", language) != language:
+        raise ScamTypeDataError(
+            f"{path}:1: language {content.get('language', language)!r} does not fit the file "
+            f"name {path.name} (<code>.yml for English, <code>.<zh|ms>.yml otherwise)"
+        )
     first = _examples_line(raw) + 1
     stories = []
     for offset, line in enumerate(content["examples"].splitlines()):
@@ -91,7 +117,15 @@ def read_file(path: Path) -> list[Story]:
             continue
         if not text.startswith("- "):
             raise ScamTypeDataError(f"{path}:{first + offset}: a story line starts with '- '")
-        stories.append(Story(text=text[2:].strip(), label=label, path=path, line=first + offset))
+        stories.append(
+            Story(
+                text=text[2:].strip(),
+                label=label,
+                path=path,
+                line=first + offset,
+                language=language,
+            )
+        )
     return stories
 
 
