@@ -58,7 +58,11 @@ def progress(outcome: Outcome) -> None:
     mark = "pass" if outcome.passed else ("FAIL" if outcome.completed else "NO REPORT")
     failing = ", ".join(f.field for f in outcome.failing)
     error = outcome.play.error or ""
-    print(f"{mark:9} {outcome.persona.id:40} q={outcome.questions:2} {failing} {error}", flush=True)
+    persona = outcome.persona
+    print(
+        f"{mark:9} {persona.language} {persona.id:40} q={outcome.questions:2} {failing} {error}",
+        flush=True,
+    )
 
 
 def rasa_token(stack: Stack) -> str | None:
