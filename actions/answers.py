@@ -15,6 +15,7 @@ from typing import Any
 
 import phonenumbers
 
+from actions.wording import describe_date
 from scamreport.channel import MAX_STORY_CHARS
 from scamreport.countries import country_name, resolve_country
 from scamreport.extraction import (
@@ -28,7 +29,6 @@ from scamreport.extraction.dates import incident_date_problem, read_date
 from scamreport.extraction.payments import says_not_paid, sounds_demanded
 from scamreport.languages import HAN_RANGES, LANGUAGES
 from scamreport.locales import catalog
-from scamreport.presentation import describe_date
 from scamreport.safeguarding import ADULT_AGE, stated_age
 from scamreport.taxonomy import SCAM_TYPES
 
@@ -207,7 +207,12 @@ def amount_in_answer(text: str, country: str | None) -> Amount | None:
 
 
 def read_incident_date(
-    text: str, *, country: str | None = None, today: date | None = None, **_: Any
+    text: str,
+    *,
+    country: str | None = None,
+    today: date | None = None,
+    language: str = "en",
+    **_: Any,
 ) -> Answer:
     """A day, a week, a month or a range ("last week", "june", "between June and August"),
     kept with its precision as ISO 8601 ("2026-W46", "2026-06", "2026-06/2026-08")."""
@@ -217,9 +222,9 @@ def read_incident_date(
         return reject("utter_invalid_incident_date", value=text.strip()[:60])
     problem = incident_date_problem(answer, today)
     if problem == "future":
-        return reject("utter_future_incident_date", value=describe_date(answer))
+        return reject("utter_future_incident_date", value=describe_date(answer, language))
     if problem == "too_old":
-        return reject("utter_too_old_incident_date", value=describe_date(answer))
+        return reject("utter_too_old_incident_date", value=describe_date(answer, language))
     return Answer(answer.iso)
 
 
@@ -662,12 +667,14 @@ def read_answer(
     intent: str | None = None,
     country: str | None = None,
     today: date | None = None,
+    language: str = "en",
 ) -> Answer:
-    """Reads ``text`` as the answer to the question for ``slot``."""
+    """Reads ``text`` as the answer to the question for ``slot``; ``language`` is the one the
+    reporter reads a re-asking response's values in."""
     if text == SKIPPED and slot not in REQUIRED_SLOTS:
         return Answer(SKIPPED)
     reader = SLOT_READERS.get(slot, read_free_text)
-    return reader(text, intent=intent, country=country, today=today)
+    return reader(text, intent=intent, country=country, today=today, language=language)
 
 
 def describe_country(code: str) -> str:

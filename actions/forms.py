@@ -132,7 +132,11 @@ class ReportFormValidation(FormValidationAction):
             if slot == "story" and refers_to_opening_story(text):
                 text = tracker.get_slot("opening_story") or text
             answer = read_answer(
-                slot, text, intent=latest_intent(tracker), country=updates.get("country", country)
+                slot,
+                text,
+                intent=latest_intent(tracker),
+                country=updates.get("country", country),
+                language=reporter_language(tracker),
             )
             if answer.ok:
                 updates[slot] = answer.value

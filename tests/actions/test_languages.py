@@ -440,3 +440,17 @@ def test_a_romance_story_in_chinese() -> None:
 )
 def test_where_the_reporter_or_their_relative_lives(story: str, country: str) -> None:
     assert slots_from_text(story, country=None, interview=None)["country"] == country
+
+
+async def test_a_future_date_is_refused_with_the_date_in_the_reporters_words(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    from actions.forms import ValidateFakeShopForm
+
+    dispatcher = CollectingDispatcher()
+    slots = {"requested_slot": "incident_date", "incident_date": "2099年3月3日", "country": "SG"}
+    tracker = make_tracker("2099年3月3日", slots=slots, active_loop="fake_shop_form")
+    tracker.events.append({"event": "slot", "name": "incident_date", "value": "2099年3月3日"})
+    await ValidateFakeShopForm().run(dispatcher, in_language(tracker, "zh"), domain)
+    (message,) = [m for m in dispatcher.messages if m["response"] == "utter_future_incident_date"]
+    assert message["value"] == "2099年3月3日"
