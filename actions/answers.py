@@ -377,7 +377,11 @@ PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-_PAID_TO = re.compile(r"\b(?:to|into|in\s+to)\s+(.{3,120})$", re.IGNORECASE | re.DOTALL)
+_PAID_TO = re.compile(
+    r"(?:\b(?:to|into|in\s+to|ke|kepada|ke\s+dalam)\s+|转到|转给|转入|汇到|汇给|汇入|打到|付给|存入|存到)"
+    r"(.{3,120})$",
+    re.IGNORECASE | re.DOTALL,
+)
 _PAYEE_KINDS = ("iban", "crypto_wallet", "phone", "email", "handle")
 
 
@@ -602,9 +606,15 @@ def read_accounts_used(text: str, *, country: str | None = None, **_: Any) -> An
     return answer
 
 
-_CARD_DETAILS = re.compile(r"\b(?:card|cvv|cvc|expiry|visa|mastercard|amex)\b", re.I)
+_CARD_DETAILS = re.compile(
+    r"\b(?:card|cvv|cvc|expiry|visa|mastercard|amex|kad|nombor\s+kad|tarikh\s+luput)\b|"
+    r"卡号|信用卡|银行卡|有效期|安全码",
+    re.I,
+)
 _BANK_LOGIN = re.compile(r"\b(?:bank(?:ing)?\s+(?:login|password|user\s*(?:id|name)|details)|"
-                         r"online\s+banking|internet\s+banking|ibanking)\b", re.I)  # fmt: skip
+                         r"online\s+banking|internet\s+banking|ibanking|perbankan\s+internet|"
+                         r"kata\s+laluan\s+bank|maybank2u|m2u|cimb\s+clicks)\b|"
+                         r"网银|网上银行|银行(?:账号|帐号)?密码|登录银行|银行登录", re.I)  # fmt: skip
 
 
 def read_entered_details(text: str, **_: Any) -> Answer:

@@ -218,7 +218,8 @@ _ITEMS_ORDERED = re.compile(
 _ITEMS_ORDERED_ZH_MS = re.compile(
     r"(?:买了|购买了|订了|订购了|下单(?:买)?了?)([^，,。.；;！!？?]{1,20}?)"
     r"(?=[，,。.；;！!？?]|但|可是|结果|之后|后来|付|给|从|在|$)"
-    r"|\b(?:beli|membeli|tempah|menempah|pesan)\s+([a-z0-9][^.,;]{1,40}?)"
+    r"|\b(?:beli|membeli|tempah|menempah|pesan)\s+"
+    r"(?!(?:dari|daripada|di|kat|dekat|secara|online|melalui|guna)\b)([a-z0-9][^.,;]{1,40}?)"
     r"(?=\s+(?:dari|daripada|di|kat|dekat|secara|online|tapi|dan|untuk|dengan|harga)\b|[,.;!?]|$)",
     re.IGNORECASE,
 )
@@ -226,6 +227,16 @@ _ITEMS_ORDERED_ZH_MS = re.compile(
 _SELLER_CALLED = re.compile(
     r"\b(?:seller|shop|store|page|account|vendor|supplier|guy|website|site)\s+"
     r"(?:called|named|by\s+the\s+name(?:\s+of)?)\s+[\"']?(@?[\w][\w.&'-]{1,40})",
+    re.IGNORECASE,
+)
+
+# "一个叫「小美好物」的卖家", "卖家叫 xiaomei_shop", "kedai bernama ShopMurah".
+_SELLER_CALLED_ZH_MS = re.compile(
+    r"(?:卖家|商家|商店|店铺|网店|页面|账号|帐号)(?:叫|名叫|叫做|名字是)\s*[「“\"']?"
+    r"([^\s，,。.」”\"'的]{2,30})"
+    r"|叫(?:做)?\s*[「“\"']?([^\s，,。.」”\"']{2,20}?)[」”\"']?\s*的(?:卖家|商家|网店|店|商店|页面)"
+    r"|\b(?:kedai|penjual|peniaga|page|akaun)\s+(?:bernama|nama(?:nya)?|dipanggil)\s+[\"']?"
+    r"(@?[\w][\w.&'-]{1,40})",
     re.IGNORECASE,
 )
 
@@ -239,9 +250,9 @@ def shop_slots_from_text(text: str) -> dict[str, Any]:
         slots["item_received"] = "partial"
     elif _NOTHING_ARRIVED.search(text):
         slots["item_received"] = "nothing"
-    seller = _SELLER_CALLED.search(text)
+    seller = _SELLER_CALLED.search(text) or _SELLER_CALLED_ZH_MS.search(text)
     if seller:
-        slots["shop_name"] = seller.group(1)
+        slots["shop_name"] = next(group for group in seller.groups() if group)
     ordered = _ITEMS_ORDERED.search(text) or _ITEMS_ORDERED_ZH_MS.search(text)
     if ordered:
         item = next(group for group in ordered.groups() if group).strip()
@@ -293,7 +304,9 @@ def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) ->
 _JUST_ASKING = re.compile(
     r"\b(?:want|wanna|would\s+like|like|need|wish|how\s+(?:do|can)\s+i|can\s+i|help\s+me)\s+"
     r"(?:to\s+)?(?:report|make\s+a\s+report|file)|\b(?:i\s+(?:think|was|got|have\s+been)\s+)?"
-    r"scammed\b\W*(?:please|pls|plz)?\W*(?:help(?:\s+me)?)?\W*(?:please|pls|plz)?\W*$",
+    r"scammed\b\W*(?:please|pls|plz)?\W*(?:help(?:\s+me)?)?\W*(?:please|pls|plz)?\W*$"
+    r"|\b(?:nak|mahu|ingin|hendak|perlu|macam\s+mana\s+(?:nak|saya|boleh))\s+(?:buat\s+)?"
+    r"(?:lapor\w*|report)|(?:想|要|需要|怎么|如何|怎样)(?:举报|报案|报警|投诉)",
     re.IGNORECASE,
 )
 STORY_SURE_WORDS = 15

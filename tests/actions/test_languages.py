@@ -454,3 +454,37 @@ async def test_a_future_date_is_refused_with_the_date_in_the_reporters_words(
     await ValidateFakeShopForm().run(dispatcher, in_language(tracker, "zh"), domain)
     (message,) = [m for m in dispatcher.messages if m["response"] == "utter_future_incident_date"]
     assert message["value"] == "2099年3月3日"
+
+
+@pytest.mark.parametrize(
+    ("story", "shop"),
+    [
+        ("我在一个叫「小美好物」的卖家买了一双鞋", "小美好物"),
+        ("卖家叫xiaomei_shop", "xiaomei_shop"),
+        ("Saya beli dari kedai bernama ShopMurah", "ShopMurah"),
+    ],
+)
+def test_the_sellers_name_in_chinese_and_malay(story: str, shop: str) -> None:
+    from actions.prefill import shop_slots_from_text
+
+    found = shop_slots_from_text(story)
+    assert found["shop_name"] == shop
+    assert "dari" not in found.get("items_ordered", "")
+
+
+def test_where_the_money_went_and_what_was_typed_in_chinese_and_malay() -> None:
+    from actions.answers import payee_in
+
+    assert payee_in("转到 DBS 123-45678-9", "SG") == "DBS 123-45678-9"
+    assert payee_in("bank in ke akaun Maybank 1122 3344 5566", "MY") == (
+        "akaun Maybank 1122 3344 5566"
+    )
+    assert read_answer("entered_details", "我输入了卡号和有效期").also == {"payment_method": "card"}
+    assert read_answer("entered_details", "saya masukkan kata laluan bank").also == {
+        "payment_method": "bank_transfer"
+    }
+
+
+@pytest.mark.parametrize("text", ["我想举报一个诈骗，请帮帮我", "saya nak buat laporan penipuan"])
+def test_a_request_to_report_is_not_the_story(text: str) -> None:
+    assert not is_a_story(text)
