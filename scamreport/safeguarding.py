@@ -59,20 +59,24 @@ _AGE_MS = re.compile(
     r"\b(?:(?:umur|usia)\s+(?:saya|aku|sy|anak\s+(?:saya|aku|sy))\s+(?:baru\s+|hanya\s+|cuma\s+|"
     r"br\s+)?|(?:saya|aku|sy|anak\s+(?:lelaki\s+|perempuan\s+)?(?:saya|aku|sy)|adik\s+(?:saya|aku|sy))"
     r"\s+(?:ni\s+|baru\s+|br\s+|hanya\s+|cuma\s+|masih\s+)?(?:berumur\s+|berusia\s+|umur\s+)?)"
-    r"(?P<age>\d{1,2})(?:\s*(?:tahun|thn|thun|tahun\s+umur)\b(?!\s+(?:lepas|lalu|dulu|yang\s+lalu|"
-    r"kerja|bekerja))|(?!\s*(?:tahun|thn|k\b|ribu|%|ringgit|rm|sen|minit|jam|hari|kali)))",
+    r"(?P<age>\d{1,2})(?!\d|[.,]\d)(?:\s*(?:tahun|thn|thun|tahun\s+umur)\b(?!\s+(?:lepas|lalu|dulu|yang\s+lalu|"
+    r"kerja|bekerja))|(?!\s*(?:tahun|thn|k\b|ribu|%|ringgit|rm|sen|minit|jam|hari|kali|malam|pagi|"
+    r"petang|tengah|pm\b|am\b|orang|org|biji|unit|bulan|minggu|transaksi|kad|akaun|\.\d|:)))",
     re.IGNORECASE,
 )
 _MINOR_WORDS_ZH = re.compile(
     r"我(?:是|还是|只是|才是)?(?:一名|一个|个)?(?:初中生|高中生|中学生|小学生|未成年(?:人)?|学生仔)|"
     r"我(?:还)?(?:没有?成年|未成年|不到18|不满18|未满18)|"
-    r"我(?:还在|在|正在)?读(?:初中|高中|中学|小学|初[一二三]|高[一二三]|中[一二三四五六]|小[一二三四五六])"
+    r"我(?:还在|在|正在)?读(?:初中|高中|中学|小学|初[一二三]|高[一二三]|中[一二三四五六]|小[一二三四五六])|"
+    # "我才初二": without 才 or 读, "初一" is also a date and "中一" a prize ("我中一等奖")
+    r"我才(?:初[一二三]|高[一二三])"
 )
 _MINOR_WORDS_MS = re.compile(
     r"\b(?:saya|aku|sy)\s+(?:ni\s+)?(?:masih\s+|baru\s+)?(?:budak\s+sekolah|pelajar\s+sekolah|"
     r"murid\s+sekolah|budak\s+(?:tingkatan|form|darjah)\s*\d|(?:di\s+)?bawah\s+umur|"
     r"belum\s+(?:cukup\s+)?(?:18|umur)|pelajar\s+(?:sekolah\s+menengah|tingkatan\s*\d|form\s*\d|"
-    r"spm|pt3)|(?:sekolah\s+lagi|(?:dalam|dlm)\s+(?:tingkatan|form|darjah)\s*\d))\b",
+    r"spm|pt3)|(?:sekolah\s+lagi|(?:dalam|dlm)\s+(?:tingkatan|form|darjah)\s*\d)|"
+    r"(?:tingkatan|form|darjah)\s*\d)\b",
     re.IGNORECASE,
 )
 _CHILD_VICTIM_ZH = re.compile(

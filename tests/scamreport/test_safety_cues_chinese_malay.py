@@ -60,6 +60,7 @@ def test_figures_of_speech_and_others_threats_are_not_despair(text: str) -> None
         ("saya berumur 16 tahun", 16),
         ("sy baru 15 thn, takut nak bagitau mak", 15),
         ("anak saya 14 tahun kena ugut", 14),
+        ("umur saya 15. tolong jangan bagitau mak", 15),
     ],
 )
 def test_a_minors_age_in_chinese_and_malay(text: str, age: int) -> None:
@@ -78,6 +79,9 @@ def test_a_minors_age_in_chinese_and_malay(text: str, age: int) -> None:
         "saya masih bawah umur",
         "saya pelajar tingkatan 4",
         "anak saya kena ugut sebar gambar dia",
+        "我才初二，他说要把视频发给我爸妈",
+        "sy form 4, dia ugut nak sebar gambar",
+        "i'm 15 pls help 他要把视频发给我同学",
     ],
 )
 def test_a_minor_in_words_in_chinese_and_malay(text: str) -> None:
@@ -96,6 +100,12 @@ def test_a_minor_in_words_in_chinese_and_malay(text: str) -> None:
         "dah 15 tahun saya guna bank ni",
         "saya bayar 15 ringgit",
         "saya berumur 30 tahun",
+        "我中一等奖了，他叫我交手续费",
+        "我初一去银行转的钱",
+        "anak saya dah kerja, saya sendiri 52",
+        "sy 12 malam tadi kena call",
+        "saya 150 ringgit rugi",
+        "sy 15,000 hilang",
     ],
 )
 def test_adults_and_numbers_are_not_minors_in_chinese_and_malay(text: str) -> None:
