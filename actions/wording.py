@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from scamreport import presentation
 from scamreport.countries import country_name
+from scamreport.extraction.amounts import amount_from_slot
 from scamreport.extraction.dates import DateAnswer
 from scamreport.locales import MissingTextError, text
 
@@ -45,8 +46,11 @@ def describe_country(code: str, language: str) -> str:
 
 def describe_amount(value: object, language: str) -> str:
     """ "3,000 SGD" in every language; "300 (currency not given)" in the reporter's words."""
-    unknown = say("value.currency_not_given", language)
-    return presentation.describe_amount(str(value), unknown=unknown)
+    amount = amount_from_slot(str(value))
+    if amount is None or amount.currency:
+        return presentation.describe_amount(str(value))
+    number = presentation.describe_number(amount.value)
+    return say("amount.no_currency", language, number=number)
 
 
 # --- dates ---------------------------------------------------------------------------------

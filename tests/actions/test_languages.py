@@ -112,6 +112,8 @@ def test_the_summary_in_malay() -> None:
     assert "• Bila: 3 November 2026" in summary
     assert "• Jumlah: 3,000 SGD" in summary
     assert describe_value("amount_lost", "300", "ms") == "300 (mata wang tidak dinyatakan)"
+    assert describe_value("amount_lost", "300", "zh") == "300（未说明币种）"
+    assert describe_value("amount_lost", "300", "en") == presentation.describe_amount("300")
 
 
 def test_every_summary_slot_has_a_label_in_every_language() -> None:
