@@ -262,3 +262,27 @@ def test_the_share_contact_marker_is_in_the_assistants_question_in_every_languag
     marker = texts.get("share_phone_marker", language)
     assert all(marker in variation["text"] for variation in variations)
     assert all(asks_for_phone(variation["text"]) for variation in variations)
+
+
+def test_switching_language_mid_report_keeps_the_report_going(
+    alex: ChatUser, bot: BotRunner, fake_rasa: FakeRasa
+) -> None:
+    agree_in(alex, "en")
+    alex.send_text("/report")
+    offer = alex.wait_for("Which of these")[-1]
+    alex.press(offer, "Someone pretended")
+    alex.wait_for("Which country")
+    alex.send_text("/language")
+    alex.press(alex.replies()[-1], "简体中文")
+    alex.wait_for(texts.get("language_set", "zh"))
+    alex.send_text("马来西亚")
+    alex.wait_for("You said: 马来西亚")
+    sent = languages_sent(fake_rasa, bot.services.pseudonym(alex.id))
+    # Nothing was cancelled or restarted: the same conversation carries on, now in Chinese.
+    assert [message for message, _ in sent] == [
+        "/greet",
+        "/report_scam",
+        "/report_fake_authority",
+        "马来西亚",
+    ]
+    assert sent[-1][1] == "zh"
