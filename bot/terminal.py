@@ -146,6 +146,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--user-id", type=int, default=100_000_001)
     parser.add_argument("--name", default="Alex")
+    parser.add_argument(
+        "--language-code",
+        default="en",
+        help="the Telegram client's language (zh-hans, ms...): the bot starts in it",
+    )
     args = parser.parse_args(argv)
     driver = Driver(args.standin_url)
     try:
@@ -153,7 +158,8 @@ def main(argv: list[str] | None = None) -> None:
     except (StandinError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
-    TerminalChat(driver.user(args.user_id, first_name=args.name), sys.stdout).run(sys.stdin)
+    user = driver.user(args.user_id, first_name=args.name, language_code=args.language_code)
+    TerminalChat(user, sys.stdout).run(sys.stdin)
 
 
 if __name__ == "__main__":
