@@ -69,7 +69,8 @@ _YES = re.compile(
 _NO = re.compile(
     r"^\s*(?:(/deny|n|no|nope|nah|not really|none|nothing|never|i didn'?t|i did not|tidak|tak|"
     r"bukan|belum|blm|tiada|takde|tak\s+ada|tidak\s+ada|x|tak\s+pernah|tidak\s+pernah|"
-    r"jangan)\b|不是|不对|没有?(?!印象)|无|否|不用|不要|不需要|不可以|不行|不同意|未|还没)",
+    r"jangan)\b|不是|不对|没有?(?!印象|满)|无|否|不用|不要|不需要|不可以|不行|不同意|未(?!成年|满)|"
+    r"还没(?!满))",
     re.I,
 )
 
@@ -579,10 +580,29 @@ def deadline_in(text: str) -> str | None:
     return " ".join(match.group(0).split()) if match else None
 
 
+# "未成年", "没满18岁", "bawah umur": under 18 said without "yes"; "成年了", "dewasa": over it.
+_UNDER_AGE = re.compile(
+    r"未成年|(?:未|没|不|还没)满?\s*(?:18|十八)|\b(?:bawah\s+(?:umur|18)|belum\s+(?:18|dewasa|"
+    r"cukup\s+umur)|under\s*age|underage)\b",
+    re.I,
+)
+_OF_AGE = re.compile(
+    r"(?<!未)成年了|已(?:经)?成年|(?<![未没不])满\s*(?:18|十八)|\b(?:dewasa|atas\s+18|lebih\s+"
+    r"(?:dari|daripada)\s+18)\b",
+    re.I,
+)
+
+
 def read_minor(text: str, *, intent: str | None = None, **_: Any) -> Answer:
     """Under 18: from "yes", "no", "im 24", or a bare age such as "15"."""
+    if _UNDER_AGE.search(text):
+        return Answer(True)
+    if _OF_AGE.search(text):
+        return Answer(False)
     age = stated_age(text)
-    bare = re.fullmatch(r"\s*(\d{1,2})\s*(?:yo|y/o|years?( old)?)?\s*[.!]?\s*", text, re.I)
+    bare = re.fullmatch(
+        r"\s*(\d{1,2})\s*(?:yo|y/o|years?( old)?|岁|tahun)?\s*[.!。]?\s*", text, re.I
+    )
     if age is None and bare:
         age = int(bare.group(1))
     if age is not None:
