@@ -91,7 +91,7 @@ _MS_SUBJECT = (
 )
 _MS_MONEY_VERB = (
     r"(?:transfer|tf|pindah(?:kan)?|bayar|hantar\s+duit|keluarkan\s+duit|keluar\s+duit|"
-    r"masukkan\s+duit|masuk\s+duit|deposit|withdraw)"
+    r"masukkan\s+duit|masuk\s+duit|deposit)"
 )
 _MS_NOW = (
     r"(?:sekarang|skrg|skang|sekarang\s+juga|hari\s+ini|harini|hari\s+ni|malam\s+ni|segera|cepat)"
@@ -122,10 +122,14 @@ _CUES_MS: tuple[re.Pattern[str], ...] = tuple(
         r"money\s+changer|pejabat\s+pos)\b(?!.{0,12}\b(?:semalam|tadi|minggu\s+lepas|hari\s+tu)\b)",
         r"\b(?:saya|aku|sy)\s+(?:tengah\s+|sedang\s+)?(?:dalam\s+perjalanan|otw|on\s+the\s+way|"
         r"pergi)\s+ke\s+(?:bank|atm|cawangan)\b",
-        r"\b(?:nak|akan|baru\s+nak|hampir|tengah|sedang|bersedia\s+nak|mahu)\s+"
+        # "sy nak transfer dah ni", "mak sy tengah transfer duit"; not "dia kata nak bayar bil"
+        r"\b(?:saya|aku|sy|i|kami)\s+(?:nak|akan|baru\s+nak|hampir|tengah|sedang|bersedia\s+nak|"
+        r"mahu)\s+" + _MS_MONEY_VERB + r"\b",
+        r"\b(?:tengah|sedang)\s+" + _MS_MONEY_VERB + r"\b",
+        r"\b(?:nak|akan|mahu)\s+" + _MS_MONEY_VERB + r"\b.{0,30}\b" + _MS_NOW + r"\b",
+        r"\b(?:patut\s*(?:ke|kah)?|(?:perlu|kena|boleh)\s*(?:ke|kah))\s+(?:saya|aku|sy)\s+"
         + _MS_MONEY_VERB
         + r"\b",
-        r"\b(?:patut|perlu|kena|boleh)\s*(?:ke|kah)?\s+(?:saya|aku|sy)\s+" + _MS_MONEY_VERB + r"\b",
         r"\b(?:suruh|minta|paksa|desak)\s+(?:saya|aku|sy)\s+(?:untuk\s+)?"
         + _MS_MONEY_VERB
         + r"\b.{0,40}\b"
@@ -154,7 +158,7 @@ _CUES_ZH: tuple[re.Pattern[str], ...] = tuple(
     for pattern in (
         r"还在(?:跟我|和我)?(?:打)?(?:电话|通话|线上|讲电话|视频)",
         r"电话(?:还)?没(?:有)?挂|(?:不让|不准|叫|要)我(?:不要|别|不能)?挂(?:电话|断)|叫我别挂|别挂(?:电话)?",
-        r"(?:正在|一直在?|还在|现在)(?:打电话|打给我|给我打电话|call我|跟我(?:讲|说|通话))",
+        r"(?:正在|还在|现在)(?:打电话|打给我|给我打电话|call我|跟我(?:讲|说|通话))",
         r"(?:快递员?|快递小哥|送货员|有人|他们|他|她|对方|警察|官员|人)(?:现在|马上|等一下|待会|等会|今天|今晚)?"
         r"(?:要来|会来|过来|来|正在来|在路上|快到了?|马上到)[^。！？]{0,12}(?:拿|取|收|领)",
         r"派(?:人|快递员?)(?:来|过来)",
@@ -190,7 +194,7 @@ _PAY_OR_THREAT = re.compile(
 
 # Malay deadline: "sebelum malam ni", "dalam masa 24 jam", "hari ini juga" with a price or threat.
 _DEADLINE_MS = re.compile(
-    r"\b(?:sebelum|dalam\s+masa|dlm\s+masa|dalam|dlm|hingga|sampai|paling\s+lewat)\s+"
+    r"\b(?:sebelum|dalam\s+masa|dlm\s+masa|dalam|dlm|hingga|paling\s+lewat)\s+"
     r"(?:malam\s+ni|malam\s+ini|hari\s+ini|harini|hari\s+ni|esok|tengah\s+malam|pukul\s+\d{1,2}|"
     r"jam\s+\d{1,2}|\d+\s*(?:jam|minit|hari))\b",
     re.IGNORECASE,
@@ -216,8 +220,9 @@ def is_urgent(text: str) -> bool:
         return False
     if _DEADLINE.search(text) and _PAY_OR_THREAT.search(text):
         return True
-    if _DEADLINE_MS.search(text) and _PAY_OR_THREAT_MS.search(text):
-        return True
+    for deadline in _DEADLINE_MS.finditer(text):
+        if _PAY_OR_THREAT_MS.search(text[max(0, deadline.start() - 40) : deadline.end() + 40]):
+            return True
     for cue in _CUES + _CUES_MS:
         for match in cue.finditer(text):
             before = text[max(0, match.start() - 12) : match.start()]

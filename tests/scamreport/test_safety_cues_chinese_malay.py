@@ -140,6 +140,9 @@ def test_adults_and_numbers_are_not_minors_in_chinese_and_malay(text: str) -> No
         "AnyDesk masih buka",
         "dia masih kawal laptop saya",
         "mereka tengah tunggu kat bawah",
+        "sy nak transfer dah ni, ni scam ke?",
+        "tolong cepat, mak sy tengah transfer duit",
+        "dorang suruh transfer dlm 10 minit kalau tak kena tangkap",
     ],
 )
 def test_a_scam_going_on_now_in_chinese_and_malay(text: str) -> None:
@@ -162,6 +165,11 @@ def test_a_scam_going_on_now_in_chinese_and_malay(text: str) -> None:
         "semalam saya kat bank",
         "saya dah transfer minggu lepas",
         "saya beli barang kat shopee tak sampai",
+        "aplikasi tunjuk untung tapi nak withdraw kena bayar cukai dulu",
+        "dia kata perlu sy bayar yuran peguam dulu",
+        "dia kata nak bayar bil hospital",
+        "sy bayar RM 640 guna DuitNow kat page instagram tu, dia kata barang sampai 2 hari",
+        "不知道是不是骗局，有个陌生号码一直打电话给我",
     ],
 )
 def test_past_stories_are_not_urgent_in_chinese_and_malay(text: str) -> None:
