@@ -496,3 +496,39 @@ def test_where_the_money_went_and_what_was_typed_in_chinese_and_malay() -> None:
 @pytest.mark.parametrize("text", ["我想举报一个诈骗，请帮帮我", "saya nak buat laporan penipuan"])
 def test_a_request_to_report_is_not_the_story(text: str) -> None:
     assert not is_a_story(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        ("不对，是短信", {"contact_channel": "phone_call"}, {"contact_channel": "sms"}),
+        (
+            "silap, saya bayar guna DuitNow",
+            {"payment_method": "bank_transfer", "money_lost": True},
+            {"payment_method": "instant_payment"},
+        ),
+        (
+            "其实是用PayNow付的",
+            {"payment_method": "bank_transfer", "money_lost": True},
+            {"payment_method": "instant_payment"},
+        ),
+        (
+            "sebenarnya dia hubungi melalui WhatsApp",
+            {"contact_channel": "phone_call"},
+            {"contact_channel": "messaging_app"},
+        ),
+    ],
+)
+def test_other_corrections_in_chinese_and_malay(
+    make_tracker: MakeTracker, text: str, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    slots = {"interview": "fake_authority", "country": "SG", **before}
+    assert corrections_in(text, make_tracker(text, intent="correct", slots=slots)) == after
+
+
+def test_a_date_corrected_in_chinese_drops_the_old_one(make_tracker: MakeTracker) -> None:
+    text = "不对，是前天不是昨天"
+    slots = {"interview": "fake_authority", "country": "SG", "incident_date": "2000-01-01"}
+    changed = corrections_in(text, make_tracker(text, intent="correct", slots=slots))
+    yesterday = read_answer("incident_date", "昨天", country="SG").value
+    assert set(changed) == {"incident_date"} and changed["incident_date"] != yesterday
