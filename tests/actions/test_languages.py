@@ -532,3 +532,14 @@ def test_a_date_corrected_in_chinese_drops_the_old_one(make_tracker: MakeTracker
     changed = corrections_in(text, make_tracker(text, intent="correct", slots=slots))
     yesterday = read_answer("incident_date", "昨天", country="SG").value
     assert set(changed) == {"incident_date"} and changed["incident_date"] != yesterday
+
+
+def test_every_phrase_the_story_reading_writes_has_its_words_in_every_language() -> None:
+    from actions.prefill import _DEMANDS
+    from actions.summary import _ENGLISH_PHRASES
+
+    assert {label for label, _ in _DEMANDS} | {"a wrong-number message"} == set(_ENGLISH_PHRASES)
+    for language in LANGUAGES:
+        for english, key in _ENGLISH_PHRASES.items():
+            assert describe_value("demand", english, language) == say(key, language)
+    assert describe_value("demand", english, "en") == english
