@@ -543,3 +543,18 @@ def test_every_phrase_the_story_reading_writes_has_its_words_in_every_language()
         for english, key in _ENGLISH_PHRASES.items():
             assert describe_value("demand", english, language) == say(key, language)
     assert describe_value("demand", english, "en") == english
+
+
+async def test_the_closing_questions_answered_in_chinese(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    from actions.forms import ValidateClosingForm
+
+    text = "是，发给警方，也可以在这里联系我"
+    slots = {"requested_slot": "consent_forward", "consent_forward": text, "country": "SG"}
+    tracker = in_language(make_tracker(text, slots=slots, active_loop="closing_form"), "zh")
+    tracker.events.append({"event": "slot", "name": "consent_forward", "value": text})
+    events = await ValidateClosingForm().run(CollectingDispatcher(), tracker, domain)
+    slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots_set["consent_forward"] == "national"
+    assert slots_set["contact_permission"] == "telegram"
