@@ -145,6 +145,33 @@ _CUES_MS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:buka|bukak|on|jalan|connect|aktif)?\b",
         r"\b(?:masih|tengah|sedang)\s+(?:kawal|control|guna|akses)\s+(?:komputer|laptop|pc|"
         r"phone|fon|telefon|hp|skrin|akaun)\s+(?:saya|aku|sy)\b",
+        # "tgh" is how "tengah" (in the middle of) is typed
+        r"\b(?:masih|msih|tengah|tgh|sedang)\s+(?:dalam|dlm|kat|atas|on)\s+(?:the\s+)?(?:talian|"
+        r"line|panggilan|call|fon|phone|telefon)\b",
+        r"\b(?:masih|tengah|tgh|sedang)\s+(?:cakap|bercakap|borak|berbual|call|video\s*call|vc)\b",
+        r"\b(?:tgh|tengah|sedang|masih)\s+(?:share\s+screen|kongsi\s+skrin|kawal|control|remote)\b",
+        r"\b(?:call|telefon|ugut|mesej|whatsapp)\w*\b[^.,!?]{0,15}\b(?:skrg|sekarang|skang)\b",
+        r"\b(?:tak|x|tidak)\s+(?:boleh|bagi)\s+(?:saya\s+|sy\s+)?(?:letak|tutup|end)\b",
+        r"\bcall\s+(?:tu\s+)?(?:tgh|tengah|sedang|masih)\s+(?:on\s+)?hold\b",
+        r"\b(?:suruh|minta|paksa)\s+(?:saya|aku|sy)\s+(?:pergi\s+|ke\s+)+(?:bank|atm)\b.{0,20}\b"
+        + _MS_NOW
+        + r"\b",
+        r"\b(?:minta|mintak|tanya)\s+(?:otp|tac|pin|kod)\b.{0,20}\b(?:skrg|sekarang|skang)\b",
+        # someone at the door now: "runner tu ada kat bawah skrg", "ada lelaki kat pintu"
+        r"(?<!saya )(?<!sy )(?<!aku )\b(?:kat|di|dekat|dkt|depan|luar)\s+(?:bawah|pintu|pagar|"
+        r"lobi|rumah)\b.{0,20}\b(?:skrg|sekarang|skang)\b",
+        r"\bada\s+(?:orang|org|lelaki|perempuan|seseorang|runner|kurier|polis)\s+(?:kat|di|dekat|"
+        r"dkt|depan)\s+(?:pintu|pagar|rumah|bawah)\b",
+        r"\blagi\s+(?:\d+|sepuluh|lima|setengah)\s*(?:minit|jam)\s+(?:nak\s+)?(?:sampai|datang|"
+        r"tiba)\b",
+        r"\b(?:saya|aku|sy)\s+(?:tgh|tengah|sedang|masih)\s+\w+(?:\s+\w+)?\s+(?:kat|di|dekat|"
+        r"dkt|dalam|dlm|luar|depan)\s+(?:bank|atm|cawangan|kaunter)\b",
+        r"\b(?:duduk|tunggu|beratur)\s+(?:dlm\s+|dalam\s+)?(?:kereta\s+)?(?:kat\s+|di\s+|dekat\s+|"
+        r"dkt\s+|luar\s+|depan\s+)(?:bank|atm)\b",
+        r"\b(?:tgh|tengah|sedang|otw)\s+(?:drive\s+|memandu\s+)?(?:pergi\s+|ke\s+)+(?:bank|atm)\b",
+        r"\b(?:tgh|tengah|sedang)\s+(?:beli|serah|bagi|hantar)\s+(?:kad|gift|google|itunes|"
+        r"voucher|baucar|duit|wang|tunai|emas)\b",
+        r"\b(?:saya|aku|sy)\s+nak\s+(?:tekan|klik|confirm|sahkan)\b",
     )
 )
 
@@ -157,7 +184,8 @@ _CUES_ZH: tuple[re.Pattern[str], ...] = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         r"还在(?:跟我|和我)?(?:打)?(?:电话|通话|线上|讲电话|视频)",
-        r"电话(?:还)?没(?:有)?挂|(?:不让|不准|叫|要)我(?:不要|别|不能)?挂(?:电话|断)|叫我别挂|别挂(?:电话)?",
+        r"(?:电话)?(?:还)?没(?:有)?挂(?:电话|断|线)?|(?:不让|不准)我挂|(?:叫|要)我(?:不要|别|不能)挂|"
+        r"(?:不要|别|不能|不可以)挂(?:电话|断|线)?",
         r"(?:正在|还在|现在)(?:打电话|打给我|给我打电话|call我|跟我(?:讲|说|通话))",
         r"(?:快递员?|快递小哥|送货员|有人|他们|他|她|对方|警察|官员|人)(?:现在|马上|等一下|待会|等会|今天|今晚)?"
         r"(?:要来|会来|过来|来|正在来|在路上|快到了?|马上到)[^。！？]{0,12}(?:拿|取|收|领)",
@@ -165,10 +193,10 @@ _CUES_ZH: tuple[re.Pattern[str], ...] = tuple(
         r"(?:在|到)(?:楼下|门口|家门口|我家楼下|外面)等(?:我)?",
         r"我(?:现在|正|正在|人|还|已经|刚)?(?:在|到了)(?:银行|ATM|提款机|取款机|柜员机|柜台|汇款处)",
         r"(?:在|正在)去银行|去银行的路上",
-        r"(?:正要|正准备|准备|马上要|就要|正在|打算|要不要|该不该|应该|需要)(?:去)?(?:转账|转钱|汇款|汇钱|付款|付钱|"
+        r"(?:正要|正准备|准备|马上要|就要|快要|正在|打算|要不要|该不该|应该|需要)(?:去)?(?:转账|转钱|汇款|汇钱|付款|付钱|"
         r"交钱|取钱|提款|转过去|打钱|给钱)",
         r"(?:叫|让|要|逼|催)我(?:现在|马上|立刻|今天|赶快|快点)[^。！？]{0,6}(?:转|汇|付|交|取|打钱|给钱)",
-        r"(?:今天|今晚|明天|\d+|[一二两三四五六七八九十]+)(?:个)?(?:小时|点|分钟|天)?(?:之前|以前|内|之内)"
+        r"(?:今天|今晚|明天|\d+|[一二两三四五六七八九十半]+)(?:个)?(?:小时|点|分钟|天)?(?:之前|以前|内|之内)"
         r"[^。！？]{0,8}(?:付|转|汇|交|给钱|打钱|不然|否则)",
         r"(?:要|会|威胁(?:要|说)?|说要|扬言)(?:把|将)?(?:我的?)?[^。！？]{0,6}(?:照片|视频|裸照|录像|截图)"
         r"[^。！？]{0,6}(?:发给|发到|公开|曝光|散布|传给|传到)",
@@ -177,6 +205,28 @@ _CUES_ZH: tuple[re.Pattern[str], ...] = tuple(
         r"(?:正在|现在)发生",
         r"(?:anydesk|teamviewer|远程)[^。！？]{0,10}(?:还)(?:开着|连着|在连|在用|没关)",
         r"(?:还在|正在)(?:控制|操作|远程)(?:我的)?(?:电脑|手机|账户|屏幕)",
+        # "现在在…": where someone is, or what they are doing, right now
+        r"现在(?:正|还|一直|又)?在(?:跟|和|电话|银行|ATM|提款机|柜台|楼下|门口|我家|家门口|门外|问|要|"
+        r"共享|控制|远程|威胁|转|汇|提|打|视频|通话|讲|逼|催)",
+        r"现在(?:正在|在)[^，。！？]{0,12}(?:买|转账|转钱|汇款|提款|提钱|付钱|交钱)",
+        r"现在(?:正在)?(?:远程|控制|共享)",
+        r"现在(?:一直|又|还)?(?:打给我|打来|call我|打电话给我)",
+        r"现在(?:正)?在[^，。！？]{0,10}(?:威胁|逼|催|骚扰)",
+        r"正在(?:跟|和)[^，。！？]{0,8}(?:视频|通话|讲电话|打电话|聊)",
+        r"正在(?:银行|ATM|柜台|转账|转钱|汇款|付款|提款|取钱|远程|控制|共享)",
+        r"还在(?:跟|和)[^，。！？]{0,6}(?:讲电话|通话|视频|打电话)|还在扬声器",
+        r"(?:他|她|他们|有人|有个人|快递员?|那个人|骗子|警察)(?:现在)?(?:在|到了)(?:我家)?(?:楼下|门口|"
+        r"家门口|外面)",
+        r"(?:他|她|他们|骗子|对方)(?:现在)?在电话(?:上|里)(?:$|[，。！？,.!?])",
+        r"(?:\d+|[一二两三四五六七八九十半]+)(?:个)?(?:分钟|小时)(?:后|以后|之后|内|之内)?"
+        r"(?:会|要|就|再)*(?:到|来|打|冻结|被冻结|抓|付|转|交)",
+        r"还有(?:\d+|[一二两三四五六七八九十半]+)(?:个)?(?:分钟|小时)",
+        r"(?:给|限)我(?:\d+|[一二两三四五六七八九十半]+)(?:个)?(?:分钟|小时)",
+        r"又打来了|不停(?:地)?打",
+        r"(?:正要|快要|就要|准备)(?:按|点|确认)",
+        r"现在[^，。！？]{0,4}去(?:银行|ATM)",
+        r"电话(?:现在)?(?:暂停|hold|保持)",
+        r"(?:现在|正在)(?:在)?(?:问|要)(?:我)?(?:的)?(?:OTP|验证码|密码|TAC)",
     )
 )
 
@@ -196,12 +246,13 @@ _PAY_OR_THREAT = re.compile(
 _DEADLINE_MS = re.compile(
     r"\b(?:sebelum|dalam\s+masa|dlm\s+masa|dalam|dlm|hingga|paling\s+lewat)\s+"
     r"(?:malam\s+ni|malam\s+ini|hari\s+ini|harini|hari\s+ni|esok|tengah\s+malam|pukul\s+\d{1,2}|"
-    r"jam\s+\d{1,2}|\d+\s*(?:jam|minit|hari))\b",
+    r"jam\s+\d{1,2}|\d+\s*(?:jam|minit|hari)|sejam|setengah\s+jam)\b|\b(?:bagi|beri)\s+(?:sejam|"
+    r"setengah\s+jam|\d+\s*(?:jam|minit))\b",
     re.IGNORECASE,
 )
 _PAY_OR_THREAT_MS = re.compile(
     r"\b(?:bayar|transfer|tf|pindah\w*|hantar|sebar\w*|viral\w*|tangkap|ditangkap|tahan|ditahan|"
-    r"waran|penjara)\b",
+    r"waran|penjara|beku|dibekukan|freeze|polis\s+datang)\b",
     re.IGNORECASE,
 )
 

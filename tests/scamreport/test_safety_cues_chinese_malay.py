@@ -143,6 +143,22 @@ def test_adults_and_numbers_are_not_minors_in_chinese_and_malay(text: str) -> No
         "sy nak transfer dah ni, ni scam ke?",
         "tolong cepat, mak sy tengah transfer duit",
         "dorang suruh transfer dlm 10 minit kalau tak kena tangkap",
+        "tolong, lelaki tu masih cakap dgn mak sy",
+        "urgent!! scammer tgh video call dgn sy",
+        "runner tu ada kat bawah skrg",
+        "ada lelaki kat pintu ngaku interpol",
+        "sy duduk dlm kereta luar bank, dorang dlm phone",
+        "runner lagi 10 minit sampai, apa nak buat",
+        "skrg ada org kata akaun sy kena beku dlm 30 minit",
+        "sy masih on the line dgn pegawai tu",
+        "那个警察现在在电话里叫我转账",
+        "救命，那个人还在跟我妈讲电话",
+        "骗子正在跟我视频，不让我挂",
+        "我阿嬷现在在银行柜台要提四万",
+        "快递员还有十分钟就到了，现在怎么办",
+        "他们给我一个小时付钱，不然警察会来",
+        "我快要转钱了，这是诈骗吗",
+        "他们刚打来，五分钟后会再打",
     ],
 )
 def test_a_scam_going_on_now_in_chinese_and_malay(text: str) -> None:
@@ -170,6 +186,10 @@ def test_a_scam_going_on_now_in_chinese_and_malay(text: str) -> None:
         "dia kata nak bayar bil hospital",
         "sy bayar RM 640 guna DuitNow kat page instagram tu, dia kata barang sampai 2 hari",
         "不知道是不是骗局，有个陌生号码一直打电话给我",
+        "他叫我挂电话然后去报警",
+        "一个小时后我才发现被骗了",
+        "他在电话上说我的包裹有毒品",
+        "saya kat rumah sekarang, semalam kena tipu",
     ],
 )
 def test_past_stories_are_not_urgent_in_chinese_and_malay(text: str) -> None:
