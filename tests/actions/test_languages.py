@@ -204,6 +204,7 @@ async def test_the_kind_of_scam_is_asked_through_the_nlg(
         ("money_lost", "ya, RM5000", True, {"amount_lost": "5000 MYR"}),
         ("money_lost", "tak tahu", "skipped", {}),
         ("money_lost", "不知道", "skipped", {}),
+        ("money_lost", "有点不确定", "skipped", {}),
         ("amount_lost", "三万块", "30000 SGD", {"money_lost": True}),
         ("amount_lost", "没有损失", "skipped", {"money_lost": False}),
         ("amount_lost", "tiada", "skipped", {"money_lost": False}),
