@@ -61,7 +61,7 @@ def reject(response: str, **args: str) -> Answer:
 
 _YES = re.compile(
     r"^\s*(?:(/affirm|y|ya|yah|yeah|yep|yes|yess|ok|okay|sure|correct|confirm|of course|i did|"
-    r"i have|lost|yer|yup|betul|benar|boleh|setuju|ada|sudah|dah|baik|okey)\b"
+    r"i have|lost|yer|yup|betul|benar|boleh|setuju|ada(?!\s+(?:orang|seorang))|sudah|dah|baik|okey)\b"
     # Chinese writes no spaces: "是的", "对，转了三千" (a "no" below is read first: "不是").
     r"|是(?!不是|否)|对(?!方)|有(?!点|些|人)|好(?!像)|可以|嗯|没错|确认|同意|损失了|被骗了)",
     re.I,
