@@ -66,7 +66,7 @@ _AGE_MS = re.compile(
 )
 _MINOR_WORDS_ZH = re.compile(
     r"我(?:是|还是|只是|才是)?(?:一名|一个|个)?(?:初中生|高中生|中学生|小学生|未成年(?:人)?|学生仔)|"
-    r"我(?:还)?(?:没有?成年|未成年|不到18|不满18|未满18)|"
+    r"我(?:还)?(?:没有?成年|未成年)|(?:没有?满|未满|不满|不到)\s*(?:18|十八)\s*岁|^\s*未成年\s*$|"
     r"我(?:还在|在|正在)?读(?:初中|高中|中学|小学|初[一二三]|高[一二三]|中[一二三四五六]|小[一二三四五六])|"
     # "我才初二": without 才 or 读, "初一" is also a date and "中一" a prize ("我中一等奖")
     r"我才(?:初[一二三]|高[一二三])"
@@ -76,7 +76,7 @@ _MINOR_WORDS_MS = re.compile(
     r"murid\s+sekolah|budak\s+(?:tingkatan|form|darjah)\s*\d|(?:di\s+)?bawah\s+umur|"
     r"belum\s+(?:cukup\s+)?(?:18|umur)|pelajar\s+(?:sekolah\s+menengah|tingkatan\s*\d|form\s*\d|"
     r"spm|pt3)|(?:sekolah\s+lagi|(?:dalam|dlm)\s+(?:tingkatan|form|darjah)\s*\d)|"
-    r"(?:tingkatan|form|darjah)\s*\d)\b",
+    r"(?:tingkatan|form|darjah)\s*\d)\b|^\s*(?:di\s+)?bawah\s+umur\s*$",
     re.IGNORECASE,
 )
 _CHILD_VICTIM_ZH = re.compile(

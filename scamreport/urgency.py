@@ -140,7 +140,7 @@ _CUES_MS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:ugut|ancam|mengugut|mengancam|nak|akan|mahu)\s+(?:nak\s+|untuk\s+|akan\s+)?"
         r"(?:sebar|sebarkan|viral|viralkan|hantar|post|share|upload|tunjuk)\w*\b.{0,50}"
         r"\b(?:gambar|video|vid|foto|rakaman|kawan|keluarga|family|mak|ayah|bos|facebook|fb)\b",
-        r"\bkalau\s+(?:tak|tidak|x)\s+(?:bayar|transfer|bagi\s+duit|hantar\s+duit)\b",
+        r"\bkalau\s+(?:tak|tidak|x)\s+(?:bayar|transfer|tf|bagi|hantar\s+duit)\b",
         r"\b(?:anydesk|teamviewer|rustdesk|ultraviewer)\b.{0,30}\b(?:masih|tengah|sedang)\s*"
         r"(?:buka|bukak|on|jalan|connect|aktif)?\b",
         r"\b(?:masih|tengah|sedang)\s+(?:kawal|control|guna|akses)\s+(?:komputer|laptop|pc|"
@@ -203,6 +203,13 @@ _CUES_ZH: tuple[re.Pattern[str], ...] = tuple(
         r"(?:不给钱|不付钱|不转账|不然|否则|要不然)(?:的话)?(?:就|他就|她就|他们就)?(?:要|会)?"
         r"(?:把[^。！？]{0,10})?(?:发|公开|曝光|散布|寄|抓|逮捕|坐牢|起诉)",
         r"(?:正在|现在)发生",
+        # a sextortion threat still to be carried out: "他说要发给我老婆", "不给他500今晚就发给"
+        r"(?:说要|要|会|威胁(?:要)?|扬言)(?:把[^。！？]{0,10})?(?:发给|发到|公开|曝光|散布|传给)"
+        r"[^。！？]{0,6}(?:老婆|老公|同事|朋友|家人|同学|父母|爸妈|老板|公司|群|网上|所有人|联系人|"
+        r"亲戚|女朋友|男朋友)",
+        r"不(?:给|付|转)(?:他|她|他们|钱)?[^，。！？]{0,12}(?:就|便)(?:要|会)?(?:把[^。！？]{0,10})?"
+        r"(?:发|公开|曝光|散布)",
+        r"(?:今晚|今天|明天|马上|立刻)(?:就)?(?:要|会)?(?:把[^。！？]{0,10})?(?:发给|发到|公开|曝光|散布)",
         r"(?:anydesk|teamviewer|远程)[^。！？]{0,10}(?:还)(?:开着|连着|在连|在用|没关)",
         r"(?:还在|正在)(?:控制|操作|远程)(?:我的)?(?:电脑|手机|账户|屏幕)",
         # "现在在…": where someone is, or what they are doing, right now

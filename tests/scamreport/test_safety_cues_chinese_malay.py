@@ -80,6 +80,9 @@ def test_a_minors_age_in_chinese_and_malay(text: str, age: int) -> None:
         "saya pelajar tingkatan 4",
         "anak saya kena ugut sebar gambar dia",
         "我才初二，他说要把视频发给我爸妈",
+        "我还没满18岁",
+        "未成年",
+        "bawah umur",
         "sy form 4, dia ugut nak sebar gambar",
         "i'm 15 pls help 他要把视频发给我同学",
     ],
@@ -159,6 +162,9 @@ def test_adults_and_numbers_are_not_minors_in_chinese_and_malay(text: str) -> No
         "他们给我一个小时付钱，不然警察会来",
         "我快要转钱了，这是诈骗吗",
         "他们刚打来，五分钟后会再打",
+        "我被人录了裸聊视频！他说要发给我老婆和同事，我已经转了五千块",
+        "有人拿到我的照片，说不给他500新币今晚就发给我全班同学",
+        "dia kata kalau tak bagi rm500 malam ni dia hantar gambar kat kawan sekelas",
     ],
 )
 def test_a_scam_going_on_now_in_chinese_and_malay(text: str) -> None:
