@@ -56,6 +56,24 @@ def test_clear_stories_get_their_type(trained: object, story: str, code: str) ->
     assert classify_scam_type(story) == code
 
 
+@pytest.mark.parametrize(
+    ("story", "code"),
+    [
+        ("有人打电话说是上海公安，说我涉嫌洗钱，叫我把存款转到安全账户", "fake_authority"),
+        ("在carousell买了一部手机，paynow了以后卖家就把我block了", "fake_shop"),
+        ("我点了银行短信里的链接，输入了验证码，户口里的钱就被转走了", "phishing"),
+        ("群里的老师叫我下载app炒股，现在赚的钱提不出来，说要先交税", "investment"),
+        ("对方录了我们裸聊的视频，说不给钱就发给我所有朋友", "sextortion"),
+        ("polis palsu call kata akaun saya terlibat kes dadah, suruh pindah duit ke akaun selamat", "fake_authority"),
+        ("beli kasut kat instagram, dah transfer tapi barang tak sampai, seller block", "fake_shop"),
+        ("dia ugut nak sebar video bogel saya kat kawan2 kalau tak bayar", "sextortion"),
+        ("orang call kata dari microsoft, suruh install anydesk, lepas tu dia kawal laptop saya", "tech_support"),
+    ],
+)  # fmt: skip
+def test_chinese_and_malay_stories_get_their_type(trained: object, story: str, code: str) -> None:
+    assert guess_scam_type(story).code == code, guess_scam_type(story).ranked[:3]
+
+
 def test_ranking_covers_every_type_best_first(trained: object) -> None:
     guess = guess_scam_type("I got a call from the police about a parcel with drugs")
     codes = [code for code, _ in guess.ranked]
