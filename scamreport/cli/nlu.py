@@ -24,6 +24,7 @@ class NluUnavailable(RuntimeError):
 class NluError(RuntimeError):
     """NLU failed on one message; the next may still work."""
 
+
 # How often a Rasa NLU worker that died is started again before every message fails at once.
 MAX_WORKER_RESTARTS = 3
 
@@ -80,7 +81,15 @@ class ModelParser:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+            # The model's tokenizer is rasa_runtime.tokenizer (config.yml): the worker, run as a
+            # script, needs the project root on its path to load it.
+            env={
+                **os.environ,
+                "RASA_TELEMETRY_ENABLED": "false",
+                "PYTHONPATH": os.pathsep.join(
+                    p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH")) if p
+                ),
+            },
         )
         self._read(process)  # {"ready": true}
         return process
@@ -138,4 +147,3 @@ def open_parser(rasa_url: str, model: Path) -> ServerParser | ModelParser:
         return server
     server.close()
     return ModelParser(model)
-
