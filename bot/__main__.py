@@ -25,6 +25,8 @@ from bot.app import build_application
 from bot.config import BotConfig, ConfigError
 from bot.logs import configure_logging
 from bot.services import create_services
+from scamreport.logs import LogFormatError
+from scamreport.metrics import listener_port, start_with_gauges
 from scamreport.settings import (
     RASA_AUTH_TOKEN,
     RASA_CHANNEL_TOKEN,
@@ -125,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
     secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
     level = logging.DEBUG if args.verbose else logging.INFO
-    configure_logging([token, secret or "", *service_secrets_in(os.environ)], level)
+    try:
+        configure_logging([token, secret or "", *service_secrets_in(os.environ)], level)
+    except LogFormatError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if not args.verbose:
         # python-telegram-bot's INFO lines describe requests; its warnings and errors stay.
         logging.getLogger("telegram").setLevel(logging.WARNING)
@@ -151,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             settings=settings,
         )
         lock = leader_lock_for(settings.database_url, args.standby)
+        listener_port("bot", settings, os.environ)
     except (ConfigError, SettingsError, LeaderLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -160,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     services = create_services(config)
+    # Before the lock: a standby's metrics show it waiting.
+    start_with_gauges("bot", settings, os.environ, queues=True)
     if lock is not None:
         # Before the webhook listens or polling starts: a standby receives nothing.
         lock.acquire(on_lost=stop_this_process)

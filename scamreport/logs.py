@@ -163,15 +163,20 @@ def configure(
     *,
     text_format: str = TEXT_FORMAT,
     count_errors: bool = True,
+    keep_existing: bool = False,
 ) -> logging.Handler:
     """Root logging for ``process``: one stderr handler (text or JSON), plus the error counter
-    of scamreport.metrics when prometheus_client is installed. Returns the stderr handler."""
+    of scamreport.metrics when prometheus_client is installed. Returns the stderr handler.
+
+    ``keep_existing``: as logging.basicConfig, leave a root logger that already has handlers
+    as it is (the `scamreport` command run in-process by a test that captures its logs)."""
     handler = handler_for(process, env)
     if not isinstance(handler.formatter, JsonFormatter):
         handler.setFormatter(logging.Formatter(text_format))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    if not (keep_existing and root.handlers):
+        root.handlers[:] = [handler]
+        root.setLevel(level)
     if count_errors:
         try:
             import prometheus_client  # noqa: F401

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from typing import Any
 
+from scamreport.metrics import listener_port, start_with_gauges
 from scamreport.settings import Settings, SettingsError, get_settings
 from scamreport.storage.database import SchemaNotCurrentError, require_current_schema
 
@@ -68,6 +70,7 @@ def run_console(args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
         ConsoleConfig.from_env()  # refuse a bad setting before any worker starts
+        listener_port("console", settings, os.environ)
     except (SettingsError, ConsoleConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -84,6 +87,8 @@ def run_console(args: argparse.Namespace) -> int:
         f"(gunicorn, {args.workers} workers x {args.threads} threads; Ctrl+C stops it)",
         flush=True,
     )
+    # In gunicorn's master: the deliveries per agency, read from the database at each scrape.
+    start_with_gauges("console", settings, os.environ, deliveries=True)
     _build_server(settings, gunicorn_options(args)).run()
     return 0
 

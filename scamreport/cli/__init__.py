@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
@@ -25,6 +27,7 @@ from scamreport.cli import (
     triage,
     worker,
 )
+from scamreport.logs import LogFormatError, configure
 
 COMMANDS = (
     parse,
@@ -40,6 +43,7 @@ COMMANDS = (
     triage,
 )
 COMMANDS_GROUP = "scamreport.commands"
+CLI_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    try:
+        # The command names the process in JSON lines ("worker", "console"...).
+        configure(
+            args.command,
+            os.environ,
+            logging.WARNING,
+            text_format=CLI_LOG_FORMAT,
+            keep_existing=True,
+        )
+    except LogFormatError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return int(args.handler(args) or 0)
