@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Update, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from scamreport import metrics
 from scamreport.forwarding.circuit import AgencyCircuits
 from scamreport.forwarding.config import ForwardingConfig
 from scamreport.forwarding.misp import MISP_CONTENT_TYPE, misp_body
@@ -400,6 +401,8 @@ class Worker:
             if item.outcome == "retry" and item.next_attempt_at is not None:
                 self._note_retry(item.next_attempt_at)
             results.append(item.outcome)
+        for item, result in zip(outcomes, results, strict=True):
+            metrics.delivery_recorded(item.claim.agency_code, result)
         return results
 
     @staticmethod
