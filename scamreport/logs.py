@@ -8,8 +8,9 @@ What the reporter wrote reaches a log line as an argument (``logger.info("got %s
 inside an exception's message. In JSON lines (WithheldText, applied before any other filter):
 
 - a string argument is kept only when it reads like an identifier (one word of at most
-  MAX_WORD_CHARS characters: a reference, a pseudonym, an agency code, a status); anything
-  longer or with spaces is replaced by ``[withheld]``, an exception argument by its type;
+  MAX_WORD_CHARS characters: a reference, a pseudonym, an agency code, a status) or the code
+  marked it ``Safe``; anything longer or with spaces is replaced by ``[withheld]``, an
+  exception argument by its type;
 - an exception's message is left out of the traceback (as action_server.app.log_failure does);
 - whatever remains is passed through scamreport.sensitive's masking, so an OTP, PIN, password
   or card number written into the message itself is masked too.
@@ -54,8 +55,13 @@ def log_format(env: Mapping[str, str]) -> str:
     return value
 
 
+class Safe(str):
+    """A string argument the code built from identifiers only (``Safe(f"delivery {id} ({agency})")``),
+    kept in JSON lines although it has spaces."""
+
+
 def _safe_argument(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, Enum)):
+    if value is None or isinstance(value, (bool, int, float, Enum, Safe)):
         return value
     if isinstance(value, BaseException):
         return type(value).__name__

@@ -57,6 +57,7 @@ from scamreport.forwarding.transports import (
     WebhookTransport,
     resolve_endpoint,
 )
+from scamreport.logs import Safe
 from scamreport.registry import Registry
 from scamreport.storage.models import Report
 from scamreport.storage.types import utcnow
@@ -289,7 +290,7 @@ class Worker:
 
     def _attempt(self, claim: Claim, prepared: _Prepared | Exception) -> _Outcome:
         """Sends one claimed delivery (already prepared, or why not) and says what became of it."""
-        where = (
+        where = Safe(
             f"delivery {claim.id} ({claim.agency_code}, {claim.transport}/{claim.payload_format})"
         )
         max_attempts = self.config.retry.max_attempts
@@ -337,6 +338,7 @@ class Worker:
             where,
             prepared.outgoing.reference,
             claim.attempts,
+            extra={"reference": prepared.outgoing.reference},
         )
         return _Outcome(claim, "delivered", receiver="answered")
 

@@ -13,6 +13,7 @@ from bot.logs import SecretRedactingFilter, configure_logging
 from scamreport.logs import (
     JsonFormatter,
     LogFormatError,
+    Safe,
     WithheldText,
     configure,
     handler_for,
@@ -140,3 +141,8 @@ def test_the_bot_redacts_its_token_in_json_lines_too(root_logging: logging.Logge
     assert [line["process"] for line in lines] == ["bot", "bot"]
     assert token not in stream.getvalue() and "[REDACTED]" in str(lines[0]["message"])
     assert OTP not in stream.getvalue() and lines[1]["pseudonym"] == "p_1"
+
+
+def test_a_string_the_code_marks_safe_is_kept() -> None:
+    line = line_of(record("forwarding: %s waits", Safe("delivery 3 (sg-spf, webhook/json)")))
+    assert line["message"] == "forwarding: delivery 3 (sg-spf, webhook/json) waits"

@@ -3,6 +3,8 @@ listener shows deliveries pending per agency and each agency's circuit."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from scamreport.cli import main
 from scamreport.forwarding import metrics as worker_metrics
 from scamreport.forwarding.circuit import AgencyCircuits
 from scamreport.forwarding.dev import sink_environment
+from scamreport.logs import JsonFormatter
 from scamreport.registry import load_registry, packaged_registry_path
 from scamreport.settings import get_settings
 from tests.observability.observability_support import (
@@ -40,7 +43,10 @@ def sink_url(tmp_path: Path) -> Iterator[str]:
 
 
 def test_a_delivery_moves_the_counter(
-    tmp_path: Path, sink_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    sink_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     url = f"sqlite:///{tmp_path / 'worker.db'}"
     file_report(database(url), agencies=("sg-spf",))
@@ -53,8 +59,14 @@ def test_a_delivery_moves_the_counter(
     counter = f"{metrics.DELIVERIES}_total"
     labels = {"agency": "sg-spf", "outcome": "delivered"}
     before = REGISTRY.get_sample_value(counter, labels) or 0.0
-    assert main(["worker", "--once"]) == 0
+    with caplog.at_level(logging.INFO, logger="scamreport.forwarding"):
+        assert main(["worker", "--once"]) == 0
     assert REGISTRY.get_sample_value(counter, labels) == before + 1
+    # The delivered line carries the report's reference for JSON logs.
+    (delivered,) = [r for r in caplog.records if "delivered" in r.getMessage()]
+    line = json.loads(JsonFormatter("worker").format(delivered))
+    assert line["reference"] and line["reference"] in line["message"]
+    assert "delivery 1 (sg-spf, webhook/json)" in line["message"]
 
 
 def test_the_worker_listener_shows_pending_deliveries_and_circuits(tmp_path: Path) -> None:
