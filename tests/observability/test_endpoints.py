@@ -159,3 +159,47 @@ def test_rasas_channel_answers_metrics_with_turn_latency_and_nlu_confidence(
     assert sample(text, confidence, intent="inform", le="0.9") == 2
     assert sample(text, f"{metrics.NLU_CONFIDENCE}_count", intent="deny") == 1
     assert sample(text, f"{metrics.NLU_CONFIDENCE}_sum", intent="inform") == pytest.approx(1.74)
+
+
+RASA_JSON_LOGS = """
+import logging, os
+import rasa.utils.io
+from rasa_runtime.__main__ import observe_rasa
+from rasa_runtime.metrics import rasa_metrics
+
+observe_rasa(os.environ)
+rasa.utils.io.configure_colored_logging("INFO")  # as rasa/__main__.py does before a command
+logging.getLogger("rasa.core.processor").info("user %s said %s", "p_json", os.environ["WRITTEN"])
+logging.getLogger("rasa.core.processor").error("a turn failed")
+print(rasa_metrics().exposition().decode())
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa environment (.venv/rasa)")
+def test_rasa_logs_json_lines_and_counts_its_errors() -> None:
+    written = "He said he was from the bank, my OTP is 482913"
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "SCAMREPORT_LOG_FORMAT": "json",
+            "WRITTEN": written,
+        }
+    )
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", RASA_JSON_LOGS],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [json.loads(text) for text in done.stderr.splitlines() if text.startswith("{")]
+    said = [line for line in lines if str(line["message"]).startswith("user p_json said")]
+    assert said and said[0]["process"] == "rasa", done.stderr[-3000:]
+    assert "482913" not in done.stderr and "from the bank" not in done.stderr
+    errors = sample(
+        done.stdout, f"{metrics.ERRORS}_total", process="rasa", kind="rasa.core.processor"
+    )
+    assert errors == 1
