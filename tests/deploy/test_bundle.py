@@ -13,13 +13,16 @@ Redis; and the connection budget fits PostgreSQL's max_connections.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -351,11 +354,58 @@ def test_app_pods_wait_for_the_migration_job(overlays: dict[str, list[dict[str, 
             assert "python -m scamreport db current --check" in " ".join(wait["command"]), name
 
 
-def test_one_bot_at_a_time(overlays: dict[str, list[dict[str, Any]]]) -> None:
+def test_an_active_bot_and_a_standby_that_stays_alive(
+    overlays: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Two bots: the one holding the database's lock opens the webhook port (ready); the standby
+    keeps it closed, so its liveness must not depend on that port (its /metrics instead)."""
     for manifests in overlays.values():
         bot = workload(manifests, "Deployment", "bot")
-        assert bot["spec"]["replicas"] == 1
-        assert bot["spec"]["strategy"]["type"] == "Recreate"
+        assert bot["spec"]["replicas"] == 2
+        assert bot["spec"]["strategy"]["type"] == "RollingUpdate"
+        container = bot["spec"]["template"]["spec"]["containers"][0]
+        assert container["readinessProbe"]["tcpSocket"]["port"] == 8443
+        liveness = container["livenessProbe"]["exec"]["command"]
+        assert liveness[:4] == ["python", "deploy/healthcheck.py", "--bearer-env", "METRICS_TOKEN"]
+        env = _env(bot, "bot")
+        port = env["SCAMREPORT_BOT_METRICS_PORT"]
+        assert liveness[4] == f"http://{{host}}:{port}/metrics"
+        assert "METRICS_TOKEN" in env
+    haproxy = (DEPLOY / "k8s" / "base" / "haproxy.cfg").read_text()
+    assert 'server-template bot 2 "${BOT_ADDRESS}":8443' in haproxy
+
+
+def test_the_health_check_sends_the_bearer_token_from_the_environment(tmp_path: Path) -> None:
+    seen: list[str | None] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            seen.append(self.headers.get("Authorization"))
+            ok = self.headers.get("Authorization") == "Bearer probe-secret"
+            self.send_response(200 if ok else 401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/metrics"
+    probe = [sys.executable, str(DEPLOY / "healthcheck.py")]
+    try:
+        with_token = {**os.environ, "METRICS_TOKEN": "probe-secret"}
+        ok = subprocess.run([*probe, "--bearer-env", "METRICS_TOKEN", url], env=with_token)
+        refused = subprocess.run([*probe, url], env=with_token)
+        unset = subprocess.run(
+            [*probe, "--bearer-env", "METRICS_TOKEN", url],
+            env={k: v for k, v in os.environ.items() if k != "METRICS_TOKEN"},
+            capture_output=True,
+        )
+    finally:
+        server.shutdown()
+    assert (ok.returncode, refused.returncode, unset.returncode) == (0, 1, 1)
+    assert seen == ["Bearer probe-secret", None]
 
 
 def _env(manifest: dict[str, Any], container_name: str) -> dict[str, str]:
@@ -663,7 +713,8 @@ def test_connection_budget_fits_postgres(overlays: dict[str, list[dict[str, Any]
             replicas("rasa") * rasa_pool
             + replicas("actions") * app_pool
             # The bot has two engines: the application's database and Rasa's tracker store.
-            + replicas("bot") * 2 * app_pool
+            # + 1 each for the standby's advisory lock (scamreport/storage/leader_lock.py).
+            + replicas("bot") * (2 * app_pool + 1)
             + replicas("worker") * app_pool
             + replicas("console") * gunicorn_workers * app_pool
             + JOB_CONNECTIONS
@@ -712,10 +763,16 @@ def test_rasa_image_holds_every_project_module_rasa_imports(tmp_path: Path) -> N
                 shutil.copytree(PROJECT_ROOT / source, destination)
             else:
                 shutil.copy(PROJECT_ROOT / source, destination)
+    # The model's custom components (config.yml) and the NLG (endpoints.yml) are loaded by
+    # Rasa by module path: they must be importable from what the image holds.
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
+    components = [c["name"] for c in config["pipeline"] + config["policies"] if "." in c["name"]]
+    nlg = yaml.safe_load((DEPLOY / "rasa" / "endpoints.yml").read_text())["nlg"]["type"]
     script = (
         "import rasa_runtime.__main__, rasa_runtime.patches, rasa_runtime.secure_rest\n"
         "from rasa.shared.utils.io import read_yaml_file\n"
-        "for name in read_yaml_file('credentials.yml'):\n"
+        f"names = list(read_yaml_file('credentials.yml')) + {components + [nlg]!r}\n"
+        "for name in names:\n"
         "    module, _, cls = name.rpartition('.')\n"
         "    assert getattr(__import__(module, fromlist=[cls]), cls)\n"
     )
@@ -728,7 +785,4 @@ def test_rasa_image_holds_every_project_module_rasa_imports(tmp_path: Path) -> N
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    # The model uses Rasa's own components only: a custom one would need copying too.
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
-    names = [c["name"] for c in config["pipeline"] + config["policies"]]
-    assert names and not [name for name in names if "." in name]
+    assert all(name.startswith("rasa_runtime.") for name in components), components
