@@ -21,7 +21,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -29,7 +28,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 from scamreport.channel import metadata_language
 from scamreport.languages import DEFAULT_LANGUAGE
-from scamreport.locales import LOCALES_DIR, locale_languages, responses
+from scamreport.locales import LOCALES_DIR, locale_languages
+from scamreport.locales import responses as locale_responses
 
 logger = logging.getLogger(__name__)
 
@@ -46,23 +46,36 @@ def ordered_buttons(buttons: list[dict[str, Any]], order: list[str]) -> list[dic
     return sorted(buttons, key=rank)
 
 
-class LocalisedNaturalLanguageGenerator(NaturalLanguageGenerator):
-    """One templated generator per language, chosen by the latest message's language."""
+class LocalisedNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
+    """One templated generator per language, chosen by the latest message's language.
+
+    A ``TemplatedNaturalLanguageGenerator`` itself because Rasa's agent builds the generator
+    before it has the model's domain and hands the responses over afterwards
+    (``agent.load_model``: ``if isinstance(nlg, TemplatedNaturalLanguageGenerator): nlg.responses
+    = domain.responses``, also on every model reload): the ``responses`` property takes them as
+    the English ones.
+    """
 
     def __init__(  # the arguments Rasa's loader passes
         self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None
     ) -> None:
-        english = dict(domain.responses) if domain is not None else {}
+        self.generators: dict[str, TemplatedNaturalLanguageGenerator] = {}
         # endpoints.yml may name another folder (`locales: path`), as the tests do.
         folder = (endpoint_config.kwargs.get("locales") if endpoint_config else None) or None
         locales_dir = Path(folder) if folder else LOCALES_DIR
-        self.generators: dict[str, TemplatedNaturalLanguageGenerator] = {
-            DEFAULT_LANGUAGE: TemplatedNaturalLanguageGenerator(english)
-        }
+        super().__init__(dict(domain.responses) if domain is not None else {})
         for language in locale_languages(locales_dir):
-            translated = responses(language, locales_dir)
+            translated = locale_responses(language, locales_dir)
             if language != DEFAULT_LANGUAGE and translated:
                 self.generators[language] = TemplatedNaturalLanguageGenerator(translated)
+
+    @property  # type: ignore[override]
+    def responses(self) -> dict[str, list[dict[str, Any]]]:
+        return self.generators[DEFAULT_LANGUAGE].responses
+
+    @responses.setter
+    def responses(self, english: dict[str, list[dict[str, Any]]] | None) -> None:
+        self.generators[DEFAULT_LANGUAGE] = TemplatedNaturalLanguageGenerator(dict(english or {}))
 
     def language_of(self, tracker: DialogueStateTracker) -> str:
         message = tracker.latest_message

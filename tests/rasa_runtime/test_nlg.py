@@ -1,5 +1,7 @@
 """rasa_runtime.nlg, loaded by Rasa itself from an endpoint config as endpoints.yml names it
-(run in .venv/rasa): each language's words, English by default, buttons in an action's order."""
+and given the domain's responses as Rasa's agent gives them (run in .venv/rasa): each
+language's words, English by default, buttons in an action's order. The stack tests
+(tests/bot, tests/e2e, tests/conversations) use it for every reply."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 GENERATE = """
 import asyncio, json, sys
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
@@ -36,7 +39,11 @@ responses:
         - {title: "Apple", payload: "/a"}
         - {title: "Bread", payload: "/b"}
 ''')
-nlg = NaturalLanguageGenerator.create(read_endpoint_config(sys.argv[1], "nlg"), domain)
+# As Rasa's agent does: the generator is built before the model's domain is loaded
+# (Agent.__init__), and a templated generator gets the responses afterwards (Agent.load_model).
+nlg = NaturalLanguageGenerator.create(read_endpoint_config(sys.argv[1], "nlg"), None)
+assert isinstance(nlg, TemplatedNaturalLanguageGenerator)
+nlg.responses = domain.responses
 
 async def answers():
     out = {}
