@@ -2,7 +2,8 @@
 
 In order: a language chosen with /language (kept until the reporter chooses again); else the
 language of what they write, when a message clearly tells ("ok", "5000", a link, a button
-press or a command never do); else their Telegram client's language; else English.
+press or a command never do; once their writing has shown a language, it takes two messages in
+a row in another one to switch); else their Telegram client's language; else English.
 
 The language lives in the chat's state (bot/state.py) and, once the reporter has consented,
 in ``reporters.language``; before consent nothing is stored, so it stays in memory. After a
@@ -29,6 +30,7 @@ from scamreport.languages import (
     detect_language,
     is_language,
     language_from_telegram,
+    language_shares,
 )
 from scamreport.storage.repository import reporter_language, set_reporter_language
 
@@ -84,14 +86,34 @@ async def settle_language(services: BotServices, state: ChatState, user: User) -
 
 
 def follow_writing(state: ChatState, text: str) -> bool:
-    """Switches to the language ``text`` is clearly written in, unless the reporter chose one;
-    True when the language changed."""
+    """Follows the language the reporter writes in, unless they chose one; True when the
+    language changed.
+
+    Until their writing has shown a language, one clear message switches (a Chinese speaker on
+    an English phone is answered in Chinese from the first reply). After that a switch needs two
+    messages in a row clearly in the other language and with no word of the current one, so a
+    reporter who mixes languages keeps one language for the whole conversation.
+    """
     if state.language_kept:
         return False
     found = written_language(text)
-    if found is None or found == state.language:
+    if found is None:
         return False
+    if found == state.language:
+        state.language_from_writing = True
+        state.language_switch_candidate = None
+        return False
+    if state.language_from_writing:
+        current = state.language
+        if current is not None and language_shares(text).get(current, 0.0) > 0:
+            state.language_switch_candidate = None
+            return False
+        if state.language_switch_candidate != found:
+            state.language_switch_candidate = found
+            return False
     state.language = found
+    state.language_from_writing = True
+    state.language_switch_candidate = None
     return True
 
 

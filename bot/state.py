@@ -46,6 +46,11 @@ class ChatState:
     language_kept: bool = False
     language_loaded: bool = False
     language_stored: Language | None = None
+    # Set once the reporter's own writing has shown their language; from then on one message in
+    # another language does not switch (a Manglish or 中英 writer would get every other reply in
+    # the other language): two in a row, with no word of the current one, do.
+    language_from_writing: bool = False
+    language_switch_candidate: Language | None = None
 
     def offer(self, replies: list[Reply]) -> str | None:
         """Remembers the buttons of ``replies`` (if any) as the current offer; returns its nonce."""

@@ -52,7 +52,7 @@ _INDONESIAN_WORDS = frozenset(
     {
         "uang", "rekening", "polisi", "nggak", "gak", "enggak", "kamu", "bapak", "ibu", "sudah",
         "banget", "aja", "gimana", "kenapa", "dong", "kok", "nih", "tuh", "udah", "kalau",
-        "penipu", "transfer", "ditransfer", "nomor", "pesan", "tautan", "hadiah",
+        "penipu", "ditransfer", "nomor", "pesan", "tautan", "hadiah",
         "bilang", "mau", "belanja", "kirim", "dikirim", "besok", "kemarin", "minggu", "lalu",
         "rupiah", "rp", "pinjol", "bukan", "tidak",
     }
