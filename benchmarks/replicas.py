@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from scamreport.channel import SENDER_HEADER
 from scamreport.cli.stack import Service, StackError, free_port
 from scamreport.cli.stack_replicated import (
     DEFAULT_REDIS_URL,
+    DEPLOY_ENDPOINTS,
     HAPROXY_TEMPLATE,
     ReplicatedStack,
     haproxy_binary,
@@ -40,6 +43,7 @@ from scamreport.cli.stack_replicated import (
 from scamreport.settings import RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN
 
 TRACKER_READS_AT_ONCE = 8
+READY_SECONDS = 1500.0
 
 
 class StickyRestReporter(clients.RestReporter):
@@ -114,12 +118,38 @@ class Topology:
         self.frontends: dict[int, tuple[str, str]] = {}  # N -> (rasa url, metrics url)
 
     def start(self) -> float:
+        """As ReplicatedStack.start_assistant, with more time for the models to load: N
+        replicas loading at once on a shared 2-core machine take longer than one alone."""
+        stack = self.stack
         began = time.monotonic()
-        self.stack.start_assistant()
+        for index in range(stack.action_servers):
+            stack.start(stack.replica_action_server(index))
+        stack.start(stack.load_balancer())
+        endpoints = self._endpoints_without_nlg()
+        rasa = []
+        for index in range(stack.replicas):
+            service = stack.replica_rasa(index)
+            argv = [endpoints if arg == str(DEPLOY_ENDPOINTS) else arg for arg in service.argv]
+            rasa.append(
+                stack.start(replace(service, argv=argv, startup_seconds=READY_SECONDS), wait=False)
+            )
+        for service in rasa:
+            stack.wait_ready(service)
+        stack.wait_for_backends()
         ready = time.monotonic() - began
         for count in self.counts:
             self.frontends[count] = self._start_haproxy(count)
         return round(ready, 1)
+
+    def _endpoints_without_nlg(self) -> str:
+        """deploy/rasa/endpoints.yml without its nlg section. Under `rasa run`, Rasa 3.6 builds
+        the NLG named there before loading the model (Agent.__init__, domain None), so
+        rasa_runtime.nlg has no English responses and every English turn gets no reply;
+        Rasa's own templated generator is what the project's English answers cost anyway."""
+        text = re.sub(r"^nlg:\n(?:  .*\n)+", "", DEPLOY_ENDPOINTS.read_text(), flags=re.M)
+        path = self.stack.data_dir / "endpoints-without-nlg.yml"
+        path.write_text(text)
+        return str(path)
 
     def _start_haproxy(self, count: int) -> tuple[str, str]:
         host = self.stack.bind_host
@@ -350,6 +380,8 @@ def suite(
         "turns_per_reporter": turns,
         "action_servers": servers,
         "path": "REST channel through HAProxy (sticky on X-Conversation-Id)",
+        "endpoints": "deploy/rasa/endpoints.yml without its nlg section (Topology."
+        "_endpoints_without_nlg)",
         "stores": "tracker store: PostgreSQL (fresh database); lock store: Redis "
         f"{DEFAULT_REDIS_URL}; app database: PostgreSQL (fresh database)",
         "cpus": os.cpu_count(),
