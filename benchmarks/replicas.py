@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -33,7 +32,6 @@ from scamreport.channel import SENDER_HEADER
 from scamreport.cli.stack import Service, StackError, free_port
 from scamreport.cli.stack_replicated import (
     DEFAULT_REDIS_URL,
-    DEPLOY_ENDPOINTS,
     HAPROXY_TEMPLATE,
     ReplicatedStack,
     haproxy_binary,
@@ -125,14 +123,10 @@ class Topology:
         for index in range(stack.action_servers):
             stack.start(stack.replica_action_server(index))
         stack.start(stack.load_balancer())
-        endpoints = self._endpoints_without_nlg()
-        rasa = []
-        for index in range(stack.replicas):
-            service = stack.replica_rasa(index)
-            argv = [endpoints if arg == str(DEPLOY_ENDPOINTS) else arg for arg in service.argv]
-            rasa.append(
-                stack.start(replace(service, argv=argv, startup_seconds=READY_SECONDS), wait=False)
-            )
+        rasa = [
+            stack.start(replace(stack.replica_rasa(i), startup_seconds=READY_SECONDS), wait=False)
+            for i in range(stack.replicas)
+        ]
         for service in rasa:
             stack.wait_ready(service)
         stack.wait_for_backends()
@@ -140,16 +134,6 @@ class Topology:
         for count in self.counts:
             self.frontends[count] = self._start_haproxy(count)
         return round(ready, 1)
-
-    def _endpoints_without_nlg(self) -> str:
-        """deploy/rasa/endpoints.yml without its nlg section. Under `rasa run`, Rasa 3.6 builds
-        the NLG named there before loading the model (Agent.__init__, domain None), so
-        rasa_runtime.nlg has no English responses and every English turn gets no reply;
-        Rasa's own templated generator is what the project's English answers cost anyway."""
-        text = re.sub(r"^nlg:\n(?:  .*\n)+", "", DEPLOY_ENDPOINTS.read_text(), flags=re.M)
-        path = self.stack.data_dir / "endpoints-without-nlg.yml"
-        path.write_text(text)
-        return str(path)
 
     def _start_haproxy(self, count: int) -> tuple[str, str]:
         host = self.stack.bind_host
@@ -380,8 +364,7 @@ def suite(
         "turns_per_reporter": turns,
         "action_servers": servers,
         "path": "REST channel through HAProxy (sticky on X-Conversation-Id)",
-        "endpoints": "deploy/rasa/endpoints.yml without its nlg section (Topology."
-        "_endpoints_without_nlg)",
+        "endpoints": "deploy/rasa/endpoints.yml",
         "stores": "tracker store: PostgreSQL (fresh database); lock store: Redis "
         f"{DEFAULT_REDIS_URL}; app database: PostgreSQL (fresh database)",
         "cpus": os.cpu_count(),

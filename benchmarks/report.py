@@ -175,7 +175,7 @@ def replicas_section(document: dict[str, Any]) -> list[str]:
     lines += [
         f"{document['reporters']} reporters start together, {document['turns_per_reporter']} "
         f"turns each, {document['path']}; {document['stores']}; "
-        f"{document.get('endpoints', 'deploy/rasa/endpoints.yml without its nlg section')}; "
+        f"{document.get('endpoints', 'deploy/rasa/endpoints.yml')}; "
         f"{document['action_servers']} action server(s). {document['rounds']} round(s), N in "
         f"the order {document['order']}. Median (min-max) over rounds; *trackers exact*: "
         "conversations whose user turns, read back from the tracker store, are the script once "
