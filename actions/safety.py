@@ -27,7 +27,13 @@ _SEXTORTION = re.compile(
     r"private\s+(?:photos?|pictures?|videos?|parts)|(?:send|post|share|leak)\w*\s+(?:it|them|the\s+"
     r"video|my\s+(?:video|photos?|pictures?))\s+to\s+(?:all\s+)?my\s+(?:friends|family|contacts|"
     r"followers|parents))|\b(?:bogel|lucah|gambar\s+intim|video\s+intim|seks)\b|"
-    r"裸照|裸聊|裸体|私密(?:照|视频|影像)|不雅(?:照|视频)|性爱|偷录|录下了?(?:我的)?(?:视频|裸)",
+    r"裸照|裸聊|裸体|私密(?:照|视频|影像)|不雅(?:照|视频)|性爱|偷录|录下了?(?:我的)?(?:视频|裸)|"
+    # a threat to send the reporter's pictures to the people they know
+    r"(?:照片|相片|视频|录像)[^。！？]{0,16}(?:发给|发到|公开|曝光|散布|传给|传到)|"
+    r"(?:发给|发到|传给|公开给)[^。！？]{0,8}(?:全班|同学|家人|朋友|老婆|老公|父母|爸妈|同事|所有人|"
+    r"联系人|亲戚)|\b(?:sebar|viral|tular)\w*\s+(?:\w+\s+){0,2}(?:gambar|video|foto)|"
+    r"\b(?:gambar|video|foto)\s+(?:\w+\s+){0,3}(?:kepada|kat|ke|pada)\s+(?:kawan|keluarga|mak|"
+    r"ayah|isteri|suami|semua|cikgu|rakan)",
     re.IGNORECASE,
 )
 

@@ -17,6 +17,8 @@ from scamreport.extraction.model import Amount
 # the English alternatives, which are wrapped in \b.
 _ZH_MS_DEMAND = (
     r"|(?:要|叫|让|逼|要求)我(?:再|还要|马上|立刻|先)?(?:付|转|交|汇|打|给|充值)|索要|勒索|不然|否则|"
+    # "不给他500今晚就发给…": the price of a threat, not money paid
+    r"不(?:给|付|转|交|汇)(?:他|她|他们)?(?:钱)?(?=[0-9一二两三四五六七八九十百千万$])|"
     r"还要(?:付|转|交)|再(?:付|转|交|汇)|(?:必须|需要|得|要)(?:先|再)?(?:付|转|交|汇)|"
     r"要(?=[0-9一二两三四五六七八九十百千万])|手续费|保证金|解冻费|税费|押金|服务费|"
     r"\b(?:(?:minta|suruh|paksa|desak)\s+(?:saya\s+|aku\s+|kami\s+)?(?:bayar|transfer|pindah\w*|"
@@ -35,8 +37,11 @@ _ZH_MS_NOT_PAID = (
 )
 _ZH_MS_PROMISED = (
     r"|中了|中奖|奖金|赢了|赚了|收益|利润|回报|返还|退款|补偿|(?:可以|能|会)(?:拿到|得到|收到)|遗产|"
-    r"贷款|\b(?:menang|hadiah|untung|keuntungan|pulangan|bonus|pinjaman|warisan|"
-    r"(?:akan|boleh)\s+dapat)\b"
+    # money offered to the reporter: "一个月给我500块", "每天付我300", a mule's "salary"
+    r"给我|付我|发我|答应|承诺|(?:每个?月|一个月|每天|一天|每周|每单)(?:给|付|发|赚|有)|工资|薪水|佣金|"
+    r"报酬|酬劳|"
+    r"贷款|\b(?:menang|hadiah|untung|keuntungan|pulangan|bonus|pinjaman|warisan|gaji|upah|"
+    r"komisen|(?:bagi|beri|bayar)\s+(?:saya|aku|kami)|(?:akan|boleh)\s+dapat)\b"
 )
 
 _DEMAND_CUE = re.compile(

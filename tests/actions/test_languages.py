@@ -347,6 +347,11 @@ def test_sextortion_and_money_mule_words_in_chinese_and_malay() -> None:
     assert is_sextortion("他威胁要把我的裸照发给我家人")
     assert is_sextortion("dia ugut sebar video bogel saya")
     assert not is_sextortion("他说他是警察，要我转钱")
+    # a threat to send pictures to the people the reporter knows, without naming them as nudes
+    assert is_sextortion("有人拿到我的照片，说不给他500新币今晚就发给我全班同学")
+    assert is_sextortion("dia nak sebar gambar saya kepada kawan-kawan")
+    assert is_sextortion("hantar gambar saya kat keluarga kalau tak bayar")
+    assert not is_sextortion("警察说要把案件资料发给法院")
     assert _MULE.search("我把我的银行账户借给他们用了")
     assert _MULE.search("mereka sewa akaun saya")
 

@@ -15,6 +15,7 @@ from scamreport.extraction.amounts import (
 )
 from scamreport.extraction.model import Amount
 from scamreport.extraction.numerals import read_ms_number, read_zh_number
+from scamreport.extraction.payments import money_mentions
 
 # (answer as typed, reporter's country, value, currency)
 ANSWERS: list[tuple[str, str | None, str, str | None]] = [
@@ -206,3 +207,25 @@ def test_long_runs_of_numbers_cost_linear_time(text: str) -> None:
     list(find_amounts(text, "SG"))
     read_amount(text, "SG")
     assert time.perf_counter() - started < 0.5
+
+
+# Found by the Chinese and Malay personas: a mule's promised pay and a sextortion price were
+# stored as money lost.
+@pytest.mark.parametrize(
+    ("text", "country", "kind"),
+    [
+        ("有人在telegram说一个月给我500块，叫我把银行户口借给他公司用", "SG", "promised"),
+        ("dia bayar saya RM500 sebulan untuk guna akaun bank saya", "MY", "promised"),
+        ("有人拿到我的照片，说不给他500新币今晚就发给我全班同学", "SG", "demanded"),
+        ("我转了5000块给他", "SG", "lost"),
+        ("saya dah transfer RM3000 kepada dia", "MY", "lost"),
+    ],
+)
+def test_money_offered_or_demanded_is_not_money_lost(text: str, country: str, kind: str) -> None:
+    mentions = money_mentions(text, country)
+    found = {
+        name: getattr(mentions, name)
+        for name in ("lost", "demanded", "promised")
+        if getattr(mentions, name)
+    }
+    assert list(found) == [kind]
