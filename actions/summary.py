@@ -38,10 +38,6 @@ _ENGLISH_PHRASES: dict[str, str] = {
 }
 
 STORY_PREVIEW_CHARS = 300
-# How indicators read in screenshots are named (``indicator.<kind>`` in the catalog).
-INDICATOR_KINDS: tuple[str, ...] = (
-    "phone", "url", "email", "iban", "crypto_wallet", "handle", "amount", "date", "claimed_agency",
-)  # fmt: skip
 
 
 def slot_label(slot: str, language: str = "en") -> str:

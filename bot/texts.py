@@ -28,8 +28,6 @@ COMMAND_NAMES: tuple[str, ...] = (
     "language",
     "help",
 )
-# The indicators /check looks up, each named by the text ``indicator_<kind>``.
-INDICATOR_KINDS: tuple[str, ...] = ("phone", "url", "email", "iban", "crypto_wallet", "handle")
 
 
 def get(key: str, language: str, /, **values: object) -> str:
@@ -97,7 +95,6 @@ def deletion_done(erasure: Erasure, agency_names: dict[str, str], language: str)
 
 __all__ = [
     "COMMAND_NAMES",
-    "INDICATOR_KINDS",
     "LANGUAGES",
     "commands",
     "date",

@@ -13,9 +13,9 @@ from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from console.access import Viewer, report_scope
-from console.reports import LINKABLE_KINDS
 from scamreport import triage
 from scamreport.storage.models import Indicator, Report
+from scamreport.taxonomy import LINKABLE_KINDS
 
 
 def _day_expression(dialect_name: str) -> Any:

@@ -15,6 +15,7 @@ from scamreport.reference import normalise_reference
 from scamreport.storage.console_models import ReportNote, StatusChange
 from scamreport.storage.models import Indicator, Report
 from scamreport.storage.repository import update_report_status
+from scamreport.taxonomy import LINKABLE_KINDS
 
 # The status workflow: received -> in review -> referred or actioned -> closed (with a reason);
 # a closed report can be reopened (back to in review).
@@ -34,16 +35,6 @@ STATUS_LABELS: dict[str, str] = {
 }
 MAX_NOTE_LENGTH = 5000
 MAX_REASON_LENGTH = 2000
-# Indicator kinds that identify a scammer (amounts and dates link nothing).
-LINKABLE_KINDS: tuple[str, ...] = (
-    "phone",
-    "url",
-    "email",
-    "iban",
-    "crypto_wallet",
-    "handle",
-    "claimed_agency",
-)
 
 
 class WorkflowError(ValueError):

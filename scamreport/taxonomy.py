@@ -39,4 +39,10 @@ INDICATOR_KINDS: tuple[str, ...] = (
     "claimed_agency",
 )
 
+# The kinds that identify a scammer. A reporter's /check looks them up; the console links
+# reports by them and by the agency a scammer claimed to be (which a reporter checking "police"
+# would learn nothing from). Amounts and dates link nothing.
+CHECKABLE_KINDS: tuple[str, ...] = ("phone", "url", "email", "iban", "crypto_wallet", "handle")
+LINKABLE_KINDS: tuple[str, ...] = (*CHECKABLE_KINDS, "claimed_agency")
+
 REPORT_STATUSES: tuple[str, ...] = ("received", "in_review", "referred", "actioned", "closed")

@@ -26,6 +26,7 @@ from scamreport.storage.repository import (
     reporter_country,
     reports_of_reporter,
 )
+from scamreport.taxonomy import CHECKABLE_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ def checkable_indicators(text: str, country: str | None) -> list[tuple[str, str]
 
     found: list[tuple[str, str]] = []
     for kind, value in extract_indicators(text, country).items():
-        if kind in texts.INDICATOR_KINDS and (kind, value) not in found:
+        if kind in CHECKABLE_KINDS and (kind, value) not in found:
             found.append((kind, value))
     return found
 

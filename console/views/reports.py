@@ -20,7 +20,6 @@ from console.rendering import (
     report_language,
 )
 from console.reports import (
-    LINKABLE_KINDS,
     IndicatorQuery,
     WorkflowError,
     add_note,
@@ -37,6 +36,7 @@ from scamreport.languages import LANGUAGE_NAMES
 from scamreport.registry import RegistryError, load_registry
 from scamreport.storage.codes import REPORT_STATUSES
 from scamreport.storage.models import Notification, Report
+from scamreport.taxonomy import LINKABLE_KINDS
 from scamreport.triage import LABELS as FLAG_LABELS
 
 blueprint = Blueprint("reports", __name__)

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from scamreport.languages import detect_language, language_from_telegram
+from scamreport.taxonomy import LINKABLE_KINDS
 from tests.conversations.facts import answer_for, button_for, fact_key_for
 from tests.conversations.grading import CONTAINS, EXACT, date_window
 from tests.conversations.personas import PERSONA_DIR, SCAM_TYPES, Persona, load_personas
@@ -22,7 +23,6 @@ LANGUAGE_TYPES = {"fake_authority", "fake_shop", "phishing", "investment", "roma
                   "sextortion", "money_mule"}  # fmt: skip
 LANGUAGE_TAGS = {"panic", "idk", "correction", "third_party", "minor", "mixed_english"}
 CLIENT_CODES = {"zh": {"zh-hans", "zh-CN", "en"}, "ms": {"ms", "en"}}
-INDICATOR_KINDS = {"phone", "url", "email", "iban", "crypto_wallet", "handle", "claimed_agency"}
 
 
 def test_at_least_80_personas_cover_every_scam_type() -> None:
@@ -64,7 +64,7 @@ def _check_expectation(persona: Persona) -> None:
             name in EXACT or name in CONTAINS or name in CONVERSATION or name.startswith("details.")
         ), f"{persona.id}: {name}"
     for kind in persona.expect.get("indicators", {}):
-        assert kind in INDICATOR_KINDS, f"{persona.id}: {kind}"
+        assert kind in LINKABLE_KINDS, f"{persona.id}: {kind}"
     if "incident_date" in persona.expect:
         date_window(persona.expect["incident_date"], date(2026, 11, 29))
     assert persona.expect["scam_type"] == persona.type
