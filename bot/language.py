@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 # A message in Latin letters tells its language only with this many words (links, e-mail
 # addresses and numbers removed): "ok", "yes please", "RM5000" do not.
 MIN_WORDS = 3
+# A first message with at least this share of the phone's language does not leave it.
+MIXED_SHARE = 0.25
 _NOT_WORDS = re.compile(r"\S*(?:://|www\.|@|\w\.\w)\S*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z]+")
 _HAN = re.compile(f"[{HAN_RANGES}]")
@@ -90,9 +92,10 @@ def follow_writing(state: ChatState, text: str) -> bool:
     language changed.
 
     Until their writing has shown a language, one clear message switches (a Chinese speaker on
-    an English phone is answered in Chinese from the first reply). After that a switch needs two
-    messages in a row clearly in the other language and with no word of the current one, so a
-    reporter who mixes languages keeps one language for the whole conversation.
+    an English phone is answered in Chinese from the first reply), unless a quarter of it or
+    more is in the phone's language already. After that a switch needs two messages in a row
+    clearly in the other language and with no word of the current one, so a reporter who mixes
+    languages keeps one language for the whole conversation.
     """
     if state.language_kept:
         return False
@@ -103,14 +106,20 @@ def follow_writing(state: ChatState, text: str) -> bool:
         state.language_from_writing = True
         state.language_switch_candidate = None
         return False
+    current = state.language
+    share = language_shares(text).get(current, 0.0) if current is not None else 0.0
     if state.language_from_writing:
-        current = state.language
-        if current is not None and language_shares(text).get(current, 0.0) > 0:
+        if share > 0:
             state.language_switch_candidate = None
             return False
         if state.language_switch_candidate != found:
             state.language_switch_candidate = found
             return False
+    elif found != "zh" and share >= MIXED_SHARE:
+        # Manglish on a Malay phone: as much Malay as English is no reason to leave Malay.
+        # (Han characters always switch: a writer who types them reads them.)
+        state.language_from_writing = True
+        return False
     state.language = found
     state.language_from_writing = True
     state.language_switch_candidate = None

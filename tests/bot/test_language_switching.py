@@ -35,6 +35,23 @@ def test_a_manglish_writer_on_a_malay_phone_keeps_malay() -> None:
     assert state.language == "ms"
 
 
+def test_a_manglish_first_message_does_not_leave_the_phones_malay() -> None:
+    state = reporter("ms")
+    story = (
+        "Bro I kena tipu la with one seller kat Mudah, I dah bank in RM 1,200 for PS5 then "
+        "terus dia block I. Sampai sekarang barang tak sampai lah"
+    )
+    assert not follow_writing(state, story)
+    assert not follow_writing(state, "bank in to his Maybank acc, last saturday")
+    assert state.language == "ms"
+
+
+def test_plain_english_on_a_malay_phone_switches_at_once() -> None:
+    state = reporter("ms")
+    assert follow_writing(state, "i got scammed by a seller online, they took my money")
+    assert state.language == "en"
+
+
 def test_two_messages_in_a_row_in_another_language_switch() -> None:
     state = reporter("ms")
     follow_writing(state, "saya kena tipu semalam dengan polis palsu")
