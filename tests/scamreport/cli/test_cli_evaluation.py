@@ -271,7 +271,18 @@ def test_the_gate_fails_on_a_model_trained_with_an_intent_emptied(
     }
     intent = max(test_counts, key=lambda name: test_counts[name])
     data = tmp_path / "data"
-    shutil.copytree(PROJECT_ROOT / "data", data)
+    # The English data only: the gate is tested on the English held-out split, and training on
+    # all three languages took this one test from about 4 to over 8 minutes.
+    shutil.copytree(
+        PROJECT_ROOT / "data",
+        data,
+        ignore=lambda folder, names: [
+            n
+            for n in names
+            if Path(folder).name == "nlu" and n != "en" and (Path(folder) / n).is_dir()
+        ],
+    )
+    assert not (data / "nlu" / "zh").exists() and (data / "nlu" / "inform.yml").exists()
     assert empty_intent(data, intent) > 0
     assert intent not in load_training_data([data]).examples_by_intent()
 
