@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
 from tests.conversations.grading import REPLY_LANGUAGE, grade, grade_reply_language
 from tests.conversations.questions import Catalogue, load_locale_responses
 from tests.conversations.reply_language import (
@@ -133,10 +131,10 @@ def _locale_texts() -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.skipif(not _locale_texts(), reason="no locales/<lang>/responses.yml yet")
 def test_the_bot_s_own_texts_in_each_language_pass_the_check() -> None:
     """No persona fails on a text the bot was meant to send (a Malay text with more English
     words than Malay ones in it would, and would read as English to a reporter too)."""
+    assert {language for language, _, _ in _locale_texts()} >= {"zh", "ms"}
     wrong = [
         (language, name, text[:80])
         for language, name, text in _locale_texts()
