@@ -14,7 +14,7 @@ from scamreport.registry.models import (
     FACT_FIELDS,
     KINDS,
     Agency,
-    Delivery,
+    DeliverySettings,
     Registry,
     RegistryError,
 )
@@ -25,7 +25,7 @@ __all__ = [
     "KINDS",
     "REGISTRY_ENV_VAR",
     "Agency",
-    "Delivery",
+    "DeliverySettings",
     "Registry",
     "RegistryError",
     "clear_registry_cache",

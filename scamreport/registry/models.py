@@ -1,4 +1,4 @@
-"""The agency registry as immutable values: Delivery, Agency and Registry."""
+"""The agency registry as immutable values: DeliverySettings, Agency and Registry."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ class RegistryError(ValueError):
 
 
 @dataclass(frozen=True)
-class Delivery:
-    """How reports reach an agency. Only environment variable *names* live here, never values."""
+class DeliverySettings:
+    """How reports reach an agency (each report sent this way is an outbox row,
+    scamreport.storage's ``Delivery``). Only environment variable *names* live here, never
+    values."""
 
     transport: str  # "webhook" | "email"
     url_env: str | None = None
@@ -85,7 +87,7 @@ class Agency:
     languages: tuple[str, ...]
     aliases: tuple[str, ...]
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
-    delivery: Delivery | None = None
+    delivery: DeliverySettings | None = None
     # The country's helpline for children and young people, and its crisis (suicide
     # prevention) line: said first to a reporter under 18 or in despair.
     child_helpline: str | None = None

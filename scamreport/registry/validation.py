@@ -18,7 +18,7 @@ from scamreport.registry.models import (
     COUNTRYLESS_KINDS,
     FACT_FIELDS,
     Agency,
-    Delivery,
+    DeliverySettings,
     Registry,
     RegistryError,
 )
@@ -263,8 +263,8 @@ def _build_agency(entry: Mapping[str, Any]) -> Agency:
     )
 
 
-def _build_delivery(delivery: Mapping[str, Any]) -> Delivery:
-    return Delivery(
+def _build_delivery(delivery: Mapping[str, Any]) -> DeliverySettings:
+    return DeliverySettings(
         transport=delivery["transport"],
         url_env=delivery.get("url_env"),
         secret_env=delivery.get("secret_env"),
