@@ -44,6 +44,7 @@ from scamreport.forwarding.outbox import (
     retry_statement,
     unconfigured_statement,
 )
+from scamreport.forwarding.outcomes import DeliveryOutcome, ReceiverSignal
 from scamreport.forwarding.payload import JSON_CONTENT_TYPE, payload_body
 from scamreport.forwarding.stix import STIX_CONTENT_TYPE, stix_body
 from scamreport.forwarding.transports import (
@@ -88,12 +89,11 @@ class _Outcome:
     """What became of one claim, written with the rest of its batch."""
 
     claim: Claim
-    outcome: str  # delivered, retry, dead, unconfigured or released
+    outcome: DeliveryOutcome  # any but LOST, which only recording can tell
     error: str = ""
     next_attempt_at: datetime | None = None
-    # What the send showed of the receiver, for its circuit: "answered" (delivered, or refused
-    # the bytes) or "failed" (unreachable, timed out, 5xx); None when nothing was sent.
-    receiver: str | None = None
+    # What the send showed of the receiver, for its circuit; None when nothing was sent.
+    receiver: ReceiverSignal | None = None
 
 
 class Worker:
@@ -177,7 +177,9 @@ class Worker:
         try:
             for index, claim in enumerate(claims):
                 if stop is not None and stop.is_set():
-                    outcomes += [_Outcome(left, "released") for left in claims[index:]]
+                    outcomes += [
+                        _Outcome(left, DeliveryOutcome.RELEASED) for left in claims[index:]
+                    ]
                     break
                 if outcomes and self.clock() + send_budget >= lease_until:
                     # Slow sends: write what is done while this worker still holds the lease.
@@ -185,7 +187,7 @@ class Worker:
                     outcomes = []
                 if self.circuits.is_open(claim.agency_code):
                     # Opened by an earlier send of this batch: give it back, no attempt used.
-                    outcomes.append(_Outcome(claim, "released"))
+                    outcomes.append(_Outcome(claim, DeliveryOutcome.RELEASED))
                     continue
                 outcome = self._attempt(claim, prepared[claim.id])
                 self._count_for_circuit(claim, outcome)
@@ -211,14 +213,14 @@ class Worker:
 
     def _count_for_circuit(self, claim: Claim, outcome: _Outcome) -> None:
         """A delivery or a refusal shows the receiver answering; a failure counts against it."""
-        if outcome.receiver == "failed":
+        if outcome.receiver is ReceiverSignal.FAILED:
             if self.circuits.failed(claim.agency_code):
                 logger.error(
                     "forwarding: %s failed %d times in a row; its deliveries wait (circuit open)",
                     claim.agency_code,
                     self.circuits.failures,
                 )
-        elif outcome.receiver == "answered":
+        elif outcome.receiver is ReceiverSignal.ANSWERED:
             self.circuits.succeeded(claim.agency_code)
 
     def _drain_loop(self) -> None:
@@ -281,8 +283,8 @@ class Worker:
 
     # --- one delivery --------------------------------------------------------------------
 
-    def process(self, claim: Claim) -> str:
-        """Handles one claimed delivery; returns the outcome (delivered, retry, dead, ...)."""
+    def process(self, claim: Claim) -> DeliveryOutcome:
+        """Handles one claimed delivery; returns what became of it."""
         with self._session() as session:
             prepared = self._prepare_batch([claim], session)
         outcome = self._attempt(claim, prepared[claim.id])
@@ -300,7 +302,7 @@ class Worker:
                 f"gave up: the worker stopped during attempt {claim.attempts - 1} of {max_attempts}"
             )
             logger.error("forwarding: %s dead: %s", where, error)
-            return _Outcome(claim, "dead", error=error)
+            return _Outcome(claim, DeliveryOutcome.DEAD, error=error)
         if isinstance(prepared, NotConfigured):
             logger.warning(
                 "forwarding: %s waits for configuration: %s (checked again in %g s)",
@@ -310,11 +312,14 @@ class Worker:
             )
             wait = timedelta(seconds=self.config.unconfigured_retry_seconds)
             return _Outcome(
-                claim, "unconfigured", error=str(prepared), next_attempt_at=self.clock() + wait
+                claim,
+                DeliveryOutcome.UNCONFIGURED,
+                error=str(prepared),
+                next_attempt_at=self.clock() + wait,
             )
         if isinstance(prepared, Undeliverable):
             logger.error("forwarding: %s dead: %s", where, prepared)
-            return _Outcome(claim, "dead", error=str(prepared))
+            return _Outcome(claim, DeliveryOutcome.DEAD, error=str(prepared))
         if isinstance(prepared, Exception):
             logger.error(
                 "forwarding: %s could not be prepared",
@@ -340,7 +345,7 @@ class Worker:
             claim.attempts,
             extra={"reference": prepared.outgoing.reference},
         )
-        return _Outcome(claim, "delivered", receiver="answered")
+        return _Outcome(claim, DeliveryOutcome.DELIVERED, receiver=ReceiverSignal.ANSWERED)
 
     def _failed(self, claim: Claim, where: str, error: DeliveryFailed) -> _Outcome:
         policy = self.config.retry
@@ -353,9 +358,9 @@ class Worker:
             logger.error("forwarding: %s dead (%s): %s", where, why, error)
             return _Outcome(
                 claim,
-                "dead",
+                DeliveryOutcome.DEAD,
                 error=str(error),
-                receiver="answered" if error.permanent else "failed",
+                receiver=ReceiverSignal.ANSWERED if error.permanent else ReceiverSignal.FAILED,
             )
         next_at = policy.next_attempt_at(
             claim.attempts, now=self.clock(), rng=self.rng, at_least=error.retry_after or 0.0
@@ -369,16 +374,20 @@ class Worker:
             next_at.isoformat(timespec="seconds"),
         )
         return _Outcome(
-            claim, "retry", error=str(error), next_attempt_at=next_at, receiver="failed"
+            claim,
+            DeliveryOutcome.RETRY,
+            error=str(error),
+            next_attempt_at=next_at,
+            receiver=ReceiverSignal.FAILED,
         )
 
-    def _record_all(self, outcomes: list[_Outcome]) -> list[str]:
-        """Writes the outcomes in one transaction; each is "lost" if its lease was taken over."""
+    def _record_all(self, outcomes: list[_Outcome]) -> list[DeliveryOutcome]:
+        """Writes the outcomes in one transaction; each is LOST if its lease was taken over."""
         if not outcomes:
             return []
         now = self.clock()
-        delivered = [item.claim for item in outcomes if item.outcome == "delivered"]
-        others = [item for item in outcomes if item.outcome != "delivered"]
+        delivered = [item.claim for item in outcomes if item.outcome is DeliveryOutcome.DELIVERED]
+        others = [item for item in outcomes if item.outcome is not DeliveryOutcome.DELIVERED]
         with self._session() as session:
             try:
                 # Most of a batch is delivered: one statement for all of it.
@@ -388,7 +397,7 @@ class Worker:
                 raise
             kept = record_statements(session, [self._statement(item, now) for item in others])
         ours |= {item.claim.id for item, still in zip(others, kept, strict=True) if still}
-        results: list[str] = []
+        results: list[DeliveryOutcome] = []
         for item in outcomes:
             if item.claim.id not in ours:
                 # Our lease ran out and another worker took the row over: its result counts.
@@ -398,23 +407,23 @@ class Worker:
                     item.claim.id,
                     item.outcome,
                 )
-                results.append("lost")
+                results.append(DeliveryOutcome.LOST)
                 continue
-            if item.outcome == "retry" and item.next_attempt_at is not None:
+            if item.outcome is DeliveryOutcome.RETRY and item.next_attempt_at is not None:
                 self._note_retry(item.next_attempt_at)
             results.append(item.outcome)
         for item, result in zip(outcomes, results, strict=True):
-            metrics.delivery_recorded(item.claim.agency_code, result)
+            metrics.delivery_recorded(item.claim.agency_code, result.value)
         return results
 
     @staticmethod
     def _statement(item: _Outcome, now: datetime) -> Update:
-        if item.outcome == "dead":
+        if item.outcome is DeliveryOutcome.DEAD:
             return dead_statement(item.claim, error=item.error)
-        if item.outcome == "released":
+        if item.outcome is DeliveryOutcome.RELEASED:
             return release_statement(item.claim, now=now)
         assert item.next_attempt_at is not None
-        if item.outcome == "retry":
+        if item.outcome is DeliveryOutcome.RETRY:
             return retry_statement(
                 item.claim, error=item.error, next_attempt_at=item.next_attempt_at
             )
