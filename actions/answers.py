@@ -17,6 +17,7 @@ import phonenumbers
 
 from actions.wording import describe_date
 from scamreport.channel import MAX_STORY_CHARS
+from scamreport.consent import ForwardConsent
 from scamreport.countries import country_name, resolve_country
 from scamreport.extraction import (
     Amount,
@@ -506,11 +507,11 @@ def read_consent_forward(text: str, *, intent: str | None = None, **_: Any) -> A
     rest = _NO_CONTACT.sub(" ", text).lower()
     also = {"contact_permission": contact} if contact else {}
     if _REFUSAL.search(rest) or (intent == "deny" and not contact):
-        return Answer("none", also=also)
+        return Answer(ForwardConsent.NONE.value, also=also)
     if _ABROAD.search(rest):
-        return Answer("national_and_abroad", also=also)
+        return Answer(ForwardConsent.NATIONAL_AND_ABROAD.value, also=also)
     if intent == "affirm" or read_yes_no(text, None) or _SEND.search(rest):
-        return Answer("national", also=also)
+        return Answer(ForwardConsent.NATIONAL.value, also=also)
     return reject("utter_invalid_choice")
 
 

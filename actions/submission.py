@@ -30,6 +30,7 @@ from actions.screenshots import (
 from actions.summary import build_summary, describe_screenshot_indicators
 from actions.wording import say
 from scamreport.channel import UPDATE_ID_KEY
+from scamreport.consent import ForwardConsent
 from scamreport.extraction import extract_indicators
 from scamreport.extraction.dates import DateAnswer
 from scamreport.extraction.payments import money_mentions
@@ -249,7 +250,7 @@ def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
 
 def build_report(tracker: Tracker) -> NewReport:
     amount, currency = split_amount(slot_value(tracker, "amount_lost"))
-    consent = slot_value(tracker, "consent_forward") or "none"
+    consent = ForwardConsent.from_slot(tracker.get_slot("consent_forward"))
     permission = slot_value(tracker, "contact_permission") or "none"
     story = slot_value(tracker, "story") or slot_value(tracker, "opening_story") or ""
     channel = slot_value(tracker, "contact_channel")  # words of their own go to details
@@ -275,8 +276,8 @@ def build_report(tracker: Tracker) -> NewReport:
         items_ordered=slot_value(tracker, "items_ordered"),
         item_received=slot_value(tracker, "item_received"),
         story=mask_secrets(story).masked_text,
-        consent_forward=consent in ("national", "national_and_abroad"),
-        consent_cross_border=consent == "national_and_abroad",
+        consent_forward=consent.forward,
+        consent_cross_border=consent.cross_border,
         contact_permission=permission,
         language=reporter_language(tracker),
         contact_phone=slot_value(tracker, "contact_phone"),
