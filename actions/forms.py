@@ -22,6 +22,7 @@ from actions.answers import (
     read_answer,
     refers_to_opening_story,
 )
+from actions.blocking import off_loop
 from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
 from actions.messages import (
     full_message_text,
@@ -103,6 +104,13 @@ class ReportFormValidation(FormValidationAction):
         domain: DomainDict,
     ) -> list[EventType]:
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        # Reading the answers runs the extractors and the registry: off the event loop.
+        return await off_loop(self.validation_events, dispatcher, tracker, required)
+
+    def validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, required: list[str]
+    ) -> list[EventType]:
+        """The slots the message fills or empties, and the safety rules' events."""
         to_validate = {
             slot: value
             for slot, value in tracker.slots_to_validate().items()

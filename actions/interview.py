@@ -18,6 +18,7 @@ from actions.answers import (
     read_answer,
     refers_to_opening_story,
 )
+from actions.blocking import BlockingAction
 from actions.corrections import announce_corrections, corrections_in
 from actions.messages import latest_entities, latest_intent, reporter_language, user_text
 from actions.prefill import is_a_story, slots_from_text
@@ -88,13 +89,13 @@ def remembered_country(pseudonym: str) -> str | None:
         return None
 
 
-class ActionStartReport(Action):
+class ActionStartReport(BlockingAction):
     """Reads the opening story: triage first if it is happening now, then picks the interview."""
 
     def name(self) -> str:
         return "action_start_report"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = latest_intent(tracker)
@@ -157,7 +158,7 @@ _INTERVIEW_FORMS = {
 }
 
 
-class ActionUnclearMessage(Action):
+class ActionUnclearMessage(BlockingAction):
     """A message the NLU is unsure of. Before any report, a story ("my dad got an sms that his
     bank kyc will expire ... 49000 rupees got debited") starts one, as a report intent would;
     anything else is asked again in other words."""
@@ -165,14 +166,14 @@ class ActionUnclearMessage(Action):
     def name(self) -> str:
         return "action_unclear_message"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = user_text(tracker)
         if tracker.get_slot("interview") is not None or not is_a_story(text):
             dispatcher.utter_message(response="utter_default")
             return []
-        events = await ActionStartReport().run(dispatcher, tracker, domain)
+        events = ActionStartReport().act(dispatcher, tracker, domain)
         interview = next(
             (e["value"] for e in events if e.get("event") == "slot" and e["name"] == "interview"),
             None,
@@ -183,13 +184,13 @@ class ActionUnclearMessage(Action):
         return events
 
 
-class ActionAskScamType(Action):
+class ActionAskScamType(BlockingAction):
     """Which kind of scam: every kind as a button, the classifier's likeliest first."""
 
     def name(self) -> str:
         return "action_ask_scam_type"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         ranked = guess_scam_type(tracker.get_slot("opening_story") or "").ranked
@@ -200,13 +201,13 @@ class ActionAskScamType(Action):
         return []
 
 
-class ActionUrgentTriage(Action):
+class ActionUrgentTriage(BlockingAction):
     """Stop-now advice and the emergency number, in the middle of an interview."""
 
     def name(self) -> str:
         return "action_urgent_triage"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = mask_and_warn(user_text(tracker), dispatcher)
@@ -259,7 +260,7 @@ def answer_to_requested(tracker: Tracker, text: str) -> list[EventType]:
     return [SlotSet(requested, answer.value), *also, SlotSet("failed_attempts", 0)]
 
 
-class ActionAnswerOrInterject(Action):
+class ActionAnswerOrInterject(BlockingAction):
     """While a form asks a question, an answer that fits it wins over a question to the bot:
     "Metropolitan Police" answers "Who did they say they were?", it does not ask whether the
     bot is the police. Otherwise the question is explained, or the bot says what it is."""
@@ -267,7 +268,7 @@ class ActionAnswerOrInterject(Action):
     def name(self) -> str:
         return "action_answer_or_interject"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = mask_and_warn(user_text(tracker), dispatcher)
@@ -289,13 +290,13 @@ def explanation_for(tracker: Tracker, domain: DomainDict) -> str:
     return response if response in domain.get("responses", {}) else "utter_explain_general"
 
 
-class ActionAskCancel(Action):
+class ActionAskCancel(BlockingAction):
     """Asks once before a half-done report is dropped; the interview pauses meanwhile."""
 
     def name(self) -> str:
         return "action_ask_cancel"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("interview") is None:
@@ -355,13 +356,13 @@ class ActionSkipQuestion(Action):
         return [SlotSet(slot, SKIPPED), SlotSet("failed_attempts", 0)]
 
 
-class ActionApplyCorrection(Action):
+class ActionApplyCorrection(BlockingAction):
     """Changes an earlier answer, or takes the message as the answer to the current question."""
 
     def name(self) -> str:
         return "action_apply_correction"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = mask_and_warn(user_text(tracker), dispatcher)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from actions import services
 from actions.answers import SKIPPED, format_amount
+from actions.blocking import BlockingAction
 from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
 from actions.messages import reporter_language
@@ -57,13 +58,13 @@ logger = logging.getLogger(__name__)
 _CANCELLED_MARKER = "action_cancel_report"
 
 
-class ActionShowSummary(Action):
+class ActionShowSummary(BlockingAction):
     """Shows everything collected so the reporter can confirm or correct it."""
 
     def name(self) -> str:
         return "action_show_summary"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         language = reporter_language(tracker)
@@ -386,13 +387,13 @@ def advice_for(scam_type: str, domain: DomainDict) -> str:
     return response if response in domain.get("responses", {}) else "utter_advice_general"
 
 
-class ActionSubmitReport(Action):
+class ActionSubmitReport(BlockingAction):
     """Stores the report in one transaction and gives the reporter a reference number."""
 
     def name(self) -> str:
         return "action_submit_report"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("interview") is None:
