@@ -86,7 +86,7 @@ def screenshot_indicators(
 def pending_screenshot_indicators(tracker: Tracker) -> list[NewIndicator]:
     """What the screenshots sent so far for the report in progress name (reads the database)."""
     with services.session_factory()() as session:
-        drafts = pending_evidence_of(session, conversation_id=tracker.sender_id)
+        drafts = pending_evidence_of(session, pseudonym=tracker.sender_id)
         evidence = [draft.to_record() for draft in drafts if draft.ocr_text]
     return screenshot_indicators(evidence, _country(tracker)) if evidence else []
 

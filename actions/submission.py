@@ -111,7 +111,7 @@ def shown_in_summary(session: Session, tracker: Tracker) -> list[NewEvidence]:
         return []
     return [
         draft.to_record()
-        for draft in pending_evidence_of(session, conversation_id=tracker.sender_id)
+        for draft in pending_evidence_of(session, pseudonym=tracker.sender_id)
         if draft.ocr_text and draft.created_at.timestamp() <= last
     ]
 
@@ -180,10 +180,10 @@ def submission_key(tracker: Tracker) -> str:
     return f"{tracker.sender_id}@{first}"
 
 
-def already_filed(session: Session, *, conversation_id: str, key: str) -> str | None:
+def already_filed(session: Session, *, pseudonym: str, key: str) -> str | None:
     """The reference of the report filed earlier under ``key``, if any."""
     for reference, details in session.execute(
-        select(Report.reference, Report.details).where(Report.conversation_id == conversation_id)
+        select(Report.reference, Report.details).where(Report.conversation_id == pseudonym)
     ):
         if (details or {}).get("submission_key") == key:
             return str(reference)
@@ -417,7 +417,7 @@ class ActionSubmitReport(BlockingAction):
         registry = services.registry()
         try:
             with services.session_factory()() as session:
-                earlier = already_filed(session, conversation_id=tracker.sender_id, key=key)
+                earlier = already_filed(session, pseudonym=tracker.sender_id, key=key)
                 if earlier is not None:
                     return self.confirm(dispatcher, tracker, domain, report, earlier)
                 own = own_phones | reporter_identifiers(session, pseudonym=tracker.sender_id)
@@ -425,7 +425,7 @@ class ActionSubmitReport(BlockingAction):
                 # Screenshots and forwarded messages sent during the interview; the claim is
                 # undone with everything else if the report cannot be stored.
                 listed = shown_in_summary(session, tracker)
-                evidence = claim_pending_evidence(session, conversation_id=tracker.sender_id)
+                evidence = claim_pending_evidence(session, pseudonym=tracker.sender_id)
                 captions = [e.caption for e in evidence if e.caption]
                 indicators = merge_indicators(
                     indicators,

@@ -19,14 +19,14 @@ from scamreport.storage.erasure import Erasure, erase_reporter
 logger = logging.getLogger(__name__)
 
 
-def _discard_drafts(session: Session, conversation_id: str) -> tuple[int, set[str]]:
+def _discard_drafts(session: Session, pseudonym: str) -> tuple[int, set[str]]:
     """Deletes the drafts; returns how many, and the files no other row names any more."""
     paths = {
         row.storage_path
-        for row in pending_evidence_of(session, conversation_id=conversation_id)
+        for row in pending_evidence_of(session, pseudonym=pseudonym)
         if row.storage_path
     }
-    count = discard_pending_evidence(session, conversation_id=conversation_id)
+    count = discard_pending_evidence(session, pseudonym=pseudonym)
     return count, paths - storage_paths_in_use(session, storage_paths=paths)
 
 
@@ -36,9 +36,9 @@ def _remove_files(services: BotServices, paths: set[str]) -> None:
         logger.warning("could not remove %d evidence file(s)", len(failed))
 
 
-async def discard_drafts(services: BotServices, conversation_id: str) -> int:
-    """Deletes the unfiled evidence of a conversation (and its files); returns how many."""
-    count, orphans = await services.db(lambda session: _discard_drafts(session, conversation_id))
+async def discard_drafts(services: BotServices, pseudonym: str) -> int:
+    """Deletes the unfiled evidence of a reporter (and its files); returns how many."""
+    count, orphans = await services.db(lambda session: _discard_drafts(session, pseudonym))
     _remove_files(services, orphans)
     return count
 

@@ -152,7 +152,7 @@ class Inbox:
         and the bot would answer no one again."""
         try:
             payload = self._stored_form(update)
-            conversation_id = self._pseudonym(update)
+            pseudonym = self._pseudonym(update)
         except Exception:
             # Stored unmasked it could keep a secret: handled all the same, unstored.
             logger.exception("could not mask update %s for the inbox", update.update_id)
@@ -163,7 +163,7 @@ class Inbox:
                 session,
                 bot_id=self.bot_id,
                 update_id=update.update_id,
-                conversation_id=conversation_id,
+                pseudonym=pseudonym,
                 payload=payload,
             )
 

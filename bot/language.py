@@ -69,7 +69,7 @@ async def settle_language(services: BotServices, state: ChatState, user: User) -
     """The reporter's language for this update: the one in memory, else the one remembered in
     the database (read once per process), else the client's."""
     if not state.language_loaded:
-        pseudonym = state.conversation.sender_id
+        pseudonym = state.conversation.pseudonym
         try:
             stored = await services.db(
                 lambda session: reporter_language(session, pseudonym=pseudonym)
@@ -140,7 +140,7 @@ async def remember_language(services: BotServices, state: ChatState) -> None:
         return
     if not state.language_loaded:
         return  # the stored language is unknown: keep it rather than overwrite it blindly
-    pseudonym = state.conversation.sender_id
+    pseudonym = state.conversation.pseudonym
 
     def store(session: Session) -> bool:
         return set_reporter_language(session, pseudonym=pseudonym, language=language)

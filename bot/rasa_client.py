@@ -72,7 +72,7 @@ class Reply:
 class Conversation:
     """One reporter's conversation: which button payloads the bot last offered."""
 
-    sender_id: str
+    pseudonym: str
     offered_payloads: set[str] = field(default_factory=set)
 
     def remember(self, replies: list[Reply]) -> None:
@@ -101,7 +101,7 @@ def length_notice(text: str, language: str = DEFAULT_LANGUAGE) -> str | None:
 
 
 def message_body(
-    sender_id: str,
+    pseudonym: str,
     message: str,
     metadata: dict[str, Any] | None = None,
     *,
@@ -123,7 +123,8 @@ def message_body(
         text = bounded.nlu_text
         if bounded.shortened_for_nlu:
             extra[FULL_TEXT_KEY] = bounded.full_text
-    body: dict[str, Any] = {"sender": sender_id, "message": text}
+    # Rasa's REST channel names the conversation ``sender``: the reporter's pseudonym.
+    body: dict[str, Any] = {"sender": pseudonym, "message": text}
     if extra:
         body["metadata"] = extra
     return body
@@ -190,25 +191,27 @@ class AsyncRasaClient:
         headers = {CHANNEL_TOKEN_HEADER: channel_token} if channel_token else {}
         self.http = httpx.AsyncClient(timeout=timeout, transport=transport, headers=headers)
 
-    def _tracker_url(self, sender_id: str) -> str:
-        return f"{self.base_url}/conversations/{quote(sender_id, safe='')}/tracker"
+    def _tracker_url(self, pseudonym: str) -> str:
+        # Rasa's conversation id (its sender id) is the reporter's pseudonym.
+        return f"{self.base_url}/conversations/{quote(pseudonym, safe='')}/tracker"
 
     async def aclose(self) -> None:
         await self.http.aclose()
 
     async def send(
         self,
-        sender_id: str,
+        pseudonym: str,
         message: str,
         metadata: dict[str, Any] | None = None,
         *,
         language: Language | None = None,
     ) -> list[Reply]:
         """Sends ``message`` as it is: callers pass neutralised text or an offered payload."""
-        body = message_body(sender_id, message, metadata, language=language)
+        body = message_body(pseudonym, message, metadata, language=language)
+        # The X-Conversation-Id header (SENDER_HEADER) carries the pseudonym for the balancer.
         try:
             response = await self.http.post(
-                self.webhook, json=body, headers={SENDER_HEADER: sender_id}
+                self.webhook, json=body, headers={SENDER_HEADER: pseudonym}
             )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             raise RasaUnavailable(f"Rasa is unreachable: {error!r}") from error
@@ -221,23 +224,23 @@ class AsyncRasaClient:
         except ValueError as error:
             raise RasaUnavailable("Rasa sent a malformed answer", maybe_received=True) from error
 
-    async def forget_conversation(self, sender_id: str) -> None:
+    async def forget_conversation(self, pseudonym: str) -> None:
         """Has Rasa replace the conversation's events with none (an in-memory tracker store
         forgets it; a SQL one is cleared by scamreport.storage.tracker_store instead)."""
         try:
             await self.http.put(
-                f"{self._tracker_url(sender_id)}/events", params=self.api_params, json=[]
+                f"{self._tracker_url(pseudonym)}/events", params=self.api_params, json=[]
             )
         except httpx.HTTPError:
             return
 
-    async def report_in_progress(self, sender_id: str) -> bool:
+    async def report_in_progress(self, pseudonym: str) -> bool:
         """Whether the conversation holds a half-done report (an interview or its summary).
 
         True also when Rasa cannot say: a destructive command then asks before it acts."""
         try:
             response = await self.http.get(
-                self._tracker_url(sender_id),
+                self._tracker_url(pseudonym),
                 params={**self.api_params, "include_events": "NONE"},
             )
             if response.status_code != 200:
@@ -247,40 +250,40 @@ class AsyncRasaClient:
             return True
         return bool(slots.get("interview"))
 
-    async def replies_after(self, sender_id: str, relay_id: str) -> list[Reply] | None:
+    async def replies_after(self, pseudonym: str, relay_id: str) -> list[Reply] | None:
         """What Rasa answered to the message sent with ``metadata.relay_id``.
 
         None when Rasa has no record of it (never processed: safe to send again) or when the
         tracker cannot be read (Rasa's HTTP API is off or protected).
         """
         return await self._replies_to(
-            sender_id, lambda event: (event.get("metadata") or {}).get("relay_id") == relay_id
+            pseudonym, lambda event: (event.get("metadata") or {}).get("relay_id") == relay_id
         )
 
     async def replies_to_update(
-        self, sender_id: str, update_id: int, message: str | None
+        self, pseudonym: str, update_id: int, message: str | None
     ) -> list[Reply] | None:
         """What Rasa answered to ``message`` (None: any message) sent for the Telegram update
         ``update_id`` (``metadata.update_id``): a bot killed after sending it must not send it
         again.
 
         None as for ``replies_after``."""
-        text = message_body(sender_id, message)["message"] if message is not None else None
+        text = message_body(pseudonym, message)["message"] if message is not None else None
 
         def sent_for_update(event: dict[str, Any]) -> bool:
             metadata = event.get("metadata") or {}
             same_text = text is None or event.get("text") == text
             return metadata.get(UPDATE_ID_KEY) == update_id and same_text
 
-        return await self._replies_to(sender_id, sent_for_update)
+        return await self._replies_to(pseudonym, sent_for_update)
 
     async def _replies_to(
-        self, sender_id: str, match: Callable[[dict[str, Any]], bool]
+        self, pseudonym: str, match: Callable[[dict[str, Any]], bool]
     ) -> list[Reply] | None:
         """The bot events after the first user event that ``match``es, up to the next user
         event; None when there is none, or the tracker cannot be read."""
         try:
-            response = await self.http.get(self._tracker_url(sender_id), params=self.api_params)
+            response = await self.http.get(self._tracker_url(pseudonym), params=self.api_params)
             if response.status_code != 200:
                 return None
             events = response.json().get("events") or []

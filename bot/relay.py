@@ -38,10 +38,8 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
@@ -55,8 +53,16 @@ from bot.services import BotServices
 from scamreport.channel import LANGUAGE_KEY, UPDATE_ID_KEY
 from scamreport.languages import DEFAULT_LANGUAGE, Language, is_language
 from scamreport.sensitive import mask_secrets, mentioned_secret_kind
+from scamreport.storage.kept_messages import (
+    claim_kept_messages,
+    first_kept_messages,
+    forget_kept_message,
+    keep_message,
+    kept_messages_of,
+    release_kept_messages,
+    update_kept_payload,
+)
 from scamreport.storage.models import PendingMessage
-from scamreport.storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +74,6 @@ REPORT_CANCELLED_KEY = "report_cancelled"
 SWALLOWED_GIVE_UP_SECONDS = 600.0
 # What masking leaves of a secret (scamreport.sensitive): a message the inbox masked already.
 REDACTED_MARK = "[REDACTED "
-# A replay of one conversation takes at most a few Rasa timeouts; after this another process
-# may take over a claim whose process died.
-CLAIM_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Kept:
     """A PendingMessage row as the relay reads it."""
 
     id: int
-    conversation_id: str
+    pseudonym: str
     chat_id: int
     user_id: int
     message: str
@@ -124,7 +127,7 @@ class Kept:
 
         return cls(
             id=row.id,
-            conversation_id=row.conversation_id,
+            pseudonym=row.conversation_id,
             chat_id=int(payload["chat_id"]),
             user_id=int(payload.get("user_id", payload["chat_id"])),
             message=str(payload["message"]),
@@ -137,54 +140,6 @@ class Kept:
             origin=int(origin) if origin is not None else None,
             language=language if is_language(language) else None,
         )
-
-
-def claim_conversation(
-    session: Session, *, conversation_id: str, claimant: str, now: datetime | None = None
-) -> bool:
-    """Claims every kept message of ``conversation_id`` for ``claimant``; False when another
-    process holds (or is claiming) any of them. True with nothing kept. Flushes; does not
-    commit."""
-    now = now or utcnow()
-    first = session.scalar(
-        select(func.min(PendingMessage.id)).where(PendingMessage.conversation_id == conversation_id)
-    )
-    if first is None:
-        return True
-    rows = list(
-        session.scalars(
-            select(PendingMessage)
-            .where(PendingMessage.conversation_id == conversation_id)
-            .order_by(PendingMessage.id)
-            .with_for_update(skip_locked=True)
-        )
-    )
-    if not rows or rows[0].id != first:
-        return False
-    if any(
-        row.claimed_by not in (None, claimant)
-        and row.claimed_until is not None
-        and row.claimed_until >= now
-        for row in rows
-    ):
-        return False
-    for row in rows:
-        row.claimed_by = claimant
-        row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
-    session.flush()
-    return True
-
-
-def release_conversation(session: Session, *, conversation_id: str, claimant: str) -> None:
-    """Gives back ``claimant``'s claims on the conversation's kept messages."""
-    session.execute(
-        update(PendingMessage)
-        .where(
-            PendingMessage.conversation_id == conversation_id,
-            PendingMessage.claimed_by == claimant,
-        )
-        .values(claimed_by=None, claimed_until=None)
-    )
 
 
 class Relay:
@@ -232,34 +187,32 @@ class Relay:
         kept for later and the reporter told so; with ``keep=False`` (a message worth nothing
         later, like /help) it is dropped silently."""
         state = self.services.state(user_id)
-        conversation_id = state.conversation.sender_id
+        pseudonym = state.conversation.pseudonym
         language = self.language(user_id)
         hand = in_hand()
         origin = hand.update_id if hand is not None else None
-        backlog = await self.backlog(conversation_id)
+        backlog = await self.backlog(pseudonym)
         if hand is not None and hand.replayed:
             if any(kept.origin == origin for kept in backlog):
                 # Kept by the run that was killed: it goes to Rasa with the backlog.
-                return await self.replay_conversation(bot, conversation_id, announce=False)
+                return await self.replay_conversation(bot, pseudonym, announce=False)
             if not backlog and await self._answered_before(
-                bot, user_id, chat_id, conversation_id, message
+                bot, user_id, chat_id, pseudonym, message
             ):
                 return True
-        if backlog and not await self.replay_conversation(bot, conversation_id, announce=False):
+        if backlog and not await self.replay_conversation(bot, pseudonym, announce=False):
             if keep:
-                await self._keep(
-                    conversation_id, chat_id, user_id, message, Attempt(), origin, language
-                )
+                await self._keep(pseudonym, chat_id, user_id, message, Attempt(), origin, language)
                 await send_text(bot, chat_id, texts.get("still_unavailable", language))
             return False
         async with typing(bot, chat_id):
-            attempt = await self._advance(conversation_id, message, Attempt(), origin, language)
+            attempt = await self._advance(pseudonym, message, Attempt(), origin, language)
         if attempt.answered:
             await render_replies(bot, chat_id, state, attempt.replies or [])
-            await self.after_replies(bot, chat_id, conversation_id, attempt.replies or [], language)
+            await self.after_replies(bot, chat_id, pseudonym, attempt.replies or [], language)
             return True
         if keep:
-            await self._keep(conversation_id, chat_id, user_id, message, attempt, origin, language)
+            await self._keep(pseudonym, chat_id, user_id, message, attempt, origin, language)
             await send_text(bot, chat_id, texts.get("unavailable", language))
         return False
 
@@ -269,40 +222,38 @@ class Relay:
         hand = in_hand()
         if hand is None or not hand.replayed:
             return False
-        conversation_id = self.services.state(user_id).conversation.sender_id
-        return await self._answered_before(bot, user_id, chat_id, conversation_id, None)
+        pseudonym = self.services.state(user_id).conversation.pseudonym
+        return await self._answered_before(bot, user_id, chat_id, pseudonym, None)
 
     async def _answered_before(
-        self, bot: Bot, user_id: int, chat_id: int, conversation_id: str, message: str | None
+        self, bot: Bot, user_id: int, chat_id: int, pseudonym: str, message: str | None
     ) -> bool:
         """For an update a killed bot had begun: when Rasa has the message already, shows its
         answer (the reporter may never have seen it) instead of sending it again."""
         hand = in_hand()
         if hand is None:
             return False
-        recorded = await self.services.rasa.replies_to_update(
-            conversation_id, hand.update_id, message
-        )
+        recorded = await self.services.rasa.replies_to_update(pseudonym, hand.update_id, message)
         if not recorded:
             return False
-        logger.info("Rasa had a message of %s… before the restart", conversation_id[:8])
+        logger.info("Rasa had a message of %s… before the restart", pseudonym[:8])
         state = self.services.state(user_id)
         await render_replies(bot, chat_id, state, recorded)
-        await self.after_replies(bot, chat_id, conversation_id, recorded, self.language(user_id))
+        await self.after_replies(bot, chat_id, pseudonym, recorded, self.language(user_id))
         return True
 
     async def after_replies(
         self,
         bot: Bot,
         chat_id: int,
-        conversation_id: str,
+        pseudonym: str,
         replies: list[Reply],
         language: Language = DEFAULT_LANGUAGE,
     ) -> None:
         """What the bot itself does when the assistant cancelled the report: the files sent for
         it are deleted."""
         if any((reply.custom or {}).get(REPORT_CANCELLED_KEY) for reply in replies):
-            deleted = await discard_drafts(self.services, conversation_id)
+            deleted = await discard_drafts(self.services, pseudonym)
             if deleted:
                 await send_text(
                     bot, chat_id, texts.get("cancel_drafts_deleted", language, count=deleted)
@@ -310,7 +261,7 @@ class Relay:
 
     async def _advance(
         self,
-        conversation_id: str,
+        pseudonym: str,
         message: str,
         attempt: Attempt,
         origin: int | None = None,
@@ -321,7 +272,7 @@ class Relay:
         ``language``). Returns the new state (answered when ``replies`` is set)."""
         rasa = self.services.rasa
         if attempt.state == UNCERTAIN and attempt.relay_id is not None:
-            recorded = await rasa.replies_after(conversation_id, attempt.relay_id)
+            recorded = await rasa.replies_after(pseudonym, attempt.relay_id)
             if recorded:
                 return replace(attempt, replies=recorded)
             if recorded is None and time.time() - (attempt.sent_at or 0) < self.settle_seconds:
@@ -331,19 +282,17 @@ class Relay:
         if origin is not None:
             metadata[UPDATE_ID_KEY] = origin
         try:
-            replies = await rasa.send(
-                conversation_id, message, metadata=metadata, language=language
-            )
+            replies = await rasa.send(pseudonym, message, metadata=metadata, language=language)
         except RasaUnavailable as error:
-            logger.warning("Rasa could not take a message of %s…: %s", conversation_id[:8], error)
+            logger.warning("Rasa could not take a message of %s…: %s", pseudonym[:8], error)
             if not error.maybe_received:
                 return attempt
-            return await self._after_lost_answer(conversation_id, attempt, relay_id, sent_at)
+            return await self._after_lost_answer(pseudonym, attempt, relay_id, sent_at)
         if replies:
             return Attempt(replies=replies)
         # Rasa answers nothing when an action failed inside it (the action server is down).
-        logger.warning("Rasa gave no answer to a message of %s…", conversation_id[:8])
-        recorded = await rasa.replies_after(conversation_id, relay_id)
+        logger.warning("Rasa gave no answer to a message of %s…", pseudonym[:8])
+        recorded = await rasa.replies_after(pseudonym, relay_id)
         if recorded:
             return Attempt(replies=recorded)
         if recorded is None:
@@ -356,10 +305,10 @@ class Relay:
         )
 
     async def _after_lost_answer(
-        self, conversation_id: str, attempt: Attempt, relay_id: str, sent_at: float
+        self, pseudonym: str, attempt: Attempt, relay_id: str, sent_at: float
     ) -> Attempt:
         """A timeout or an error status after sending: Rasa may have it. Ask now."""
-        recorded = await self.services.rasa.replies_after(conversation_id, relay_id)
+        recorded = await self.services.rasa.replies_after(pseudonym, relay_id)
         if recorded:
             return Attempt(replies=recorded)
         if recorded == []:
@@ -380,7 +329,7 @@ class Relay:
 
     async def _keep(
         self,
-        conversation_id: str,
+        pseudonym: str,
         chat_id: int,
         user_id: int,
         message: str,
@@ -395,64 +344,55 @@ class Relay:
             payload[LANGUAGE_KEY] = language
 
         def keep(session: Session) -> None:
-            session.add(PendingMessage(conversation_id=conversation_id, payload=payload))
+            keep_message(session, pseudonym=pseudonym, payload=payload)
 
         await self.services.db(keep)
 
-    async def backlog(self, conversation_id: str) -> list[Kept]:
+    async def backlog(self, pseudonym: str) -> list[Kept]:
         def read(session: Session) -> list[Kept]:
-            rows = session.scalars(
-                select(PendingMessage)
-                .where(PendingMessage.conversation_id == conversation_id)
-                .order_by(PendingMessage.id)
-            )
-            return [Kept.from_row(row) for row in rows]
+            return [Kept.from_row(row) for row in kept_messages_of(session, pseudonym=pseudonym)]
 
         return await self.services.db(read)
 
     async def _forget(self, kept_id: int) -> None:
-        def forget(session: Session) -> None:
-            session.execute(delete(PendingMessage).where(PendingMessage.id == kept_id))
-
-        await self.services.db(forget)
+        await self.services.db(lambda session: forget_kept_message(session, message_id=kept_id))
 
     async def _record(self, kept_id: int, attempt: Attempt) -> None:
-        def record(session: Session) -> None:
-            row = session.get(PendingMessage, kept_id)
-            if row is not None:
-                row.payload = {**row.payload, **attempt.fields()}
+        await self.services.db(
+            lambda session: update_kept_payload(
+                session, message_id=kept_id, fields=attempt.fields()
+            )
+        )
 
-        await self.services.db(record)
-
-    async def replay_conversation(self, bot: Bot, conversation_id: str, *, announce: bool) -> bool:
+    async def replay_conversation(self, bot: Bot, pseudonym: str, *, announce: bool) -> bool:
         """Sends the kept messages of one conversation in order; True when none is left.
         False, untouched, while another process holds the conversation's claim."""
         claimant = self.services.claimant
 
         def claim(session: Session) -> bool:
-            return claim_conversation(session, conversation_id=conversation_id, claimant=claimant)
+            return claim_kept_messages(session, pseudonym=pseudonym, claimant=claimant)
 
         def release(session: Session) -> None:
-            release_conversation(session, conversation_id=conversation_id, claimant=claimant)
+            release_kept_messages(session, pseudonym=pseudonym, claimant=claimant)
 
         if not await self.services.db(claim):
-            logger.info("another bot process is replaying %s…", conversation_id[:8])
+            logger.info("another bot process is replaying %s…", pseudonym[:8])
             return False
         try:
-            return await self._replay_claimed(bot, conversation_id, announce=announce)
+            return await self._replay_claimed(bot, pseudonym, announce=announce)
         finally:
             await self.services.db(release)
 
-    async def _replay_claimed(self, bot: Bot, conversation_id: str, *, announce: bool) -> bool:
+    async def _replay_claimed(self, bot: Bot, pseudonym: str, *, announce: bool) -> bool:
         first = True
-        for kept in await self.backlog(conversation_id):
+        for kept in await self.backlog(pseudonym):
             # The reporter's language now (they may have switched since), else as it was kept.
             language = (
                 self.services.state(kept.user_id).language or kept.language or DEFAULT_LANGUAGE
             )
             async with typing(bot, kept.chat_id):
                 attempt = await self._advance(
-                    conversation_id, kept.message, kept.attempt, kept.origin, language
+                    pseudonym, kept.message, kept.attempt, kept.origin, language
                 )
             if not attempt.answered:
                 since = attempt.swallowed_since
@@ -476,39 +416,32 @@ class Relay:
                 state = self.services.state(kept.user_id)
                 await render_replies(bot, kept.chat_id, state, attempt.replies or [])
                 await self.after_replies(
-                    bot, kept.chat_id, conversation_id, attempt.replies or [], language
+                    bot, kept.chat_id, pseudonym, attempt.replies or [], language
                 )
             except Forbidden:
                 logger.info("a reporter blocked the bot; dropping the answer to a kept message")
         return True
 
     async def conversations_with_backlog(self) -> list[tuple[str, int]]:
-        """(conversation id, user id) of every conversation with kept messages, oldest first."""
+        """(pseudonym, user id) of every conversation with kept messages, oldest first."""
 
         def read(session: Session) -> list[tuple[str, int]]:
-            firsts = session.execute(
-                select(PendingMessage.conversation_id, func.min(PendingMessage.id))
-                .group_by(PendingMessage.conversation_id)
-                .order_by(func.min(PendingMessage.id))
-            ).all()
-            found: list[tuple[str, int]] = []
-            for conversation_id, first_id in firsts:
-                row = session.get(PendingMessage, first_id)
-                if row is not None:
-                    found.append((conversation_id, Kept.from_row(row).user_id))
-            return found
+            return [
+                (row.conversation_id, Kept.from_row(row).user_id)
+                for row in first_kept_messages(session)
+            ]
 
         return await self.services.db(read)
 
     async def replay_all(self, bot: Bot) -> int:
         """One pass of the background replayer; returns how many conversations it cleared."""
         cleared = 0
-        for conversation_id, user_id in await self.conversations_with_backlog():
+        for pseudonym, user_id in await self.conversations_with_backlog():
             async with self.services.locks.lock(user_id):
                 try:
-                    done = await self.replay_conversation(bot, conversation_id, announce=True)
+                    done = await self.replay_conversation(bot, pseudonym, announce=True)
                 except TelegramError as error:
-                    logger.warning("replaying for %s… failed: %s", conversation_id[:8], error)
+                    logger.warning("replaying for %s… failed: %s", pseudonym[:8], error)
                     done = False
             cleared += int(done)
         return cleared

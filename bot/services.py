@@ -59,7 +59,7 @@ class BotServices:
         found = self.states.get(user_id)
         if found is None:
             found = ChatState(
-                user_id=user_id, conversation=Conversation(sender_id=self.pseudonym(user_id))
+                user_id=user_id, conversation=Conversation(pseudonym=self.pseudonym(user_id))
             )
             self.states[user_id] = found
         return found

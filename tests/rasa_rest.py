@@ -96,7 +96,7 @@ class RasaClient:
         cleaned = neutralise_typed_text(text)
         if not cleaned:
             return []
-        replies = self.send(conversation.sender_id, cleaned)
+        replies = self.send(conversation.pseudonym, cleaned)
         conversation.remember(replies)
         return replies
 
@@ -105,6 +105,6 @@ class RasaClient:
         message = (
             payload if conversation.accepts_payload(payload) else neutralise_typed_text(payload)
         )
-        replies = self.send(conversation.sender_id, message)
+        replies = self.send(conversation.pseudonym, message)
         conversation.remember(replies)
         return replies

@@ -120,3 +120,58 @@ def test_a_core_module_importing_an_adapter_is_reported(tmp_path: Path) -> None:
     assert boundary_violations("scamreport", tmp_path) == [
         "scamreport/cli/example.py imports console.users"
     ]
+
+
+# What the bot may take from SQLAlchemy: a session's type and its errors; its queries are
+# storage functions (scamreport.storage) it runs through BotServices.db.
+BOT_SQLALCHEMY_NAMES: dict[str, frozenset[str]] = {
+    "sqlalchemy.orm": frozenset({"Session", "sessionmaker"}),
+    "sqlalchemy.exc": frozenset({"SQLAlchemyError"}),
+}
+QUERY_METHODS = frozenset({"get", "scalar", "scalars", "execute", "query"})
+
+
+def queries_built(source: str) -> list[str]:
+    """SQLAlchemy query building in ``source``: a name taken from SQLAlchemy beyond
+    BOT_SQLALCHEMY_NAMES, or a query method called on a ``session``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names if a.name.startswith("sqlalchemy")]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+            allowed = BOT_SQLALCHEMY_NAMES.get(node.module or "", frozenset())
+            found += [
+                f"from {node.module} import {a.name}" for a in node.names if a.name not in allowed
+            ]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in QUERY_METHODS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "session"
+        ):
+            found.append(f"session.{node.func.attr}(...)")
+    return found
+
+
+def test_the_bot_builds_no_queries() -> None:
+    found = {
+        str(path.relative_to(ROOT)): queries
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if (queries := queries_built(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_a_query_in_the_bot_is_reported() -> None:
+    source = """
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()))
+"""
+    assert queries_built(source) == [
+        "from sqlalchemy import func",
+        "from sqlalchemy import select",
+        "session.scalar(...)",
+    ]

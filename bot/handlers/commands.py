@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
@@ -18,13 +17,12 @@ from bot.rendering import send_text
 from bot.state import ATTACH_WINDOW_SECONDS
 from scamreport.languages import LANGUAGE_NAMES, LANGUAGES, Language
 from scamreport.reference import normalise_reference
-from scamreport.storage.drafts import pending_evidence_of
-from scamreport.storage.models import Evidence, Notification, PendingMessage, Reporter
+from scamreport.storage.reporter_data import StoredAboutReporter, stored_about_reporter
 from scamreport.storage.repository import (
+    count_evidence,
     count_reports_by_indicator,
-    get_report_by_reference,
+    own_report_by_reference,
     reporter_country,
-    reports_of_reporter,
 )
 from scamreport.taxonomy import CHECKABLE_KINDS
 
@@ -153,19 +151,16 @@ class StatusView:
 
 def find_own_report(session: Session, *, reference: str, pseudonym: str) -> StatusView | None:
     """The report with ``reference`` if this reporter filed it (else None, never a hint)."""
-    report = get_report_by_reference(session, reference=reference)
-    if report is None or report.reporter is None or report.reporter.pseudonym != pseudonym:
+    report = own_report_by_reference(session, reference=reference, pseudonym=pseudonym)
+    if report is None:
         return None
-    evidence = session.scalar(
-        select(func.count()).select_from(Evidence).where(Evidence.report_id == report.id)
-    )
     return StatusView(
         report_id=report.id,
         reference=report.reference,
         status=report.status,
         filed=report.created_at,
         forwarded=report.consent_forward,
-        evidence=int(evidence or 0),
+        evidence=count_evidence(session, report_id=report.id),
     )
 
 
@@ -180,7 +175,7 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     reference = normalise_reference(typed)
     state = services.state(user.id)
-    pseudonym = state.conversation.sender_id
+    pseudonym = state.conversation.pseudonym
     view = None
     if reference is not None:
         view = await services.db(
@@ -255,67 +250,7 @@ async def on_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_text(context.bot, chat_id, "\n".join([*lines, "", caveat]))
 
 
-@dataclass(frozen=True)
-class StoredAboutMe:
-    telegram_user_id: int | None
-    telegram_username: str | None
-    contact_phone: str | None
-    reports: list[tuple[str, str, datetime, int]]
-    language: str | None
-    drafts: int
-    kept_messages: int
-    notifications: int
-
-
-def stored_about(session: Session, *, pseudonym: str) -> StoredAboutMe | None:
-    reporter = session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
-    drafts = len(pending_evidence_of(session, conversation_id=pseudonym))
-    kept = (
-        session.scalar(
-            select(func.count())
-            .select_from(PendingMessage)
-            .where(PendingMessage.conversation_id == pseudonym)
-        )
-        or 0
-    )
-    if reporter is None and not drafts and not kept:
-        return None
-    reports = []
-    for report in reports_of_reporter(session, pseudonym=pseudonym):
-        evidence = session.scalar(
-            select(func.count()).select_from(Evidence).where(Evidence.report_id == report.id)
-        )
-        reports.append(
-            (
-                report.reference,
-                report.status,
-                report.created_at,
-                int(evidence or 0),
-            )
-        )
-    notifications = 0
-    if reporter is not None:
-        notifications = (
-            session.scalar(
-                select(func.count())
-                .select_from(Notification)
-                .where(Notification.reporter_id == reporter.id, Notification.status == "pending")
-            )
-            or 0
-        )
-    return StoredAboutMe(
-        telegram_user_id=reporter.telegram_user_id if reporter else None,
-        telegram_username=reporter.telegram_username if reporter else None,
-        contact_phone=reporter.contact_phone if reporter else None,
-        reports=reports,
-        language=reporter.language if reporter else None,
-        drafts=drafts,
-        kept_messages=int(kept),
-        notifications=int(notifications),
-    )
-
-
-def describe_stored(stored: StoredAboutMe, pseudonym: str, language: str) -> str:
+def describe_stored(stored: StoredAboutReporter, pseudonym: str, language: str) -> str:
     def say(key: str, **values: object) -> str:
         return texts.get(key, language, **values)
 
@@ -343,12 +278,12 @@ def describe_stored(stored: StoredAboutMe, pseudonym: str, language: str) -> str
         lines.extend(
             say(
                 "mydata_report_line",
-                reference=reference,
-                status=texts.status_description(status, language),
-                filed=texts.date(filed, language),
-                evidence=evidence,
+                reference=report.reference,
+                status=texts.status_description(report.status, language),
+                filed=texts.date(report.filed, language),
+                evidence=report.evidence,
             )
-            for reference, status, filed, evidence in stored.reports
+            for report in stored.reports
         )
     else:
         lines.append(say("mydata_no_reports"))
@@ -368,7 +303,7 @@ async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     language = language_of(services, user)
     pseudonym = services.pseudonym(user.id)
-    stored = await services.db(lambda session: stored_about(session, pseudonym=pseudonym))
+    stored = await services.db(lambda session: stored_about_reporter(session, pseudonym=pseudonym))
     if stored is None:
         await send_text(context.bot, chat_id, texts.get("mydata_nothing", language))
         return

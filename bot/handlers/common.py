@@ -44,7 +44,7 @@ async def ensure_reporter(
     state = services.state(user.id)
     if state.reporter_registered and contact_phone is None:
         return state
-    pseudonym = state.conversation.sender_id
+    pseudonym = state.conversation.pseudonym
     # Unless the stored language was read, it is left as it is (it may be a choice).
     language = state.language if state.language_loaded else None
 

@@ -39,9 +39,8 @@ from scamreport.channel import without_unencodable
 from scamreport.extraction.screenshots import OCR_MIME_TYPES, read_image_text
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import add_pending_evidence
-from scamreport.storage.models import Report, Reporter
 from scamreport.storage.records import NewEvidence
-from scamreport.storage.repository import add_evidence
+from scamreport.storage.repository import add_evidence, own_report
 
 logger = logging.getLogger(__name__)
 
@@ -139,19 +138,16 @@ async def download(context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> by
 
 
 def attach(
-    session: Session, *, conversation_id: str, evidence: NewEvidence, report_id: int | None
+    session: Session, *, pseudonym: str, evidence: NewEvidence, report_id: int | None
 ) -> str | None:
     """Adds ``evidence`` to the reporter's report ``report_id`` when it is still theirs (returns
     its reference), else keeps it as a draft of the report in progress (returns None)."""
     if report_id is not None:
-        report = session.get(Report, report_id)
-        reporter = (
-            session.get(Reporter, report.reporter_id) if report and report.reporter_id else None
-        )
-        if report is not None and reporter is not None and reporter.pseudonym == conversation_id:
+        report = own_report(session, report_id=report_id, pseudonym=pseudonym)
+        if report is not None:
             add_evidence(session, report_id=report.id, evidence=evidence)
             return report.reference
-    add_pending_evidence(session, conversation_id=conversation_id, evidence=evidence)
+    add_pending_evidence(session, pseudonym=pseudonym, evidence=evidence)
     return None
 
 
@@ -188,7 +184,7 @@ async def keep_evidence(
     context: ContextTypes.DEFAULT_TYPE,
     message: Message,
     incoming: Incoming,
-    conversation_id: str,
+    pseudonym: str,
     report_id: int | None,
 ) -> tuple[str | None, bool, bool]:
     """Checks, downloads, stores and records one item, with the text OCR reads in an image;
@@ -231,9 +227,7 @@ async def keep_evidence(
         ocr_text=ocr_text,
     )
     reference = await services.db(
-        lambda session: attach(
-            session, conversation_id=conversation_id, evidence=evidence, report_id=report_id
-        )
+        lambda session: attach(session, pseudonym=pseudonym, evidence=evidence, report_id=report_id)
     )
     return reference, hidden, bool(ocr_text)
 
@@ -262,11 +256,11 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             context,
             message,
             incoming,
-            state.conversation.sender_id,
+            state.conversation.pseudonym,
             target[0] if target else None,
         )
     except EvidenceRefused as error:
-        logger.info("refused evidence from %s…: %s", state.conversation.sender_id[:8], error)
+        logger.info("refused evidence from %s…: %s", state.conversation.pseudonym[:8], error)
         await send_text(context.bot, chat_id, refusal_text(error, language))
         return
     except TelegramError as error:

@@ -65,35 +65,36 @@ class PendingEvidence(Base):
 
 
 def add_pending_evidence(
-    session: Session, *, conversation_id: str, evidence: NewEvidence
+    session: Session, *, pseudonym: str, evidence: NewEvidence
 ) -> PendingEvidence:
-    """Keeps ``evidence`` for the report in progress of ``conversation_id``. Flushes only."""
-    if not conversation_id.strip():
-        raise ValueError("conversation_id must not be empty")
-    row = PendingEvidence(conversation_id=conversation_id, **dataclasses.asdict(evidence))
+    """Keeps ``evidence`` for the report in progress of the reporter ``pseudonym``. Flushes
+    only."""
+    if not pseudonym.strip():
+        raise ValueError("pseudonym must not be empty")
+    row = PendingEvidence(conversation_id=pseudonym, **dataclasses.asdict(evidence))
     session.add(row)
     session.flush()
     return row
 
 
-def pending_evidence_of(session: Session, *, conversation_id: str) -> list[PendingEvidence]:
-    """The drafts of ``conversation_id`` in the order they were sent."""
+def pending_evidence_of(session: Session, *, pseudonym: str) -> list[PendingEvidence]:
+    """The drafts of ``pseudonym`` in the order they were sent."""
     statement = (
         select(PendingEvidence)
-        .where(PendingEvidence.conversation_id == conversation_id)
+        .where(PendingEvidence.conversation_id == pseudonym)
         .order_by(PendingEvidence.id)
     )
     return list(session.scalars(statement))
 
 
-def claim_pending_evidence(session: Session, *, conversation_id: str) -> list[NewEvidence]:
-    """Deletes the drafts of ``conversation_id`` and returns them as records, oldest first.
+def claim_pending_evidence(session: Session, *, pseudonym: str) -> list[NewEvidence]:
+    """Deletes the drafts of ``pseudonym`` and returns them as records, oldest first.
 
     Call it in the transaction that stores the report and pass the result to
     ``submit_report(evidence=...)``: if that transaction rolls back, the drafts come back.
     Flushes; does not commit.
     """
-    rows = pending_evidence_of(session, conversation_id=conversation_id)
+    rows = pending_evidence_of(session, pseudonym=pseudonym)
     records = [row.to_record() for row in rows]
     if rows:
         session.execute(
@@ -105,14 +106,14 @@ def claim_pending_evidence(session: Session, *, conversation_id: str) -> list[Ne
 
 
 def discard_pending_evidence(
-    session: Session, *, conversation_id: str, sha256s: Iterable[str] | None = None
+    session: Session, *, pseudonym: str, sha256s: Iterable[str] | None = None
 ) -> int:
-    """Deletes the drafts of ``conversation_id`` (only those with ``sha256s`` when given).
+    """Deletes the drafts of ``pseudonym`` (only those with ``sha256s`` when given).
 
     Returns how many were deleted. Flushes; does not commit. The files stay on disk: other
     rows may name the same bytes (see ``storage_paths_in_use``).
     """
-    statement = delete(PendingEvidence).where(PendingEvidence.conversation_id == conversation_id)
+    statement = delete(PendingEvidence).where(PendingEvidence.conversation_id == pseudonym)
     if sha256s is not None:
         statement = statement.where(PendingEvidence.sha256.in_(list(sha256s)))
     result = session.execute(statement)

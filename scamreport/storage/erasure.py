@@ -74,11 +74,12 @@ def erase_reporter(session: Session, *, pseudonym: str) -> Erasure:
     commits, then deletes ``orphaned_files`` and the conversation in Rasa's tracker store."""
     reporter = session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
     reports = list(reporter.reports) if reporter is not None else []
-    conversation_ids = {report.conversation_id for report in reports} | {pseudonym}
+    # reports.conversation_id holds the pseudonym the report was filed under.
+    pseudonyms = {report.conversation_id for report in reports} | {pseudonym}
     erasure = _delete_reports(session, reports, "the reporter asked for their data to be erased")
     drafts = list(
         session.scalars(
-            select(PendingEvidence).where(PendingEvidence.conversation_id.in_(conversation_ids))
+            select(PendingEvidence).where(PendingEvidence.conversation_id.in_(pseudonyms))
         )
     )
     draft_paths = {draft.storage_path for draft in drafts if draft.storage_path}
@@ -86,10 +87,10 @@ def erase_reporter(session: Session, *, pseudonym: str) -> Erasure:
         session.delete(draft)
     erasure.drafts_deleted = len(drafts)
     result = session.execute(
-        delete(PendingMessage).where(PendingMessage.conversation_id.in_(conversation_ids))
+        delete(PendingMessage).where(PendingMessage.conversation_id.in_(pseudonyms))
     )
     erasure.messages_deleted = int(getattr(result, "rowcount", 0) or 0)
-    erasure.inbox_deleted = erase_inbox(session, conversation_ids=conversation_ids)
+    erasure.inbox_deleted = erase_inbox(session, pseudonyms=pseudonyms)
     if reporter is not None:
         session.execute(delete(Notification).where(Notification.reporter_id == reporter.id))
         session.delete(reporter)

@@ -66,11 +66,12 @@ def record_update(
     *,
     bot_id: int,
     update_id: int,
-    conversation_id: str | None,
+    pseudonym: str | None,
     payload: dict[str, Any],
 ) -> bool:
-    """Stores an update not yet handled; False (and nothing stored) when the bot's
-    ``update_id`` is already in the inbox, handled or not. Flushes; does not commit."""
+    """Stores an update not yet handled (``pseudonym``: its sender's); False (and nothing
+    stored) when the bot's ``update_id`` is already in the inbox, handled or not. Flushes; does
+    not commit."""
     if session.scalar(
         select(InboxUpdate.id).where(
             InboxUpdate.bot_id == bot_id, InboxUpdate.update_id == update_id
@@ -78,9 +79,7 @@ def record_update(
     ):
         return False
     session.add(
-        InboxUpdate(
-            bot_id=bot_id, update_id=update_id, conversation_id=conversation_id, payload=payload
-        )
+        InboxUpdate(bot_id=bot_id, update_id=update_id, conversation_id=pseudonym, payload=payload)
     )
     session.flush()
     return True
@@ -130,12 +129,12 @@ def prune_handled(session: Session, *, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def erase_inbox(session: Session, *, conversation_ids: set[str]) -> int:
-    """Deletes every inbox row of ``conversation_ids``, handled or not; returns how many."""
-    if not conversation_ids:
+def erase_inbox(session: Session, *, pseudonyms: set[str]) -> int:
+    """Deletes every inbox row of ``pseudonyms``, handled or not; returns how many."""
+    if not pseudonyms:
         return 0
     result = session.execute(
-        delete(InboxUpdate).where(InboxUpdate.conversation_id.in_(list(conversation_ids)))
+        delete(InboxUpdate).where(InboxUpdate.conversation_id.in_(list(pseudonyms)))
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -279,6 +280,51 @@ def reports_of_reporter(session: Session, *, pseudonym: str) -> list[Report]:
     return list(session.scalars(statement))
 
 
+@dataclasses.dataclass(frozen=True)
+class ReportSummary:
+    """One of a reporter's reports as they may see it, with how much evidence it holds."""
+
+    reference: str
+    status: str
+    filed: datetime
+    evidence: int
+
+
+def report_summaries_of(session: Session, *, pseudonym: str) -> list[ReportSummary]:
+    """The reporter's reports with their evidence counts, oldest first."""
+    return [
+        ReportSummary(
+            reference=report.reference,
+            status=report.status,
+            filed=report.created_at,
+            evidence=count_evidence(session, report_id=report.id),
+        )
+        for report in reports_of_reporter(session, pseudonym=pseudonym)
+    ]
+
+
+def own_report(session: Session, *, report_id: int, pseudonym: str) -> Report | None:
+    """The report ``report_id`` if the reporter ``pseudonym`` filed it, else None."""
+    report = session.get(Report, report_id)
+    if report is None or report.reporter is None or report.reporter.pseudonym != pseudonym:
+        return None
+    return report
+
+
+def own_report_by_reference(session: Session, *, reference: str, pseudonym: str) -> Report | None:
+    """The report with ``reference`` (as typed) if the reporter ``pseudonym`` filed it, else
+    None: who filed another one is never hinted at."""
+    report = get_report_by_reference(session, reference=reference)
+    if report is None or report.reporter is None or report.reporter.pseudonym != pseudonym:
+        return None
+    return report
+
+
+def reporter_by_pseudonym(session: Session, *, pseudonym: str) -> Reporter | None:
+    """The reporter stored under ``pseudonym``, if any."""
+    return session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
+
+
 def reporter_country(session: Session, *, pseudonym: str) -> str | None:
     """The country of the reporter's latest report: asked once per reporter, then remembered."""
     return session.scalar(
@@ -304,6 +350,16 @@ def set_reporter_language(session: Session, *, pseudonym: str, language: str) ->
     reporter.language = language
     session.flush()
     return True
+
+
+def count_evidence(session: Session, *, report_id: int) -> int:
+    """How many evidence items the report holds."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(Evidence).where(Evidence.report_id == report_id)
+        )
+        or 0
+    )
 
 
 def add_evidence(session: Session, *, report_id: int, evidence: NewEvidence) -> Evidence:

@@ -46,12 +46,12 @@ def summary_shown() -> dict[str, Any]:
     return {"event": "action", "timestamp": time.time(), "name": "action_show_summary"}
 
 
-def send_screenshot(conversation_id: str, ocr_text: str | None) -> None:
+def send_screenshot(pseudonym: str, ocr_text: str | None) -> None:
     data = (ocr_text or "no text").encode()
     with services.session_factory()() as session:
         add_pending_evidence(
             session,
-            conversation_id=conversation_id,
+            pseudonym=pseudonym,
             evidence=NewEvidence(
                 sha256=hashlib.sha256(data).hexdigest(),
                 size_bytes=len(data),
@@ -105,7 +105,7 @@ async def test_the_stored_report_keeps_each_indicator_with_its_source(
         sources = {(i.kind, i.value): i.source for i in report.indicators}
         [evidence] = report.evidence
         assert evidence.ocr_text == OCR_TEXT
-        assert pending_evidence_of(session, conversation_id="pseudo-ocr-2") == []
+        assert pending_evidence_of(session, pseudonym="pseudo-ocr-2") == []
     assert sources[("url", "https://sg-post-redelivery.com/pay")] == "screenshot"
     assert sources[("phone", "+6581234567")] == "screenshot"
     assert sources[("amount", "2.5 SGD")] == "screenshot"

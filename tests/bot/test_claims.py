@@ -15,12 +15,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
 
 from bot.config import BotConfig
-from bot.outbox import CLAIM_SECONDS, claim_notifications, drain_outbox, record_attempt
-from bot.relay import claim_conversation, release_conversation
+from bot.outbox import drain_outbox
 from bot.services import create_services
 from scamreport.settings import get_settings
 from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
+from scamreport.storage.kept_messages import claim_kept_messages, release_kept_messages
 from scamreport.storage.models import Notification, PendingMessage
+from scamreport.storage.notification_outbox import (
+    CLAIM_SECONDS,
+    claim_notifications,
+    record_attempt,
+)
 from scamreport.storage.repository import enqueue_notification, get_or_create_reporter
 from scamreport.storage.types import utcnow
 from telegram_standin.driver import Driver
@@ -109,12 +114,12 @@ def test_postgresql_skips_rows_another_transaction_is_claiming(
         with sessions() as first, sessions() as second:
             first.add(PendingMessage(conversation_id="conv-1", payload={"chat_id": 1}))
             first.commit()
-            assert claim_conversation(first, conversation_id="conv-1", claimant=A)
+            assert claim_kept_messages(first, pseudonym="conv-1", claimant=A)
             # Locked by A's open transaction: skipped, so B does not get the conversation.
-            assert not claim_conversation(second, conversation_id="conv-1", claimant=B)
+            assert not claim_kept_messages(second, pseudonym="conv-1", claimant=B)
             second.rollback()
             first.commit()
-            assert not claim_conversation(second, conversation_id="conv-1", claimant=B)
+            assert not claim_kept_messages(second, pseudonym="conv-1", claimant=B)
             second.rollback()
     finally:
         engine.dispose()
@@ -130,9 +135,9 @@ def test_a_conversations_kept_messages_are_replayed_by_one_process_at_a_time(
 
     def try_claim(claimant: str, **kwargs: object) -> bool:
         with sessions() as session:
-            got = claim_conversation(
+            got = claim_kept_messages(
                 session,
-                conversation_id="conv-2",
+                pseudonym="conv-2",
                 claimant=claimant,
                 **kwargs,  # type: ignore[arg-type]
             )
@@ -144,12 +149,12 @@ def test_a_conversations_kept_messages_are_replayed_by_one_process_at_a_time(
     assert not try_claim(B)
     assert try_claim(B, now=utcnow() + timedelta(seconds=3600))  # A's claim lapsed
     with sessions() as session:
-        release_conversation(session, conversation_id="conv-2", claimant=B)
+        release_kept_messages(session, pseudonym="conv-2", claimant=B)
         session.commit()
     assert try_claim(A)
     assert not try_claim("host-c:303:cccc")
     with sessions() as session:
-        assert claim_conversation(session, conversation_id="empty", claimant=B)
+        assert claim_kept_messages(session, pseudonym="empty", claimant=B)
 
 
 @pytest.mark.postgres

@@ -170,7 +170,7 @@ def test_drafts_are_claimed_for_the_report_and_deleted(
     alex.replies()
     pseudonym = bot.services.pseudonym(alex.id)
     with db() as session:
-        evidence = claim_pending_evidence(session, conversation_id=pseudonym)
+        evidence = claim_pending_evidence(session, pseudonym=pseudonym)
         report = submit_report(
             session,
             report=NewReport(

@@ -134,7 +134,7 @@ def test_updates_a_killed_bot_never_handled_are_answered_in_order_and_only_once(
                 session,
                 bot_id=bot_id_of(first.services.config.token),
                 update_id=number,
-                conversation_id=pseudonym,
+                pseudonym=pseudonym,
                 payload=text_update(number, alex, text),
             )
         session.commit()

@@ -121,7 +121,7 @@ def test_a_chinese_reporters_help_errors_and_unavailable_messages_are_in_chinese
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the database fell over")
 
-    monkeypatch.setattr("bot.handlers.commands.stored_about", broken)
+    monkeypatch.setattr("bot.handlers.commands.stored_about_reporter", broken)
     logging.getLogger("bot.errors").disabled = True
     try:
         mei.send_text("/mydata")

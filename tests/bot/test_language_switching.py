@@ -10,7 +10,7 @@ from bot.state import ChatState
 
 
 def reporter(phone_language: str) -> ChatState:
-    state = ChatState(user_id=1, conversation=Conversation(sender_id="p1"))
+    state = ChatState(user_id=1, conversation=Conversation(pseudonym="p1"))
     state.language = phone_language  # type: ignore[assignment]
     return state
 

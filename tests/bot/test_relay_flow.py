@@ -354,7 +354,7 @@ def test_an_error_is_logged_with_context_and_the_user_gets_an_apology(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the database fell over")
 
-    monkeypatch.setattr("bot.handlers.commands.stored_about", broken)
+    monkeypatch.setattr("bot.handlers.commands.stored_about_reporter", broken)
     with caplog.at_level(logging.ERROR, logger="bot.errors"):
         alex.send_text("/mydata")
         assert alex.replies()[-1].body == texts.get("something_went_wrong", "en")

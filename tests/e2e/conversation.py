@@ -24,7 +24,7 @@ def question_in(replies: list[Reply]) -> str | None:
 class Chat:
     client: RasaClient
     conversation: Conversation = field(
-        default_factory=lambda: Conversation(sender_id=f"e2e-{uuid.uuid4().hex}")
+        default_factory=lambda: Conversation(pseudonym=f"e2e-{uuid.uuid4().hex}")
     )
     log: list[tuple[str, list[str]]] = field(default_factory=list)
 
