@@ -58,14 +58,6 @@ def catalog(name: str, language: str, locales_dir: Path = LOCALES_DIR) -> dict[s
     return {str(key): str(value) for key, value in texts.items()}
 
 
-def catalog_names(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
-    """The catalogs English has (every language must have the same ones)."""
-    english = locales_dir / "en"
-    if not english.is_dir():
-        return ()
-    return tuple(sorted(p.stem for p in english.glob("*.yml") if p.name != RESPONSES_FILE))
-
-
 def text(catalog_name: str, key: str, language: str, /, **values: object) -> str:
     """One text in the reporter's language, its ``{placeholders}`` filled from values."""
     texts = catalog(catalog_name, language if language in LANGUAGES else "en")

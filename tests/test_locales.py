@@ -16,9 +16,9 @@ import yaml
 from scamreport.languages import LANGUAGES
 from scamreport.locales import (
     LOCALES_DIR,
+    RESPONSES_FILE,
     MissingTextError,
     catalog,
-    catalog_names,
     locale_languages,
     responses,
     text,
@@ -26,6 +26,14 @@ from scamreport.locales import (
 from scamreport.settings import PROJECT_ROOT
 
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
+
+
+def catalog_names(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """The catalogs English has (every language must have the same ones)."""
+    english = locales_dir / "en"
+    if not english.is_dir():
+        return ()
+    return tuple(sorted(p.stem for p in english.glob("*.yml") if p.name != RESPONSES_FILE))
 
 
 def english_responses() -> dict[str, list[dict[str, Any]]]:

@@ -22,8 +22,6 @@ from functools import lru_cache
 import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from scamreport.extraction.extractor import build_extractor
-from scamreport.extraction.model import Found
 from scamreport.sensitive import mask_secrets
 
 logger = logging.getLogger(__name__)
@@ -148,13 +146,3 @@ def tidy(text: str) -> str:
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = _SPACED_SCHEME.sub(r"\1://", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def indicators_in_screenshot(data: bytes, country: str | None = None) -> list[Found]:
-    """The indicators (phones, links, amounts, accounts, wallets...) in the screenshot ``data``,
-    read with the same extraction as typed messages; ``country`` decides numbers without a
-    country code. Empty when the image could not be read."""
-    text = read_image_text(data)
-    if not text:
-        return []
-    return build_extractor().find(text, country)

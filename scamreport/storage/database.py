@@ -238,11 +238,6 @@ def current_revision(engine: Engine) -> str | None:
     return revisions[0] if revisions else None
 
 
-def schema_is_current(engine: Engine) -> bool:
-    """True when the database has every migration shipped with the package."""
-    return current_revisions(engine) == head_revisions()
-
-
 def require_current_schema(url: str | URL, *, migrate: bool = False) -> None:
     """What a long-running process does at start: checks that the database is at head.
 
@@ -473,11 +468,3 @@ def upgrade_database(url: str | URL | Engine, revision: str = "heads") -> None:
     with migration_connection(url) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-
-
-def downgrade_database(url: str | URL, revision: str) -> None:
-    """Migrates the database at ``url`` down to ``revision`` (``"base"`` drops everything)."""
-    config = alembic_config()
-    with migration_connection(url) as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)

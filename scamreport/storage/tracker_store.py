@@ -41,22 +41,16 @@ class TrackerStore:
         with self.engine.connect() as connection:
             return self.engine.dialect.has_table(connection, "events")
 
-    def count_events(self, sender_id: str) -> int:
-        if not self._has_events_table():
-            return 0
-        with self.engine.connect() as connection:
-            statement = select(func.count()).where(EVENTS.c.sender_id == sender_id)
-            return int(connection.scalar(statement.select_from(EVENTS)) or 0)
-
-    def erase_conversation(self, sender_id: str) -> int:
-        """Deletes every event of ``sender_id``; returns how many."""
+    def erase_conversation(self, pseudonym: str) -> int:
+        """Deletes every event of the reporter ``pseudonym``; returns how many."""
         if not self._has_events_table():
             return 0
         sqlite = self.engine.dialect.name == "sqlite"
         with self.engine.begin() as connection:
             if sqlite:  # freed pages are zeroed, so the text is not left in the file
                 connection.exec_driver_sql("PRAGMA secure_delete = ON")
-            result = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
+            # Rasa's sender_id column holds the pseudonym.
+            result = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == pseudonym))
             erased = int(result.rowcount or 0)
         if sqlite:
             checkpoint_sqlite(self.engine)

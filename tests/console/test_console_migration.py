@@ -12,12 +12,12 @@ from sqlalchemy import Engine, inspect, select, text
 from console.search import story_matches
 from scamreport.storage.console_models import SQLITE_SEARCH_TABLES
 from scamreport.storage.database import (
-    downgrade_database,
     make_engine,
     schema_differences,
     upgrade_database,
 )
 from scamreport.storage.models import Base, Report
+from tests.schema_state import downgrade_database
 
 CONSOLE_TABLES = {
     "console_users",

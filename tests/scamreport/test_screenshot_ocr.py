@@ -12,15 +12,21 @@ import pytest
 from PIL import Image
 
 from scamreport.extraction import screenshots
+from scamreport.extraction.extractor import build_extractor
 from scamreport.extraction.model import Amount, Found
-from scamreport.extraction.screenshots import (
-    indicators_in_screenshot,
-    installed_languages,
-    read_image_text,
-)
+from scamreport.extraction.screenshots import installed_languages, read_image_text
 from scamreport.storage.records import NewIndicator
 from tests.screenshots import CJK_FONT, LATIN_FONT, SMISHING
 from tests.screenshots import sms_screenshot as screenshot
+
+
+def indicators_in_screenshot(data: bytes, country: str | None = None) -> list[Found]:
+    """The indicators in the screenshot ``data``, read with the same extraction as typed
+    messages; empty when the image could not be read."""
+    text = screenshots.read_image_text(data)
+    if not text:
+        return []
+    return build_extractor().find(text, country)
 
 
 def by_kind(found: list[Found]) -> dict[str, list[object]]:

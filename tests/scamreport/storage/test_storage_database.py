@@ -18,7 +18,6 @@ from scamreport.storage.database import (
     make_engine,
     make_session_factory,
     normalise_database_url,
-    schema_is_current,
     session_scope,
     upgrade_database,
 )
@@ -31,6 +30,7 @@ from scamreport.storage.records import (
     NewReport,
     NewTranscriptMessage,
 )
+from tests.schema_state import schema_is_current
 
 
 def test_sqlite_engine_creates_the_directory_and_sets_pragmas(sqlite_url: str) -> None:

@@ -17,15 +17,14 @@ from sqlalchemy.engine import make_url
 
 from scamreport.storage.database import (
     current_revisions,
-    downgrade_database,
     head_revisions,
     make_engine,
     schema_differences,
-    schema_is_current,
     unmanaged_tables,
     upgrade_database,
 )
 from scamreport.storage.models import Base
+from tests.schema_state import downgrade_database, schema_is_current
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
