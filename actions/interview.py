@@ -20,7 +20,13 @@ from actions.answers import (
 )
 from actions.blocking import BlockingAction
 from actions.corrections import announce_corrections, corrections_in
-from actions.messages import latest_entities, latest_intent, reporter_language, user_text
+from actions.messages import (
+    latest_entities,
+    latest_intent,
+    reporter_language,
+    reporter_pseudonym,
+    user_text,
+)
 from actions.prefill import is_a_story, slots_from_text
 from actions.safety import (
     asks_if_in_trouble,
@@ -104,7 +110,7 @@ class ActionStartReport(BlockingAction):
         events: list[EventType] = [SlotSet("opening_story", story or None)]
         country = tracker.get_slot("country")
         if country is None:  # asked once per reporter: their earlier report's country
-            country = remembered_country(tracker.sender_id)
+            country = remembered_country(reporter_pseudonym(tracker))
             if country:
                 events.append(SlotSet("country", country))
 

@@ -1,4 +1,5 @@
-"""What the reporter's latest message says: its whole text, its intent, its entities."""
+"""What the reporter's latest message says: its whole text, its intent, its entities; who sent
+it (their pseudonym) and in which language."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def full_message_text(message: dict[str, Any]) -> str:
     text = message.get("text") or ""
     whole = (message.get("metadata") or {}).get(FULL_TEXT_KEY)
     return whole if isinstance(whole, str) and whole.startswith(text) else text
+
+
+def reporter_pseudonym(tracker: Tracker) -> str:
+    """The reporter's pseudonym: Rasa's sender id for the conversation (the bot sends it)."""
+    return tracker.sender_id
 
 
 def reporter_language(tracker: Tracker) -> Language:

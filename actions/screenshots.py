@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import services
 from actions.answers import SKIPPED
 from actions.indicators import build_indicators
+from actions.messages import reporter_pseudonym
 from actions.summary import describe_value, indicator_label
 from actions.wording import say
 from scamreport.storage.drafts import pending_evidence_of
@@ -86,7 +87,7 @@ def screenshot_indicators(
 def pending_screenshot_indicators(tracker: Tracker) -> list[NewIndicator]:
     """What the screenshots sent so far for the report in progress name (reads the database)."""
     with services.session_factory()() as session:
-        drafts = pending_evidence_of(session, pseudonym=tracker.sender_id)
+        drafts = pending_evidence_of(session, pseudonym=reporter_pseudonym(tracker))
         evidence = [draft.to_record() for draft in drafts if draft.ocr_text]
     return screenshot_indicators(evidence, _country(tracker)) if evidence else []
 
@@ -141,7 +142,7 @@ def removals_asked(tracker: Tracker, text: str) -> list[NewIndicator]:
         listed = pending_screenshot_indicators(tracker)
     except SQLAlchemyError as error:
         logger.warning(
-            "screenshots of %s… not read: %s", tracker.sender_id[:8], type(error).__name__
+            "screenshots of %s… not read: %s", reporter_pseudonym(tracker)[:8], type(error).__name__
         )
         return []
     return removal_targets(text, listed, _country(tracker))

@@ -21,7 +21,7 @@ from actions.answers import SKIPPED, format_amount
 from actions.blocking import BlockingAction
 from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
-from actions.messages import reporter_language
+from actions.messages import reporter_language, reporter_pseudonym
 from actions.screenshots import (
     pending_screenshot_indicators,
     removed_indicators,
@@ -111,7 +111,7 @@ def shown_in_summary(session: Session, tracker: Tracker) -> list[NewEvidence]:
         return []
     return [
         draft.to_record()
-        for draft in pending_evidence_of(session, pseudonym=tracker.sender_id)
+        for draft in pending_evidence_of(session, pseudonym=reporter_pseudonym(tracker))
         if draft.ocr_text and draft.created_at.timestamp() <= last
     ]
 
@@ -121,18 +121,17 @@ def listed_screenshot_indicators(tracker: Tracker) -> list[NewIndicator]:
     the reporter's own details, nor what they asked to remove. Empty (and a log line) when the
     database cannot be read: the summary still shows."""
     country = slot_value(tracker, "country")
+    pseudonym = reporter_pseudonym(tracker)
     try:
         found = pending_screenshot_indicators(tracker)
         if not found:
             return []
         with services.session_factory()() as session:
             own = reporter_phones(tracker, country) | reporter_identifiers(
-                session, pseudonym=tracker.sender_id
+                session, pseudonym=pseudonym
             )
     except SQLAlchemyError as error:
-        logger.warning(
-            "screenshots of %s… not listed: %s", tracker.sender_id[:8], type(error).__name__
-        )
+        logger.warning("screenshots of %s… not listed: %s", pseudonym[:8], type(error).__name__)
         return []
     found = without_reporter_details(found, own)
     return without_removed(found, corrections_of_report(tracker), country)
@@ -177,7 +176,7 @@ def submission_key(tracker: Tracker) -> str:
     first event happened), so that a resent "yes" after a crash never files it twice."""
     events = report_events(tracker)
     first = next((e.get("timestamp") for e in events if e.get("timestamp")), None)
-    return f"{tracker.sender_id}@{first}"
+    return f"{reporter_pseudonym(tracker)}@{first}"
 
 
 def already_filed(session: Session, *, pseudonym: str, key: str) -> str | None:
@@ -255,9 +254,10 @@ def build_report(tracker: Tracker) -> NewReport:
     permission = slot_value(tracker, "contact_permission") or "none"
     story = slot_value(tracker, "story") or slot_value(tracker, "opening_story") or ""
     channel = slot_value(tracker, "contact_channel")  # words of their own go to details
+    pseudonym = reporter_pseudonym(tracker)
     return NewReport(
-        conversation_id=tracker.sender_id,
-        reporter=NewReporter(pseudonym=tracker.sender_id),
+        conversation_id=pseudonym,
+        reporter=NewReporter(pseudonym=pseudonym),
         scam_type=slot_value(tracker, "scam_type") or "other",
         contact_channel=channel if channel in CONTACT_CHANNELS else None,
         country=slot_value(tracker, "country"),
@@ -415,17 +415,18 @@ class ActionSubmitReport(BlockingAction):
         own_phones = reporter_phones(tracker, report.country)
         indicators = build_indicators([*user_texts, *slot_texts], report.country)
         registry = services.registry()
+        pseudonym = reporter_pseudonym(tracker)
         try:
             with services.session_factory()() as session:
-                earlier = already_filed(session, pseudonym=tracker.sender_id, key=key)
+                earlier = already_filed(session, pseudonym=pseudonym, key=key)
                 if earlier is not None:
                     return self.confirm(dispatcher, tracker, domain, report, earlier)
-                own = own_phones | reporter_identifiers(session, pseudonym=tracker.sender_id)
+                own = own_phones | reporter_identifiers(session, pseudonym=pseudonym)
                 indicators = without_reporter_details(indicators, own)
                 # Screenshots and forwarded messages sent during the interview; the claim is
                 # undone with everything else if the report cannot be stored.
                 listed = shown_in_summary(session, tracker)
-                evidence = claim_pending_evidence(session, pseudonym=tracker.sender_id)
+                evidence = claim_pending_evidence(session, pseudonym=pseudonym)
                 captions = [e.caption for e in evidence if e.caption]
                 indicators = merge_indicators(
                     indicators,
@@ -459,7 +460,7 @@ class ActionSubmitReport(BlockingAction):
                 )
                 reference = stored.reference
         except SQLAlchemyError:
-            logger.exception("could not store the report of conversation %s", tracker.sender_id)
+            logger.exception("could not store the report of conversation %s", pseudonym)
             dispatcher.utter_message(response="utter_submit_failed")
             return [FollowupAction("action_show_summary")]
         return self.confirm(dispatcher, tracker, domain, report, reference)
