@@ -16,8 +16,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from console.access import Viewer
-from scamreport.storage.console_models import AgencyStatus
-from scamreport.storage.models import Delivery, Report
+from scamreport.storage.models import AgencyStatus, Delivery, Report
 from scamreport.storage.types import utcnow
 
 INITIAL_STATUS = "received"

@@ -11,8 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from console.access import Viewer
-from scamreport.storage.console_models import AuditEntry
-from scamreport.storage.models import Report
+from scamreport.storage.models import AuditEntry, Report
 
 # Actions written to the log, with the words the audit page shows for them.
 ACTIONS: dict[str, str] = {

@@ -34,7 +34,7 @@ from console.throttle import (
     reserve_attempt,
 )
 from console.users import find_user, normalise_email
-from scamreport.storage.console_models import ConsoleSession, ConsoleUser, LoginAttempt
+from scamreport.storage.models import ConsoleSession, ConsoleUser, LoginAttempt
 from scamreport.storage.types import utcnow
 
 _MAX_EMAIL_LENGTH = 254

@@ -12,8 +12,7 @@ from console.access import Viewer, report_scope
 from console.agency_status import agency_statuses_of, current_status, set_agency_status
 from console.audit import record
 from scamreport.reference import normalise_reference
-from scamreport.storage.console_models import ReportNote, StatusChange
-from scamreport.storage.models import Indicator, Report
+from scamreport.storage.models import Indicator, Report, ReportNote, StatusChange
 from scamreport.storage.repository import update_report_status
 from scamreport.taxonomy import LINKABLE_KINDS
 

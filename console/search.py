@@ -11,8 +11,8 @@ import re
 
 from sqlalchemy import ColumnElement, and_, false, func, select, text
 
-from scamreport.storage.console_models import PG_SEARCH_CONFIG, SQLITE_SEARCH_TABLE, story_tsvector
 from scamreport.storage.models import Report
+from scamreport.storage.models.console import PG_SEARCH_CONFIG, SQLITE_SEARCH_TABLE, story_tsvector
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MAX_WORDS = 12

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scamreport.storage.console_models import TaxiiApiKey
+from scamreport.storage.models import TaxiiApiKey
 from scamreport.storage.types import utcnow
 
 KEY_PREFIX = "srtaxii_"

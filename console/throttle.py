@@ -21,7 +21,7 @@ from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from scamreport.storage.console_models import LoginThrottle
+from scamreport.storage.models import LoginThrottle
 
 _TABLE = LoginThrottle.__table__
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.passwords import check_password_strength, hash_password
-from scamreport.storage.console_models import CONSOLE_ROLES, ConsoleSession, ConsoleUser
+from scamreport.storage.models import ConsoleSession, ConsoleUser
+from scamreport.storage.models.console import CONSOLE_ROLES
 from scamreport.storage.types import utcnow
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

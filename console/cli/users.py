@@ -18,7 +18,7 @@ from console.users import (
     set_password,
 )
 from scamreport.registry import load_registry
-from scamreport.storage.console_models import CONSOLE_ROLES
+from scamreport.storage.models.console import CONSOLE_ROLES
 
 
 def _read_password(args: argparse.Namespace) -> str:

@@ -33,7 +33,7 @@ from console.taxii_keys import active_key
 from console.views.common import client_ip
 from scamreport.forwarding.stix import STIX_CONTENT_TYPE
 from scamreport.registry import RegistryError, load_registry
-from scamreport.storage.console_models import TaxiiApiKey
+from scamreport.storage.models import TaxiiApiKey
 
 blueprint = Blueprint("taxii", __name__, url_prefix="/taxii2")
 log = logging.getLogger(__name__)

@@ -13,11 +13,6 @@ from scamreport.storage.database import (
     upgrade_database,
 )
 
-# isort: split
-# Models kept in their own modules register their tables with the metadata on import (after
-# the database module, which loads the PostgreSQL dialect the search index needs).
-from scamreport.storage import inbox as _inbox  # noqa: F401
-
 __all__ = [
     "get_engine",
     "make_engine",

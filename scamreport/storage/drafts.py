@@ -10,58 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, String, Text, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from scamreport.storage.codes import EVIDENCE_KINDS
-from scamreport.storage.models import Base, Evidence, one_of
+from scamreport.storage.models import Evidence, PendingEvidence
 from scamreport.storage.records import NewEvidence
-from scamreport.storage.types import Id, UTCDateTime, utcnow
-
-
-class PendingEvidence(Base):
-    """An evidence item waiting for the report of ``conversation_id`` to be filed."""
-
-    __tablename__ = "pending_evidence"
-    __table_args__ = (
-        one_of("kind", EVIDENCE_KINDS),
-        CheckConstraint("size_bytes >= 0", name="size_bytes"),
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    # The pseudonymous sender id of the conversation (the Rasa sender id).
-    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    stored_sha256: Mapped[str | None] = mapped_column(String(64))
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    mime_type: Mapped[str] = mapped_column(String(127))
-    filename: Mapped[str | None] = mapped_column(String(255))
-    # Relative to the evidence directory (settings.evidence_dir), never an absolute path.
-    storage_path: Mapped[str | None] = mapped_column(String(1024))
-    kind: Mapped[str] = mapped_column(String(32))
-    caption: Mapped[str | None] = mapped_column(Text)
-    forwarded_from: Mapped[str | None] = mapped_column(String(255))
-    forwarded_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The text OCR read in an image (scamreport.extraction.screenshots), secrets masked.
-    ocr_text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def to_record(self) -> NewEvidence:
-        return NewEvidence(
-            sha256=self.sha256,
-            size_bytes=self.size_bytes,
-            mime_type=self.mime_type,
-            kind=self.kind,
-            filename=self.filename,
-            storage_path=self.storage_path,
-            caption=self.caption,
-            forwarded_from=self.forwarded_from,
-            forwarded_date=self.forwarded_date,
-            stored_sha256=self.stored_sha256,
-            ocr_text=self.ocr_text,
-        )
 
 
 def add_pending_evidence(

@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from scamreport.storage.console_models import AuditEntry
-from scamreport.storage.drafts import PendingEvidence, storage_paths_in_use
+from scamreport.storage.drafts import storage_paths_in_use
 from scamreport.storage.inbox import erase_inbox, purge_inbox_older_than
 from scamreport.storage.models import (
+    AuditEntry,
     Notification,
+    PendingEvidence,
     PendingMessage,
     Report,
     Reporter,

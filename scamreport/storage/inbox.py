@@ -16,49 +16,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    CheckConstraint,
-    Integer,
-    String,
-    UniqueConstraint,
-    delete,
-    select,
-    update,
-)
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
-from scamreport.storage.models import Base
-from scamreport.storage.types import Id, UTCDateTime, utcnow
+from scamreport.storage.models import InboxUpdate
+from scamreport.storage.types import utcnow
 
 # How long a handled update's id is remembered: Telegram keeps an unconfirmed update 24 hours.
 HANDLED_KEPT = timedelta(hours=24)
-
-
-class InboxUpdate(Base):
-    """One Telegram update the bot received; ``payload`` is None once it was handled."""
-
-    __tablename__ = "inbox_updates"
-    __table_args__ = (
-        CheckConstraint("attempts >= 0", name="attempts"),
-        UniqueConstraint("bot_id", "update_id"),
-    )
-
-    # Arrival order: updates are replayed in it (each chat's in the order it sent them).
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    # Telegram numbers updates per bot: two bots (a standby, a second token) share the table.
-    bot_id: Mapped[int] = mapped_column(BigInteger)
-    update_id: Mapped[int] = mapped_column(BigInteger)
-    # The pseudonym of the sender (the Rasa sender id), so erasure finds the rows; None for
-    # an update without a user.
-    conversation_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    # The update as Telegram sent it (Update.to_dict()), every text and caption masked.
-    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # How many times a start of the bot took it up again (a poison update is given up).
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 def record_update(

@@ -11,9 +11,14 @@ from telegram import Bot
 
 from bot import texts
 from bot.outbox import drain_outbox
-from scamreport.storage.console_models import AuditEntry
-from scamreport.storage.drafts import PendingEvidence
-from scamreport.storage.models import Notification, PendingMessage, Report, Reporter
+from scamreport.storage.models import (
+    AuditEntry,
+    Notification,
+    PendingEvidence,
+    PendingMessage,
+    Report,
+    Reporter,
+)
 from scamreport.storage.records import NewIndicator, NewReport, NewReporter
 from scamreport.storage.repository import submit_report, update_report_status
 from telegram_standin.driver import ChatUser, Driver, png_bytes

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import texts
 from bot.identity import pseudonym_for
 from scamreport.cli.stack import Stack, free_port
-from scamreport.storage.drafts import PendingEvidence
-from scamreport.storage.models import PendingMessage, Report, Reporter
+from scamreport.storage.models import PendingEvidence, PendingMessage, Report, Reporter
 from scamreport.storage.repository import get_report_by_reference
 from telegram_standin.driver import ChatUser, Driver, SentMessage, origin_hidden_user, png_bytes
 from telegram_standin.server import StandinServer

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from scamreport.storage.drafts import PendingEvidence, claim_pending_evidence
-from scamreport.storage.models import Evidence
+from scamreport.storage.drafts import claim_pending_evidence
+from scamreport.storage.models import Evidence, PendingEvidence
 from scamreport.storage.records import NewReport, NewReporter
 from scamreport.storage.repository import submit_report
 from telegram_standin.driver import ChatUser, Driver, origin_hidden_user, origin_user, png_bytes

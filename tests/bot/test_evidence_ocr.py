@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.handlers import evidence as evidence_handler
-from scamreport.storage.drafts import PendingEvidence
+from scamreport.storage.models import PendingEvidence
 from telegram_standin.driver import ChatUser, Driver, png_bytes
 from tests.bot.conftest import BotRunner, agree
 from tests.screenshots import SMISHING, sms_screenshot

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import texts
-from scamreport.storage.drafts import PendingEvidence
+from scamreport.storage.models import PendingEvidence
 from telegram_standin.driver import ChatUser
 from tests.bot.conftest import BotRunner, agree
 from tests.evidence_samples import elf_program, gps_of, jpeg_with_gps, pe_program, zip_of

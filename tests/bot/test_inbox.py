@@ -16,7 +16,8 @@ from bot import texts
 from bot.app import bot_id_of
 from bot.inbox import masked_update
 from scamreport.channel import UPDATE_ID_KEY
-from scamreport.storage.inbox import InboxUpdate, record_update
+from scamreport.storage.inbox import record_update
+from scamreport.storage.models import InboxUpdate
 from telegram_standin.driver import ChatUser, Driver
 from tests.bot.conftest import BotRunner, agree, wait_until
 from tests.bot.fake_rasa import FakeRasa

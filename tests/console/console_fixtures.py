@@ -22,8 +22,8 @@ from console import create_app
 from console.config import ConsoleConfig
 from console.passwords import hash_password
 from scamreport.settings import Settings, get_settings
-from scamreport.storage.console_models import ConsoleUser
 from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
+from scamreport.storage.models import ConsoleUser
 from scamreport.storage.records import (
     NewConsent,
     NewDelivery,

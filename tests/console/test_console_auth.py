@@ -17,15 +17,15 @@ from sqlalchemy import select, update
 from console import create_app
 from console.config import ConsoleConfig
 from scamreport.settings import get_settings
-from scamreport.storage.console_models import (
+from scamreport.storage.models import (
     AuditEntry,
     ConsoleSession,
     ConsoleUser,
     LoginAttempt,
     LoginThrottle,
+    Report,
     StatusChange,
 )
-from scamreport.storage.models import Report
 from scamreport.storage.types import utcnow
 
 

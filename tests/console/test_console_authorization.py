@@ -21,8 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from scamreport.reference import normalise_reference
-from scamreport.storage.console_models import ReportNote
-from scamreport.storage.models import Report
+from scamreport.storage.models import Report, ReportNote
 
 ANONYMOUS = None
 CALLERS: list[tuple[str, str] | None] = [

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from console.passwords import verify_password
 from scamreport.cli import build_parser, main
-from scamreport.storage.console_models import ConsoleUser
 from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
+from scamreport.storage.models import ConsoleUser
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from console_fixtures import AGENCY_A, SHARED_PHONE, ConsoleEnv, login
 from sqlalchemy import select, update
 
 from console.exports import CSV_COLUMNS, csv_row, neutralise_cell
-from scamreport.storage.console_models import AuditEntry
-from scamreport.storage.models import Report
+from scamreport.storage.models import AuditEntry, Report
 
 
 def _csv(client, query: str = "") -> list[dict[str, str]]:  # type: ignore[no-untyped-def]

@@ -21,8 +21,7 @@ from sqlalchemy import select, update
 
 from console.agency_status import shared_status
 from console.exports import neutralise_cell
-from scamreport.storage.console_models import AgencyStatus
-from scamreport.storage.models import Evidence, Report
+from scamreport.storage.models import AgencyStatus, Evidence, Report
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -25,8 +25,7 @@ from console.access import Viewer
 from console.filters import parse_filters
 from console.queue import queue_page
 from console.rendering import english_rendering, language_label, report_language
-from scamreport.storage.console_models import AuditEntry
-from scamreport.storage.models import Report
+from scamreport.storage.models import AuditEntry, Report
 
 ANALYST_A = Viewer(user_id=1, email="a@a.test", agency_code=AGENCY_A, role="analyst")
 ANALYST_B = Viewer(user_id=2, email="b@b.test", agency_code=AGENCY_B, role="analyst")

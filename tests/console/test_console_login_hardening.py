@@ -25,7 +25,7 @@ from console.config import ConsoleConfig
 from console.db import state
 from console.passwords import check_password_strength
 from console.users import UserError, create_user
-from scamreport.storage.console_models import AuditEntry, ConsoleSession, LoginThrottle
+from scamreport.storage.models import AuditEntry, ConsoleSession, LoginThrottle
 from scamreport.storage.types import utcnow
 
 

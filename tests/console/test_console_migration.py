@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import Engine, inspect, select, text
 
 from console.search import story_matches
-from scamreport.storage.console_models import SQLITE_SEARCH_TABLES
 from scamreport.storage.database import (
     make_engine,
     schema_differences,
     upgrade_database,
 )
 from scamreport.storage.models import Base, Report
+from scamreport.storage.models.console import SQLITE_SEARCH_TABLES
 from tests.schema_state import downgrade_database
 
 CONSOLE_TABLES = {

@@ -9,7 +9,7 @@ from console_fixtures import AGENCY_A, AGENCY_B, SHARED_PHONE, ConsoleEnv, login
 from pymisp import MISPEvent
 from sqlalchemy import select
 
-from scamreport.storage.console_models import AuditEntry
+from scamreport.storage.models import AuditEntry
 
 
 def _phones(event: MISPEvent) -> list[str]:

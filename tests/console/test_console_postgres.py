@@ -17,8 +17,7 @@ from console_fixtures import (
 )
 from sqlalchemy import select
 
-from scamreport.storage.console_models import AuditEntry
-from scamreport.storage.models import Report
+from scamreport.storage.models import AuditEntry, Report
 
 pytestmark = pytest.mark.postgres
 

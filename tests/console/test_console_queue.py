@@ -13,8 +13,7 @@ from console.access import Viewer
 from console.filters import parse_filters
 from console.queue import queue_page
 from console.search import fts5_query, search_words
-from scamreport.storage.console_models import AgencyStatus
-from scamreport.storage.models import Report
+from scamreport.storage.models import AgencyStatus, Report
 from scamreport.storage.types import utcnow
 
 ANALYST_A = Viewer(user_id=1, email="a@a.test", agency_code=AGENCY_A, role="analyst")

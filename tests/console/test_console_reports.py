@@ -19,8 +19,14 @@ from sqlalchemy import select
 
 from console.access import Viewer
 from console.reports import WorkflowError, allowed_transitions, change_status
-from scamreport.storage.console_models import AuditEntry, ReportNote, StatusChange
-from scamreport.storage.models import Evidence, Notification, Report
+from scamreport.storage.models import (
+    AuditEntry,
+    Evidence,
+    Notification,
+    Report,
+    ReportNote,
+    StatusChange,
+)
 
 
 def _report(env: ConsoleEnv, reference: str) -> Report:

@@ -25,8 +25,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from console.taxii import collection_id, parse_timestamp
 from console.taxii_keys import create_key, revoke_key
 from scamreport.cli import main
-from scamreport.storage.console_models import AuditEntry, TaxiiApiKey
-from scamreport.storage.models import Report
+from scamreport.storage.models import AuditEntry, Report, TaxiiApiKey
 from scamreport.storage.records import NewConsent, NewDelivery, NewIndicator, NewReport
 from scamreport.storage.repository import submit_report
 

@@ -38,7 +38,7 @@ from werkzeug.wrappers import Request
 
 from console.app import DATABASE_UNAVAILABLE_MESSAGE
 from console.auth import SESSION_TOKEN_KEY, token_digest
-from scamreport.storage.console_models import ConsoleSession, ConsoleUser
+from scamreport.storage.models import ConsoleSession, ConsoleUser
 from tests.console.console_fixtures import (
     AGENCY_A,
     AGENCY_B,

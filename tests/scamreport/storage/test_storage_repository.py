@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scamreport.reference import is_reference
 from scamreport.storage import repository
-from scamreport.storage.console_models import AuditEntry
 from scamreport.storage.erasure import ERASED_ACTION, erase_reporter, purge_older_than
 from scamreport.storage.models import (
+    AuditEntry,
     Base,
     Consent,
     Delivery,

@@ -1,7 +1,7 @@
-"""Tables the police console needs: users, their sessions, login attempts, audit log, notes and
-status history; plus the indexes that keep the console's queue fast at 100,000 reports.
+"""Tables only the police console uses: users, their sessions, login attempts, audit log, notes,
+status history, per-agency statuses and TAXII keys; plus the indexes that keep the console's
+queue fast at 100,000 reports.
 
-Imported at the end of ``scamreport.storage.models`` so that ``Base.metadata`` holds them.
 Full-text search over ``reports.story`` lives outside the ORM metadata on SQLite (an FTS5
 virtual table kept in sync by triggers, created by migration 0002_console); on PostgreSQL it is
 the GIN expression index declared below.
@@ -26,7 +26,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scamreport.storage.codes import REPORT_STATUSES
-from scamreport.storage.models import Base, Delivery, Report, one_of
+from scamreport.storage.models.base import Base, one_of
+from scamreport.storage.models.deliveries import Delivery
+from scamreport.storage.models.reports import Report
 from scamreport.storage.types import Id, UTCDateTime, utcnow
 
 CONSOLE_ROLES: tuple[str, ...] = ("analyst", "supervisor", "admin")
@@ -229,7 +231,7 @@ class TaxiiApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# Indexes on tables owned by models.py that only the console's queries need.
+# Indexes on the reports and deliveries tables that only the console's queries need.
 Index("ix_reports_created_at_id", Report.created_at, Report.id)
 # Covers the dashboard's per-day and money totals, so a long period reads no table rows.
 Index(

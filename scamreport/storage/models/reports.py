@@ -1,28 +1,23 @@
-"""SQLAlchemy 2.0 models: the schema every component (bot, actions, console, forwarding) shares.
+"""A report and what it is made of: its indicators, its transcript and its consents.
 
 Money is ``Numeric(14, 2)``, timestamps are timezone-aware UTC (``UTCDateTime``), free-form
-extras are portable ``JSON``. Constraint names follow ``NAMING_CONVENTION`` so Alembic can
-address them on PostgreSQL and rebuild tables in batch mode on SQLite.
+extras are portable ``JSON``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
-    CheckConstraint,
     Date,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Text,
@@ -31,69 +26,25 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.ext.mutable import MutableDict
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scamreport import triage
 from scamreport.storage.codes import (
     CONSENT_KINDS,
     CONTACT_PERMISSIONS,
-    DELIVERY_FORMATS,
-    DELIVERY_STATUSES,
-    DELIVERY_TRANSPORTS,
-    EVIDENCE_KINDS,
     INDICATOR_KINDS,
     INDICATOR_SOURCES,
-    NOTIFICATION_STATUSES,
     REPORT_STATUSES,
     TRANSCRIPT_SENDERS,
 )
+from scamreport.storage.models.base import Base, one_of
 from scamreport.storage.types import Id, UTCDateTime, utcnow
 
-NAMING_CONVENTION: dict[str, str] = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def one_of(column: str, values: Sequence[str]) -> CheckConstraint:
-    """A CHECK constraint named after ``column`` that limits it to ``values``."""
-    quoted = ", ".join(f"'{value}'" for value in values)
-    return CheckConstraint(f"{column} IN ({quoted})", name=column)
-
-
-class Reporter(Base):
-    """A person who reported. ``pseudonym`` is the only identifier other components see."""
-
-    __tablename__ = "reporters"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    # Keyed hash of the Telegram user id (see scamreport.settings.pseudonym_key).
-    pseudonym: Mapped[str] = mapped_column(String(128), unique=True)
-    # The Telegram identity, stored once, for feedback; nulled by erasure.
-    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
-    telegram_username: Mapped[str | None] = mapped_column(String(64))
-    display_name: Mapped[str | None] = mapped_column(String(255))
-    # Only a number the reporter shared through Telegram's contact button (verified).
-    contact_phone: Mapped[str | None] = mapped_column(String(32))
-    language: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    reports: Mapped[list[Report]] = relationship(back_populates="reporter", passive_deletes=True)
-    notifications: Mapped[list[Notification]] = relationship(
-        back_populates="reporter", cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    @property
-    def is_erased(self) -> bool:
-        return self.erased_at is not None
+if TYPE_CHECKING:
+    from scamreport.storage.models.deliveries import Delivery
+    from scamreport.storage.models.evidence import Evidence
+    from scamreport.storage.models.messages import Notification
+    from scamreport.storage.models.reporters import Reporter
 
 
 class Report(Base):
@@ -272,121 +223,3 @@ class Consent(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="consents")
-
-
-class Evidence(Base):
-    """A file or forwarded message attached to a report; the bytes live at ``storage_path``."""
-
-    __tablename__ = "evidence"
-    __table_args__ = (
-        one_of("kind", EVIDENCE_KINDS),
-        CheckConstraint("size_bytes >= 0", name="size_bytes"),
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
-    )
-    # The SHA-256 of the bytes the reporter sent (what agencies are told, what links copies).
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    # The SHA-256 of the file kept at ``storage_path`` when it differs from what was sent
-    # (an image whose metadata was removed: scamreport.evidence_safety); None when the same.
-    stored_sha256: Mapped[str | None] = mapped_column(String(64))
-    # The size of what the reporter sent.
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    mime_type: Mapped[str] = mapped_column(String(127))
-    filename: Mapped[str | None] = mapped_column(String(255))
-    # Relative to the evidence directory (settings.evidence_dir), never an absolute path.
-    storage_path: Mapped[str | None] = mapped_column(String(1024))
-    kind: Mapped[str] = mapped_column(String(32))
-    caption: Mapped[str | None] = mapped_column(Text)
-    forwarded_from: Mapped[str | None] = mapped_column(String(255))
-    forwarded_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The text OCR read in an image (scamreport.extraction.screenshots), secrets masked.
-    ocr_text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    report: Mapped[Report] = relationship(back_populates="evidence")
-
-
-class Delivery(Base):
-    """Transactional outbox row: forward one report to one agency, retried until delivered."""
-
-    __tablename__ = "deliveries"
-    __table_args__ = (
-        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
-        one_of("transport", DELIVERY_TRANSPORTS),
-        one_of("payload_format", DELIVERY_FORMATS),
-        one_of("status", DELIVERY_STATUSES),
-        CheckConstraint("attempts >= 0", name="attempts"),
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
-    )
-    agency_code: Mapped[str] = mapped_column(String(64))
-    transport: Mapped[str] = mapped_column(String(16))
-    payload_format: Mapped[str] = mapped_column(String(16), default="json")
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # A worker that claims the row sets this; another worker may reclaim it once it passes.
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Sent to the agency so a retried delivery is recognised as the same one.
-    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    report: Mapped[Report] = relationship(back_populates="deliveries")
-
-
-class Notification(Base):
-    """Outbox of messages to a reporter (status updates, follow-ups), drained by the bot."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (
-        Index("ix_notifications_status_created_at", "status", "created_at"),
-        one_of("status", NOTIFICATION_STATUSES),
-        CheckConstraint("attempts >= 0", name="attempts"),
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    reporter_id: Mapped[int] = mapped_column(
-        Id, ForeignKey("reporters.id", ondelete="CASCADE"), index=True
-    )
-    report_id: Mapped[int | None] = mapped_column(
-        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The bot process sending it (bot/outbox.py), until ``claimed_until``; then anyone may.
-    claimed_by: Mapped[str | None] = mapped_column(String(128))
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    reporter: Mapped[Reporter] = relationship(back_populates="notifications")
-    report: Mapped[Report | None] = relationship(back_populates="notifications")
-
-
-class PendingMessage(Base):
-    """A message the bot could not hand to Rasa yet; kept and replayed in ``id`` order."""
-
-    __tablename__ = "pending_messages"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The bot process replaying the conversation (bot/relay.py), until ``claimed_until``.
-    claimed_by: Mapped[str | None] = mapped_column(String(128))
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-from scamreport.storage import console_models as _console_models  # noqa: E402,F401
-from scamreport.storage import drafts as _drafts  # noqa: E402,F401
