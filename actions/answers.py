@@ -8,14 +8,13 @@ action both use them, so an answer means the same wherever it is given.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import phonenumbers
 
-from actions.wording import describe_date
 from scamreport.channel import MAX_STORY_CHARS
 from scamreport.consent import ForwardConsent
 from scamreport.countries import country_name, resolve_country
@@ -27,9 +26,11 @@ from scamreport.extraction import (
 )
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.dates import incident_date_problem, read_date
+from scamreport.extraction.payment_methods import payment_method_in, payment_method_of_entities
 from scamreport.extraction.payments import says_not_paid, sounds_demanded
 from scamreport.languages import HAN_RANGES, LANGUAGES
 from scamreport.locales import catalog
+from scamreport.presentation import describe_date
 from scamreport.safeguarding import ADULT_AGE, stated_age
 from scamreport.taxonomy import SCAM_TYPES
 
@@ -163,11 +164,6 @@ def read_country(text: str, **_: Any) -> Answer:
     return Answer(code)
 
 
-def format_amount(amount: Amount) -> str:
-    value = format(amount.value.normalize(), "f")
-    return f"{value} {amount.currency}" if amount.currency else value
-
-
 _NOTHING_LOST = re.compile(
     r"^\s*(?:(?:/deny|no+|nope|nah|none|nothing|zero|nil|0|not\s+(?:yet|really|any(?:thing)?)|"
     r"i\s+(?:didn'?t|did\s+not|haven'?t|have\s+not)|didn'?t|haven'?t|never|no\s+money|"
@@ -196,8 +192,8 @@ def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
             return Answer(SKIPPED, also={"money_lost": False})
         return reject("utter_invalid_amount_lost", value=text.strip()[:60])
     if says_not_paid(text):
-        return Answer(SKIPPED, also={"money_lost": False, "amount_demanded": format_amount(amount)})
-    return Answer(format_amount(amount), also={"money_lost": True})
+        return Answer(SKIPPED, also={"money_lost": False, "amount_demanded": str(amount)})
+    return Answer(str(amount), also={"money_lost": True})
 
 
 def amount_in_answer(text: str, country: str | None) -> Amount | None:
@@ -236,10 +232,10 @@ def read_money_lost(
     amount = amount_in_answer(text, country)
     if sounds_demanded(text):
         # "he wants 15000", "not yet, they want 2000": demanded, not lost
-        also = {"amount_demanded": format_amount(amount)} if amount and amount.value > 0 else {}
+        also = {"amount_demanded": str(amount)} if amount and amount.value > 0 else {}
         return Answer(False, also=also)
     if amount is not None and amount.value > 0 and not _NO.search(text):
-        return Answer(True, also={"amount_lost": format_amount(amount)})
+        return Answer(True, also={"amount_lost": str(amount)})
     answer = read_yes_no(text, intent)
     if answer is None:
         if _NOT_SURE.search(text):
@@ -320,65 +316,6 @@ def read_contact_channel(text: str, **_: Any) -> Answer:
     return read_free_text(text)
 
 
-PAYMENT_METHOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "gift_cards",
-        re.compile(
-            r"gift ?card|google play|itunes|apple card|steam card|voucher|kad\s+hadiah|baucar|"
-            r"礼品卡|礼物卡|充值卡|点卡",
-            re.I,
-        ),
-    ),
-    (
-        "crypto",
-        re.compile(
-            r"crypto|bitcoin|btc|usdt|tether|eth(ereum)?\b|wallet|binance|kripto|加密货币|"
-            r"虚拟货币|数字货币|比特币|泰达币|钱包",
-            re.I,
-        ),
-    ),
-    ("cash", re.compile(r"\bcash\b|courier|handed|in person|tunai|kurier|现金|现钞|快递员", re.I)),
-    # "49000 rupees got debited" says nothing of a card.
-    (
-        "card",
-        re.compile(
-            r"\bcredit\b|\bdebit\b|\bcard\b|\bvisa\b|mastercard|amex|\bkad\b|信用卡|银行卡|"
-            r"借记卡|刷卡",
-            re.I,
-        ),
-    ),
-    ("paypal", re.compile(r"paypal", re.I)),
-    (
-        "money_transfer_service",
-        re.compile(
-            r"western union|moneygram|remit|exchange house|hawala|\bwise\b|worldremit|xoom|"
-            r"\bria\b|money transfer (?:service|shop|agent)|kiriman\s+wang|西联|速汇金|汇款公司|"
-            r"汇款服务",
-            re.I,
-        ),
-    ),
-    (
-        "instant_payment",
-        re.compile(
-            r"paynow|pay now|fast transfer|\bupi\b|gcash|zelle|venmo|duitnow|promptpay|interac|"
-            r"e-?transfer|paylah|maya\b|cash ?app|payid|osko|phonepe|paytm|google pay|gpay|"
-            r"\bfpx\b|touch\s?'?n\s?go|\btng\b|boost|grabpay|支付宝|alipay|微信支付|"
-            r"wechat\s?pay|转数快|\bfps\b",
-            re.I,
-        ),
-    ),
-    (
-        "bank_transfer",
-        re.compile(
-            r"bank|transfer|wire|iban|account|internet banking|\bchaps\b|\bbacs\b|faster payment|"
-            r"\bswift\b|\bach\b|\bneft\b|\bimps\b|\brtgs\b|\bsepa\b|telegraphic|"
-            r"pindahan|pemindahan|perbankan|akaun|banking|转账|转帐|汇款|网银|银行|电汇",
-            re.I,
-        ),
-    ),
-]
-
-
 _PAID_TO = re.compile(
     r"(?:\b(?:to|into|in\s+to|ke|kepada|ke\s+dalam)\s+|转到|转给|转入|汇到|汇给|汇入|打到|付给|存入|存到)"
     r"(.{3,120})$",
@@ -400,14 +337,22 @@ def payee_in(text: str, country: str | None = None) -> str | None:
     return None
 
 
-def read_payment_method(text: str, *, country: str | None = None, **_: Any) -> Answer:
-    """How the reporter paid; the question also asks where to, so an account, wallet or number
-    in the answer settles the next question too."""
+def read_payment_method(
+    text: str,
+    *,
+    country: str | None = None,
+    entities: Mapping[str, Sequence[str]] | None = None,
+    **_: Any,
+) -> Answer:
+    """How the reporter paid: the ``payment_method`` entity Rasa extracted from the answer, else
+    the answer's words. The question also asks where to, so an account, wallet or number in the
+    answer settles the next question too."""
     payee = payee_in(text, country)
     also = {"payee_account": payee} if payee else {}
-    for code, pattern in PAYMENT_METHOD_PATTERNS:
-        if pattern.search(text):
-            return Answer(code, also=also)
+    code = payment_method_of_entities((entities or {}).get("payment_method", ()))
+    code = code or payment_method_in(text)
+    if code:
+        return Answer(code, also=also)
     answer = read_free_text(text)
     return Answer(answer.value, also=also) if answer.ok else answer
 
@@ -558,7 +503,7 @@ def read_demand(text: str, *, country: str | None = None, **_: Any) -> Answer:
     also: dict[str, Any] = {}
     amount = amount_in_answer(text, country)
     if amount is not None and amount.value > 0:
-        also["amount_demanded"] = format_amount(amount)
+        also["amount_demanded"] = str(amount)
     deadline = deadline_in(text)
     if deadline:
         also["deadline"] = deadline
@@ -623,7 +568,7 @@ def read_accounts_used(text: str, *, country: str | None = None, **_: Any) -> An
         return answer
     amount = amount_in_answer(text, country)
     if amount is not None and amount.value > 0 and amount.currency:
-        return Answer(answer.value, also={"amount_moved": format_amount(amount)})
+        return Answer(answer.value, also={"amount_moved": str(amount)})
     return answer
 
 
@@ -699,13 +644,17 @@ def read_answer(
     country: str | None = None,
     today: date | None = None,
     language: str = "en",
+    entities: Mapping[str, Sequence[str]] | None = None,
 ) -> Answer:
     """Reads ``text`` as the answer to the question for ``slot``; ``language`` is the one the
-    reporter reads a re-asking response's values in."""
+    reporter reads a re-asking response's values in, ``entities`` what Rasa's NLU extracted from
+    the same message (entity -> values)."""
     if text == SKIPPED and slot not in REQUIRED_SLOTS:
         return Answer(SKIPPED)
     reader = SLOT_READERS.get(slot, read_free_text)
-    return reader(text, intent=intent, country=country, today=today, language=language)
+    return reader(
+        text, intent=intent, country=country, today=today, language=language, entities=entities
+    )
 
 
 def describe_country(code: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import SKIPPED, format_amount
+from actions.answers import SKIPPED
 from actions.messages import latest_entities
 from actions.prefill import slots_from_text
 from actions.summary import SUMMARY_SLOTS, describe_value, slot_label
@@ -86,7 +86,7 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
     if amount is None or amount.value <= 0:
         return {}
     currency = amount.currency or (str(previous).partition(" ")[2] or None)
-    return {"amount_lost": format_amount(Amount(amount.value, currency))}
+    return {"amount_lost": str(Amount(amount.value, currency))}
 
 
 def announce_corrections(

@@ -18,7 +18,6 @@ from rasa_sdk.types import DomainDict
 from actions.answers import (
     REQUIRED_SLOTS,
     SKIPPED,
-    format_amount,
     read_answer,
     refers_to_opening_story,
 )
@@ -64,9 +63,9 @@ def amounts_in_currency_of(
             continue
         reread = amount_from_slot(again.get(slot))
         if reread is not None and reread.value == amount.value and reread.currency:
-            changed[slot] = format_amount(reread)
+            changed[slot] = str(reread)
         elif local_currency(country):
-            changed[slot] = format_amount(Amount(amount.value, local_currency(country)))
+            changed[slot] = str(Amount(amount.value, local_currency(country)))
     return changed
 
 
@@ -134,7 +133,8 @@ class ReportFormValidation(FormValidationAction):
             if not isinstance(raw_value, str) or raw_value == SKIPPED:
                 updates[slot] = raw_value
                 continue
-            if raw_value == tracker.latest_message.get("text"):
+            said_now = raw_value == tracker.latest_message.get("text")
+            if said_now:
                 raw_value = full_message_text(tracker.latest_message)
             text = mask_and_warn(raw_value, dispatcher)
             if slot == "story" and refers_to_opening_story(text):
@@ -145,6 +145,7 @@ class ReportFormValidation(FormValidationAction):
                 intent=latest_intent(tracker),
                 country=updates.get("country", country),
                 language=reporter_language(tracker),
+                entities=latest_entities(tracker) if said_now else None,
             )
             if answer.ok:
                 updates[slot] = answer.value

@@ -38,11 +38,10 @@ from actions.safety import (
 from actions.screenshots import announce_removals, removals_asked
 from actions.summary import describe_known
 from scamreport.classification import guess_scam_type
-from scamreport.intents import implied_scam_type
+from scamreport.intents import interview_for
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 from scamreport.sensitive import mask_secrets
 from scamreport.storage.repository import reporter_country
-from scamreport.taxonomy import SCAM_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -58,32 +57,6 @@ REPORT_SLOTS: tuple[str, ...] = tuple(
 NOTHING_TO_RESUME = "nothing"
 # Sent with the cancelled message: the bot then deletes the report's unfiled evidence.
 REPORT_CANCELLED = {"report_cancelled": True}
-
-_INTERVIEW_BY_INTENT = {
-    "report_fake_authority": "fake_authority",
-    "report_fake_shop": "fake_shop",
-    "report_other_scam": "general",
-}
-
-
-def interview_for(
-    intent: str | None, text: str, chosen: str | None = None
-) -> tuple[str, str | None]:
-    """(interview, scam_type) for an opening message, or for the kind the reporter chose with
-    a button (``chosen``, a code of scamreport.taxonomy)."""
-    if chosen in ("fake_authority", "fake_shop"):
-        return chosen, chosen
-    if chosen in SCAM_TYPES:
-        return "general", chosen
-    scam_type = implied_scam_type(intent, text, is_story=is_a_story(text))
-    if scam_type in ("fake_authority", "fake_shop"):
-        return scam_type, scam_type
-    if scam_type:
-        return "general", scam_type
-    if intent in _INTERVIEW_BY_INTENT:  # the general interview asks which kind it was
-        return _INTERVIEW_BY_INTENT[intent], None
-    return "unknown", None
-
 
 def remembered_country(pseudonym: str) -> str | None:
     """The country of the reporter's last report, or None (also when the database is down)."""
@@ -127,7 +100,7 @@ class ActionStartReport(BlockingAction):
         )
 
         chosen = next(iter(latest_entities(tracker).get("scam_type", [])), None)
-        interview, scam_type = interview_for(intent, story, chosen)
+        interview, scam_type = interview_for(intent, story, chosen, is_story=is_a_story(story))
         events.append(SlotSet("interview", interview))
         if interview == "unknown":
             return events
@@ -259,7 +232,9 @@ def answer_to_requested(tracker: Tracker, text: str) -> list[EventType]:
         return [SlotSet("story", opening), SlotSet("failed_attempts", 0)]
     if not requested or not text or _ASKS_THE_BOT.search(text):
         return []
-    answer = read_answer(requested, text, country=tracker.get_slot("country"))
+    answer = read_answer(
+        requested, text, country=tracker.get_slot("country"), entities=latest_entities(tracker)
+    )
     if not answer.ok or answer.value == SKIPPED:
         return []
     also = [SlotSet(k, v) for k, v in answer.also.items() if tracker.get_slot(k) is None]
@@ -381,7 +356,11 @@ class ActionApplyCorrection(BlockingAction):
         requested = tracker.get_slot("requested_slot")
         if not changes and requested:
             answer = read_answer(
-                requested, text, intent=latest_intent(tracker), country=tracker.get_slot("country")
+                requested,
+                text,
+                intent=latest_intent(tracker),
+                country=tracker.get_slot("country"),
+                entities=latest_entities(tracker),
             )
             if answer.ok:  # the answer to the question asked: taken, nothing to announce
                 return [

@@ -12,11 +12,9 @@ from typing import Any
 from actions.answers import (
     CHANNEL_PATTERNS,
     MAX_STORY_CHARS,
-    PAYMENT_METHOD_PATTERNS,
     clean_text,
     country_in_any_language,
     deadline_in,
-    format_amount,
 )
 from scamreport.countries import (
     country_from_home_cues,
@@ -31,6 +29,7 @@ from scamreport.extraction import (
 )
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.model import Amount
+from scamreport.extraction.payment_methods import payment_method_in
 from scamreport.extraction.payments import money_mentions, says_not_paid
 from scamreport.languages import HAN_RANGES
 from scamreport.safeguarding import ADULT_AGE, mentions_minor, stated_age
@@ -414,9 +413,7 @@ def money_slots(text: str, country: str | None, found: Indicators) -> dict[str, 
     local = written[0] if written else (None if names_a_currency(text) else local_currency(country))
 
     def described(amount: Amount) -> str:
-        return format_amount(
-            amount if amount.currency or not local else Amount(amount.value, local)
-        )
+        return str(amount if amount.currency or not local else Amount(amount.value, local))
 
     slots: dict[str, Any] = {}
     if mentions.lost:
@@ -459,7 +456,7 @@ def slots_from_text(
     # "told me to transfer money" is a demand, not a payment: a method counts once an amount
     # does, or when the words say how it was paid ("paid by bank transfer").
     how = paid_by(text)
-    method = first_match(how, PAYMENT_METHOD_PATTERNS) if how else None
+    method = payment_method_in(how) if how else None
     if method and slots.get("money_lost") is not False:
         slots["payment_method"] = method
         slots.setdefault("money_lost", True)
@@ -467,7 +464,7 @@ def slots_from_text(
         # Only the words right after "paid", "sent"...: "his bank kyc" is not how he paid.
         for paid in _PAID.finditer(text):
             clause = _CLAUSE.split(text[paid.start() : paid.end() + 50])[0]
-            method = first_match(clause, PAYMENT_METHOD_PATTERNS)
+            method = payment_method_in(clause)
             if method:
                 slots["payment_method"] = method
                 break

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions import services
-from actions.answers import SKIPPED, format_amount
+from actions.answers import SKIPPED
 from actions.blocking import BlockingAction
 from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
@@ -318,7 +318,7 @@ def amount_demanded_in_story(tracker: Tracker) -> str | None:
     ("15000 pesos" is PHP for a reporter in the Philippines)."""
     story = slot_value(tracker, "opening_story") or ""
     demanded = money_mentions(story, slot_value(tracker, "country")).demanded if story else []
-    return format_amount(demanded[0]) if demanded else None
+    return str(demanded[0]) if demanded else None
 
 
 def reporter_phones(tracker: Tracker, country: str | None) -> set[str]:

@@ -1,7 +1,7 @@
 """How interview slots read back to the reporter, in their language: labels, values, summary.
 
 The words are in locales/<lang>/actions.yml (``label.<slot>``, ``value.*``...); values are put
-in words by actions.wording.
+in words by actions.wording and scamreport.presentation.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from actions import wording
 from actions.answers import SKIPPED
 from scamreport.interviews import DETAIL_LABELS
+from scamreport.presentation import describe_amount, describe_date
 
 # The order slots appear in the summary (their labels: ``label.<slot>`` in the catalog).
 SUMMARY_SLOTS: tuple[str, ...] = (
@@ -68,9 +69,9 @@ def describe_value(slot: str, value: Any, language: str = "en") -> str:
     if slot in _CODED_SLOTS:
         return wording.describe_code(str(value), slot, language)
     if slot in _AMOUNT_SLOTS or slot == "amount":
-        return wording.describe_amount(value, language)
+        return describe_amount(str(value), language=language)
     if slot in ("incident_date", "date"):
-        return wording.describe_date(str(value), language)
+        return describe_date(str(value), language)
     text = _phrases(str(value), language)
     if slot == "story" and len(text) > STORY_PREVIEW_CHARS:
         text = text[:STORY_PREVIEW_CHARS].rstrip() + "…"

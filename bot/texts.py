@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from scamreport.languages import LANGUAGE_NAMES, LANGUAGES, Language
-from scamreport.locales import MissingTextError, text, texts_in_every_language
+from scamreport.locales import text, texts_in_every_language
+from scamreport.presentation import describe_date
+from scamreport.statuses import status_for_reporter
 from scamreport.storage.erasure import Erasure
 
 CATALOG = "bot"
@@ -51,10 +53,8 @@ def language_name(language: Language) -> str:
 
 
 def status_description(status: str, language: str) -> str:
-    try:
-        return get(f"status_{status}", language)
-    except MissingTextError:
-        return status
+    """A report's status in the reporter's words (scamreport.statuses has them)."""
+    return status_for_reporter(status, language)
 
 
 def indicator_label(kind: str, language: str) -> str:
@@ -72,8 +72,7 @@ def report_count(count: int, language: str) -> str:
 
 def date(value: datetime, language: str) -> str:
     """A calendar date as people write it in ``language`` ("5 March 2026", "2026年3月5日")."""
-    months = [month.strip() for month in get("months", language).split(",")]
-    return get("date", language, day=value.day, month=months[value.month - 1], year=value.year)
+    return describe_date(value, language)
 
 
 def deletion_done(erasure: Erasure, agency_names: dict[str, str], language: str) -> str:

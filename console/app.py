@@ -40,9 +40,9 @@ from console.db import (
 )
 from console.passwords import HashingPool
 from console.rendering import language_label
-from console.reports import STATUS_LABELS
 from console.views.common import client_ip, status_of
 from scamreport.settings import Settings, get_settings
+from scamreport.statuses import status_label
 from scamreport.storage.database import make_engine, make_session_factory
 from scamreport.taxonomy import SCAM_TYPES
 
@@ -152,7 +152,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["when"] = _format_when
     app.jinja_env.filters["money"] = _format_money
     app.jinja_env.filters["d"] = _format_date
-    app.jinja_env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s)
+    app.jinja_env.filters["status_label"] = status_label
     app.jinja_env.filters["scam_label"] = lambda s: s.replace("_", " ").capitalize() if s else ""
     app.jinja_env.filters["language_name"] = language_label
 
@@ -161,7 +161,6 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "viewer": g.get("viewer"),
             "scam_types": SCAM_TYPES,
-            "status_labels": STATUS_LABELS,
             "audit_actions": ACTIONS,
             "status_of": status_of,
         }

@@ -12,6 +12,7 @@ from console.access import Viewer, report_scope
 from console.agency_status import agency_statuses_of, current_status, set_agency_status
 from console.audit import record
 from scamreport.reference import normalise_reference
+from scamreport.statuses import status_label
 from scamreport.storage.models import Indicator, Report, ReportNote, StatusChange
 from scamreport.storage.repository import update_report_status
 from scamreport.taxonomy import LINKABLE_KINDS
@@ -24,13 +25,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "referred": ("actioned", "in_review", "closed"),
     "actioned": ("in_review", "closed"),
     "closed": ("in_review",),
-}
-STATUS_LABELS: dict[str, str] = {
-    "received": "Received",
-    "in_review": "In review",
-    "referred": "Referred",
-    "actioned": "Actioned",
-    "closed": "Closed",
 }
 MAX_NOTE_LENGTH = 5000
 MAX_REASON_LENGTH = 2000
@@ -89,8 +83,8 @@ def change_status(
     from_status = current_status(session, report=report, agency_code=viewer.agency_code)
     if to_status not in allowed_transitions(viewer, from_status):
         raise WorkflowError(
-            f"{STATUS_LABELS.get(from_status, from_status)} cannot be changed to "
-            f"{STATUS_LABELS.get(to_status, to_status)[:40]} by a {viewer.role}"
+            f"{status_label(from_status)} cannot be changed to "
+            f"{status_label(to_status)[:40]} by a {viewer.role}"
         )
     if to_status == "closed" and reason is None:
         raise WorkflowError("closing a report needs a reason")

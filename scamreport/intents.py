@@ -1,12 +1,21 @@
-"""What the NLU intents mean for the report: the scam type an opening message implies."""
+"""What the NLU intents mean for the report: the scam type an opening message implies, and the
+interview it starts."""
 
 from __future__ import annotations
 
 from scamreport.classification import guess_scam_type
+from scamreport.interviews import INTERVIEW_QUESTIONS
+from scamreport.taxonomy import SCAM_TYPES
 
-INTENT_SCAM_TYPES: dict[str, str] = {
+# The interview each report intent starts when the words name no kind: the two kinds with forms
+# of their own, and the general form (which then asks which kind it was).
+INTENT_INTERVIEWS: dict[str, str] = {
     "report_fake_authority": "fake_authority",
     "report_fake_shop": "fake_shop",
+    "report_other_scam": "general",
+}
+INTENT_SCAM_TYPES: dict[str, str] = {
+    intent: interview for intent, interview in INTENT_INTERVIEWS.items() if interview in SCAM_TYPES
 }
 REPORT_INTENTS = frozenset(
     {"report_scam", "report_fake_authority", "report_fake_shop", "report_other_scam", "urgent"}
@@ -28,3 +37,25 @@ def implied_scam_type(intent: str | None, text: str, *, is_story: bool = False) 
     if intent in INTENT_SCAM_TYPES:
         return INTENT_SCAM_TYPES[intent]
     return None
+
+
+def interview_of_type(scam_type: str) -> str:
+    """The interview that asks about ``scam_type``: its own form, or the general one."""
+    return scam_type if scam_type in INTERVIEW_QUESTIONS else "general"
+
+
+def interview_for(
+    intent: str | None, text: str, chosen: str | None = None, *, is_story: bool = False
+) -> tuple[str, str | None]:
+    """(interview, scam_type) for an opening message, or for the kind the reporter chose with
+    a button (``chosen``, a code of scamreport.taxonomy); ("unknown", None) when nothing says
+    a report is starting. ``is_story``: the message tells what happened (see
+    ``implied_scam_type``)."""
+    if chosen in SCAM_TYPES:
+        return interview_of_type(chosen), chosen
+    scam_type = implied_scam_type(intent, text, is_story=is_story)
+    if scam_type:
+        return interview_of_type(scam_type), scam_type
+    if intent in INTENT_INTERVIEWS:
+        return INTENT_INTERVIEWS[intent], None
+    return "unknown", None

@@ -2,12 +2,13 @@
 
 Slots, storage and exports keep normal forms ("1200 SGD", "2026-06", "bank_transfer"); what a
 person reads goes through here, so that the bot's summary, the police console and the texts
-agree: "1,200 SGD", "June 2026", "bank transfer". Pure functions, no I/O.
+agree: "1,200 SGD", "June 2026", "bank transfer". The words are in locales/<lang>/values.yml;
+English is the default (the console's), the bot and the actions pass the reporter's language.
+Status and indicator-kind words are analysts' words, in English only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,28 +16,26 @@ from scamreport.countries import country_name
 from scamreport.extraction.amounts import amount_from_slot
 from scamreport.extraction.dates import DateAnswer
 from scamreport.extraction.model import Amount
+from scamreport.locales import MissingTextError, text
+from scamreport.statuses import STATUS_WORDS
 
-NO_CURRENCY = "currency not given"
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
+CATALOG = "values"
+ENGLISH = "en"
+
+
+def say(key: str, language: str, /, **values: object) -> str:
+    """One text of the values catalog in ``language``."""
+    return text(CATALOG, key, language, **values)
+
 
 # --- amounts ------------------------------------------------------------------------------------
 
 
-def describe_number(value: Decimal | int | float) -> str:
-    """1200 -> "1,200"; 1500.5 -> "1,500.50" (cents only when there are some)."""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return f"{number:,.0f}"
-    return f"{number:,.2f}"
-
-
 def describe_amount(
-    amount: Amount | str | None, currency: str | None = None, *, unknown: str = NO_CURRENCY
+    amount: Amount | str | None, currency: str | None = None, *, language: str = ENGLISH
 ) -> str:
-    """ "1,200 SGD", "1,500.50 GBP", "300 (currency not given)"; "" for nothing.
+    """ "1,200 SGD", "1,500.50 GBP", "300 (currency not given)" (Amount.describe, in
+    ``language``'s words for a missing currency); "" for nothing.
 
     amount is an Amount, its slot text ("1200 SGD") or a bare number; currency, when given,
     fills in a missing one (the console stores value and currency apart).
@@ -49,138 +48,116 @@ def describe_amount(
         parsed = amount_from_slot(amount)
     if parsed is None:
         return str(amount)
-    code = parsed.currency or currency
-    number = describe_number(parsed.value)
-    return f"{number} {code}" if code else f"{number} ({unknown})"
+    # The template unfilled: Amount.describe puts the number in.
+    no_currency = say("amount.no_currency", language)
+    return Amount(parsed.value, parsed.currency or currency).describe(no_currency)
 
 
 # --- dates --------------------------------------------------------------------------------------
 
 
-def _day(value: date, *, year: bool = True, month: bool = True) -> str:
-    text = str(value.day)
-    if month:
-        text += f" {_MONTH_NAMES[value.month - 1]}"
-    if year:
-        text += f" {value.year}"
-    return text
+def _month_name(value: date, language: str) -> str:
+    return say(f"month.{value.month}", language)
 
 
-def _month(value: date, *, year: bool = True) -> str:
-    name = _MONTH_NAMES[value.month - 1]
-    return f"{name} {value.year}" if year else name
+def _day(value: date, language: str) -> str:
+    month = _month_name(value, language)
+    return say("date.day", language, day=value.day, month=month, year=value.year)
 
 
-def _point(value: date, unit: str) -> str:
+def _month(value: date, language: str) -> str:
+    return say("date.month", language, month=_month_name(value, language), year=value.year)
+
+
+def _year(year: int, language: str) -> str:
+    return say("date.year", language, year=year)
+
+
+def _point(value: date, unit: str, language: str) -> str:
     if unit == "month":
-        return _month(value)
+        return _month(value, language)
     if unit == "year":
-        return str(value.year)
+        return _year(value.year, language)
     if unit == "week":
-        return f"the week of {_day(value)}"
-    return _day(value)
+        return say("date.week", language, date=_day(value, language))
+    return _day(value, language)
 
 
-def _day_range(start: date, end: date) -> str:
+def _day_range(start: date, end: date, language: str) -> str:
     """ "3 to 10 March 2026", "28 February to 3 March 2026", "20 December 2025 to 2 January 2026"."""
     if start == end:
-        return _day(start)
+        return _day(start, language)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day} to {_day(end)}"
+        month = _month_name(start, language)
+        return say(
+            "date.days_in_month", language, start=start.day, end=end.day, month=month,
+            year=start.year,
+        )  # fmt: skip
     if start.year == end.year:
-        return f"{_day(start, year=False)} to {_day(end)}"
-    return f"{_day(start)} to {_day(end)}"
+        return say(
+            "date.days_in_year", language, start_day=start.day,
+            start_month=_month_name(start, language), end_day=end.day,
+            end_month=_month_name(end, language), year=start.year,
+        )  # fmt: skip
+    return say("date.range", language, start=_day(start, language), end=_day(end, language))
 
 
-def _month_range(start: date, end: date) -> str:
+def _month_range(start: date, end: date, language: str) -> str:
     """ "June to August 2026", "November 2025 to February 2026"."""
     if (start.year, start.month) == (end.year, end.month):
-        return _month(start)
+        return _month(start, language)
     if start.year == end.year:
-        return f"{_month(start, year=False)} to {_month(end)}"
-    return f"{_month(start)} to {_month(end)}"
+        return say(
+            "date.months_in_year", language, start=_month_name(start, language),
+            end=_month_name(end, language), year=start.year,
+        )  # fmt: skip
+    return say("date.range", language, start=_month(start, language), end=_month(end, language))
 
 
-_PART_WORDS = {"early": "early", "mid": "mid-", "late": "late"}
+_PART_KEYS = {"early": "date.early", "mid": "date.mid", "late": "date.late"}
 
 
-def _describe_range(answer: DateAnswer) -> str:
+def _describe_range(answer: DateAnswer, language: str) -> str:
     start, end, unit = answer.start, answer.end, answer.unit
     if answer.qualifier == "since":
-        return f"since {_point(start, unit)}"
-    if answer.qualifier in _PART_WORDS and (start.year, start.month) == (end.year, end.month):
-        word = _PART_WORDS[answer.qualifier]
-        return f"{word}{'' if word.endswith('-') else ' '}{_month(start)}"
+        return say("date.since", language, date=_point(start, unit, language))
+    if answer.qualifier in _PART_KEYS and (start.year, start.month) == (end.year, end.month):
+        return say(_PART_KEYS[answer.qualifier], language, month=_month(start, language))
     if unit == "month":
-        text = _month_range(start, end)
+        words = _month_range(start, end, language)
     elif unit == "year":
-        text = str(start.year) if start.year == end.year else f"{start.year} to {end.year}"
+        first, last = _year(start.year, language), _year(end.year, language)
+        words = first if start.year == end.year else say(
+            "date.range", language, start=first, end=last
+        )  # fmt: skip
     else:
-        text = _day_range(start, end)
-    return f"around {text}" if answer.qualifier == "about" else text
+        words = _day_range(start, end, language)
+    return say("date.about", language, date=words) if answer.qualifier == "about" else words
 
 
-def describe_date(value: DateAnswer | date | str | None) -> str:
+def describe_date(value: DateAnswer | date | str | None, language: str = ENGLISH) -> str:
     """A date in words at its precision: "20 October 2026", "the week of 16 November 2026",
     "June 2026", "2025", "June to August 2026", "3 to 10 March 2026", "since October 2025",
-    "early March 2026". Accepts a DateAnswer, a date or its ISO text ("2026-06",
-    "2026-06/2026-08"); text that is none of these comes back unchanged; "" for nothing."""
+    "early March 2026"; in Chinese "2026年11月3日", "2026年3月初"; in Malay "Mac 2026". Accepts
+    a DateAnswer, a date or its ISO text ("2026-06", "2026-06/2026-08"); text that is none of
+    these comes back unchanged; "" for nothing."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return _day(value)
+        return _day(value, language)
     answer = value if isinstance(value, DateAnswer) else DateAnswer.from_iso(str(value))
     if answer is None:
         return str(value)
     if answer.precision == "range":
-        return _describe_range(answer)
-    return _point(answer.start, answer.precision)
+        return _describe_range(answer, language)
+    return _point(answer.start, answer.precision, language)
 
 
 # --- codes --------------------------------------------------------------------------------------
 
-SCAM_TYPE_WORDS: dict[str, str] = {
-    "fake_authority": "fake police or officials",
-    "fake_shop": "fake online shop",
-    "phishing": "phishing (stolen passwords, card or bank details)",
-    "investment": "fake investment",
-    "romance": "romance scam",
-    "sextortion": "sextortion (threats to share intimate images)",
-    "money_mule": "money mule (moving money for others)",
-    "business_email_compromise": "business e-mail compromise",
-    "advance_fee": "advance fee (a prize, loan or inheritance that needs a fee)",
-    "tech_support": "fake tech support",
-    "other": "other",
-}
-CONTACT_CHANNEL_WORDS: dict[str, str] = {
-    "phone_call": "phone call",
-    "video_call": "video call",
-    "sms": "text message (SMS)",
-    "email": "e-mail",
-    "website": "website",
-    "social_media": "social media",
-    "messaging_app": "messaging app",
-    "in_person": "in person",
-}
-PAYMENT_METHOD_WORDS: dict[str, str] = {
-    "bank_transfer": "bank transfer",
-    "instant_payment": "instant payment (e.g. PayNow, UPI, GCash)",
-    "money_transfer_service": "money transfer service (e.g. Western Union)",
-    "card": "card",
-    "cash": "cash",
-    "crypto": "cryptocurrency",
-    "gift_cards": "gift cards",
-    "paypal": "PayPal",
-}
-REPORT_STATUS_WORDS: dict[str, str] = {
-    "received": "received",
-    "in_review": "in review",
-    "referred": "referred",
-    "actioned": "actioned",
-    "closed": "closed",
-}
+# Analysts' words for the kinds only the console shows (English only).
 INDICATOR_KIND_WORDS: dict[str, str] = {
     "phone": "phone number",
     "url": "link",
@@ -193,37 +170,47 @@ INDICATOR_KIND_WORDS: dict[str, str] = {
     "claimed_agency": "claimed organisation",
     "domain": "website domain",
 }
-ITEM_RECEIVED_WORDS: dict[str, str] = {
-    "nothing": "nothing arrived",
-    "fake_or_wrong": "fake or wrong items",
-    "partial": "only part of the order",
-    "received": "the order arrived",
-}
-CODE_WORDS: dict[str, Mapping[str, str]] = {
-    "scam_type": SCAM_TYPE_WORDS,
-    "contact_channel": CONTACT_CHANNEL_WORDS,
-    "payment_method": PAYMENT_METHOD_WORDS,
-    "status": REPORT_STATUS_WORDS,
+_ENGLISH_ONLY: dict[str, dict[str, str]] = {
+    "status": STATUS_WORDS,
     "indicator_kind": INDICATOR_KIND_WORDS,
-    "item_received": ITEM_RECEIVED_WORDS,
 }
+# Every kind of code, in the order a code without its kind is looked up in ("received" is a
+# status before it is an item_received). The others' words are ``<kind>.<code>`` in the catalog.
+CODE_KINDS: tuple[str, ...] = (
+    "scam_type",
+    "contact_channel",
+    "payment_method",
+    "status",
+    "indicator_kind",
+    "item_received",
+)
 
 
-def describe_code(code: str | None, kind: str | None = None) -> str:
+def code_words(code: str, kind: str, language: str = ENGLISH) -> str | None:
+    """The words for ``code`` of ``kind`` (one of CODE_KINDS), or None when there are none."""
+    if kind in _ENGLISH_ONLY:
+        return _ENGLISH_ONLY[kind].get(code)
+    if kind not in CODE_KINDS:
+        return None
+    try:
+        return say(f"{kind}.{code}", language)
+    except MissingTextError:
+        return None
+
+
+def describe_code(code: str | None, kind: str | None = None, language: str = ENGLISH) -> str:
     """A code in words: describe_code("bank_transfer", "payment_method") -> "bank transfer".
 
-    kind is one of CODE_WORDS ("scam_type", "contact_channel", "payment_method", "status",
+    kind is one of CODE_KINDS ("scam_type", "contact_channel", "payment_method", "status",
     "indicator_kind", "item_received"); without it, or for a code it does not know, underscores
     become spaces. Free text passes through unchanged.
     """
     if not code:
         return ""
-    words = CODE_WORDS.get(kind or "", {})
-    if code in words:
-        return words[code]
-    for table in CODE_WORDS.values() if kind is None else ():
-        if code in table:
-            return table[code]
+    for each in CODE_KINDS if kind is None else (kind,):
+        words = code_words(code, each, language)
+        if words is not None:
+            return words
     return code.replace("_", " ")
 
 
@@ -246,8 +233,8 @@ _VALUE_KINDS: dict[str, str] = {
 
 
 def describe_value(kind: str, value: object) -> str:
-    """Any slot, field or indicator value in words, by its slot or indicator kind: amounts,
-    dates, countries and codes are described; other values are shown as they are."""
+    """Any slot, field or indicator value in English words, by its slot or indicator kind:
+    amounts, dates, countries and codes are described; other values are shown as they are."""
     if value is None:
         return ""
     what = _VALUE_KINDS.get(kind)
@@ -260,5 +247,5 @@ def describe_value(kind: str, value: object) -> str:
     if what is not None:
         return describe_code(str(value), what)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return say("value.yes" if value else "value.no", ENGLISH)
     return str(value)

@@ -27,6 +27,18 @@ CONTACT_CHANNELS: tuple[str, ...] = (
     "in_person",
 )
 
+# How money was paid. A reporter's own words stay when they name none of these.
+PAYMENT_METHODS: tuple[str, ...] = (
+    "bank_transfer",
+    "instant_payment",
+    "money_transfer_service",
+    "card",
+    "cash",
+    "crypto",
+    "gift_cards",
+    "paypal",
+)
+
 INDICATOR_KINDS: tuple[str, ...] = (
     "phone",
     "url",

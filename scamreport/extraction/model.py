@@ -17,6 +17,19 @@ def format_decimal(value: Decimal) -> str:
     return text or "0"
 
 
+def grouped_number(value: Decimal) -> str:
+    """A number as people read it: 1200 -> "1,200"; 1500.5 -> "1,500.50" (cents only when
+    there are some)."""
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+# How an amount without a currency reads in English; the reporter's language has its own
+# words (locales/<lang>/values.yml, amount.no_currency, through scamreport.presentation).
+NO_CURRENCY = "{number} (currency not given)"
+
+
 @dataclass(frozen=True)
 class Amount:
     value: Decimal
@@ -26,8 +39,15 @@ class Amount:
         return {"value": format_decimal(self.value), "currency": self.currency}
 
     def __str__(self) -> str:
+        """The normal form slots and storage keep: "1200 SGD", "12.5 GBP", "300"."""
         text = format_decimal(self.value)
         return f"{text} {self.currency}" if self.currency else text
+
+    def describe(self, no_currency: str = NO_CURRENCY) -> str:
+        """The amount as people read it: "1,200 SGD", "1,500.50 GBP"; without a currency,
+        ``no_currency`` with ``{number}`` filled in ("300 (currency not given)")."""
+        number = grouped_number(self.value)
+        return f"{number} {self.currency}" if self.currency else no_currency.format(number=number)
 
 
 @dataclass(frozen=True)

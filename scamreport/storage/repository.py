@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from scamreport import metrics
 from scamreport.reference import new_reference, normalise_reference
+from scamreport.statuses import status_update_text
 from scamreport.storage.codes import INDICATOR_KINDS, REPORT_STATUSES
 from scamreport.storage.models import (
     Consent,
@@ -49,14 +50,6 @@ _RETRYABLE_VIOLATIONS = (
 )
 _SUBMIT_ATTEMPTS = 3
 _REFERENCE_DRAWS = 10
-
-STATUS_UPDATE_TEXT: dict[str, str] = {
-    "received": "We have received your report {reference}.",
-    "in_review": "Your report {reference} is now being reviewed by an analyst.",
-    "referred": "Your report {reference} has been passed to an agency that can act on it.",
-    "actioned": "Action has been taken on your report {reference}. Thank you for reporting.",
-    "closed": "Your report {reference} has been closed. Thank you for reporting.",
-}
 
 
 class ReferenceExhaustedError(RuntimeError):
@@ -409,5 +402,5 @@ def update_report_status(
         reporter_id=reporter.id,
         report_id=report.id,
         kind="status_update",
-        text=STATUS_UPDATE_TEXT[status].format(reference=report.reference),
+        text=status_update_text(status, report.reference),
     )

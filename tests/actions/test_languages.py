@@ -15,11 +15,12 @@ from actions.answers import read_answer
 from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
 from actions.prefill import is_a_story, slots_from_text
 from actions.summary import SUMMARY_SLOTS, build_summary, describe_known, describe_value
-from actions.wording import describe_date, say
+from actions.wording import say
 from scamreport import presentation
 from scamreport.channel import LANGUAGE_KEY
 from scamreport.interviews import DETAIL_LABELS
 from scamreport.languages import LANGUAGES
+from scamreport.presentation import describe_date
 
 MakeTracker = Callable[..., Tracker]
 TODAY = date(2026, 11, 30)

@@ -9,15 +9,22 @@ import pytest
 
 from scamreport.extraction.dates import DateAnswer, read_date
 from scamreport.extraction.model import Amount
+from scamreport.languages import LANGUAGES
 from scamreport.presentation import (
-    CODE_WORDS,
     capitalised,
+    code_words,
     describe_amount,
     describe_code,
     describe_date,
     describe_value,
 )
-from scamreport.taxonomy import CONTACT_CHANNELS, INDICATOR_KINDS, REPORT_STATUSES, SCAM_TYPES
+from scamreport.taxonomy import (
+    CONTACT_CHANNELS,
+    INDICATOR_KINDS,
+    PAYMENT_METHODS,
+    REPORT_STATUSES,
+    SCAM_TYPES,
+)
 
 TODAY = date(2026, 11, 18)
 
@@ -109,12 +116,15 @@ def test_describe_code(code: str | None, kind: str | None, expected: str) -> Non
 @pytest.mark.parametrize(
     ("kind", "codes"),
     [("scam_type", SCAM_TYPES), ("contact_channel", CONTACT_CHANNELS),
-     ("status", REPORT_STATUSES), ("indicator_kind", INDICATOR_KINDS)],
+     ("payment_method", PAYMENT_METHODS), ("status", REPORT_STATUSES),
+     ("indicator_kind", INDICATOR_KINDS)],
 )  # fmt: skip
-def test_every_canonical_code_has_words(kind: str, codes: object) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_canonical_code_has_words(kind: str, codes: object, language: str) -> None:
     for code in codes:  # type: ignore[attr-defined]
-        assert code in CODE_WORDS[kind], code
-        assert "_" not in CODE_WORDS[kind][code]
+        words = code_words(code, kind, language)
+        assert words, code
+        assert "_" not in words
 
 
 @pytest.mark.parametrize(
@@ -140,3 +150,25 @@ def test_capitalised_keeps_the_rest() -> None:
     assert capitalised("e-mail") == "E-mail"
     assert capitalised("PayPal") == "PayPal"
     assert capitalised("") == ""
+
+
+def test_an_amount_describes_itself_as_people_read_it() -> None:
+    assert Amount(Decimal("1200.00"), "SGD").describe() == "1,200 SGD"
+    assert str(Amount(Decimal("1200.00"), "SGD")) == "1200 SGD"
+    assert Amount(Decimal("300"), None).describe("{number}（未说明币种）") == "300（未说明币种）"
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "date_text", "code"),
+    [
+        ("zh", "300（未说明币种）", "2026年3月", "银行转账"),
+        ("ms", "300 (mata wang tidak dinyatakan)", "Mac 2026", "pindahan bank"),
+    ],
+)
+def test_values_in_the_reporter_s_language(
+    language: str, amount: str, date_text: str, code: str
+) -> None:
+    assert describe_amount("300", language=language) == amount
+    assert describe_amount("9800 AUD", language=language) == "9,800 AUD"
+    assert describe_date("2026-03", language) == date_text
+    assert describe_code("bank_transfer", "payment_method", language) == code
