@@ -711,10 +711,16 @@ def _zh_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
 
 _MS_DAYS_BACK = {"kelmarin": 2, "semalam": 1, "malam tadi": 1, "hari ini": 0, "pagi tadi": 0,
                  "petang tadi": 0, "tadi": 0}  # fmt: skip
+# How people type them in chats: "hari ni", "harini", "arini", "smlm", "mlm td", "ptg tadi".
+_MS_CHAT_SPELLINGS = {"ni": "ini", "harini": "hari ini", "arini": "hari ini", "hr": "hari",
+                      "hri": "hari", "smlm": "semalam", "semlm": "semalam", "mlm": "malam",
+                      "td": "tadi", "ptg": "petang"}  # fmt: skip
 
 
 def _ms_relative(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
-    word = re.sub(r"\s+", " ", match["word"].lower())
+    words = match["word"].lower().split()
+    word = " ".join(_MS_CHAT_SPELLINGS.get(w, w) for w in words)
+    word = _MS_CHAT_SPELLINGS.get(word, word)
     return DateAnswer.day(ctx.today - timedelta(days=_MS_DAYS_BACK[word]))
 
 
@@ -821,7 +827,8 @@ _ZH_MS_RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
     ),
     (
         "date_ms_relative",
-        r"\b(?P<word>kelmarin|semalam|malam\s+tadi|hari\s+ini|pagi\s+tadi|petang\s+tadi|tadi)\b",
+        r"\b(?P<word>kelmarin|semalam|smlm|semlm|(?:malam|mlm)\s+(?:tadi|td)|(?:hari|hr|hri)\s+(?:ini|ni)"
+        r"|harini|arini|(?:pagi|petang|ptg)\s+(?:tadi|td)|tadi)\b",
         _ms_relative, True,
     ),
     (
@@ -1051,7 +1058,7 @@ _GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "date_zh_period": (("上", "这", "這", "本", "今", "去", "前"),),
     "date_zh_month": (("月",),),
     "date_ms_ago": (("hari", "minggu", "bulan", "tahun"), ("lepas", "lalu", "sudah", "sebelum")),
-    "date_ms_relative": (("kelmarin", "semalam", "tadi", "hari ini"),),
+    "date_ms_relative": (("kelmarin", "semalam", "smlm", "semlm", "tadi", " td", "ni"),),
     "date_ms_period": (("minggu", "bulan", "tahun"),),
     "date_ms_day_month": (_MS_ONLY_MONTHS, _DIGITS),
     "date_ms_weekday": (tuple(_MS_WEEKDAYS),),

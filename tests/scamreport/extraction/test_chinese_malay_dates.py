@@ -65,6 +65,14 @@ ANSWERS: list[tuple[str, str, str, str | None]] = [
     ("bulan Mac", "2026-03", "month", None),
     ("awal Oktober", "2026-10-01/2026-10-10", "range", "early"),
     ("sy kena tipu semalam", "2026-11-28", "day", None),
+    # as people type them in chats (the Malay personas' "hari ni" was refused three times)
+    ("hari ni", "2026-11-29", "day", None),
+    ("harini", "2026-11-29", "day", None),
+    ("arini pagi", "2026-11-29", "day", None),
+    ("hr ni", "2026-11-29", "day", None),
+    ("smlm", "2026-11-28", "day", None),
+    ("mlm td", "2026-11-28", "day", None),
+    ("ptg tadi", "2026-11-29", "day", None),
 ]
 
 
@@ -104,6 +112,8 @@ def test_find_dates_in_stories(text: str, expected: list[tuple[str, str]]) -> No
         "saya tunggu 3 hari",
         "dia call saya 2 kali",
         "lepas tu",
+        "ni bukan saya",
+        "sy dah bayar td",
     ],
 )
 def test_not_dates(text: str) -> None:
