@@ -657,5 +657,45 @@ def read_answer(
     )
 
 
+# Slots whose readers refuse what they cannot read, so that an answer they take is a real one.
+_RECOGNISING_READERS = ("country", "amount_lost", "incident_date")
+_INDICATOR_KINDS = {
+    "scammer_contact": ("phone", "email", "handle", "url"),
+    "payee_account": ("iban", "crypto_wallet", "phone", "email"),
+    "shop_link": ("url", "handle", "email"),
+    "link": ("url",),
+    "spoofed_address": ("email", "url"),
+}
+
+
+def answer_beside_not_knowing(
+    slot: str,
+    text: str,
+    *,
+    country: str | None = None,
+    today: date | None = None,
+    language: str = "en",
+    entities: Mapping[str, Sequence[str]] | None = None,
+) -> Answer | None:
+    """What an "I don't know" or "skip" still answers: "PayNow, tak ingat" says how they paid
+    though not where to, "银行转账，不清楚" too. Only a value a reader recognises counts (a
+    payment method, a date, an amount, a country, an indicator), never free text."""
+    if slot == "payment_method":
+        code = payment_method_of_entities((entities or {}).get("payment_method", ()))
+        code = code or payment_method_in(text)
+        if not code:
+            return None
+        payee = payee_in(text, country)
+        return Answer(code, also={"payee_account": payee} if payee else {})
+    if slot in _INDICATOR_KINDS:
+        found = extract_indicators(text, country)
+        values = [value for kind, value in found.items() if kind in _INDICATOR_KINDS[slot]]
+        return Answer(", ".join(dict.fromkeys(values))) if values else None
+    if slot in _RECOGNISING_READERS:
+        answer = read_answer(slot, text, country=country, today=today, language=language)
+        return answer if answer.ok and answer.value != SKIPPED else None
+    return None
+
+
 def describe_country(code: str) -> str:
     return country_name(code) or code

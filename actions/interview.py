@@ -15,6 +15,7 @@ from actions import services
 from actions.answers import (
     REQUIRED_SLOTS,
     SKIPPED,
+    answer_beside_not_knowing,
     read_answer,
     refers_to_opening_story,
 )
@@ -317,19 +318,38 @@ class ActionResumeReport(Action):
         return []
 
 
-class ActionSkipQuestion(Action):
-    """Leaves an optional question unanswered; required ones are asked again."""
+class ActionSkipQuestion(BlockingAction):
+    """Leaves an optional question unanswered; required ones are asked again. What the
+    message still answers ("PayNow, tak ingat": how, not where to) is kept."""
 
     def name(self) -> str:
         return "action_skip_question"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         slot = tracker.get_slot("requested_slot")
         opening = tracker.get_slot("opening_story")
         if slot == "story" and opening:  # "I told you everything already": that story it is
             return [SlotSet("story", opening), SlotSet("failed_attempts", 0)]
+        text = mask_secrets(user_text(tracker)).masked_text
+        answer = (
+            answer_beside_not_knowing(
+                slot,
+                text,
+                country=tracker.get_slot("country"),
+                language=reporter_language(tracker),
+                entities=latest_entities(tracker),
+            )
+            if slot and text
+            else None
+        )
+        if answer is not None:
+            return [
+                SlotSet(slot, answer.value),
+                *(SlotSet(k, v) for k, v in answer.also.items() if tracker.get_slot(k) is None),
+                SlotSet("failed_attempts", 0),
+            ]
         if not slot or slot in REQUIRED_SLOTS:
             dispatcher.utter_message(response="utter_skip_not_allowed")
             return []

@@ -368,3 +368,39 @@ async def test_an_unclear_message_during_a_report_does_not_start_another(
         dispatcher, make_tracker(story, "nlu_fallback", {"interview": "general"}), domain
     )
     assert events == [] and responses(dispatcher) == ["utter_default"]
+
+
+@pytest.mark.parametrize(
+    ("slot", "said", "expected"),
+    [
+        ("payment_method", "PayNow, tak ingat", {"payment_method": "instant_payment"}),
+        ("payment_method", "银行转账，不清楚，我妈不记得了", {"payment_method": "bank_transfer"}),
+        ("payment_method", "bank transfer i think, dont remember which bank",
+         {"payment_method": "bank_transfer"}),  # fmt: skip
+        ("incident_date", "not sure, last week maybe", {}),
+        ("scammer_contact", "idk, it was +65 8123 4567 i think", {"scammer_contact": "+6581234567"}),
+    ],
+)
+async def test_a_skip_keeps_what_the_message_still_answers(
+    make_tracker: MakeTracker, domain: dict[str, Any], slot: str, said: str, expected: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSkipQuestion().run(
+        dispatcher, make_tracker(said, "skip", {"requested_slot": slot, "country": "SG"}), domain
+    )
+    slots = slots_from(events)
+    assert slots[slot] not in (None, SKIPPED), events
+    for name, value in expected.items():
+        assert slots[name] == value
+    assert "utter_skipped" not in responses(dispatcher)
+
+
+async def test_a_skip_with_nothing_recognisable_still_skips(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    for slot, said in (("payment_method", "tak ingat"), ("claimed_identity", "no idea who")):
+        dispatcher = CollectingDispatcher()
+        events = await ActionSkipQuestion().run(
+            dispatcher, make_tracker(said, "skip", {"requested_slot": slot}), domain
+        )
+        assert SlotSet(slot, SKIPPED) in events and responses(dispatcher) == ["utter_skipped"]
