@@ -3,7 +3,8 @@
 In order: a language chosen with /language (kept until the reporter chooses again); else the
 language of what they write, when a message clearly tells ("ok", "5000", a link, a button
 press or a command never do; once their writing has shown a language, it takes two messages in
-a row in another one to switch); else their Telegram client's language; else English.
+a row in another one to switch, and nothing does after a message that mixed two languages);
+else their Telegram client's language; else English.
 
 The language lives in the chat's state (bot/state.py) and, once the reporter has consented,
 in ``reporters.language``; before consent nothing is stored, so it stays in memory. After a
@@ -94,8 +95,9 @@ def follow_writing(state: ChatState, text: str) -> bool:
     Until their writing has shown a language, one clear message switches (a Chinese speaker on
     an English phone is answered in Chinese from the first reply), unless a quarter of it or
     more is in the phone's language already. After that a switch needs two messages in a row
-    clearly in the other language and with no word of the current one, so a reporter who mixes
-    languages keeps one language for the whole conversation.
+    clearly in the other language and with no word of the current one, and a reporter who has
+    mixed two languages in one message (they read both) is not switched by their writing again,
+    so a reporter who mixes languages keeps one language for the whole conversation.
     """
     if state.language_kept:
         return False
@@ -107,9 +109,12 @@ def follow_writing(state: ChatState, text: str) -> bool:
         state.language_switch_candidate = None
         return False
     current = state.language
-    share = language_shares(text).get(current, 0.0) if current is not None else 0.0
+    shares = language_shares(text)
+    if sum(1 for value in shares.values() if value >= MIXED_SHARE) >= 2:
+        state.language_mixed = True
+    share = shares.get(current, 0.0) if current is not None else 0.0
     if state.language_from_writing:
-        if share > 0:
+        if share > 0 or state.language_mixed:
             state.language_switch_candidate = None
             return False
         if state.language_switch_candidate != found:

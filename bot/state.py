@@ -51,6 +51,9 @@ class ChatState:
     # the other language): two in a row, with no word of the current one, do.
     language_from_writing: bool = False
     language_switch_candidate: Language | None = None
+    # Set once one message mixes two languages (Manglish, 中英): such a reporter reads both,
+    # and their short answers in either never move the conversation's language.
+    language_mixed: bool = False
 
     def offer(self, replies: list[Reply]) -> str | None:
         """Remembers the buttons of ``replies`` (if any) as the current offer; returns its nonce."""

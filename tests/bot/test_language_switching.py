@@ -46,6 +46,17 @@ def test_a_manglish_first_message_does_not_leave_the_phones_malay() -> None:
     assert state.language == "ms"
 
 
+def test_a_manglish_writer_is_not_switched_by_english_answers_later() -> None:
+    # The Malay Manglish persona: two English answers in a row moved the consent question and
+    # the summary into English.
+    state = reporter("ms")
+    assert not follow_writing(state, "Bro I kena tipu la with one seller kat Mudah, I dah bank in")
+    for answer in ("bank in to his Maybank acc", "last Saturday, eh no, Sunday",
+                   "he never replied after that, totally blocked me"):  # fmt: skip
+        assert not follow_writing(state, answer)
+    assert state.language == "ms"
+
+
 def test_plain_english_on_a_malay_phone_switches_at_once() -> None:
     state = reporter("ms")
     assert follow_writing(state, "i got scammed by a seller online, they took my money")
