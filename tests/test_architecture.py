@@ -31,8 +31,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
             "benchmarks",
         }
     ),
-    "bot": frozenset({"console", "actions"}),
-    "actions": frozenset({"console", "bot"}),
+    "bot": frozenset({"console", "actions", "telegram_standin", "agency_sink"}),
+    "actions": frozenset({"console", "bot", "telegram_standin", "agency_sink"}),
     "console": frozenset({"bot", "actions", "telegram_standin", "agency_sink"}),
 }
 

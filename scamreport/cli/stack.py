@@ -465,7 +465,13 @@ def run_stack(args: argparse.Namespace) -> int:
             print(
                 f"the bot is connected to the Telegram stand-in at {stack.standin_url}", flush=True
             )
-            front = [str(APP_PYTHON), "-m", "bot.terminal", "--standin-url", stack.standin_url]
+            front = [
+                str(APP_PYTHON),
+                "-m",
+                "telegram_standin.terminal",
+                "--standin-url",
+                stack.standin_url,
+            ]
         env = {**stack.env, **stack.bot_env()} if front[2] == "bot" else stack.env
         return subprocess.call(front, cwd=PROJECT_ROOT, env=env)
     except KeyboardInterrupt:

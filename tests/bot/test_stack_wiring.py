@@ -49,7 +49,13 @@ def test_terminal_chat_runs_through_the_standin_and_the_bot_processes(
         stack.start_telegram_standin_and_bot()
         env = {k: v for k, v in stack.env.items() if k != "TELEGRAM_BOT_TOKEN"}
         terminal = subprocess.Popen(
-            [str(APP_PYTHON), "-m", "bot.terminal", "--standin-url", stack.standin_url],
+            [
+                str(APP_PYTHON),
+                "-m",
+                "telegram_standin.terminal",
+                "--standin-url",
+                stack.standin_url,
+            ],
             cwd=PROJECT_ROOT,
             env=env,
             stdin=subprocess.PIPE,

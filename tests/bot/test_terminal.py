@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.terminal import TerminalChat, format_message
 from scamreport.storage.models import PendingEvidence
 from telegram_standin.driver import Driver, SentMessage, png_bytes
+from telegram_standin.terminal import TerminalChat, format_message
 from tests.bot.conftest import BotRunner, wait_until
 from tests.bot.fake_rasa import FakeRasa
 
