@@ -41,7 +41,9 @@ _ZH_MS_PROMISED = (
     r"给我|付我|发我|答应|承诺|(?:每个?月|一个月|每天|一天|每周|每单)(?:给|付|发|赚|有)|工资|薪水|佣金|"
     r"报酬|酬劳|"
     r"贷款|\b(?:menang|hadiah|untung|keuntungan|pulangan|bonus|pinjaman|warisan|gaji|upah|"
-    r"komisen|(?:bagi|beri|bayar)\s+(?:saya|aku|kami)|(?:akan|boleh)\s+dapat)\b"
+    r"komisen|(?:bagi|beri|bayar)\s+(?:saya|aku|kami)|(?:akan|boleh)\s+dapat|"
+    # offered: "ada org tawar RM300 sebulan utk sewa akaun", "dia janji bagi RM500"
+    r"(?:di)?tawar(?:kan|an)?|menawarkan|(?:di)?janji(?:kan)?|berjanji)\b"
 )
 
 _DEMAND_CUE = re.compile(

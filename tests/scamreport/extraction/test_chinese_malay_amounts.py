@@ -216,6 +216,9 @@ def test_long_runs_of_numbers_cost_linear_time(text: str) -> None:
     [
         ("有人在telegram说一个月给我500块，叫我把银行户口借给他公司用", "SG", "promised"),
         ("dia bayar saya RM500 sebulan untuk guna akaun bank saya", "MY", "promised"),
+        ("Ada org tawar RM300 sebulan utk sewa akaun bank sy", "MY", "promised"),
+        ("dia janji bagi RM500 seminggu kalau sy bagi kad ATM", "MY", "promised"),
+        ("sy kena tipu RM5000 lepas dia tawarkan pelaburan", "MY", "lost"),
         ("有人拿到我的照片，说不给他500新币今晚就发给我全班同学", "SG", "demanded"),
         ("我转了5000块给他", "SG", "lost"),
         ("saya dah transfer RM3000 kepada dia", "MY", "lost"),
