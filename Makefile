@@ -86,6 +86,17 @@ chaos: train
 	CHAOS_FAULTS=all CHAOS_DATABASES=sqlite,postgresql CHAOS_RESULTS=results/chaos.md \
 	  $(APP)/bin/python -m pytest tests/chaos -p no:cacheprovider
 
+# Scale-out (issue 14): the kill tests of tests/deploy/test_stack_replicas.py with 3 Rasa replicas
+# on PostgreSQL + Redis behind HAProxy: reporters file whole reports, one replica is SIGKILLed
+# mid-form, each report is stored once. `make test` runs them with 2. SCALE_REPLICAS=4 changes N
+# (about 1.2 GB a replica). Numbers go to results/scale.md.
+SCALE_REPLICAS ?= 3
+.PHONY: scale
+scale: train deploy-tools
+	@mkdir -p results
+	SCALE_REPLICAS=$(SCALE_REPLICAS) SCALE_RESULTS=results/scale.md \
+	  $(APP)/bin/python -m pytest tests/deploy/test_stack_replicas.py -p no:cacheprovider
+
 # Fuzz: 10,000 generated inputs per target through `scamreport parse` (--jsonl with the trained
 # model, and plain text), the agency sink, the Telegram bot via the stand-in and the police
 # console (every route, each role, SQLite and PostgreSQL); fails on any crash, 5xx, dropped

@@ -1,25 +1,43 @@
-"""`scamreport stack run --replicas N` on this machine, and the kill test.
+"""`scamreport stack run --replicas N` on this machine, and the kill tests.
 
-Two real Rasa replicas with the deployment endpoints (tracker store on this machine's
-PostgreSQL, lock store on its Redis), a real action server, behind Debian's HAProxy with the
-bundle's configuration. Conversations spread over both replicas; one replica is killed
-(SIGKILL) in the middle of them; every conversation goes on with its history, no turn lost and
-none counted twice.
+Real Rasa replicas (two; `make scale` three, SCALE_REPLICAS) with the deployment endpoints
+(tracker store on this machine's PostgreSQL, lock store on its Redis), a real action server,
+behind Debian's HAProxy with the bundle's configuration. Conversations spread over the
+replicas; one replica is killed (SIGKILL) in the middle of them; every conversation goes on
+with its history, no turn lost and none counted twice, and every reporter's report is stored
+once (tests/deploy/scale.py).
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from scamreport.cli.stack import Service
 from scamreport.cli.stack_replicated import ReplicatedStack, servers_up
 from scamreport.settings import RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN
-from scamreport.storage.database import upgrade_database
+from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
+from scamreport.storage.models import Report
+from tests.deploy.scale import (
+    Reporter,
+    ScaleResult,
+    markdown,
+    pseudonyms,
+    scale_replicas,
+    scale_reporters,
+    scale_results,
+)
 from tests.rasa_rest import RasaClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -30,6 +48,16 @@ TURNS = (
     "someone called saying he was from the police and I paid S$1,200",
     "yesterday",
 )
+# Form answers each reporter gives before the kill: every conversation is mid-form then.
+ANSWERS_BEFORE_KILL = 3
+
+
+class PatientReplicatedStack(ReplicatedStack):
+    """Replicas given 20 minutes to load: on a shared 2-core machine N models loading at once,
+    beside other tests, took more than the 7 minutes one Rasa gets (as benchmarks/replicas.py)."""
+
+    def replica_rasa(self, index: int) -> Service:
+        return replace(super().replica_rasa(index), startup_seconds=1200)
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +66,9 @@ def replicated(
 ) -> Iterator[ReplicatedStack]:
     database_url = postgres_database_factory()
     upgrade_database(database_url)
-    stack = ReplicatedStack(
+    stack = PatientReplicatedStack(
         data_dir=Path(tmp_path_factory.mktemp("replicated")),
-        replicas=2,
+        replicas=scale_replicas(),
         action_servers=1,
         database_url=database_url,
         extra_env={"TRACKER_STORE_URL": postgres_database_factory()},
@@ -50,6 +78,24 @@ def replicated(
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture
+def every_replica_up(replicated: ReplicatedStack) -> ReplicatedStack:
+    """The stack with every replica running: those an earlier test killed are started again."""
+    dead = [
+        name
+        for name, service in replicated.services.items()
+        if name.startswith("rasa-") and service.process and service.process.poll() is not None
+    ]
+    for service in [replicated.restart(name, wait=False) for name in dead]:
+        replicated.wait_ready(service)
+    replicated.wait_for_backends()
+    return replicated
+
+
+def replica_names(stack: ReplicatedStack) -> list[str]:
+    return [f"rasa-{index}" for index in range(1, stack.replicas + 1)]
 
 
 def sessions_per_replica(stack: ReplicatedStack) -> dict[str, int]:
@@ -69,9 +115,21 @@ def user_texts(stack: ReplicatedStack, sender: str) -> list[str]:
     return [e["text"] for e in response.json()["events"] if e["event"] == "user"]
 
 
+def replica_of(stack: ReplicatedStack, sender: str) -> str:
+    """The replica HAProxy sends ``sender``'s conversation to: the one whose session counter
+    a read of its tracker (hashed like its messages) moves. Call it with no other traffic."""
+    before = sessions_per_replica(stack)
+    user_texts(stack, sender)
+    after = sessions_per_replica(stack)
+    served = [name for name, count in after.items() if count > before.get(name, 0)]
+    assert len(served) == 1, f"{sender}: sessions {before} -> {after}"
+    return served[0]
+
+
 def test_conversations_survive_a_replica_killed_mid_conversation(
-    replicated: ReplicatedStack,
+    every_replica_up: ReplicatedStack,
 ) -> None:
+    replicated = every_replica_up
     client = RasaClient(
         replicated.rasa_url, channel_token=replicated.secrets[RASA_CHANNEL_TOKEN], timeout=120
     )
@@ -79,19 +137,116 @@ def test_conversations_survive_a_replica_killed_mid_conversation(
         for sender in SENDERS:
             assert client.send(sender, text), f"no answer to {text!r} for {sender}"
     before = sessions_per_replica(replicated)
-    assert sorted(before) == ["rasa-1", "rasa-2"]
-    assert all(count > 0 for count in before.values()), f"both replicas serve: {before}"
+    assert sorted(before) == replica_names(replicated)
+    assert sum(1 for count in before.values() if count > 0) >= 2, f"replicas serve: {before}"
+    # The busiest replica: with three, a fixed set of ids need not reach every one.
+    victim = max(before, key=lambda name: before[name])
 
-    replicated.kill("rasa-1")
+    replicated.kill(victim)
     # The next turn of every conversation, at once: HAProxy redispatches what reached the dead
     # replica, and its health checks take it out within a few seconds.
     for sender in SENDERS:
         assert client.send(sender, TURNS[2]), f"no answer after the kill for {sender}"
     deadline = time.monotonic() + 20
-    while servers_up(replicated.metrics_url, "rasa") != 1 and time.monotonic() < deadline:
+    survivors = replicated.replicas - 1
+    while servers_up(replicated.metrics_url, "rasa") != survivors and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert servers_up(replicated.metrics_url, "rasa") == 1, "HAProxy took the dead replica out"
+    assert servers_up(replicated.metrics_url, "rasa") == survivors, "HAProxy took it out"
 
     for sender in SENDERS:
         # Every turn once, in order, whichever replica served it.
         assert user_texts(replicated, sender) == list(TURNS), sender
+
+
+def test_reports_survive_a_replica_killed_mid_form(every_replica_up: ReplicatedStack) -> None:
+    """Reporters file whole reports at once; a replica is killed when every one is mid-form.
+    Each still gets one reference, and the database holds one report per reporter, with its
+    fields and one set of deliveries."""
+    stack = every_replica_up
+    token = stack.secrets[RASA_CHANNEL_TOKEN]
+    reporters = [
+        Reporter.over(stack.rasa_url, channel_token=token, pseudonym=pseudonym)
+        for pseudonym in pseudonyms(scale_reporters())
+    ]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=len(reporters)) as pool:
+        list(pool.map(lambda reporter: reporter.begin(ANSWERS_BEFORE_KILL), reporters))
+        placed = {r.pseudonym: replica_of(stack, r.pseudonym) for r in reporters}
+        assert len(set(placed.values())) >= 2, f"conversations on two replicas: {placed}"
+        load = Counter(placed.values())
+        victim = max(load, key=lambda name: load[name])
+        on_victim = [p for p, replica in placed.items() if replica == victim]
+        stack.kill(victim)
+        # Every conversation's next answer at once, while HAProxy still counts the dead replica.
+        list(pool.map(Reporter.finish, reporters))
+    seconds = time.monotonic() - started
+
+    deadline = time.monotonic() + 20
+    while servers_up(stack.metrics_url, "rasa") != stack.replicas - 1:
+        assert time.monotonic() < deadline, "HAProxy took the dead replica out"
+        time.sleep(0.5)
+    for reporter in reporters:
+        replica = replica_of(stack, reporter.pseudonym)
+        if placed[reporter.pseudonym] != victim:
+            assert replica == placed[reporter.pseudonym], "only the dead replica's moved"
+        # Every message once, in order, whichever replica took it.
+        assert user_texts(stack, reporter.pseudonym) == reporter.sent, reporter.transcript()
+
+    session_factory = make_session_factory(make_engine(stack.database_url or ""))
+    with session_factory() as session:
+        reports = session.scalars(
+            select(Report)
+            .where(Report.conversation_id.in_([r.pseudonym for r in reporters]))
+            .options(selectinload(Report.deliveries))
+        ).all()
+        every_report = session.scalar(select(func.count()).select_from(Report))
+        per_conversation = Counter(report.conversation_id for report in reports)
+        deliveries = {
+            report.reference: sorted(
+                (d.agency_code, d.payload_format, d.transport) for d in report.deliveries
+            )
+            for report in reports
+        }
+        fields = {
+            report.conversation_id: (
+                report.reference,
+                report.scam_type,
+                report.amount_lost,
+                report.currency,
+            )
+            for report in reports
+        }
+    delivery_sets = {tuple(rows) for rows in deliveries.values()}
+    result = ScaleResult(
+        replicas=stack.replicas,
+        reporters=len(reporters),
+        killed=victim,
+        on_killed=len(on_victim),
+        referenced=sum(1 for r in reporters if len(r.references()) == 1),
+        filed=len(reports),
+        duplicates=sum(count - 1 for count in per_conversation.values()),
+        lost=sum(1 for r in reporters if r.pseudonym not in per_conversation),
+        delivery_sets="; ".join(
+            ", ".join(f"{agency}/{body}" for agency, body, _ in rows) for rows in delivery_sets
+        ),
+        seconds=seconds,
+    )
+    if (path := scale_results()) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown(result))
+
+    assert (result.duplicates, result.lost) == (0, 0), result
+    assert every_report == len(reporters), "no report from anywhere else"
+    for reporter in reporters:
+        assert len(reporter.references()) == 1, reporter.transcript()
+        reference = reporter.references().pop()
+        assert fields[reporter.pseudonym] == (
+            reference,
+            "fake_authority",
+            Decimal("5000"),
+            "SGD",
+        ), reporter.transcript()
+    for reference, rows in deliveries.items():
+        assert rows and len(rows) == len(set(rows)), f"{reference}: {rows}"
+    assert len(delivery_sets) == 1, f"one plan for one story: {deliveries}"
+    assert "sg-spf" in {agency for agency, _, _ in next(iter(delivery_sets))}
