@@ -23,6 +23,15 @@ PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef"
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here rather than in pyproject.toml, whose every change rebuilds the app venv.
+    config.addinivalue_line(
+        "markers",
+        "full: a slow real-process test whose ground a faster test of `make test` already "
+        "covers; `make test` deselects it, `make full-tests` and `make scale` run it",
+    )
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A SQLite file URL in a directory that does not exist yet (engines must create it)."""

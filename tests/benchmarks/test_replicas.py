@@ -91,6 +91,9 @@ def test_a_replicas_run_that_measured_nothing_is_broken(tmp_path: Path) -> None:
     assert broken(tmp_path, ["replicas"]) == ["replicas: nothing measured (PostgreSQL unreachable)"]
 
 
+# make test: tests/deploy/test_stack_replicas.py runs the same replicated stack for real, and
+# the table per replica count is tested above without processes.
+@pytest.mark.full
 @pytest.mark.e2e
 @pytest.mark.postgres
 def test_the_replicas_smoke_run_writes_its_results(

@@ -126,6 +126,7 @@ def replica_of(stack: ReplicatedStack, sender: str) -> str:
     return served[0]
 
 
+@pytest.mark.full  # make test: the report-level kill test below checks the trackers too
 def test_conversations_survive_a_replica_killed_mid_conversation(
     every_replica_up: ReplicatedStack,
 ) -> None:
