@@ -247,8 +247,11 @@ class Worker:
             soonest = self._soonest_retry
             now = self.clock()
             if soonest is not None and soonest <= now:
-                # Due, yet nothing was claimed: another thread or worker has it.
-                self._soonest_retry = soonest = None
+                # Due, yet nothing was claimed: either it fell due after the claim looked (a
+                # busy machine), or another thread or worker has it. One more look at once
+                # tells which; after that, the poll interval.
+                self._soonest_retry = None
+                return 0.005
         if soonest is None:
             return poll_seconds
         return min(poll_seconds, max(0.005, (soonest - now).total_seconds()))

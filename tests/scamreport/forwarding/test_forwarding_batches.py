@@ -115,6 +115,24 @@ class FailsFirstHandler(SinkHandler):
         super().do_POST()
 
 
+def test_a_retry_that_fell_due_while_the_claim_looked_is_looked_for_again_at_once(
+    outbox: Outbox, registry: Registry
+) -> None:
+    # On a busy machine the 0.2 s retry fell due between an empty claim and the idle wait, and
+    # the worker slept its whole poll interval (30 s) instead of claiming it.
+    now = utcnow()
+    worker = Worker(
+        session_factory=outbox.sessions,
+        registry=registry,
+        config=fast_config(),
+        env={},
+        clock=lambda: now,
+    )
+    worker._note_retry(now - timedelta(milliseconds=50))
+    assert worker._idle_seconds(30.0) < 0.1  # one more look at once
+    assert worker._idle_seconds(30.0) == 30.0  # nothing claimed then: another worker has it
+
+
 def test_an_idle_worker_wakes_for_the_retry_it_scheduled(
     outbox: Outbox, registry: Registry, tmp_path: Path
 ) -> None:
