@@ -267,11 +267,17 @@ def _looks_like_money_or_phone(text: str, start: int, end: int) -> bool:
     )
 
 
+# What mask_secrets writes in place of a secret: never a secret itself, so that a text masked
+# before (by the bot, then as the action server's second line) is masked again unchanged.
+_MASK_MARK = re.compile(r"\[REDACTED (?:" + "|".join(map(re.escape, _LABELS.values())) + r")\]")
+
+
 def find_secrets(text: str, *, expecting: str | None = None) -> list[Secret]:
     """Every secret in text, in order of appearance, without overlaps.
 
     ``expecting`` names a secret kind the conversation has just been about ("they asked for
     my OTP" in the message before): then a message that is little more than a code is one.
+    The marks masking leaves ("[REDACTED PASSWORD]") are not secrets.
     """
     candidates: list[Secret] = _card_secrets(text)
     for kind, pattern in (("cvv", _CVV_RE), ("pin", _PIN_RE), ("otp", _OTP_RE)):
@@ -297,8 +303,11 @@ def find_secrets(text: str, *, expecting: str | None = None) -> list[Secret]:
         if value.lower() not in _NOT_A_PASSWORD:
             start = match.start("value")
             candidates.append(Secret("password", start, start + len(value)))
+    marks = [mark.span() for mark in _MASK_MARK.finditer(text)]
     chosen: list[Secret] = []
     for secret in candidates:  # earlier kinds in the list win overlaps
+        if any(secret.start < end and start < secret.end for start, end in marks):
+            continue
         if all(secret.end <= kept.start or secret.start >= kept.end for kept in chosen):
             chosen.append(secret)
     return sorted(chosen, key=lambda secret: secret.start)

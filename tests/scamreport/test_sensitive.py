@@ -38,6 +38,27 @@ def test_secrets_are_masked(text: str, masked: str, kinds: list[str]) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "my password is hunter2!",
+        "password: 'Tan 1957'",
+        "密码是Abc12345",
+        "kata laluan saya: Ali1234!",
+        "my OTP is 123456 and my pin 1234",
+        "card 4111 1111 1111 1111 exp 12/26 cvv 737",
+    ],
+)
+def test_a_masked_text_is_masked_again_unchanged(text: str) -> None:
+    """The bot masks a message before Rasa sees it and the action server masks it again:
+    the marks of the first masking are not secrets (a password's mark was masked anew)."""
+    once = mask_secrets(text)
+    again = mask_secrets(once.masked_text)
+    assert once.found
+    assert again.masked_text == once.masked_text
+    assert again.kinds == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "he called from +65 8123 4567",
         "call 8123 4567 now",
         "the code was sent to 81234567",
