@@ -21,8 +21,8 @@ from scamreport.countries import country_name, resolve_country
 from scamreport.extraction import (
     Amount,
     classify_scam_type,
-    extract_indicators,
     parse_amount,
+    read_message,
 )
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.dates import incident_date_problem, read_date
@@ -327,7 +327,7 @@ _PAYEE_KINDS = ("iban", "crypto_wallet", "phone", "email", "handle")
 def payee_in(text: str, country: str | None = None) -> str | None:
     """Where money went, when an answer about paying also says it ("bank transfer to DBS
     123-45678-9", "USDT to TQ7x..."): an account, wallet, number or address, not "to him"."""
-    found = extract_indicators(text, country)
+    found = read_message(text, country).indicators()
     values = [value for kind, value in found.items() if kind in _PAYEE_KINDS]
     if values:
         return ", ".join(dict.fromkeys(values))
@@ -486,7 +486,7 @@ def read_indicator_or_text(kinds: tuple[str, ...]) -> Callable[..., Answer]:
     """An answer that is best kept as the normalised indicator(s) it contains, else as text."""
 
     def read(text: str, *, country: str | None = None, **_: Any) -> Answer:
-        found = extract_indicators(text, country)
+        found = read_message(text, country).indicators()
         values = [value for kind, value in found.items() if kind in kinds]
         if values:
             return Answer(", ".join(dict.fromkeys(values)))
@@ -601,7 +601,7 @@ def read_platform(text: str, **_: Any) -> Answer:
     answer = read_free_text(text)
     if not answer.ok:
         return answer
-    links = extract_indicators(text, None).url
+    links = read_message(text, None).indicators().url
     return Answer(answer.value, also={"link": links[0]}) if links else answer
 
 
@@ -688,7 +688,7 @@ def answer_beside_not_knowing(
         payee = payee_in(text, country)
         return Answer(code, also={"payee_account": payee} if payee else {})
     if slot in _INDICATOR_KINDS:
-        found = extract_indicators(text, country)
+        found = read_message(text, country).indicators()
         values = [value for kind, value in found.items() if kind in _INDICATOR_KINDS[slot]]
         return Answer(", ".join(dict.fromkeys(values))) if values else None
     if slot in _RECOGNISING_READERS:

@@ -27,15 +27,14 @@ from actions.messages import (
     full_message_text,
     latest_entities,
     latest_intent,
+    masked_user_text,
     reporter_language,
-    user_text,
 )
 from actions.prefill import slots_from_text
 from actions.safety import give_child_helpline, mask_and_warn, safeguard
 from scamreport.extraction.amounts import amount_from_slot, local_currency
 from scamreport.extraction.model import Amount
 from scamreport.interviews import MONEY_QUESTIONS, questions_for
-from scamreport.sensitive import mask_secrets
 
 # After this many answers that could not be read, an optional question is left blank.
 MAX_FAILED_ATTEMPTS = 2
@@ -119,7 +118,7 @@ class ReportFormValidation(FormValidationAction):
         country = tracker.get_slot("country")
         updates: dict[str, Any] = {}
         safety_events = safeguard(
-            mask_secrets(user_text(tracker)).masked_text,
+            masked_user_text(tracker),
             tracker,
             dispatcher,
             story=tracker.get_slot("opening_story") or "",
@@ -187,7 +186,7 @@ class ReportFormValidation(FormValidationAction):
     ) -> list[EventType]:
         """ "oh wait it was 3000 not 30000" while asked how they paid: the amount is changed
         and the question asked again, instead of the words being taken as its answer."""
-        text = mask_secrets(user_text(tracker)).masked_text
+        text = masked_user_text(tracker)
         if requested not in to_validate or not text or not sounds_like_correction(text):
             return []
         changes = {

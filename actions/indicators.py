@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scamreport.extraction import Amount, build_extractor, registrable_domain
+from scamreport.extraction import Amount, read_message, registrable_domain
 from scamreport.storage.records import NewIndicator
 
 
 def build_indicators(texts: Sequence[str], country: str | None) -> list[NewIndicator]:
-    extractor = build_extractor()
+    """Each text's indicators (read once: scamreport.extraction.readings), each value once."""
     indicators: dict[tuple[str, str], NewIndicator] = {}
     for text in texts:
-        for found in extractor.find(text, country):
+        for found in read_message(text, country).found:
             value = found.value
             if isinstance(value, Amount):
                 amount = format(value.value.normalize(), "f")

@@ -24,6 +24,7 @@ from actions.corrections import announce_corrections, corrections_in
 from actions.messages import (
     latest_entities,
     latest_intent,
+    masked_user_text,
     reporter_language,
     reporter_pseudonym,
     user_text,
@@ -41,7 +42,6 @@ from actions.summary import describe_known
 from scamreport.classification import guess_scam_type
 from scamreport.intents import interview_for
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
-from scamreport.sensitive import mask_secrets
 from scamreport.storage.repository import reporter_country
 
 logger = logging.getLogger(__name__)
@@ -287,7 +287,7 @@ class ActionAskCancel(BlockingAction):
         text = user_text(tracker)
         if tracker.active_loop_name and not _STOP_WORDS.search(text):
             # "France" read as "cancel" by the NLU: an answer to the question goes on with it.
-            answered = answer_to_requested(tracker, mask_secrets(text).masked_text)
+            answered = answer_to_requested(tracker, masked_user_text(tracker))
             if answered:
                 return [*answered, FollowupAction(tracker.active_loop_name)]
         if tracker.active_loop_name:
@@ -332,7 +332,7 @@ class ActionSkipQuestion(BlockingAction):
         opening = tracker.get_slot("opening_story")
         if slot == "story" and opening:  # "I told you everything already": that story it is
             return [SlotSet("story", opening), SlotSet("failed_attempts", 0)]
-        text = mask_secrets(user_text(tracker)).masked_text
+        text = masked_user_text(tracker)
         answer = (
             answer_beside_not_knowing(
                 slot,

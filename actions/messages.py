@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from scamreport.channel import FULL_TEXT_KEY, metadata_language
+from scamreport.extraction.readings import mask_message
 from scamreport.languages import Language
 
 
@@ -37,6 +38,12 @@ def user_text(tracker: Tracker) -> str:
     """The latest user message (whole), or "" for a button payload such as /affirm."""
     text = full_message_text(tracker.latest_message)
     return "" if text.startswith("/") else text
+
+
+def masked_user_text(tracker: Tracker) -> str:
+    """The latest user message with its secrets masked (once per message: every action and
+    step that reads it gets the same masking, scamreport.extraction.readings)."""
+    return mask_message(user_text(tracker)).masked_text
 
 
 def latest_entities(tracker: Tracker) -> dict[str, list[str]]:

@@ -21,12 +21,7 @@ from scamreport.countries import (
     country_of_paid_currency,
     resolve_country,
 )
-from scamreport.extraction import (
-    Indicators,
-    build_extractor,
-    classify_scam_type,
-    extract_indicators,
-)
+from scamreport.extraction import Indicators, classify_scam_type, read_message
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.model import Amount
 from scamreport.extraction.payment_methods import payment_method_in
@@ -331,7 +326,7 @@ _DEADLINE_AFTER = re.compile(r"\s*(?:之前|以前|前|内|为止|截止)")
 
 def incident_date_in(text: str, country: str | None) -> str | None:
     """The day the story says it happened: its first date that is not a deadline."""
-    for found in build_extractor().find(text, country):
+    for found in read_message(text, country).found:
         if (
             found.kind == "date"
             and not _DEADLINE_BEFORE.search(text[: found.start])
@@ -444,7 +439,7 @@ def slots_from_text(
         found_country = home_country_in(text)
     if found_country:
         slots["country"] = found_country
-    found = extract_indicators(text, found_country or country)
+    found = read_message(text, found_country or country).indicators()
     slots.update(slots_from_indicators(found, interview))
     when = incident_date_in(text, found_country or country)
     if when:

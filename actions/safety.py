@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.messages import reporter_language
 from actions.wording import say
+from scamreport.extraction.readings import mask_message
 from scamreport.safeguarding import mentions_minor, mentions_self_harm
-from scamreport.sensitive import mask_secrets
 from scamreport.urgency import is_urgent
 
 # Words of a sextortion threat: the stop-now advice differs (do not pay, do not delete).
@@ -62,7 +62,7 @@ _MULE = re.compile(
 
 def mask_and_warn(text: str, dispatcher: CollectingDispatcher) -> str:
     """``text`` with PINs, passwords, codes and card numbers masked; warns the reporter once."""
-    result = mask_secrets(text)
+    result = mask_message(text)
     if result.kinds:
         dispatcher.utter_message(response="utter_sensitive_warning")
     return result.masked_text

@@ -32,12 +32,11 @@ from actions.summary import build_summary, describe_screenshot_indicators
 from actions.wording import say
 from scamreport.channel import UPDATE_ID_KEY
 from scamreport.consent import ForwardConsent
-from scamreport.extraction import extract_indicators
+from scamreport.extraction import mask_message, read_message
 from scamreport.extraction.dates import DateAnswer
 from scamreport.extraction.payments import money_mentions
 from scamreport.interviews import DETAIL_LABELS
 from scamreport.routing import plan_deliveries, primary_agency
-from scamreport.sensitive import mask_secrets
 from scamreport.storage.drafts import claim_pending_evidence, pending_evidence_of
 from scamreport.storage.models import Report, Reporter
 from scamreport.storage.records import (
@@ -228,7 +227,7 @@ def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
             if (event.get("metadata") or {}).get("utter_action") not in FAILURE_NOTICES:
                 question = text
         else:
-            text = mask_secrets(text).masked_text
+            text = mask_message(text).masked_text
             answered = (text, question)
             if is_resend(event, text, said, last == answered):
                 continue
@@ -276,7 +275,7 @@ def build_report(tracker: Tracker) -> NewReport:
         shop_link=slot_value(tracker, "shop_link"),
         items_ordered=slot_value(tracker, "items_ordered"),
         item_received=slot_value(tracker, "item_received"),
-        story=mask_secrets(story).masked_text,
+        story=mask_message(story).masked_text,
         consent_forward=consent.forward,
         consent_cross_border=consent.cross_border,
         contact_permission=permission,
@@ -328,7 +327,7 @@ def reporter_phones(tracker: Tracker, country: str | None) -> set[str]:
     if own:
         phones.update(
             value
-            for kind, value in extract_indicators(str(own), country).items()
+            for kind, value in read_message(str(own), country).indicators().items()
             if kind == "phone"
         )
         phones.add(str(own))

@@ -7,6 +7,7 @@ from scamreport.extraction.amounts import parse_amount
 from scamreport.extraction.dates import parse_date
 from scamreport.extraction.extractor import Extractor, build_extractor, extract_indicators
 from scamreport.extraction.model import Amount, Found, Indicators
+from scamreport.extraction.readings import Reading, mask_message, read_message
 from scamreport.extraction.urls import registrable_domain
 
 __all__ = [
@@ -15,10 +16,13 @@ __all__ = [
     "Extractor",
     "Found",
     "Indicators",
+    "Reading",
     "build_extractor",
     "classify_scam_type",
     "extract_indicators",
+    "mask_message",
     "parse_amount",
     "parse_date",
+    "read_message",
     "registrable_domain",
 ]

@@ -121,11 +121,11 @@ def money_mentions(
     text: str, country: str | None = None, *, today: date | None = None
 ) -> MoneyMentions:
     """Every amount in ``text`` as lost or demanded, read from the words just before it."""
-    from scamreport.extraction.extractor import build_extractor
+    from scamreport.extraction.readings import read_message
 
     mentions = MoneyMentions(says_not_paid=says_not_paid(text))
     whole_demanded = sounds_demanded(text)
-    for found in build_extractor().find(text, country, today=today):
+    for found in read_message(text, country, today=today).found:
         if found.kind != "amount" or not isinstance(found.value, Amount):
             continue
         window = text[max(0, found.start - _WINDOW) : found.start]
