@@ -181,7 +181,7 @@ def submission_key(tracker: Tracker) -> str:
 def already_filed(session: Session, *, pseudonym: str, key: str) -> str | None:
     """The reference of the report filed earlier under ``key``, if any."""
     for reference, details in session.execute(
-        select(Report.reference, Report.details).where(Report.conversation_id == pseudonym)
+        select(Report.reference, Report.details).where(Report.pseudonym == pseudonym)
     ):
         if (details or {}).get("submission_key") == key:
             return str(reference)
@@ -255,7 +255,7 @@ def build_report(tracker: Tracker) -> NewReport:
     channel = slot_value(tracker, "contact_channel")  # words of their own go to details
     pseudonym = reporter_pseudonym(tracker)
     return NewReport(
-        conversation_id=pseudonym,
+        pseudonym=pseudonym,
         reporter=NewReporter(pseudonym=pseudonym),
         scam_type=slot_value(tracker, "scam_type") or "other",
         contact_channel=channel if channel in CONTACT_CHANNELS else None,

@@ -65,7 +65,7 @@ def seed(url: str, reports: int) -> int:
     try:
         for number in range(reports):
             report = NewReport(
-                conversation_id=f"bench-{uuid.uuid4().hex}",
+                pseudonym=f"bench-{uuid.uuid4().hex}",
                 scam_type="fake_authority",
                 country=COUNTRIES[number % len(COUNTRIES)],
                 contact_channel="phone_call",

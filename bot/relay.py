@@ -127,7 +127,7 @@ class Kept:
 
         return cls(
             id=row.id,
-            pseudonym=row.conversation_id,
+            pseudonym=row.pseudonym,
             chat_id=int(payload["chat_id"]),
             user_id=int(payload.get("user_id", payload["chat_id"])),
             message=str(payload["message"]),
@@ -427,8 +427,7 @@ class Relay:
 
         def read(session: Session) -> list[tuple[str, int]]:
             return [
-                (row.conversation_id, Kept.from_row(row).user_id)
-                for row in first_kept_messages(session)
+                (row.pseudonym, Kept.from_row(row).user_id) for row in first_kept_messages(session)
             ]
 
         return await self.services.db(read)

@@ -162,7 +162,7 @@ def seed(factory: sessionmaker[Session], count: int, rng: random.Random) -> floa
                     {
                         "id": report_id,
                         "reference": reference,
-                        "conversation_id": f"bench-{report_id}",
+                        "pseudonym": f"bench-{report_id}",
                         "scam_type": rng.choice(scam_types),
                         "country": country,
                         "status": rng.choices(STATUSES, STATUS_WEIGHTS)[0],

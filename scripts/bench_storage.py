@@ -78,7 +78,7 @@ def load(factory: sessionmaker[Session], reports: int, rng: random.Random) -> fl
                     {
                         "id": report_id,
                         "reference": reference,
-                        "conversation_id": f"conv-{report_id}",
+                        "pseudonym": f"conv-{report_id}",
                         "scam_type": rng.choice(("fake_authority", "fake_shop", "phishing")),
                         "country": rng.choice(("SG", "MY", "TH", "ID", "PH")),
                         "status": "received",
@@ -154,7 +154,7 @@ def submit_samples(factory: sessionmaker[Session], count: int) -> dict[str, floa
             submit_report(
                 session,
                 report=NewReport(
-                    conversation_id=f"bench-{n}",
+                    pseudonym=f"bench-{n}",
                     scam_type="fake_shop",
                     reporter=NewReporter(pseudonym=f"bench-reporter-{n % 50}"),
                     country="SG",

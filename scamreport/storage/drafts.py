@@ -25,7 +25,7 @@ def add_pending_evidence(
     only."""
     if not pseudonym.strip():
         raise ValueError("pseudonym must not be empty")
-    row = PendingEvidence(conversation_id=pseudonym, **dataclasses.asdict(evidence))
+    row = PendingEvidence(pseudonym=pseudonym, **dataclasses.asdict(evidence))
     session.add(row)
     session.flush()
     return row
@@ -35,7 +35,7 @@ def pending_evidence_of(session: Session, *, pseudonym: str) -> list[PendingEvid
     """The drafts of ``pseudonym`` in the order they were sent."""
     statement = (
         select(PendingEvidence)
-        .where(PendingEvidence.conversation_id == pseudonym)
+        .where(PendingEvidence.pseudonym == pseudonym)
         .order_by(PendingEvidence.id)
     )
     return list(session.scalars(statement))
@@ -67,7 +67,7 @@ def discard_pending_evidence(
     Returns how many were deleted. Flushes; does not commit. The files stay on disk: other
     rows may name the same bytes (see ``storage_paths_in_use``).
     """
-    statement = delete(PendingEvidence).where(PendingEvidence.conversation_id == pseudonym)
+    statement = delete(PendingEvidence).where(PendingEvidence.pseudonym == pseudonym)
     if sha256s is not None:
         statement = statement.where(PendingEvidence.sha256.in_(list(sha256s)))
     result = session.execute(statement)

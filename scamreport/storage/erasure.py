@@ -75,21 +75,17 @@ def erase_reporter(session: Session, *, pseudonym: str) -> Erasure:
     commits, then deletes ``orphaned_files`` and the conversation in Rasa's tracker store."""
     reporter = session.scalars(select(Reporter).where(Reporter.pseudonym == pseudonym)).first()
     reports = list(reporter.reports) if reporter is not None else []
-    # reports.conversation_id holds the pseudonym the report was filed under.
-    pseudonyms = {report.conversation_id for report in reports} | {pseudonym}
+    # reports.pseudonym holds the pseudonym the report was filed under.
+    pseudonyms = {report.pseudonym for report in reports} | {pseudonym}
     erasure = _delete_reports(session, reports, "the reporter asked for their data to be erased")
     drafts = list(
-        session.scalars(
-            select(PendingEvidence).where(PendingEvidence.conversation_id.in_(pseudonyms))
-        )
+        session.scalars(select(PendingEvidence).where(PendingEvidence.pseudonym.in_(pseudonyms)))
     )
     draft_paths = {draft.storage_path for draft in drafts if draft.storage_path}
     for draft in drafts:
         session.delete(draft)
     erasure.drafts_deleted = len(drafts)
-    result = session.execute(
-        delete(PendingMessage).where(PendingMessage.conversation_id.in_(pseudonyms))
-    )
+    result = session.execute(delete(PendingMessage).where(PendingMessage.pseudonym.in_(pseudonyms)))
     erasure.messages_deleted = int(getattr(result, "rowcount", 0) or 0)
     erasure.inbox_deleted = erase_inbox(session, pseudonyms=pseudonyms)
     if reporter is not None:

@@ -44,7 +44,7 @@ def record_update(
     ):
         return False
     session.add(
-        InboxUpdate(bot_id=bot_id, update_id=update_id, conversation_id=pseudonym, payload=payload)
+        InboxUpdate(bot_id=bot_id, update_id=update_id, pseudonym=pseudonym, payload=payload)
     )
     session.flush()
     return True
@@ -98,9 +98,7 @@ def erase_inbox(session: Session, *, pseudonyms: set[str]) -> int:
     """Deletes every inbox row of ``pseudonyms``, handled or not; returns how many."""
     if not pseudonyms:
         return 0
-    result = session.execute(
-        delete(InboxUpdate).where(InboxUpdate.conversation_id.in_(list(pseudonyms)))
-    )
+    result = session.execute(delete(InboxUpdate).where(InboxUpdate.pseudonym.in_(list(pseudonyms))))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

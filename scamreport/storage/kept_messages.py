@@ -1,8 +1,8 @@
 """Messages the bot could not hand to Rasa yet, kept per reporter and replayed in order.
 
 Each is a ``PendingMessage`` row whose ``payload`` the bot writes and reads (bot/relay.py); the
-row's ``conversation_id`` column holds the reporter's pseudonym. Between bot processes (an
-active bot and its standby) a reporter's kept messages are claimed before they are replayed:
+row's ``pseudonym`` names the reporter. Between bot processes (an active bot and its standby) a
+reporter's kept messages are claimed before they are replayed:
 the oldest row and every row after it get the process's ``claimed_by`` and a ``claimed_until``
 in one transaction (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's transactions
 hold the writer lock), and a reporter another process holds is left alone until its claim is
@@ -28,7 +28,7 @@ CLAIM_SECONDS = 300.0
 
 def keep_message(session: Session, *, pseudonym: str, payload: dict[str, Any]) -> PendingMessage:
     """Keeps a message of the reporter ``pseudonym`` to replay later. Does not flush or commit."""
-    row = PendingMessage(conversation_id=pseudonym, payload=payload)
+    row = PendingMessage(pseudonym=pseudonym, payload=payload)
     session.add(row)
     return row
 
@@ -38,7 +38,7 @@ def kept_messages_of(session: Session, *, pseudonym: str) -> list[PendingMessage
     return list(
         session.scalars(
             select(PendingMessage)
-            .where(PendingMessage.conversation_id == pseudonym)
+            .where(PendingMessage.pseudonym == pseudonym)
             .order_by(PendingMessage.id)
         )
     )
@@ -50,7 +50,7 @@ def count_kept_messages(session: Session, *, pseudonym: str) -> int:
         session.scalar(
             select(func.count())
             .select_from(PendingMessage)
-            .where(PendingMessage.conversation_id == pseudonym)
+            .where(PendingMessage.pseudonym == pseudonym)
         )
         or 0
     )
@@ -72,8 +72,8 @@ def update_kept_payload(session: Session, *, message_id: int, fields: Mapping[st
 def first_kept_messages(session: Session) -> list[PendingMessage]:
     """The oldest kept message of every reporter with any, oldest first."""
     firsts = session.execute(
-        select(PendingMessage.conversation_id, func.min(PendingMessage.id))
-        .group_by(PendingMessage.conversation_id)
+        select(PendingMessage.pseudonym, func.min(PendingMessage.id))
+        .group_by(PendingMessage.pseudonym)
         .order_by(func.min(PendingMessage.id))
     ).all()
     found: list[PendingMessage] = []
@@ -92,14 +92,14 @@ def claim_kept_messages(
     not commit."""
     now = now or utcnow()
     first = session.scalar(
-        select(func.min(PendingMessage.id)).where(PendingMessage.conversation_id == pseudonym)
+        select(func.min(PendingMessage.id)).where(PendingMessage.pseudonym == pseudonym)
     )
     if first is None:
         return True
     rows = list(
         session.scalars(
             select(PendingMessage)
-            .where(PendingMessage.conversation_id == pseudonym)
+            .where(PendingMessage.pseudonym == pseudonym)
             .order_by(PendingMessage.id)
             .with_for_update(skip_locked=True)
         )
@@ -125,7 +125,7 @@ def release_kept_messages(session: Session, *, pseudonym: str, claimant: str) ->
     session.execute(
         update(PendingMessage)
         .where(
-            PendingMessage.conversation_id == pseudonym,
+            PendingMessage.pseudonym == pseudonym,
             PendingMessage.claimed_by == claimant,
         )
         .values(claimed_by=None, claimed_until=None)

@@ -74,7 +74,7 @@ class NewReport:
     None stores an anonymous report. ``story`` must already be masked.
     """
 
-    conversation_id: str
+    pseudonym: str
     scam_type: str
     reporter: NewReporter | None = None
     contact_channel: str | None = None
@@ -104,7 +104,7 @@ class NewReport:
     language: str | None = None
 
     def __post_init__(self) -> None:
-        _require_text("conversation_id", self.conversation_id, 128)
+        _require_text("pseudonym", self.pseudonym, 128)
         _require_in("scam_type", self.scam_type, SCAM_TYPES)
         if self.contact_channel is not None:
             _require_in("contact_channel", self.contact_channel, CONTACT_CHANNELS)

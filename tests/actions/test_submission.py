@@ -154,7 +154,7 @@ async def test_a_yes_resent_after_a_crash_never_files_the_report_twice(
         assert report is not None
         assert (
             session.scalar(
-                select(func.count()).select_from(Report).where(Report.conversation_id == "p-2")
+                select(func.count()).select_from(Report).where(Report.pseudonym == "p-2")
             )
             == 1
         )

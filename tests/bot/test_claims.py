@@ -112,7 +112,7 @@ def test_postgresql_skips_rows_another_transaction_is_claiming(
             first.commit()
             second.commit()
         with sessions() as first, sessions() as second:
-            first.add(PendingMessage(conversation_id="conv-1", payload={"chat_id": 1}))
+            first.add(PendingMessage(pseudonym="conv-1", payload={"chat_id": 1}))
             first.commit()
             assert claim_kept_messages(first, pseudonym="conv-1", claimant=A)
             # Locked by A's open transaction: skipped, so B does not get the conversation.
@@ -130,7 +130,7 @@ def test_a_conversations_kept_messages_are_replayed_by_one_process_at_a_time(
 ) -> None:
     with sessions() as session:
         for text in ("first", "second"):
-            session.add(PendingMessage(conversation_id="conv-2", payload={"message": text}))
+            session.add(PendingMessage(pseudonym="conv-2", payload={"message": text}))
         session.commit()
 
     def try_claim(claimant: str, **kwargs: object) -> bool:

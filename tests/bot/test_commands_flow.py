@@ -39,7 +39,7 @@ def file_report(
         report = submit_report(
             session,
             report=NewReport(
-                conversation_id=pseudonym,
+                pseudonym=pseudonym,
                 scam_type="fake_authority",
                 reporter=NewReporter(pseudonym=pseudonym),
                 country=country,
@@ -114,7 +114,7 @@ def test_delete_erases_the_reporters_personal_data(
         # Kept after a timeout: not resent while Rasa may still be handling it.
         session.add(
             PendingMessage(
-                conversation_id=pseudonym,
+                pseudonym=pseudonym,
                 payload={
                     "chat_id": alex.id,
                     "message": "kept",

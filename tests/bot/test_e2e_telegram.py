@@ -208,7 +208,7 @@ def test_delete_removes_the_reporters_personal_data(
         )
         assert (
             session.scalars(
-                select(PendingEvidence).where(PendingEvidence.conversation_id == pseudonym)
+                select(PendingEvidence).where(PendingEvidence.pseudonym == pseudonym)
             ).all()
             == []
         )
@@ -236,7 +236,7 @@ def test_files_over_20_mb_and_executables_are_refused(
         pseudonym = pseudonym_for(user.id, PSEUDONYM_KEY)
         assert (
             session.scalars(
-                select(PendingEvidence).where(PendingEvidence.conversation_id == pseudonym)
+                select(PendingEvidence).where(PendingEvidence.pseudonym == pseudonym)
             ).all()
             == []
         )

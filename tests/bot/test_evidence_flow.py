@@ -46,7 +46,7 @@ def test_a_screenshot_is_kept_by_sha256_as_a_draft(
     assert "Saved your photo" in alex.replies()[-1].body
     [draft] = drafts(db)
     digest = hashlib.sha256(screenshot).hexdigest()
-    assert draft.conversation_id == bot.services.pseudonym(alex.id)
+    assert draft.pseudonym == bot.services.pseudonym(alex.id)
     assert (draft.sha256, draft.size_bytes, draft.mime_type, draft.kind) == (
         digest,
         len(screenshot),
@@ -174,7 +174,7 @@ def test_drafts_are_claimed_for_the_report_and_deleted(
         report = submit_report(
             session,
             report=NewReport(
-                conversation_id=pseudonym,
+                pseudonym=pseudonym,
                 scam_type="fake_shop",
                 reporter=NewReporter(pseudonym=pseudonym),
             ),
@@ -196,7 +196,7 @@ def file_report(db: sessionmaker[Session], pseudonym: str) -> tuple[int, str]:
         report = submit_report(
             session,
             report=NewReport(
-                conversation_id=pseudonym,
+                pseudonym=pseudonym,
                 scam_type="fake_authority",
                 reporter=NewReporter(pseudonym=pseudonym),
                 consent_forward=True,

@@ -186,7 +186,7 @@ def test_the_inbox_keeps_no_code_and_delete_erases_it(
     alex.press(question, texts.get("delete_yes", "en"))
     alex.wait_for("Done.")
     pseudonym = bot.services.pseudonym(alex.id)
-    wait_until(lambda: [r for r in rows(db) if r.conversation_id == pseudonym] == [])
+    wait_until(lambda: [r for r in rows(db) if r.pseudonym == pseudonym] == [])
 
 
 def test_a_code_sent_on_its_own_after_naming_it_is_masked_in_the_inbox() -> None:

@@ -53,14 +53,14 @@ def _reports_by_conversation(
     with sessions() as session:
         rows = session.scalars(
             select(Report)
-            .where(Report.conversation_id.in_(pseudonyms))
+            .where(Report.pseudonym.in_(pseudonyms))
             .options(selectinload(Report.deliveries), selectinload(Report.transcript))
             .order_by(Report.id)
         ).all()
         session.expunge_all()
     found: dict[str, list[Report]] = {pseudonym: [] for pseudonym in pseudonyms}
     for report in rows:
-        found[report.conversation_id].append(report)
+        found[report.pseudonym].append(report)
     return found
 
 

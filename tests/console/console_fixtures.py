@@ -146,7 +146,7 @@ def seed_reports(session: Session, evidence_dir: Path) -> tuple[SeededReports, d
     hostile = submit_report(
         session,
         report=NewReport(
-            conversation_id="conv-hostile",
+            pseudonym="conv-hostile",
             scam_type="fake_authority",
             reporter=NewReporter(pseudonym="pseudo-hostile", telegram_user_id=1001, language="en"),
             contact_channel="phone_call",
@@ -183,7 +183,7 @@ def seed_reports(session: Session, evidence_dir: Path) -> tuple[SeededReports, d
     phishing = submit_report(
         session,
         report=NewReport(
-            conversation_id="conv-phishing",
+            pseudonym="conv-phishing",
             scam_type="phishing",
             reporter=NewReporter(pseudonym="pseudo-phish"),
             contact_channel="sms",
@@ -210,7 +210,7 @@ def seed_reports(session: Session, evidence_dir: Path) -> tuple[SeededReports, d
     b_only = submit_report(
         session,
         report=NewReport(
-            conversation_id="conv-b",
+            pseudonym="conv-b",
             scam_type="investment",
             country="MY",
             money_lost=True,
@@ -231,7 +231,7 @@ def seed_reports(session: Session, evidence_dir: Path) -> tuple[SeededReports, d
     both = submit_report(
         session,
         report=NewReport(
-            conversation_id="conv-both",
+            pseudonym="conv-both",
             scam_type="romance",
             country="MY",
             money_lost=True,
@@ -262,7 +262,7 @@ def seed_reports(session: Session, evidence_dir: Path) -> tuple[SeededReports, d
         plain = submit_report(
             session,
             report=NewReport(
-                conversation_id=f"conv-plain-{index}",
+                pseudonym=f"conv-plain-{index}",
                 scam_type=scam_type,
                 country=country,
                 money_lost=amount is not None,

@@ -62,7 +62,7 @@ def seed_language_reports(session: Session) -> LanguageReports:
     zh = _submit(
         session,
         NewReport(
-            conversation_id="conv-zh",
+            pseudonym="conv-zh",
             scam_type="fake_authority",
             language="zh",
             contact_channel="phone_call",
@@ -86,7 +86,7 @@ def seed_language_reports(session: Session) -> LanguageReports:
     ms = _submit(
         session,
         NewReport(
-            conversation_id="conv-ms",
+            pseudonym="conv-ms",
             scam_type="investment",
             language="ms",
             country="MY",
@@ -102,7 +102,7 @@ def seed_language_reports(session: Session) -> LanguageReports:
     en = _submit(
         session,
         NewReport(
-            conversation_id="conv-en",
+            pseudonym="conv-en",
             scam_type="phishing",
             language="en",
             country="SG",

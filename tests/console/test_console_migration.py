@@ -29,11 +29,18 @@ CONSOLE_TABLES = {
 }
 
 
+def _pseudonym_column(engine: Engine) -> str:
+    """The column of the reporter's pseudonym: ``conversation_id`` before migration 0015."""
+    columns = {column["name"] for column in inspect(engine).get_columns("reports")}
+    return "pseudonym" if "pseudonym" in columns else "conversation_id"
+
+
 def _insert_report(engine: Engine, reference: str, story: str) -> None:
+    pseudonym = _pseudonym_column(engine)
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO reports (reference, conversation_id, scam_type, status, urgent, story,"
+                f"INSERT INTO reports (reference, {pseudonym}, scam_type, status, urgent, story,"
                 " consent_forward, consent_cross_border, contact_permission, details, created_at,"
                 " updated_at) VALUES (:reference, 'c', 'other', 'received', false, :story, false,"
                 " false, 'none', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"

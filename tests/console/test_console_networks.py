@@ -78,7 +78,7 @@ def test_shared_platform_domains_do_not_join_reports(console_env: ConsoleEnv) ->
         for index in range(2):
             submit_report(
                 session,
-                report=NewReport(conversation_id=f"tme-{index}", scam_type="other", story="x"),
+                report=NewReport(pseudonym=f"tme-{index}", scam_type="other", story="x"),
                 indicators=[
                     NewIndicator(
                         kind="url", value=f"https://t.me/seller{index}", registrable_domain="t.me"

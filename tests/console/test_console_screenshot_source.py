@@ -25,7 +25,7 @@ def test_an_indicator_read_in_a_screenshot_is_marked_and_the_text_is_shown(
         stored = submit_report(
             session,
             report=NewReport(
-                conversation_id="conv-screenshot",
+                pseudonym="conv-screenshot",
                 scam_type="phishing",
                 reporter=NewReporter(pseudonym="pseudo-screenshot"),
                 country="SG",

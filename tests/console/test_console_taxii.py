@@ -157,7 +157,7 @@ def test_added_after_returns_only_what_was_routed_since(served: Served) -> None:
         new = submit_report(
             session,
             report=NewReport(
-                conversation_id="conv-later",
+                pseudonym="conv-later",
                 scam_type="fake_authority",
                 country="SG",
                 story="Another caller from 'Interpol' on the same number and a new one.",

@@ -51,7 +51,7 @@ def _report(
     values.setdefault("country", "SG")
     report = submit_report(
         session,
-        report=NewReport(conversation_id="conv-flagged", consent_forward=True, **values),
+        report=NewReport(pseudonym="conv-flagged", consent_forward=True, **values),
         indicators=[],
         transcript=[],
         consents=[],

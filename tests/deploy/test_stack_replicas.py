@@ -197,11 +197,11 @@ def test_reports_survive_a_replica_killed_mid_form(every_replica_up: ReplicatedS
     with session_factory() as session:
         reports = session.scalars(
             select(Report)
-            .where(Report.conversation_id.in_([r.pseudonym for r in reporters]))
+            .where(Report.pseudonym.in_([r.pseudonym for r in reporters]))
             .options(selectinload(Report.deliveries))
         ).all()
         every_report = session.scalar(select(func.count()).select_from(Report))
-        per_conversation = Counter(report.conversation_id for report in reports)
+        per_conversation = Counter(report.pseudonym for report in reports)
         deliveries = {
             report.reference: sorted(
                 (d.agency_code, d.payload_format, d.transport) for d in report.deliveries
@@ -209,7 +209,7 @@ def test_reports_survive_a_replica_killed_mid_form(every_replica_up: ReplicatedS
             for report in reports
         }
         fields = {
-            report.conversation_id: (
+            report.pseudonym: (
                 report.reference,
                 report.scam_type,
                 report.amount_lost,

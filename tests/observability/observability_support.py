@@ -32,7 +32,7 @@ def file_report(
     agencies: tuple[str, ...] = ("sg-spf",),
 ) -> Report:
     report = NewReport(
-        conversation_id="conv-metrics",
+        pseudonym="conv-metrics",
         scam_type=scam_type,
         country="SG",
         contact_channel="phone_call",

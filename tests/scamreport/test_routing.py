@@ -23,7 +23,7 @@ def registry() -> Registry:
 
 def report(**overrides: Any) -> NewReport:
     values: dict[str, Any] = {
-        "conversation_id": "c",
+        "pseudonym": "c",
         "scam_type": "fake_authority",
         "country": "SG",
         "consent_forward": True,

@@ -80,7 +80,7 @@ def test_stored_reports_keep_their_flags_up_to_date(tmp_path: Path) -> None:
         report = submit_report(
             session,
             report=NewReport(
-                conversation_id="c",
+                pseudonym="c",
                 scam_type="fake_authority",
                 country="SG",
                 urgent=True,

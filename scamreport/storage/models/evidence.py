@@ -75,14 +75,14 @@ class Evidence(EvidenceColumns, Base):
 
 
 class PendingEvidence(EvidenceColumns, Base):
-    """An evidence item waiting for the report of ``conversation_id`` to be filed."""
+    """An evidence item waiting for the report of ``pseudonym`` to be filed."""
 
     __tablename__ = "pending_evidence"
     __table_args__ = _evidence_checks()
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     # The pseudonymous sender id of the conversation (the Rasa sender id).
-    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(128), index=True)
 
     def to_record(self) -> NewEvidence:
         return NewEvidence(

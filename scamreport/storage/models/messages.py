@@ -45,7 +45,7 @@ class InboxUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger)
     # The pseudonym of the sender (the Rasa sender id), so erasure finds the rows; None for
     # an update without a user.
-    conversation_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    pseudonym: Mapped[str | None] = mapped_column(String(128), index=True)
     # The update as Telegram sent it (Update.to_dict()), every text and caption masked.
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # How many times a start of the bot took it up again (a poison update is given up).
@@ -60,7 +60,7 @@ class PendingMessage(Base):
     __tablename__ = "pending_messages"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(128), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The bot process replaying the conversation (bot/relay.py), until ``claimed_until``.

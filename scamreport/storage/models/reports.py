@@ -72,7 +72,7 @@ class Report(Base):
         Id, ForeignKey("reporters.id", ondelete="SET NULL"), index=True
     )
     # The pseudonymous sender id used with Rasa for the conversation that produced the report.
-    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(128), index=True)
     scam_type: Mapped[str] = mapped_column(String(40), index=True)
     contact_channel: Mapped[str | None] = mapped_column(String(32))
     country: Mapped[str | None] = mapped_column(String(2), index=True)

@@ -98,7 +98,7 @@ def database(sqlite_url: str) -> str:
             submit_report(
                 session,
                 report=NewReport(
-                    conversation_id=f"conversation-{number}",
+                    pseudonym=f"conversation-{number}",
                     scam_type="fake_authority",
                     country="SG",
                     reporter=reporter,

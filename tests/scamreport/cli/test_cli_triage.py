@@ -28,7 +28,7 @@ def test_refresh_recomputes_flags_written_around_the_models(
             submit_report(
                 session,
                 report=NewReport(
-                    conversation_id="c",
+                    pseudonym="c",
                     scam_type="investment",
                     country="SG",
                     money_lost=True,

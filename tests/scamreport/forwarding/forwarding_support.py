@@ -60,7 +60,7 @@ def open_outbox(url: str) -> Outbox:
 
 def new_report(**overrides: Any) -> NewReport:
     values: dict[str, Any] = {
-        "conversation_id": "conv-1",
+        "pseudonym": "conv-1",
         "scam_type": "fake_authority",
         "country": "SG",
         "contact_channel": "phone_call",

@@ -51,7 +51,7 @@ def any_outbox(
 
 def _store(outbox: Outbox, registry: Registry, count: int) -> None:
     for number in range(count):
-        store_report(outbox, registry, conversation_id=f"conv-{number}", formats=["json"])
+        store_report(outbox, registry, pseudonym=f"conv-{number}", formats=["json"])
 
 
 def test_a_batch_is_claimed_read_and_recorded_in_three_transactions(

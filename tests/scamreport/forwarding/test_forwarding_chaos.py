@@ -86,7 +86,7 @@ def test_a_thousand_reports_survive_a_flaky_agency(
         report = store_report(
             outbox,
             registry,
-            conversation_id=f"conv-{number}",
+            pseudonym=f"conv-{number}",
             indicators=[NewIndicator(kind="phone", value=f"+658{number:07d}")],
             formats=["json"],
         )

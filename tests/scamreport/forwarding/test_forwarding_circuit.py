@@ -77,7 +77,7 @@ def test_a_dead_agency_waits_without_spending_attempts_and_is_delivered_when_bac
     outbox: Outbox, registry: Registry, make_report: Callable[..., object], tmp_path: Path
 ) -> None:
     for number in range(6):
-        make_report(conversation_id=f"conv-{number}")
+        make_report(pseudonym=f"conv-{number}")
     # Nothing listens on port 9 of loopback: every send is refused at once.
     down = sink_environment(registry, "http://127.0.0.1:9", SINK_SECRET)
     clock = Clock()

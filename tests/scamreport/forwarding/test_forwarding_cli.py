@@ -72,7 +72,7 @@ def test_retry_revives_dead_deliveries(
     cli_env: Outbox, make_report: Callable[..., Report], capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_report()
-    make_report(conversation_id="conv-2")
+    make_report(pseudonym="conv-2")
     ids = [row.id for row in cli_env.deliveries()]
     kill_one(cli_env, ids[0])
     assert main(["deliveries", "retry", str(ids[0])]) == 0

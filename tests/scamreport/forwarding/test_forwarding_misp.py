@@ -206,7 +206,7 @@ def test_the_event_is_the_same_on_every_attempt_and_links_across_reports(
     outbox: Outbox, report: Report, make_report: Callable[..., Report]
 ) -> None:
     assert misp_body(report) == misp_body(report)
-    other = _load(outbox, make_report(conversation_id="conv-2", indicators=INDICATORS[:1]).id)
+    other = _load(outbox, make_report(pseudonym="conv-2", indicators=INDICATORS[:1]).id)
     first, second = loaded_event(misp_body(report)), loaded_event(misp_body(other))
     assert first.uuid != second.uuid
     (a,) = objects_named(first, "phone-number")

@@ -44,7 +44,7 @@ def test_two_workers_on_postgres_never_send_one_delivery_twice(
             report = store_report(
                 outbox,
                 registry,
-                conversation_id=f"conv-{number}",
+                pseudonym=f"conv-{number}",
                 indicators=[NewIndicator(kind="phone", value=f"+657{number:07d}")],
             )
             keys |= {f"{report.reference}/sg-spf/webhook/{fmt}" for fmt in ("json", "stix")}

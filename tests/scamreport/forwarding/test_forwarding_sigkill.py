@@ -71,7 +71,7 @@ def test_a_worker_killed_mid_drain_loses_nothing(
         report = store_report(
             outbox,
             registry,
-            conversation_id=f"conv-{number}",
+            pseudonym=f"conv-{number}",
             indicators=[NewIndicator(kind="phone", value=f"+659{number:07d}")],
             formats=["json"],
         )

@@ -200,7 +200,7 @@ def test_the_bundle_is_the_same_on_every_attempt_and_links_across_reports(
     outbox: Outbox, report: Report, make_report: Callable[..., Report]
 ) -> None:
     assert stix_body(report, idempotency_key="k") == stix_body(report, idempotency_key="k")
-    other = make_report(conversation_id="conv-2", indicators=INDICATORS[:1])
+    other = make_report(pseudonym="conv-2", indicators=INDICATORS[:1])
     with outbox.sessions() as session:
         loaded = session.get(Report, other.id, options=[selectinload(Report.indicators)])
         assert loaded is not None
@@ -250,7 +250,7 @@ def test_the_triage_flags_are_labels_of_the_report(
     ]
     assert "Triage flags: Minor involved, Scam ongoing, Large loss" in stix_report.description
     # An unflagged report carries its scam type only.
-    plain = make_report(conversation_id="conv-plain", indicators=INDICATORS[:1])
+    plain = make_report(pseudonym="conv-plain", indicators=INDICATORS[:1])
     with outbox.sessions() as session:
         loaded_plain = session.get(Report, plain.id, options=[selectinload(Report.indicators)])
         assert loaded_plain is not None

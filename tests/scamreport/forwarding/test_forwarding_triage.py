@@ -65,7 +65,7 @@ def test_the_subject_of_an_email_delivery_names_the_flags_and_the_reference(
         currency="GBP",
         details={"flags": ["self_harm", "ongoing"]},
     )
-    plain = make_report(country="GB", indicators=[], conversation_id="conv-2")
+    plain = make_report(country="GB", indicators=[], pseudonym="conv-2")
     env = sink_environment(registry, "http://127.0.0.1:1", SINK_SECRET, smtp_port=port)
     Worker(
         session_factory=outbox.sessions, registry=registry, config=fast_config(), env=env

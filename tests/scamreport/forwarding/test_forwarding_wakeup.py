@@ -53,7 +53,7 @@ def test_a_queued_report_wakes_an_idle_worker_at_once(
         thread.start()
         assert wait_until(lambda: not worker.wakeup.is_set(), timeout=10)  # idle, waiting
         for number in range(3):
-            store_report(outbox, registry, conversation_id=f"conv-{number}")
+            store_report(outbox, registry, pseudonym=f"conv-{number}")
             # Without the notification nothing would look for a minute.
             assert wait_until(
                 lambda n=number: outbox.statuses() == {"delivered": 2 * (n + 1)}, timeout=10
@@ -87,7 +87,7 @@ def test_the_listener_comes_back_after_its_connection_is_killed(
         assert wait_until(lambda: not listener.listening.is_set(), timeout=10)
         assert wait_until(listener.listening.is_set, timeout=10)
         event.clear()
-        store_report(outbox, registry, conversation_id="after-reconnect")
+        store_report(outbox, registry, pseudonym="after-reconnect")
         assert event.wait(10)
     finally:
         listener.stop()

@@ -324,7 +324,7 @@ def test_a_stopping_worker_gives_back_what_it_has_not_tried(
     make_report: Callable[..., Report],
 ) -> None:
     for number in range(3):
-        make_report(conversation_id=f"conv-{number}", formats=["json"])
+        make_report(pseudonym=f"conv-{number}", formats=["json"])
     stop = threading.Event()
     stop.set()
     assert make_worker(outbox, registry, sink_env).process_batch(stop) == 3

@@ -19,7 +19,7 @@ def test_a_submitted_report_keeps_its_language(
     session_factory: sessionmaker[Session], language: str
 ) -> None:
     report = NewReport(
-        conversation_id=f"conv-{language}",
+        pseudonym=f"conv-{language}",
         scam_type="fake_authority",
         story=STORY_ZH,
         language=language,
@@ -47,7 +47,7 @@ def test_a_submitted_report_keeps_its_language(
 def test_a_report_without_a_language_stores_null(session: Session) -> None:
     stored = submit_report(
         session,
-        report=NewReport(conversation_id="conv-none", scam_type="other"),
+        report=NewReport(pseudonym="conv-none", scam_type="other"),
         indicators=[],
         transcript=[],
         consents=[],
@@ -58,4 +58,4 @@ def test_a_report_without_a_language_stores_null(session: Session) -> None:
 
 def test_an_unknown_language_code_is_refused_where_the_record_is_built() -> None:
     with pytest.raises(ValueError, match="language"):
-        NewReport(conversation_id="conv-x", scam_type="other", language="id")
+        NewReport(pseudonym="conv-x", scam_type="other", language="id")

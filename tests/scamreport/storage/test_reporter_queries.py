@@ -53,7 +53,7 @@ def file_report(session: Session, pseudonym: str, *, attached: int = 0) -> Repor
     return submit_report(
         session,
         report=NewReport(
-            conversation_id=pseudonym,
+            pseudonym=pseudonym,
             scam_type="phishing",
             reporter=NewReporter(pseudonym=pseudonym, telegram_user_id=4242, language="ms"),
         ),
@@ -88,7 +88,7 @@ def test_a_report_is_found_only_for_the_reporter_who_filed_it(session: Session) 
 def test_an_anonymous_report_belongs_to_no_one(session: Session) -> None:
     anonymous = submit_report(
         session,
-        report=NewReport(conversation_id="p-anon", scam_type="other"),
+        report=NewReport(pseudonym="p-anon", scam_type="other"),
         indicators=[],
         transcript=[],
         consents=[],
@@ -158,9 +158,7 @@ def test_kept_messages_are_read_updated_and_forgotten_in_order(session: Session)
     kept = kept_messages_of(session, pseudonym="p-a")
     assert [row.payload["message"] for row in kept] == ["a1", "a2"]
     assert count_kept_messages(session, pseudonym="p-a") == 2
-    assert [
-        (row.conversation_id, row.payload["message"]) for row in first_kept_messages(session)
-    ] == [
+    assert [(row.pseudonym, row.payload["message"]) for row in first_kept_messages(session)] == [
         ("p-a", "a1"),
         ("p-b", "b1"),
     ]

@@ -116,7 +116,7 @@ def test_naive_timestamps_are_refused(session_factory: sessionmaker[Session]) ->
 def test_pending_message_payload_round_trips(session_factory: sessionmaker[Session]) -> None:
     payload = {"sender": "c1", "message": "héllo 👋", "metadata": {"n": [1, 2.5, None, True]}}
     with session_factory() as session:
-        session.add(PendingMessage(conversation_id="c1", payload=payload))
+        session.add(PendingMessage(pseudonym="c1", payload=payload))
         session.commit()
     with session_factory() as session:
         (stored,) = session.scalars(select(PendingMessage)).all()
@@ -167,17 +167,15 @@ def test_in_memory_sqlite_is_migrated_through_its_engine() -> None:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: NewReport(conversation_id="c", scam_type="lottery"),
-        lambda: NewReport(conversation_id="", scam_type="other"),
-        lambda: NewReport(conversation_id="c", scam_type="other", contact_channel="pigeon"),
-        lambda: NewReport(conversation_id="c", scam_type="other", country="sg"),
-        lambda: NewReport(conversation_id="c", scam_type="other", currency="S$"),
-        lambda: NewReport(conversation_id="c", scam_type="other", amount_lost=Decimal("-1")),
-        lambda: NewReport(
-            conversation_id="c", scam_type="other", amount_lost=Decimal("1000000000000")
-        ),
-        lambda: NewReport(conversation_id="c", scam_type="other", contact_permission="phone"),
-        lambda: NewReport(conversation_id="c", scam_type="other", contact_permission="email"),
+        lambda: NewReport(pseudonym="c", scam_type="lottery"),
+        lambda: NewReport(pseudonym="", scam_type="other"),
+        lambda: NewReport(pseudonym="c", scam_type="other", contact_channel="pigeon"),
+        lambda: NewReport(pseudonym="c", scam_type="other", country="sg"),
+        lambda: NewReport(pseudonym="c", scam_type="other", currency="S$"),
+        lambda: NewReport(pseudonym="c", scam_type="other", amount_lost=Decimal("-1")),
+        lambda: NewReport(pseudonym="c", scam_type="other", amount_lost=Decimal("1000000000000")),
+        lambda: NewReport(pseudonym="c", scam_type="other", contact_permission="phone"),
+        lambda: NewReport(pseudonym="c", scam_type="other", contact_permission="email"),
         lambda: NewIndicator(kind="telephone", value="+6581234567"),
         lambda: NewIndicator(kind="phone", value="x" * 513),
         lambda: NewTranscriptMessage(seq=0, sender="user", text="hi", sent_at=datetime(2025, 1, 1)),
@@ -205,11 +203,11 @@ def test_records_refuse_bad_values(build: object) -> None:
 
 def test_records_refuse_floats_and_datetimes_where_exact_types_are_needed() -> None:
     with pytest.raises(TypeError):
-        NewReport(conversation_id="c", scam_type="other", amount_lost=12.5)  # type: ignore[arg-type]
+        NewReport(pseudonym="c", scam_type="other", amount_lost=12.5)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         NewReport(
-            conversation_id="c",
+            pseudonym="c",
             scam_type="other",
             incident_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
         )
-    assert NewReport(conversation_id="c", scam_type="other", incident_date=date(2025, 1, 1))
+    assert NewReport(pseudonym="c", scam_type="other", incident_date=date(2025, 1, 1))

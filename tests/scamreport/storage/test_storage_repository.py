@@ -55,7 +55,7 @@ PHONE = "+6581234567"
 
 def full_report(pseudonym: str = "pseudo-alice", **changes: object) -> NewReport:
     report = NewReport(
-        conversation_id=f"conv-{pseudonym}",
+        pseudonym=f"conv-{pseudonym}",
         scam_type="fake_authority",
         reporter=NewReporter(
             pseudonym=pseudonym,
@@ -237,7 +237,7 @@ def test_submit_then_read_back_every_field(session_factory: sessionmaker[Session
 def test_anonymous_report_and_minimal_fields(session: Session) -> None:
     stored = submit_report(
         session,
-        report=NewReport(conversation_id="anon-1", scam_type="other"),
+        report=NewReport(pseudonym="anon-1", scam_type="other"),
         indicators=[],
         transcript=[],
         consents=[],
@@ -393,8 +393,8 @@ def test_erase_reporter_deletes_everything_they_told_us(
         enqueue_notification(
             session, reporter_id=reporter_id, report_id=first.id, kind="follow_up", text="Hi"
         )
-        for conversation_id in (first.conversation_id, "pseudo-erase", other.conversation_id):
-            session.add(PendingMessage(conversation_id=conversation_id, payload={"text": "x"}))
+        for pseudonym in (first.pseudonym, "pseudo-erase", other.pseudonym):
+            session.add(PendingMessage(pseudonym=pseudonym, payload={"text": "x"}))
         session.commit()
         references = {first.reference, second.reference}
 
@@ -411,9 +411,7 @@ def test_erase_reporter_deletes_everything_they_told_us(
         for reference in references:
             assert get_report_by_reference(session, reference=reference) is None
         assert session.scalar(select(func.count()).select_from(Notification)) == 0
-        assert session.scalars(select(PendingMessage.conversation_id)).all() == [
-            other.conversation_id
-        ]
+        assert session.scalars(select(PendingMessage.pseudonym)).all() == [other.pseudonym]
         withdrawn = session.scalars(
             select(AuditEntry.report_reference).where(AuditEntry.action == ERASED_ACTION)
         ).all()
@@ -458,7 +456,7 @@ def test_status_update_notifies_only_with_consent(session: Session) -> None:
     consenting = submit(session, report=full_report("pseudo-yes", contact_permission="telegram"))
     by_phone = submit(session, report=full_report("pseudo-phone", contact_permission="phone"))
     refusing = submit(session, report=full_report("pseudo-no", contact_permission="none"))
-    anonymous = submit(session, report=NewReport(conversation_id="anon", scam_type="phishing"))
+    anonymous = submit(session, report=NewReport(pseudonym="anon", scam_type="phishing"))
 
     notification = update_report_status(
         session, report=consenting, status="in_review", reason="analyst: linked to case 42"
