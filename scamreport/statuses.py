@@ -4,7 +4,7 @@ The statuses themselves are ``scamreport.taxonomy.REPORT_STATUSES``. Analysts re
 English (the console, exports: ``STATUS_WORDS``, ``status_label``); reporters read them in their
 language in the bot's /status and /mydata answers (``status_for_reporter``, from
 ``locales/<lang>/statuses.yml``) and in the message queued when an analyst changes the status
-(``status_update_text``, queued in English).
+(``status_update_text``, from ``locales/<lang>/status_updates.yml``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from scamreport.locales import MissingTextError, text
 
 CATALOG = "statuses"
+# The messages sent when the status changes, one per status, each with a {reference}.
+UPDATES_CATALOG = "status_updates"
 
 # Analysts' words (the console, exports, scamreport.presentation.describe_code).
 STATUS_WORDS: dict[str, str] = {
@@ -21,16 +23,6 @@ STATUS_WORDS: dict[str, str] = {
     "actioned": "actioned",
     "closed": "closed",
 }
-
-# What the reporter is sent when the status changes (scamreport.storage.repository).
-STATUS_UPDATE_TEXT: dict[str, str] = {
-    "received": "We have received your report {reference}.",
-    "in_review": "Your report {reference} is now being reviewed by an analyst.",
-    "referred": "Your report {reference} has been passed to an agency that can act on it.",
-    "actioned": "Action has been taken on your report {reference}. Thank you for reporting.",
-    "closed": "Your report {reference} has been closed. Thank you for reporting.",
-}
-
 
 def status_label(status: str) -> str:
     """The status as a label in the console ("In review"); an unknown code unchanged."""
@@ -47,6 +39,7 @@ def status_for_reporter(status: str, language: str) -> str:
         return status
 
 
-def status_update_text(status: str, reference: str) -> str:
-    """The message that tells the reporter their report's status changed."""
-    return STATUS_UPDATE_TEXT[status].format(reference=reference)
+def status_update_text(status: str, reference: str, language: str) -> str:
+    """The message that tells the reporter, in their language, that their report's status
+    changed ("Your report SR-7K3M-9QXD is now being reviewed by an analyst.")."""
+    return text(UPDATES_CATALOG, status, language, reference=reference)

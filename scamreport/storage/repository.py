@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from scamreport import metrics
+from scamreport.languages import DEFAULT_LANGUAGE
 from scamreport.reference import new_reference, normalise_reference
 from scamreport.statuses import status_update_text
 from scamreport.storage.codes import INDICATOR_KINDS, REPORT_STATUSES
@@ -379,7 +380,8 @@ def enqueue_notification(
 def update_report_status(
     session: Session, *, report: Report, status: str, reason: str | None = None
 ) -> Notification | None:
-    """Sets the report's status (and internal ``reason``); tells the reporter when allowed.
+    """Sets the report's status (and internal ``reason``); tells the reporter, in their language,
+    when allowed.
 
     A notification is queued only when the status changes, the reporter allowed contact
     (``contact_permission`` is not "none") and has not been erased. ``reason`` stays internal:
@@ -402,5 +404,11 @@ def update_report_status(
         reporter_id=reporter.id,
         report_id=report.id,
         kind="status_update",
-        text=status_update_text(status, report.reference),
+        text=status_update_text(status, report.reference, _language_of(reporter, report)),
     )
+
+
+def _language_of(reporter: Reporter, report: Report) -> str:
+    """The language to write to the reporter in: the one they last used
+    (``reporters.language``), else the report's, else English."""
+    return reporter.language or report.language or DEFAULT_LANGUAGE

@@ -44,6 +44,7 @@ from scamreport.storage.repository import (
     get_or_create_reporter,
     get_report_by_reference,
     reports_of_reporter,
+    set_reporter_language,
     submit_report,
     update_report_status,
 )
@@ -486,6 +487,32 @@ def test_status_update_notifies_only_with_consent(session: Session) -> None:
     erase_reporter(session, pseudonym="pseudo-yes")
     session.flush()
     assert get_report_by_reference(session, reference=consenting.reference) is None
+
+
+def test_status_update_is_written_in_the_reporters_language(session: Session) -> None:
+    chinese = submit(
+        session,
+        report=full_report("pseudo-zh", contact_permission="telegram", language="en"),
+    )
+    assert chinese.reporter is not None
+    set_reporter_language(session, pseudonym="pseudo-zh", language="zh")
+    notification = update_report_status(session, report=chinese, status="in_review")
+    assert notification is not None
+    assert notification.text == f"您的举报 {chinese.reference} 现在正由分析员审核。"
+
+
+def test_status_update_falls_back_to_the_reports_language(session: Session) -> None:
+    malay = submit(
+        session,
+        report=full_report("pseudo-ms", contact_permission="telegram", language="ms"),
+    )
+    assert malay.reporter is not None
+    malay.reporter.language = None
+    notification = update_report_status(session, report=malay, status="closed")
+    assert notification is not None
+    assert notification.text == (
+        f"Laporan anda {malay.reference} sudah ditutup. Terima kasih kerana membuat laporan."
+    )
 
 
 def test_add_evidence_and_enqueue_notification(session: Session) -> None:
