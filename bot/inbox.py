@@ -8,9 +8,11 @@ and ``put`` stores the update first (scamreport.storage.inbox). The update proce
 handled when its handlers are done; at start the bot puts the updates never handled back in
 the queue, oldest first (so each chat's in the order it sent them), before polling starts.
 
-What is stored holds no secret: every text and caption is masked as the relay masks typed text
-(scamreport.sensitive, with the same "a code was just mentioned" memory). Once handled, only the
-update id stays, for a day, so that an update Telegram sends again is not handled twice.
+What is stored holds no secret: every text and caption is masked (scamreport.sensitive, with the
+"a code was just mentioned" memory kept per reporter). The reporter's message text is masked here
+once: the relay sends that masking on to Rasa (``InHand.masked``) instead of masking it again.
+Once handled, only the update id stays, for a day, so that an update Telegram sends again is not
+handled twice.
 
 A message the bot had passed to Rasa before it was killed must not reach Rasa twice: each message
 goes to Rasa with its update id in the metadata, and for an update taken up again the relay
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Iterator
@@ -32,7 +35,7 @@ from sqlalchemy.orm import Session
 from telegram import Bot, Update
 
 from bot.services import BotServices
-from scamreport.sensitive import mask_secrets, mentioned_secret_kind
+from scamreport.sensitive import MaskResult, mask_secrets, mentioned_secret_kind
 from scamreport.storage.database import scrub_deleted_content
 from scamreport.storage.inbox import mark_handled, prune_handled, record_update, take_unhandled
 
@@ -46,13 +49,32 @@ _MASKED_KEYS = ("text", "caption")
 _ENTITY_KEYS = {"text": "entities", "caption": "caption_entities"}
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class MaskedText:
+    """A reporter's message text as the inbox masked it when the update came: the masking,
+    and the kind of secret the text talked about (the next message may be that code)."""
+
+    digest: bytes  # of the text as it came, which is not kept
+    result: MaskResult
+    about: str | None
+
+    def is_of(self, text: str) -> bool:
+        return _digest(text) == self.digest
+
+
 @dataclass(frozen=True)
 class InHand:
-    """The update being handled: its id, and whether an earlier run of the bot may have
-    begun handling it (it was stored and never marked handled)."""
+    """The update being handled: its id, whether an earlier run of the bot may have begun
+    handling it (it was stored and never marked handled), and its message text as the inbox
+    masked it (None when it was not: stored before this start, or not stored)."""
 
     update_id: int
     replayed: bool = False
+    masked: MaskedText | None = None
 
 
 _IN_HAND: ContextVar[InHand | None] = ContextVar("update_in_hand", default=None)
@@ -71,12 +93,14 @@ def utf16_units(text: str) -> int:
 
 def _masked_message(
     message: dict[str, Any], expecting: str | None
-) -> tuple[dict[str, Any], str | None]:
-    """``message`` with its text and caption masked; and the kind of secret the text was about.
+) -> tuple[dict[str, Any], str | None, MaskResult | None]:
+    """``message`` with its text and caption masked; the kind of secret the text was about;
+    and the masking of its text.
 
     Entities that reach past the first masked character are dropped (their offsets no longer
     fit the text); a command's entity at the start stays."""
     about: str | None = None
+    text_masked: MaskResult | None = None
     result = dict(message)
     for key in _MASKED_KEYS:
         value = result.get(key)
@@ -84,6 +108,8 @@ def _masked_message(
             continue
         masked = mask_secrets(value, expecting=expecting)
         about = masked.kinds[0] if masked.found else mentioned_secret_kind(value)
+        if key == "text":
+            text_masked = masked
         if masked.masked_text == value:
             continue
         result[key] = masked.masked_text
@@ -99,23 +125,34 @@ def _masked_message(
             ]
     for key, value in result.items():
         if isinstance(value, dict) and key not in ("from", "chat", "sender_chat"):
-            result[key], _ = _masked_message(value, None)
-    return result, about
+            result[key], _, _ = _masked_message(value, None)
+    return result, about, text_masked
 
 
 def masked_update(data: dict[str, Any], expecting: str | None) -> tuple[dict[str, Any], str | None]:
     """The update as stored: every text and caption in it masked (the sender's own message
     with ``expecting``); and the kind of secret its text talked about (for the next one)."""
+    result, about, _ = _masked_update(data, expecting)
+    return result, about
+
+
+def _masked_update(
+    data: dict[str, Any], expecting: str | None
+) -> tuple[dict[str, Any], str | None, MaskResult | None]:
+    """``masked_update``, and the masking of the text of its new message (``message``)."""
     result = dict(data)
     about: str | None = None
+    text_masked: MaskResult | None = None
     for key, value in data.items():
         if not isinstance(value, dict):
             continue
         sent_by_user = key in ("message", "edited_message", "business_message")
-        result[key], found = _masked_message(value, expecting if sent_by_user else None)
+        result[key], found, masked = _masked_message(value, expecting if sent_by_user else None)
         if sent_by_user:
             about = found
-    return result, about
+        if key == "message":
+            text_masked = masked
+    return result, about, text_masked
 
 
 class Inbox:
@@ -128,21 +165,27 @@ class Inbox:
         self.expecting: dict[int, str | None] = {}
         # Updates taken up again at this start: the relay checks Rasa's record first.
         self.replayed: set[int] = set()
+        # The message text of each update stored and not yet handled, as masked here.
+        self.masked: dict[int, MaskedText] = {}
         self._pruned_at = float("-inf")
 
     def _pseudonym(self, update: Update) -> str | None:
         user = update.effective_user
         return self.services.pseudonym(user.id) if user is not None else None
 
-    def _stored_form(self, update: Update) -> dict[str, Any]:
+    def _stored_form(self, update: Update) -> tuple[dict[str, Any], MaskedText | None]:
+        """The update as stored, and its message text as masked for it."""
         user = update.effective_user
         expecting = None
         if user is not None:
             expecting = self.expecting.get(user.id) or self.services.state(user.id).expecting_secret
-        payload, about = masked_update(update.to_dict(), expecting)
+        payload, about, text_masked = _masked_update(update.to_dict(), expecting)
+        masked = None
         if user is not None and update.message is not None and update.message.text is not None:
             self.expecting[user.id] = about
-        return payload
+            if text_masked is not None:
+                masked = MaskedText(_digest(update.message.text), text_masked, about)
+        return payload, masked
 
     async def record(self, update: Update) -> bool:
         """Stores ``update``; False when it is in the inbox already (Telegram sent it again:
@@ -151,7 +194,7 @@ class Inbox:
         polling loop (python-telegram-bot's retry loop stops on anything but TelegramError)
         and the bot would answer no one again."""
         try:
-            payload = self._stored_form(update)
+            payload, masked = self._stored_form(update)
             pseudonym = self._pseudonym(update)
         except Exception:
             # Stored unmasked it could keep a secret: handled all the same, unstored.
@@ -168,14 +211,18 @@ class Inbox:
             )
 
         try:
-            return await self.services.db(store)
+            stored = await self.services.db(store)
         except Exception:
             logger.exception("could not store update %s in the inbox", update.update_id)
-            return True
+            stored = True  # handled all the same
+        if stored and masked is not None:
+            self.masked[update.update_id] = masked
+        return stored
 
     async def handled(self, update_id: int) -> None:
         """Marks the update handled and removes its content (never fails)."""
         self.replayed.discard(update_id)
+        self.masked.pop(update_id, None)
         prune = time.monotonic() - self._pruned_at >= PRUNE_INTERVAL_SECONDS
         if prune:
             self._pruned_at = time.monotonic()
@@ -217,7 +264,11 @@ class Inbox:
         """Makes ``update`` the update in hand (``in_hand``) for the handlers run inside."""
         value = None
         if isinstance(update, Update):
-            value = InHand(update.update_id, replayed=update.update_id in self.replayed)
+            value = InHand(
+                update.update_id,
+                replayed=update.update_id in self.replayed,
+                masked=self.masked.pop(update.update_id, None),
+            )
         token = _IN_HAND.set(value)
         try:
             yield value

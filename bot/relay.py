@@ -163,11 +163,16 @@ class Relay:
         nor anything after it ever sees them, and never as an intent (neutralise_typed_text)."""
         state = self.services.state(user_id)
         language = self.language(user_id)
-        masked = mask_secrets(text, expecting=state.expecting_secret)
+        hand = in_hand()
+        if hand is not None and hand.masked is not None and hand.masked.is_of(text):
+            # Masked once, by the inbox when the update came (bot/inbox.py).
+            masked, about = hand.masked.result, hand.masked.about
+        else:
+            masked = mask_secrets(text, expecting=state.expecting_secret)
+            about = masked.kinds[0] if masked.found else mentioned_secret_kind(text)
         # After a code was mentioned (by the reporter, or by the bot's own warning just below),
         # a bare code in the next message is read as one too.
-        state.expecting_secret = masked.kinds[0] if masked.found else mentioned_secret_kind(text)
-        hand = in_hand()
+        state.expecting_secret = about
         # A message taken up again after a crash was masked by the inbox already.
         masked_before = hand is not None and hand.replayed and REDACTED_MARK in text
         if masked.found or masked_before:
