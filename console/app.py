@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -41,6 +40,7 @@ from console.db import (
 from console.passwords import HashingPool
 from console.rendering import language_label
 from console.views.common import client_ip, status_of
+from scamreport.presentation import describe_amount
 from scamreport.settings import Settings, get_settings
 from scamreport.statuses import status_label
 from scamreport.storage.database import make_engine, make_session_factory
@@ -136,13 +136,6 @@ def _format_when(value: datetime | None) -> Markup:
     )
 
 
-def _format_money(amount: Decimal | None, currency: str | None = None) -> str:
-    if amount is None:
-        return ""
-    text = f"{amount:,.2f}"
-    return f"{currency} {text}" if currency else text
-
-
 def _format_date(value: date | None) -> str:
     return "" if value is None else value.isoformat()
 
@@ -150,7 +143,8 @@ def _format_date(value: date | None) -> str:
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["dt"] = _format_datetime
     app.jinja_env.filters["when"] = _format_when
-    app.jinja_env.filters["money"] = _format_money
+    # "5,000 SGD", "320.50 MYR": the one way amounts read (scamreport.presentation).
+    app.jinja_env.filters["money"] = describe_amount
     app.jinja_env.filters["d"] = _format_date
     app.jinja_env.filters["status_label"] = status_label
     app.jinja_env.filters["scam_label"] = lambda s: s.replace("_", " ").capitalize() if s else ""

@@ -32,13 +32,15 @@ def say(key: str, language: str, /, **values: object) -> str:
 
 
 def describe_amount(
-    amount: Amount | str | None, currency: str | None = None, *, language: str = ENGLISH
+    amount: Amount | Decimal | str | None, currency: str | None = None, *, language: str = ENGLISH
 ) -> str:
     """ "1,200 SGD", "1,500.50 GBP", "300 (currency not given)" (Amount.describe, in
     ``language``'s words for a missing currency); "" for nothing.
 
-    amount is an Amount, its slot text ("1200 SGD") or a bare number; currency, when given,
-    fills in a missing one (the console stores value and currency apart).
+    amount is an Amount, its slot text ("1200 SGD") or a bare number (a stored ``Decimal``);
+    currency, when given, fills in a missing one (reports store value and currency apart).
+    Every amount people read goes through here: the reporter's summary, the console (its
+    ``money`` filter too), the texts of the STIX and MISP bodies.
     """
     if amount is None or amount == "":
         return ""

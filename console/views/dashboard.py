@@ -19,6 +19,7 @@ from console.dashboard import (
 )
 from console.db import db
 from console.views.common import client_ip, current_viewer, int_arg
+from scamreport.presentation import describe_amount
 from scamreport.storage.types import utcnow
 from scamreport.taxonomy import SCAM_TYPES
 from scamreport.triage import LABELS as FLAG_LABELS
@@ -51,7 +52,11 @@ def dashboard() -> Any:
             "reports": sum(item.reports for item in items),
             "svg": charts.horizontal_bars(
                 [
-                    (item.country, item.amount, f"{item.amount:,.2f} ({item.reports})")
+                    (
+                        item.country,
+                        item.amount,
+                        f"{describe_amount(item.amount, currency)} ({item.reports})",
+                    )
                     for item in items[:12]
                 ],
                 label=f"Money lost in {currency} by country",

@@ -53,7 +53,7 @@ def test_the_report_page_shows_everything_an_analyst_needs(console_env: ConsoleE
     for expected in (
         "Fake authority",
         "Interpol",
-        "SGD 5,000.00",
+        "5,000 SGD",
         SHARED_PHONE,
         "https://pay.fake-police.example/step2",
         "1 other report",  # a_phishing names the same phone (b_only is not agency A's)

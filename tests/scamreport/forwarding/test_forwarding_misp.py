@@ -157,7 +157,7 @@ def test_each_indicator_kind_maps_to_its_standard_template(report: Report) -> No
     (summary,) = objects_named(event, "annotation")
     (text,) = values(summary, "text")
     assert "He said he was from Interpol" in text
-    assert "Mentioned amount: 5000.00 SGD" in text and "Mentioned date: 2026-03-01" in text
+    assert "Mentioned amount: 5,000 SGD" in text and "Mentioned date: 2026-03-01" in text
 
 
 def test_the_event_carries_reference_tlp_scam_type_and_every_triage_flag(report: Report) -> None:

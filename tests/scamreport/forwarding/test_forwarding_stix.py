@@ -189,7 +189,7 @@ def test_the_report_ties_everything_together(report: Report) -> None:
     assert {obj.id for obj in objects_of(bundle, "indicator")} <= set(stix_report.object_refs)
     assert stix_report.external_references[0].external_id == report.reference
     assert "International Criminal Police Organization" in stix_report.description
-    assert "5000.00 USD" in stix_report.description
+    assert "Mentioned amount: 5,000 USD" in stix_report.description
     assert objects_of(bundle, "domain-name")[0].value == "example.com"
     marking_ids = {obj.id for obj in objects_of(bundle, "marking-definition")}
     assert stix_report.object_marking_refs[0] in marking_ids
@@ -249,6 +249,7 @@ def test_the_triage_flags_are_labels_of_the_report(
         "flag:large_loss",
     ]
     assert "Triage flags: Minor involved, Scam ongoing, Large loss" in stix_report.description
+    assert "Money lost: 6,000 GBP" in stix_report.description  # as the console writes it
     # An unflagged report carries its scam type only.
     plain = make_report(pseudonym="conv-plain", indicators=INDICATORS[:1])
     with outbox.sessions() as session:
