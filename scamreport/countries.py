@@ -271,14 +271,6 @@ def default_currency(country: str | None) -> str | None:
     return _CURRENCIES.get(code) if code else None
 
 
-def emergency_number_fallback() -> str:
-    """Emergency numbers to show when the reporter's country is unknown."""
-    return (
-        "999 (UK, Singapore, Malaysia, Hong Kong), 911 (US, Canada, Philippines), "
-        "112 (EU, India), 000 (Australia), 111 (New Zealand)"
-    )
-
-
 # Names of a country's own institutions, banks, couriers and payment apps that scammers
 # impersonate or victims pay through at home: a story naming one says where the reporter lives
 # (never a foreign police force, an embassy or a currency of a promised sum: those are where

@@ -17,10 +17,6 @@ REFERENCE_PREFIX = "SR"
 _GROUP = 4
 _LENGTH = 2 * _GROUP
 
-REFERENCE_PATTERN = re.compile(
-    rf"^{REFERENCE_PREFIX}-[{REFERENCE_ALPHABET}]{{{_GROUP}}}-[{REFERENCE_ALPHABET}]{{{_GROUP}}}$"
-)
-
 # Separators a reporter may type or a phone keyboard may substitute (unicode dashes included).
 _SEPARATORS = re.compile(r"[\s\-_.\u2010-\u2015\u2212]+")
 
@@ -49,8 +45,3 @@ def normalise_reference(text: str) -> str | None:
     if len(compact) != _LENGTH or any(ch not in REFERENCE_ALPHABET for ch in compact):
         return None
     return f"{REFERENCE_PREFIX}-{compact[:_GROUP]}-{compact[_GROUP:]}"
-
-
-def is_reference(text: str) -> bool:
-    """True when ``text`` is already a reference in canonical form."""
-    return REFERENCE_PATTERN.fullmatch(text) is not None

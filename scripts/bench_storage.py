@@ -46,9 +46,9 @@ from scamreport.storage.records import (  # noqa: E402
 )
 from scamreport.storage.repository import (  # noqa: E402
     count_reports_by_indicator,
-    find_reports_by_indicator,
     submit_report,
 )
+from tests.indicator_queries import find_reports_by_indicator  # noqa: E402
 
 HOT_PHONE = "+6580000000"
 BATCH = 5_000

@@ -94,9 +94,6 @@ class Indicators:
             ]
         return result
 
-    def is_empty(self) -> bool:
-        return not any(getattr(self, kind) for kind in INDICATOR_KINDS)
-
     def items(self) -> Iterator[tuple[str, str]]:
         """(kind, normalised text) for every indicator; amounts as "1200 SGD" or "1200"."""
         for kind in INDICATOR_KINDS:

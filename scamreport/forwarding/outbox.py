@@ -242,11 +242,6 @@ def mark_all_delivered(session: Session, *, claims: Sequence[Claim], now: dateti
     return {row[0] for row in session.execute(statement)}
 
 
-def mark_delivered(session: Session, *, claim: Claim, now: datetime) -> bool:
-    """Records success; False if the claim was lost (another worker owns the row). COMMITS."""
-    return _apply(session, delivered_statement(claim, now=now))
-
-
 def schedule_retry(
     session: Session, *, claim: Claim, error: str, next_attempt_at: datetime
 ) -> bool:

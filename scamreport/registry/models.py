@@ -44,17 +44,6 @@ class DeliverySettings:
     misp_url_env: str | None = None
     misp_key_env: str | None = None
 
-    def env_names(self) -> tuple[str, ...]:
-        """The environment variables this delivery reads, in a stable order."""
-        names = (
-            self.url_env,
-            self.secret_env,
-            self.address_env,
-            self.misp_url_env,
-            self.misp_key_env,
-        )
-        return tuple(name for name in names if name is not None)
-
     @property
     def pushes_to_misp(self) -> bool:
         return self.misp_url_env is not None and self.misp_key_env is not None

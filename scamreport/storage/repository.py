@@ -237,21 +237,6 @@ def _check_indicator_kind(kind: str) -> None:
         raise ValueError(f"unknown indicator kind {kind!r}")
 
 
-def find_reports_by_indicator(
-    session: Session, *, kind: str, value: str, limit: int | None = None
-) -> list[Report]:
-    """Reports naming the indicator (normal form), newest first."""
-    _check_indicator_kind(kind)
-    statement = (
-        select(Report)
-        .join(Indicator, Indicator.report_id == Report.id)
-        .where(Indicator.kind == kind, Indicator.value == value)
-        .order_by(Report.created_at.desc(), Report.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(statement))
-
-
 def count_reports_by_indicator(session: Session, *, kind: str, value: str) -> int:
     """How many reports name the indicator (one row per report: (report, kind, value) is unique)."""
     _check_indicator_kind(kind)

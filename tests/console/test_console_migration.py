@@ -12,12 +12,11 @@ from sqlalchemy import Engine, inspect, select, text
 from console.search import story_matches
 from scamreport.storage.database import (
     make_engine,
-    schema_differences,
     upgrade_database,
 )
 from scamreport.storage.models import Base, Report
 from scamreport.storage.models.console import SQLITE_SEARCH_TABLES
-from tests.schema_state import downgrade_database
+from tests.schema_state import downgrade_database, schema_differences
 
 CONSOLE_TABLES = {
     "console_users",

@@ -57,6 +57,7 @@ from tests.deploy.bundle import (
     rendered_compose,
     workload,
 )
+from tests.registry_env import env_names
 
 KUBERNETES_VERSION = "1.32"
 OUR_PACKAGES = ("scamreport", "bot", "console", "actions", "action_server", "rasa_runtime")
@@ -123,7 +124,7 @@ def registry_variables() -> set[str]:
         delivery = agency.delivery
         if delivery is not None:
             # Webhook, e-mail and MISP push variables alike.
-            names.update(delivery.env_names())
+            names.update(env_names(delivery))
     return names
 
 

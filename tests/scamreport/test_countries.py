@@ -9,9 +9,10 @@ from scamreport.countries import (
     country_name,
     country_of_paid_currency,
     default_currency,
-    emergency_number_fallback,
     resolve_country,
 )
+from scamreport.languages import LANGUAGES
+from scamreport.locales import text
 
 
 @pytest.mark.parametrize(
@@ -94,10 +95,12 @@ def test_default_currency(code: str | None, currency: str | None) -> None:
     assert default_currency(code) == currency
 
 
-def test_emergency_number_fallback_names_the_main_numbers() -> None:
-    text = emergency_number_fallback()
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_emergency_numbers_for_an_unknown_country_name_the_main_ones(language: str) -> None:
+    # What the safety advice shows when the reporter's country is unknown (actions/safety.py).
+    numbers = text("actions", "emergency_numbers_unknown", language)
     for number in ("999", "911", "112", "000"):
-        assert number in text
+        assert number in numbers
 
 
 @pytest.mark.parametrize(

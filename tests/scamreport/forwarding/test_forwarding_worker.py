@@ -23,7 +23,11 @@ from forwarding_support import (
 from sqlalchemy import update
 
 from agency_sink.server import SinkHandler
-from scamreport.forwarding.outbox import claim_due_deliveries, mark_delivered
+from scamreport.forwarding.outbox import (
+    claim_due_deliveries,
+    delivered_statement,
+    record_statements,
+)
 from scamreport.forwarding.retry import RetryPolicy
 from scamreport.forwarding.worker import Worker
 from scamreport.registry import Registry
@@ -233,7 +237,7 @@ def test_an_expired_lease_is_taken_over_and_delivered(
     assert row.attempts == 2  # the dead worker's attempt counts
     # The dead worker wakes up: its claim is stale and must not change anything.
     with outbox.sessions() as session:
-        assert mark_delivered(session, claim=claim, now=utcnow()) is False
+        assert record_statements(session, [delivered_statement(claim, now=utcnow())]) == [False]
 
 
 def test_a_worker_that_died_on_the_last_attempt_dead_letters_without_sending(

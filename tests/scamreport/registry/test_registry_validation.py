@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from scamreport.registry import RegistryError, load_registry, validate_registry_data
+from tests.registry_env import env_names
 
 SOURCE = "agencies.yaml"
 
@@ -74,7 +75,7 @@ def test_a_well_formed_document_loads() -> None:
     assert agency is not None
     assert agency.delivery is not None
     assert agency.delivery.formats == ("json", "stix")
-    assert agency.delivery.env_names() == (
+    assert env_names(agency.delivery) == (
         "AGENCY_SG_SPF_WEBHOOK_URL",
         "AGENCY_SG_SPF_WEBHOOK_SECRET",
     )
@@ -97,7 +98,7 @@ def test_the_misp_format_tlp_and_misp_instance_load() -> None:
     assert agency.delivery.formats == ("json", "misp")
     assert agency.delivery.tlp == "amber+strict"
     assert agency.delivery.pushes_to_misp
-    assert agency.delivery.env_names()[-2:] == ("AGENCY_SG_SPF_MISP_URL", "AGENCY_SG_SPF_MISP_KEY")
+    assert env_names(agency.delivery)[-2:] == ("AGENCY_SG_SPF_MISP_URL", "AGENCY_SG_SPF_MISP_KEY")
 
 
 def test_bad_emergency_number_names_entry_and_field() -> None:

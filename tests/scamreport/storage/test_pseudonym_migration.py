@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import Engine, inspect, select, text
 
 from console.search import story_matches
-from scamreport.storage.database import make_engine, schema_differences, upgrade_database
+from scamreport.storage.database import make_engine, upgrade_database
 from scamreport.storage.models import Report
-from tests.schema_state import downgrade_database
+from tests.schema_state import downgrade_database, schema_differences
 
 BEFORE = "0014_delivery_notify"
 AFTER = "0015_pseudonym_columns"

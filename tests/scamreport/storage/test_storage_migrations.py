@@ -19,12 +19,11 @@ from scamreport.storage.database import (
     current_revisions,
     head_revisions,
     make_engine,
-    schema_differences,
     unmanaged_tables,
     upgrade_database,
 )
 from scamreport.storage.models import Base
-from tests.schema_state import downgrade_database, schema_is_current
+from tests.schema_state import downgrade_database, schema_differences, schema_is_current
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
