@@ -147,44 +147,52 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class ReportNote(Base):
+# Where ReportEntryColumns' columns go: the first five before the table's own, created_at after
+# them, in the order the migration (0002_console) created them.
+_BEFORE_OWN_COLUMNS = -1
+_AFTER_OWN_COLUMNS = 1
+
+
+class ReportEntryColumns:
+    """The columns of an entry an analyst adds to a report's history (a note, a status change):
+    which report, who wrote it, for which agency, when."""
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, sort_order=_BEFORE_OWN_COLUMNS)
+    report_id: Mapped[int] = mapped_column(
+        Id,
+        ForeignKey("reports.id", ondelete="CASCADE"),
+        index=True,
+        sort_order=_BEFORE_OWN_COLUMNS,
+    )
+    # The console account; NULL once the account is deleted (author_email stays).
+    user_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("console_users.id", ondelete="SET NULL"), sort_order=_BEFORE_OWN_COLUMNS
+    )
+    author_email: Mapped[str] = mapped_column(String(254), sort_order=_BEFORE_OWN_COLUMNS)
+    agency_code: Mapped[str] = mapped_column(String(64), sort_order=_BEFORE_OWN_COLUMNS)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, sort_order=_AFTER_OWN_COLUMNS
+    )
+
+
+class ReportNote(ReportEntryColumns, Base):
     """An analyst's note on a report, visible to the author's agency (and to admins)."""
 
     __tablename__ = "console_report_notes"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int | None] = mapped_column(
-        Id, ForeignKey("console_users.id", ondelete="SET NULL")
-    )
-    author_email: Mapped[str] = mapped_column(String(254))
-    agency_code: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StatusChange(Base):
+class StatusChange(ReportEntryColumns, Base):
     """One step of a report's status workflow, as the console made it."""
 
     __tablename__ = "console_status_changes"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        Id, ForeignKey("reports.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int | None] = mapped_column(
-        Id, ForeignKey("console_users.id", ondelete="SET NULL")
-    )
-    author_email: Mapped[str] = mapped_column(String(254))
-    agency_code: Mapped[str] = mapped_column(String(64))
     from_status: Mapped[str] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     # Whether the reporter's feedback message was queued (they may not have allowed contact).
     reporter_notified: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AgencyStatus(Base):
