@@ -11,7 +11,8 @@
   overflowed with 200 reporters at once; scamreport.settings.DEFAULT_LISTEN_BACKLOG);
 - the small, checked patches in rasa_runtime.patches are applied before Rasa starts (the
   action server's answers validated with one compiled JSON-schema validator, not a new one
-  per answer); SCAMREPORT_RASA_PATCHES=off runs Rasa unpatched.
+  per answer; a failed custom action ends the turn; the trained models loaded without Rasa's
+  one-example training step); SCAMREPORT_RASA_PATCHES=off runs Rasa unpatched.
 """
 
 from __future__ import annotations

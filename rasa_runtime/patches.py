@@ -1,6 +1,6 @@
 """Small, checked patches to Rasa 3.6.21, applied by the launcher (rasa_runtime.__main__).
 
-Two patches:
+Three patches:
 
 1. **The action server's answer is validated with one compiled JSON-schema validator** instead
    of a new one per answer (speed, issue 13).
@@ -12,6 +12,20 @@ Two patches:
    Rasa answers nothing, which the bot reads as "the action server is unavailable", keeps the
    message, tells the reporter, and sends it again when the actions are back (bot/relay.py).
    A rejection (the action server's "not this action", HTTP 400) is left to Rasa as before.
+3. **A trained TensorFlow model is built by one prediction, not one training step** (start-up
+   time, issue 13). Rasa 3.6.21's ``RasaModel.load`` (rasa/utils/tensorflow/models.py) creates
+   the model's variables by compiling it and running ``fit`` on one example, which traces the
+   whole training graph with its gradients, and then overwrites every variable with
+   ``load_weights``. Measured with the project's model (DIET and TED), that ``fit`` was 75-80%
+   of loading it. Patched, the variables are created by one eager prediction on the example
+   Rasa predicts on afterwards, the labels' embeddings computed from the initial weights are
+   dropped, and the weights are loaded as before; every variable the model has must get its
+   trained value from the checkpoint, else the model is loaded as Rasa loads it (the
+   optimizer's slots, which only training needs, are left unread). Rasa's last step, one
+   prediction that traces the prediction function, then runs with that function traced
+   without AutoGraph (the same graph: Rasa's prediction has no Python control flow on tensors;
+   if it had, the trace would fail and Rasa's own trace is used). Fine-tuning
+   (``rasa train --finetune``) and a load without a prediction example keep Rasa's own path.
 
 Rasa 3.6.21 checks every action-server reply against its events schema with
 ``jsonschema.validate(result, schema)`` (``RemoteAction._validate_action_result`` in
@@ -28,8 +42,8 @@ launcher says why on stderr. ``SCAMREPORT_RASA_PATCHES=off`` turns them off (to 
 difference, or to rule them out while debugging). tests/rasa_runtime/test_patches.py fails
 when an upgrade removes the need or a hook point, so a patch is reviewed, not silently dropped.
 
-Only the standard library, Rasa and jsonschema (which Rasa depends on) are imported, and only
-inside functions: this module imports nothing from Rasa at import time.
+Only the standard library, Rasa and what Rasa depends on (jsonschema, TensorFlow) are imported,
+and only inside functions: this module imports nothing from Rasa at import time.
 """
 
 from __future__ import annotations
@@ -49,6 +63,19 @@ EXPECTED_ORIGINAL_CALL = "validate(result, self.action_response_format_spec())"
 EXPECTED_SWALLOWED_FAILURE = "Bot will continue, but the actions events are lost"
 CACHED_VALIDATOR = "cached-action-response-validator"
 FAILED_ACTION_ENDS_TURN = "failed-custom-action-ends-the-turn"
+MODEL_BUILT_BY_PREDICTION = "model-built-by-one-prediction"
+
+# What RasaModel.load must contain for the load patch to be needed and a faithful copy.
+EXPECTED_LOAD_STEPS = (
+    "model.fit(data_generator, verbose=False)",
+    "model.load_weights(model_file_name)",
+    "model.run_inference(predict_data_example)",
+)
+# RasaModel._rasa_predict traces its prediction function only when none is kept yet.
+EXPECTED_TRACE = "if self._tf_predict_step is None:"
+# Per loaded model class: whether its prediction function was traced without AutoGraph
+# (False: the plain trace failed and Rasa's own was used).
+traced_without_autograph: dict[str, bool] = {}
 
 # One compiled validator per RemoteAction class (its action_response_format_spec).
 _validators: dict[type, Any] = {}
@@ -181,6 +208,134 @@ def _patch_failed_action_ends_turn() -> None:
     MessageProcessor._run_action = run_action  # type: ignore[method-assign]
 
 
+def load_hook_point() -> Any:
+    """The unpatched ``RasaModel.load`` (a function taking ``cls``); raises PatchSkipped when
+    Rasa no longer builds a loaded model with a training step, or no longer keeps the
+    prediction function it traces in ``_tf_predict_step``."""
+    import rasa
+    from rasa.utils.tensorflow.models import RasaModel
+
+    if rasa.__version__ != PATCHED_RASA_VERSION:
+        raise PatchSkipped(f"written for Rasa {PATCHED_RASA_VERSION}, found {rasa.__version__}")
+    load = RasaModel.__dict__.get("load")
+    if not isinstance(load, classmethod):
+        raise PatchSkipped("RasaModel.load is gone or no longer a classmethod")
+    original = getattr(load.__func__, "__wrapped__", load.__func__)
+    missing = [step for step in EXPECTED_LOAD_STEPS if step not in inspect.getsource(original)]
+    predict = RasaModel.__dict__.get("_rasa_predict")
+    if predict is None or EXPECTED_TRACE not in inspect.getsource(predict):
+        missing.append(f"_rasa_predict: {EXPECTED_TRACE}")
+    if missing:
+        raise PatchSkipped(
+            f"RasaModel.load no longer runs {missing}: the load patch may not be needed any more"
+        )
+    return original
+
+
+def _first_batch(model_data: Any) -> Any:
+    """The first batch of one example, as RasaModel.run_inference makes it."""
+    from rasa.utils.train_utils import create_data_generators
+
+    generator, _ = create_data_generators(
+        model_data=model_data, batch_sizes=1, epochs=1, shuffle=False
+    )
+    return next(iter(generator))[0]
+
+
+def _build_by_prediction(model: Any, batch: Any) -> None:
+    """Creates every variable prediction uses by one eager prediction."""
+    model.predict_step(batch)
+    # prepare_for_predict cached the labels' embeddings from the initial weights.
+    model.prepared_for_prediction = False
+    if hasattr(model, "all_labels_embed"):
+        model.all_labels_embed = None
+
+
+def _trace_prediction(model: Any, batch: Any, predict_data_example: Any) -> None:
+    """Rasa's last load step (run_inference, which traces the prediction function), with the
+    function traced without AutoGraph; with AutoGraph, as Rasa does, if that fails."""
+    import tensorflow as tf
+
+    if model._run_eagerly:
+        model.run_inference(predict_data_example)
+        return
+    # AutoGraph turns Python control flow on tensors into graph ops; Rasa's prediction has
+    # none, so the graph is the same, but converting its ~200 functions took ~60% of the load
+    # once the training step was gone. Control flow on a tensor fails the trace: retried.
+    model._tf_predict_step = tf.function(
+        model.predict_step, input_signature=model._dynamic_signature(batch), autograph=False
+    )
+    try:
+        model.run_inference(predict_data_example)
+        traced_without_autograph[type(model).__name__] = True
+    except Exception:  # noqa: BLE001 - any failure of the plain trace: Rasa's own trace
+        model._tf_predict_step = None
+        model.prepared_for_prediction = False
+        model.run_inference(predict_data_example)
+        traced_without_autograph[type(model).__name__] = False
+
+
+def _load_without_training_step(
+    cls: Any, model_file_name: str, predict_data_example: Any, *args: Any, **kwargs: Any
+) -> Any:
+    import tensorflow as tf
+    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+
+    model = cls(*args, **kwargs)
+    config = kwargs.get("config", {})
+    # Compiled as Rasa compiles it (run_eagerly decides how it predicts); the optimizer is
+    # never built, so its slots in the checkpoint stay unread.
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+        run_eagerly=config.get(RUN_EAGERLY),
+    )
+    batch = _first_batch(predict_data_example)
+    _build_by_prediction(model, batch)
+    status = model.load_weights(model_file_name)
+    status.assert_existing_objects_matched()  # every variable built has its trained value
+    status.expect_partial()
+    _trace_prediction(model, batch, predict_data_example)
+    return model
+
+
+def load_model_built_by_prediction(
+    cls: Any,
+    model_file_name: str,
+    model_data_example: Any,
+    predict_data_example: Any = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """RasaModel.load without the training step: see the module docstring (patch 3)."""
+    original = load_model_built_by_prediction.__wrapped__  # type: ignore[attr-defined]
+    if not finetune_mode and predict_data_example:
+        try:
+            return _load_without_training_step(
+                cls, model_file_name, predict_data_example, *args, **kwargs
+            )
+        except AssertionError as mismatch:
+            print(f"rasa_runtime: {cls.__name__} loaded as Rasa does: {mismatch}", file=sys.stderr)
+    return original(
+        cls,
+        model_file_name,
+        model_data_example,
+        predict_data_example,
+        finetune_mode,
+        *args,
+        **kwargs,
+    )
+
+
+def _patch_model_load() -> None:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    if getattr(RasaModel.__dict__.get("load"), "__func__", None) is load_model_built_by_prediction:
+        return
+    load_model_built_by_prediction.__wrapped__ = load_hook_point()  # type: ignore[attr-defined]
+    RasaModel.load = classmethod(load_model_built_by_prediction)  # type: ignore[assignment]
+
+
 def apply(env: dict[str, str] | None = None) -> list[str]:
     """Applies every patch that fits the installed Rasa; returns the names of those applied.
     Raises PatchSkipped (after applying the others) when one does not fit."""
@@ -205,6 +360,11 @@ def apply(env: dict[str, str] | None = None) -> list[str]:
         applied.append(FAILED_ACTION_ENDS_TURN)
     except PatchSkipped as reason:
         skipped.append(f"{FAILED_ACTION_ENDS_TURN}: {reason}")
+    try:
+        _patch_model_load()
+        applied.append(MODEL_BUILT_BY_PREDICTION)
+    except PatchSkipped as reason:
+        skipped.append(f"{MODEL_BUILT_BY_PREDICTION}: {reason}")
     if skipped:
         raise PatchSkipped("; ".join(skipped) + f" (applied: {', '.join(applied) or 'none'})")
     return applied
@@ -295,6 +455,11 @@ def check(rounds: int = 200) -> dict[str, Any]:
         report["failure_hook_point"] = "ok"
     except PatchSkipped as reason:
         report["failure_hook_point"] = str(reason)
+    try:
+        load_hook_point()
+        report["load_hook_point"] = "ok"
+    except PatchSkipped as reason:
+        report["load_hook_point"] = str(reason)
     report["applied"] = apply({})
     report["installed"] = RemoteAction.__dict__["_validate_action_result"] is validate_action_result
     return report

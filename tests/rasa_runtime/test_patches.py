@@ -51,7 +51,16 @@ def test_rasa_still_goes_on_after_a_failed_custom_action(report: dict[str, Any])
     assert report["applied"] == [
         "cached-action-response-validator",
         "failed-custom-action-ends-the-turn",
+        "model-built-by-one-prediction",
     ]
+
+
+def test_rasa_still_builds_a_loaded_model_with_a_training_step(report: dict[str, Any]) -> None:
+    # Fails after a Rasa upgrade whose RasaModel.load no longer compiles and fits the model on
+    # one example before load_weights (or moved it): review the load patch against the new
+    # RasaModel.load, then update it or delete it. tests/rasa_runtime/test_model_load.py
+    # checks that a model loaded with the patch predicts exactly as one loaded without it.
+    assert report["load_hook_point"] == "ok"
 
 
 def test_patched_validation_answers_as_rasa_does(report: dict[str, Any]) -> None:
@@ -77,13 +86,17 @@ except SystemExit:
     pass
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
+from rasa.utils.tensorflow.models import RasaModel
 print(
     RemoteAction._validate_action_result is patches.validate_action_result,
     hasattr(MessageProcessor._run_action, "__wrapped__"),
+    RasaModel.load.__func__ is patches.load_model_built_by_prediction,
 )
 """
 
 
-@pytest.mark.parametrize(("switch", "applied"), [("", "True True"), ("off", "False False")])
+@pytest.mark.parametrize(
+    ("switch", "applied"), [("", "True True True"), ("off", "False False False")]
+)
 def test_the_launcher_applies_it_unless_switched_off(switch: str, applied: str) -> None:
     assert in_rasa_env("-c", LAUNCH, env={"SCAMREPORT_RASA_PATCHES": switch}) == applied
