@@ -13,7 +13,9 @@ or on another day is read anew, as it must be. The store is the process's own: a
 of the action server that is asked for the same message reads it itself, with the same result
 (both functions are pure). It keeps no text as it was sent: a digest of it is the key, and
 what is kept is the masked text and the indicators found, at most ``KEPT_READINGS`` of each,
-none longer than ``KEPT_SECONDS``.
+none longer than ``KEPT_SECONDS`` after it was read: what is older is dropped at the next ask,
+so a reporter's words do not outlive a short while in memory after `/delete` (which cannot
+reach every replica's memory). A miss costs one reading, never a different result.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from scamreport.extraction.model import Found, Indicators
 from scamreport.sensitive import MaskResult, mask_secrets
 
 KEPT_READINGS = 4096
-KEPT_SECONDS = 3600.0
+KEPT_SECONDS = 900.0
 
 V = TypeVar("V")
 
@@ -50,8 +52,9 @@ class Reading:
 
 
 class _Kept(Generic[V]):
-    """A bounded store of results by key, oldest dropped first, each for at most ``max_age``
-    seconds; safe to share between the worker threads actions run on."""
+    """A bounded store of results by key, in the order they were made, each for at most
+    ``max_age`` seconds (dropped at the next ask after that); safe to share between the worker
+    threads actions run on."""
 
     def __init__(self, capacity: int, max_age: float, clock: Callable[[], float]) -> None:
         self._items: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
@@ -63,17 +66,25 @@ class _Kept(Generic[V]):
     def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
         now = self._clock()
         with self._lock:
+            self._drop_older_than(now - self._max_age)
             kept = self._items.get(key)
-            if kept is not None and now - kept[0] <= self._max_age:
-                self._items.move_to_end(key)
+            if kept is not None:
                 return kept[1]
         value = make()  # outside the lock: other threads' readings go on meanwhile
         with self._lock:
+            self._items.pop(key, None)  # made again by another thread meanwhile: keep one
             self._items[key] = (now, value)
-            self._items.move_to_end(key)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
         return value
+
+    def _drop_older_than(self, oldest: float) -> None:
+        # Items stay in the order they were made (a hit does not move one), so the old ones lead.
+        while self._items:
+            made, _ = next(iter(self._items.values()))
+            if made >= oldest:
+                return
+            self._items.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -95,3 +95,18 @@ def test_old_and_surplus_readings_are_dropped(finds: list[tuple[str, str | None]
     now[0] = 61.0
     store.read("one +6581234567", "SG", today=DAY)  # kept too long: read anew
     assert len(finds) == 5
+
+
+def test_a_reading_leaves_memory_once_it_is_too_old_whatever_is_asked_next() -> None:
+    now = [0.0]
+    store = ReadingStore(capacity=100, max_age=60.0, clock=lambda: now[0])
+    store.read("my otp is not here, call +6581234567", "SG", today=DAY)
+    store.mask("my otp is 123456")
+    now[0] = 30.0
+    store.read("my otp is not here, call +6581234567", "SG", today=DAY)  # a hit keeps no longer
+    store.read("a later message", "SG", today=DAY)
+    now[0] = 61.0
+    store.mask("something else entirely")
+    store.read("something else entirely", "SG", today=DAY)
+    assert len(store._readings) == 2  # noqa: SLF001 - the first reading is gone, not just stale
+    assert len(store._masks) == 1  # noqa: SLF001
