@@ -69,6 +69,16 @@ def columns_and_indexes(engine: Engine, table: str) -> tuple[set[str], set[str]]
     return columns, indexes
 
 
+def assert_key_named(engine: Engine, name: str, *, instead_of: str) -> None:
+    """Every table keeps its row under column ``name``, indexed as ix_<table>_<name>."""
+    assert keys_under(engine, name) == {table: ["pseudo-1"] for table in TABLES}
+    for table in TABLES:
+        columns, indexes = columns_and_indexes(engine, table)
+        assert name in columns and instead_of not in columns
+        assert f"ix_{table}_{name}" in indexes
+        assert f"ix_{table}_{instead_of}" not in indexes
+
+
 @pytest.mark.filterwarnings(
     "ignore:autogenerate skipping metadata-specified expression-based index"
 )
@@ -79,12 +89,7 @@ def test_upgrade_renames_the_column_and_its_index_keeping_the_rows(
 
     upgrade_database(database_url, AFTER)
 
-    assert keys_under(engine, "pseudonym") == {table: ["pseudo-1"] for table in TABLES}
-    for table in TABLES:
-        columns, indexes = columns_and_indexes(engine, table)
-        assert "pseudonym" in columns and "conversation_id" not in columns
-        assert f"ix_{table}_pseudonym" in indexes
-        assert f"ix_{table}_conversation_id" not in indexes
+    assert_key_named(engine, "pseudonym", instead_of="conversation_id")
     assert schema_differences(engine) == []
 
 
@@ -94,12 +99,7 @@ def test_downgrade_renames_them_back_keeping_the_rows(engine: Engine, database_u
 
     downgrade_database(database_url, BEFORE)
 
-    assert keys_under(engine, "conversation_id") == {table: ["pseudo-1"] for table in TABLES}
-    for table in TABLES:
-        columns, indexes = columns_and_indexes(engine, table)
-        assert "conversation_id" in columns and "pseudonym" not in columns
-        assert f"ix_{table}_conversation_id" in indexes
-        assert f"ix_{table}_pseudonym" not in indexes
+    assert_key_named(engine, "conversation_id", instead_of="pseudonym")
 
 
 def test_the_reports_search_still_finds_a_report_after_the_rename(
