@@ -39,6 +39,7 @@ from console.db import (
 )
 from console.passwords import HashingPool
 from console.rendering import language_label
+from console.request_metrics import count_requests
 from console.views.common import client_ip, status_of
 from scamreport.presentation import describe_amount
 from scamreport.settings import Settings, get_settings
@@ -261,6 +262,8 @@ def create_app(
         session_factory=session_factory,
         hashing=HashingPool(config.hash_concurrency, config.hash_wait_seconds),
     )
+    # First: every request is timed and counted, those the hooks below refuse too.
+    count_requests(app)
     # Registered before CSRFProtect so that it answers first.
     app.before_request(_refuse_nul_characters)
     csrf = CSRFProtect(app)

@@ -2,7 +2,9 @@
 update, the gauges read from the database at scrape time, and the token check of /metrics.
 
 The action server and Rasa answer /metrics on their own port; the bot, the forwarding worker
-and the console on a separate listener (``serve``) on the bind host. Every /metrics needs
+and the console on a separate listener (``serve``) on the bind host. The console's gunicorn
+workers count in prometheus_client's multiprocess mode (``begin_multiprocess``) and its master
+shows their sum. Every /metrics needs
 ``Authorization: Bearer $METRICS_TOKEN`` (docs/deployment.md, "Metrics and logs").
 
 prometheus_client is imported only when an instrument is first used: the Rasa environment
@@ -15,14 +17,18 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from prometheus_client import CollectorRegistry, Counter, Histogram
+    from prometheus_client import CollectorRegistry
     from sqlalchemy.orm import Session
 
     from scamreport.settings import Settings
@@ -38,9 +44,16 @@ DELIVERIES_DEAD = "scamreport_deliveries_dead"  # gauge by agency, from the data
 QUEUE_DEPTH = "scamreport_queue_depth"  # gauge by queue: the bot's inbox and outbox rows
 ERRORS = "scamreport_errors"  # log records at ERROR or above, by process and kind (logger)
 CIRCUIT_STATE = "scamreport_circuit_state"  # worker: 1 for each agency's current state
+# console (each gunicorn worker): by route template, never the path the client sent
+CONSOLE_REQUESTS = "scamreport_console_requests"  # by route, method and status class
+CONSOLE_REQUEST_SECONDS = "scamreport_console_request_seconds"  # by route
+CONSOLE_ERRORS = "scamreport_console_errors"  # 5xx answers by route and kind
 
 TURN_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 60.0)
 CONFIDENCE_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+CONSOLE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0)
+# The methods a console request is counted under; any other is counted as "other".
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 CIRCUIT_STATES = ("closed", "half_open", "open")
 # Where the bot keeps work: messages Rasa has not taken yet, and notifications to send.
 QUEUES = ("inbox", "outbox")
@@ -56,6 +69,9 @@ HELP = {
     QUEUE_DEPTH: "Rows waiting in the bot's inbox (messages for Rasa) and outbox",
     ERRORS: "Log records at ERROR or above, by process and logger",
     CIRCUIT_STATE: "1 for each agency's circuit state in this worker",
+    CONSOLE_REQUESTS: "Requests the console answered, by route template, method and status class",
+    CONSOLE_REQUEST_SECONDS: "Seconds the console took to answer, by route template",
+    CONSOLE_ERRORS: "Console answers with a 5xx status, by route template and kind",
 }
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -84,34 +100,46 @@ def authorisation_status(header: str | None, token: str | None) -> int:
 
 
 @dataclass(frozen=True)
-class Instruments:
-    turn_seconds: Histogram
-    reports_filed: Counter
-    deliveries: Counter
-    errors: Counter
+class Instrument:
+    """What an instrument is: a counter or a histogram, its labels, a histogram's buckets."""
+
+    kind: str  # "counter" or "histogram"
+    labels: tuple[str, ...] = ()
+    buckets: tuple[float, ...] = ()
+
+
+INSTRUMENTS: dict[str, Instrument] = {
+    TURN_SECONDS: Instrument("histogram", buckets=TURN_BUCKETS),
+    REPORTS_FILED: Instrument("counter", ("scam_type", "language")),
+    DELIVERIES: Instrument("counter", ("agency", "outcome")),
+    ERRORS: Instrument("counter", ("process", "kind")),
+    CONSOLE_REQUESTS: Instrument("counter", ("route", "method", "status_class")),
+    CONSOLE_REQUEST_SECONDS: Instrument("histogram", ("route",), CONSOLE_BUCKETS),
+    CONSOLE_ERRORS: Instrument("counter", ("route", "kind")),
+}
 
 
 @functools.cache
-def instruments() -> Instruments | None:
-    """The process's instruments, in prometheus_client's default registry (made once); None
-    where prometheus_client is not installed (the Rasa environment)."""
+def instrument(name: str) -> Any | None:
+    """The process's instrument ``name`` (INSTRUMENTS) in prometheus_client's default
+    registry, made at its first use, so a process exports only what it counts (a histogram
+    without labels shows as soon as it is made); None where prometheus_client is not installed
+    (the Rasa environment)."""
     try:
         from prometheus_client import Counter, Histogram
     except ImportError:
         return None
-    return Instruments(
-        turn_seconds=Histogram(TURN_SECONDS, HELP[TURN_SECONDS], buckets=TURN_BUCKETS),
-        reports_filed=Counter(REPORTS_FILED, HELP[REPORTS_FILED], ["scam_type", "language"]),
-        deliveries=Counter(DELIVERIES, HELP[DELIVERIES], ["agency", "outcome"]),
-        errors=Counter(ERRORS, HELP[ERRORS], ["process", "kind"]),
-    )
+    spec = INSTRUMENTS[name]
+    if spec.kind == "histogram":
+        return Histogram(name, HELP[name], list(spec.labels), buckets=spec.buckets)
+    return Counter(name, HELP[name], list(spec.labels))
 
 
-def _update(change: Callable[[Instruments], object]) -> None:
+def _update(name: str, change: Callable[[Any], object]) -> None:
     # Called after the work it counts is done (a report committed, a delivery recorded): a
     # metrics failure must not turn that into an error.
     try:
-        found = instruments()
+        found = instrument(name)
         if found is not None:
             change(found)
     except Exception as error:  # noqa: BLE001
@@ -119,23 +147,41 @@ def _update(change: Callable[[Instruments], object]) -> None:
 
 
 def observe_turn(seconds: float) -> None:
-    _update(lambda found: found.turn_seconds.observe(seconds))
+    _update(TURN_SECONDS, lambda found: found.observe(seconds))
 
 
 def report_filed(scam_type: str, language: str | None) -> None:
     _update(
-        lambda found: found.reports_filed.labels(
-            scam_type=scam_type, language=language or "unknown"
-        ).inc()
+        REPORTS_FILED,
+        lambda found: found.labels(scam_type=scam_type, language=language or "unknown").inc(),
     )
 
 
 def delivery_recorded(agency: str, outcome: str) -> None:
-    _update(lambda found: found.deliveries.labels(agency=agency, outcome=outcome).inc())
+    _update(DELIVERIES, lambda found: found.labels(agency=agency, outcome=outcome).inc())
 
 
 def count_error(process: str, kind: str) -> None:
-    _update(lambda found: found.errors.labels(process=process, kind=kind).inc())
+    _update(ERRORS, lambda found: found.labels(process=process, kind=kind).inc())
+
+
+def console_request(
+    *, route: str, method: str, status: int, seconds: float | None, exception: bool
+) -> None:
+    """A request a console worker answered: CONSOLE_REQUESTS, its latency and, for a 5xx
+    answer, CONSOLE_ERRORS (kind "exception" when an unhandled exception made it, else "5xx").
+    ``route`` is the route's template and ``method`` one of HTTP_METHODS or "other", never
+    what the client sent (console/request_metrics.py)."""
+    status_class = f"{status // 100}xx"
+    _update(
+        CONSOLE_REQUESTS,
+        lambda found: found.labels(route=route, method=method, status_class=status_class).inc(),
+    )
+    if seconds is not None:
+        _update(CONSOLE_REQUEST_SECONDS, lambda found: found.labels(route=route).observe(seconds))
+    if status >= 500:
+        kind = "exception" if exception else "5xx"
+        _update(CONSOLE_ERRORS, lambda found: found.labels(route=route, kind=kind).inc())
 
 
 class ErrorCounter(logging.Handler):
@@ -282,24 +328,29 @@ def exposition(registry: CollectorRegistry | None = None) -> bytes:
     return generate_latest(registry or REGISTRY)
 
 
-def answer(header: str | None, token: str | None) -> tuple[int, bytes]:
+def answer(
+    header: str | None, token: str | None, registry: CollectorRegistry | None = None
+) -> tuple[int, bytes]:
     """The status and body of a /metrics request with ``Authorization: header``."""
     status = authorisation_status(header, token)
     if status != 200:
         return status, {401: b"missing token\n", 403: b"wrong token\n"}.get(status, b"off\n")
-    return 200, exposition()
+    return 200, exposition(registry)
 
 
 class MetricsServer:
-    """/metrics on its own port (the bot, the worker, the console), in a daemon thread."""
+    """/metrics on its own port (the bot, the worker, the console), in a daemon thread;
+    ``registry`` is what it shows (default: prometheus_client's)."""
 
-    def __init__(self, host: str, port: int, token: str) -> None:
+    def __init__(
+        self, host: str, port: int, token: str, registry: CollectorRegistry | None = None
+    ) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 if self.path.split("?", 1)[0] != METRICS_PATH:
                     status, body = 404, b"not found\n"
                 else:
-                    status, body = answer(self.headers.get("Authorization"), token)
+                    status, body = answer(self.headers.get("Authorization"), token, registry)
                 self.send_response(status)
                 self.send_header("Content-Type", CONTENT_TYPE if status == 200 else "text/plain")
                 self.send_header("Content-Length", str(len(body)))
@@ -328,9 +379,11 @@ class MetricsServer:
         self.httpd.server_close()
 
 
-def serve(host: str, port: int, token: str) -> MetricsServer:
+def serve(
+    host: str, port: int, token: str, registry: CollectorRegistry | None = None
+) -> MetricsServer:
     """Starts /metrics on ``host:port`` (port 0: any free one) and returns the listener."""
-    server = MetricsServer(host, port, token).start()
+    server = MetricsServer(host, port, token, registry).start()
     logger.info("metrics on http://%s:%d%s", host, server.port, METRICS_PATH)
     return server
 
@@ -347,13 +400,16 @@ def listener_port(process: str, settings: Settings, env: Mapping[str, str]) -> i
 
 
 def start_listener(
-    process: str, settings: Settings, env: Mapping[str, str]
+    process: str,
+    settings: Settings,
+    env: Mapping[str, str],
+    registry: CollectorRegistry | None = None,
 ) -> MetricsServer | None:
     """``process``'s /metrics listener on the bind host when its port is set, else None."""
     port = listener_port(process, settings, env)
     if port is None or not settings.metrics_token:
         return None
-    return serve(settings.bind_host, port, settings.metrics_token)
+    return serve(settings.bind_host, port, settings.metrics_token, registry)
 
 
 def scrape_sessions(database_url: str) -> Callable[[], Session]:
@@ -376,14 +432,61 @@ def start_with_gauges(
     *,
     deliveries: bool = False,
     queues: bool = False,
+    registry: CollectorRegistry | None = None,
 ) -> MetricsServer | None:
     """``process``'s /metrics listener (start_listener) with the database gauges it shows:
-    deliveries pending and dead per agency, the bot's queue depth."""
+    deliveries pending and dead per agency, the bot's queue depth; in ``registry`` (default:
+    prometheus_client's)."""
     if listener_port(process, settings, env) is None:
         return None
     sessions = scrape_sessions(settings.database_url)
     if deliveries:
-        register_scrape("deliveries", delivery_families(sessions))
+        register_scrape("deliveries", delivery_families(sessions), registry)
     if queues:
-        register_scrape("queues", queue_families(sessions))
-    return start_listener(process, settings, env)
+        register_scrape("queues", queue_families(sessions), registry)
+    return start_listener(process, settings, env, registry)
+
+
+# --- several processes, one /metrics (the console's gunicorn) ----------------------------
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def begin_multiprocess(prefix: str) -> Path:
+    """A fresh private directory (mode 0700) for prometheus_client's multiprocess mode, named
+    in PROMETHEUS_MULTIPROC_DIR: every instrument this process and the processes it forks make
+    from now on keeps its values in a file of its process there. Call it before any instrument
+    is made (instruments are made at first use); remove the directory with end_multiprocess."""
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ[MULTIPROCESS_DIR] = str(directory)
+    # prometheus_client chooses its value class when it is first imported, which the
+    # `scamreport` command's logging set-up may already have done: choose again.
+    from prometheus_client import values
+
+    values.ValueClass = values.get_value_class()
+    return directory
+
+
+def end_multiprocess(directory: Path) -> None:
+    """Removes ``directory`` (begin_multiprocess) and its variable."""
+    if os.environ.get(MULTIPROCESS_DIR) == str(directory):
+        del os.environ[MULTIPROCESS_DIR]
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def mark_process_dead(pid: int, directory: Path) -> None:
+    """Multiprocess bookkeeping when process ``pid`` exited: its live gauges go; its counters
+    and histograms stay in the sum, so a killed process's counts are not lost."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(pid, str(directory))
+
+
+def multiprocess_registry(directory: Path) -> CollectorRegistry:
+    """A registry showing the sum over every process's files in ``directory``."""
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(directory))
+    return registry

@@ -6,6 +6,12 @@ hashing memory is bounded by workers x CONSOLE_HASH_CONCURRENCY x 64 MiB. Outsid
 the session cookie is Secure, so put the console behind a TLS reverse proxy (and set
 CONSOLE_TRUSTED_PROXIES=1 so the client's address and scheme are read from it; gunicorn itself
 trusts no forwarded header).
+
+With SCAMREPORT_CONSOLE_METRICS_PORT set, the workers count their requests in prometheus_client's
+multiprocess mode: a fresh private directory made here before gunicorn forks (removed when the
+master exits), a file per worker; gunicorn's ``child_exit`` hook does the bookkeeping of a dead
+worker (its counts stay in the sum), and the master's /metrics shows the workers' sum beside the
+deliveries read from the database.
 """
 
 from __future__ import annotations
@@ -14,21 +20,44 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from scamreport.metrics import listener_port, start_with_gauges
+from scamreport.metrics import (
+    begin_multiprocess,
+    end_multiprocess,
+    listener_port,
+    mark_process_dead,
+    multiprocess_registry,
+    start_with_gauges,
+)
 from scamreport.settings import Settings, SettingsError, get_settings
 from scamreport.storage.database import SchemaNotCurrentError, require_current_schema
 
 log = logging.getLogger(__name__)
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+METRICS_DIR_PREFIX = "scamreport-console-metrics-"
 
 
-def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The gunicorn settings of ``scamreport console``."""
+def worker_exit_bookkeeping(directory: Path) -> Callable[[Any, Any], None]:
+    """gunicorn's ``child_exit`` hook (run in the master when it reaps a worker)."""
+
+    def child_exit(server: Any, worker: Any) -> None:
+        mark_process_dead(worker.pid, directory)
+
+    return child_exit
+
+
+def gunicorn_options(args: argparse.Namespace, metrics_dir: Path | None = None) -> dict[str, Any]:
+    """The gunicorn settings of ``scamreport console``; with ``metrics_dir`` (the workers'
+    multiprocess metrics), the hook that keeps a dead worker's counts."""
     host = f"[{args.host}]" if ":" in args.host else args.host
+    hooks = {} if metrics_dir is None else {"child_exit": worker_exit_bookkeeping(metrics_dir)}
     return {
+        **hooks,
         "bind": [f"{host}:{args.port}"],
         "workers": args.workers,
         "worker_class": "gthread",
@@ -64,13 +93,31 @@ def _build_server(settings: Settings, options: dict[str, Any]) -> Any:
     return ConsoleServer()
 
 
+@contextmanager
+def workers_metrics(metrics_on: bool) -> Iterator[Path | None]:
+    """The workers' multiprocess directory while gunicorn runs (None when metrics are off).
+
+    gunicorn forks its workers inside ``run()``, so a worker leaving runs this block's exit
+    too: only the process that made the directory removes it."""
+    if not metrics_on:
+        yield None
+        return
+    owner = os.getpid()
+    directory = begin_multiprocess(METRICS_DIR_PREFIX)
+    try:
+        yield directory
+    finally:
+        if os.getpid() == owner:
+            end_multiprocess(directory)
+
+
 def run_console(args: argparse.Namespace) -> int:
     from console.config import ConsoleConfig, ConsoleConfigError
 
     try:
         settings = get_settings()
         ConsoleConfig.from_env()  # refuse a bad setting before any worker starts
-        listener_port("console", settings, os.environ)
+        metrics_on = listener_port("console", settings, os.environ) is not None
     except (SettingsError, ConsoleConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -87,9 +134,12 @@ def run_console(args: argparse.Namespace) -> int:
         f"(gunicorn, {args.workers} workers x {args.threads} threads; Ctrl+C stops it)",
         flush=True,
     )
-    # In gunicorn's master: the deliveries per agency, read from the database at each scrape.
-    start_with_gauges("console", settings, os.environ, deliveries=True)
-    _build_server(settings, gunicorn_options(args)).run()
+    with workers_metrics(metrics_on) as metrics_dir:
+        # In gunicorn's master: the workers' counts and the deliveries per agency, read from
+        # the database at each scrape.
+        registry = None if metrics_dir is None else multiprocess_registry(metrics_dir)
+        start_with_gauges("console", settings, os.environ, deliveries=True, registry=registry)
+        _build_server(settings, gunicorn_options(args, metrics_dir)).run()
     return 0
 
 
