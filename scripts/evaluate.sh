@@ -9,6 +9,8 @@
 #                                   (tests/nlu/heldout_<lang>.yml, into results/nlu_<lang>), which
 #                                   fails when that language's intent macro F1 < 0.90;
 #                                   then the scam-type classifier (below). Both always run.
+#                                   The `rasa test` runs share one process that loads the model
+#                                   once (rasa_runtime/evaluate.py; log: var/log/evaluate.log).
 #   scripts/evaluate.sh --scam-types  only the scam-type classifier on training/scam_types/heldout:
 #                                   results/scam_types/, its section of docs/model-card.md; fails
 #                                   when the macro F1 < 0.90 or any type's F1 < 0.80, or when the
@@ -31,6 +33,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RASA=.venv/rasa/bin/rasa
+RASA_PYTHON=.venv/rasa/bin/python
 SCAMREPORT=.venv/app/bin/scamreport
 MODEL=${MODEL:-models/current.tar.gz}
 TEST_NLU=${TEST_NLU:-tests/nlu/test_data.yml}
@@ -102,33 +105,35 @@ case "${1:-}" in
   "")
     need
     [ -e "$MODEL" ] || { echo "no model at $MODEL: run \`make train\`" >&2; exit 1; }
+    # The `rasa test` runs below share one process that loads the model once
+    # (rasa_runtime/evaluate.py runs Rasa's own commands: each writes what it writes alone).
     rm -rf "$RESULTS/nlu" && mkdir -p "$RESULTS/nlu"
+    tests=(--nlu "$TEST_NLU" "$RESULTS/nlu")
     echo "rasa test nlu on $TEST_NLU ..."
-    run var/log/evaluate-nlu.log "$RASA" test nlu --nlu "$TEST_NLU" --model "$MODEL" \
-      --out "$RESULTS/nlu"
-    for image in intent_confusion_matrix.png intent_histogram.png; do
-      [ -s "$RESULTS/nlu/$image" ] || { echo "rasa test nlu wrote no $RESULTS/nlu/$image" >&2; exit 1; }
-    done
-    nlu_stamp >"$RESULTS/nlu/stamp.txt"
     language_args=()
     for lang in $NLU_LANGUAGES; do
       rm -rf "$RESULTS/nlu_$lang" && mkdir -p "$RESULTS/nlu_$lang"
       echo "rasa test nlu on tests/nlu/heldout_$lang.yml ..."
-      run "var/log/evaluate-nlu-$lang.log" "$RASA" test nlu --nlu "tests/nlu/heldout_$lang.yml" \
-        --model "$MODEL" --out "$RESULTS/nlu_$lang"
+      tests+=(--nlu "tests/nlu/heldout_$lang.yml" "$RESULTS/nlu_$lang")
       language_args+=(--language-results "$lang=$RESULTS/nlu_$lang")
     done
     # `make test-stories` has usually just tested this model on these stories: reuse its run.
+    core_tested=0
     if [ -s "$RESULTS/core/story_report.json" ] \
       && [ "$(cat "$RESULTS/core/stamp.txt" 2>/dev/null)" = "$(core_stamp)" ]; then
       echo "rasa test core: reusing $RESULTS/core (same model and stories)"
     else
       rm -rf "$RESULTS/core" && mkdir -p "$RESULTS/core"
       echo "rasa test core on $TEST_STORIES ..."
-      run var/log/evaluate-core.log "$RASA" test core --model "$MODEL" --stories "$TEST_STORIES" \
-        --out "$RESULTS/core"
-      core_stamp >"$RESULTS/core/stamp.txt"
+      tests+=(--core "$TEST_STORIES" "$RESULTS/core")
+      core_tested=1
     fi
+    run var/log/evaluate.log "$RASA_PYTHON" -m rasa_runtime.evaluate --model "$MODEL" "${tests[@]}"
+    for image in intent_confusion_matrix.png intent_histogram.png; do
+      [ -s "$RESULTS/nlu/$image" ] || { echo "rasa test nlu wrote no $RESULTS/nlu/$image" >&2; exit 1; }
+    done
+    nlu_stamp >"$RESULTS/nlu/stamp.txt"
+    [ "$core_tested" = 0 ] || core_stamp >"$RESULTS/core/stamp.txt"
     card_args=(--no-card)
     [ -n "$CARD" ] && card_args=(--card "$CARD")
     status=0
