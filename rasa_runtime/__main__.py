@@ -77,7 +77,9 @@ def rasa_argv(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
             raise LaunchError(
                 f"--enable-api needs {RASA_AUTH_TOKEN}: a secret of {MIN_SECRET_CHARS}+ characters"
             )
-        args += ["--auth-token", token]
+        # One argument: a token starting with "-" (token_urlsafe: 1 in 64) would otherwise be
+        # read as a flag, and Rasa would refuse to start.
+        args.append(f"--auth-token={token}")
     return args
 
 

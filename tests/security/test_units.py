@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 from pathlib import Path
 
@@ -36,12 +37,22 @@ TOKEN = "a-long-enough-secret-0123456789"
 
 def test_rasa_gets_its_api_token_from_the_environment_never_the_command_line() -> None:
     argv = rasa_argv(["run", "--enable-api", "--port", "5005"], {RASA_AUTH_TOKEN: TOKEN})
-    assert argv[-2:] == ["--auth-token", TOKEN]
+    assert argv[-1] == f"--auth-token={TOKEN}"
     assert argv[argv.index("--interface") + 1] == "127.0.0.1"
     with pytest.raises(LaunchError, match=RASA_AUTH_TOKEN):
         rasa_argv(["run", "--enable-api"], {})
     with pytest.raises(LaunchError, match="not on the command line"):
         rasa_argv(["run", "--enable-api", "--auth-token", TOKEN], {RASA_AUTH_TOKEN: TOKEN})
+
+
+def test_a_token_that_starts_with_a_dash_stays_the_token() -> None:
+    # secrets.token_urlsafe starts with "-" once in 64: as a separate argument Rasa's parser
+    # read it as a flag ("--auth-token: expected one argument") and Rasa did not start.
+    token = "-" + TOKEN
+    argv = rasa_argv(["run", "--enable-api"], {RASA_AUTH_TOKEN: token})
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--auth-token")
+    assert parser.parse_known_args(argv[1:])[0].auth_token == token
 
 
 @pytest.mark.parametrize("interface", ["0.0.0.0", "::", "8.8.8.8", "example.org"])
