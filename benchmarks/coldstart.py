@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -149,11 +150,14 @@ def whole_stack(work_dir: Path, *, timeout: float = 600.0) -> dict[str, Any]:
         result["first_reply"] = reply[0].body[:80]
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, 15)
+            # Ctrl-C, as a person stops `make run`: the stack's KeyboardInterrupt stops every
+            # process it started (each in its own session). SIGTERM killed only the stack and
+            # its terminal chat and left the rest running.
+            os.killpg(process.pid, signal.SIGINT)
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=30)
     result["load_average"] = load_average()
     return result
