@@ -14,7 +14,8 @@ import requests
 from scamreport.settings import PROJECT_ROOT
 
 RASA_PYTHON = PROJECT_ROOT / ".venv" / "rasa" / "bin" / "python"
-WORKER = Path(__file__).with_name("rasa_nlu_worker.py")
+# Run in the Rasa environment; named, never imported (the core imports no adapter).
+WORKER_MODULE = "rasa_runtime.nlu_worker"
 
 
 class NluUnavailable(RuntimeError):
@@ -76,13 +77,13 @@ class ModelParser:
 
     def _start(self) -> subprocess.Popen[str]:
         process = subprocess.Popen(
-            [str(RASA_PYTHON), str(WORKER), str(self.model.resolve())],
+            [str(RASA_PYTHON), "-m", WORKER_MODULE, str(self.model.resolve())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            # The model's tokenizer is rasa_runtime.tokenizer (config.yml): the worker, run as a
-            # script, needs the project root on its path to load it.
+            # The worker and the model's tokenizer (rasa_runtime.tokenizer, config.yml) live in
+            # the project: the Rasa environment needs its root on the path.
             env={
                 **os.environ,
                 "RASA_TELEMETRY_ENABLED": "false",

@@ -16,7 +16,7 @@ from typing import TextIO
 async def serve(model_path: str, out: TextIO) -> None:
     from rasa.core.agent import Agent
 
-    # The launcher's checked patches (rasa_runtime/patches.py), for the same faster model load.
+    # The launcher's checked patches, for the same faster model load.
     from rasa_runtime.patches import apply_or_warn
 
     apply_or_warn()
