@@ -441,6 +441,8 @@ def run_stack(args: argparse.Namespace) -> int:
     except (SettingsError, StackError) as error:  # a secret, address or URL is missing or wrong
         print(f"error: {error}", file=sys.stderr)
         return 2
+    front_process: subprocess.Popen[bytes] | None = None
+    previous_sigterm = signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     try:
         # The start step: the processes below only check that the schema is at head.
         stack.upgrade_database()
@@ -473,7 +475,8 @@ def run_stack(args: argparse.Namespace) -> int:
                 stack.standin_url,
             ]
         env = {**stack.env, **stack.bot_env()} if front[2] == "bot" else stack.env
-        return subprocess.call(front, cwd=PROJECT_ROOT, env=env)
+        front_process = subprocess.Popen(front, cwd=PROJECT_ROOT, env=env)
+        return front_process.wait()
     except KeyboardInterrupt:
         return 130
     except StackError as error:
@@ -481,7 +484,19 @@ def run_stack(args: argparse.Namespace) -> int:
         return 1
     finally:
         print("stopping ...", flush=True)
+        if front_process is not None and front_process.poll() is None:
+            front_process.terminate()
+            try:
+                front_process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                front_process.kill()
         stack.stop()
+        signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    """SIGTERM (a service manager, `kill`) stops the stack as Ctrl+C does, processes and all."""
+    raise KeyboardInterrupt
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
