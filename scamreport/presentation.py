@@ -9,8 +9,10 @@ Status and indicator-kind words are analysts' words, in English only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, Protocol
 
 from scamreport.countries import country_name
 from scamreport.extraction.amounts import amount_from_slot
@@ -53,6 +55,29 @@ def describe_amount(
     # The template unfilled: Amount.describe puts the number in.
     no_currency = say("amount.no_currency", language)
     return Amount(parsed.value, parsed.currency or currency).describe(no_currency)
+
+
+
+class NamedIndicator(Protocol):
+    """A stored indicator as the agencies' texts read it: its kind and value."""
+
+    kind: str
+    value: Any
+
+
+# What a story is said to have mentioned in the texts agencies read (STIX, MISP).
+MENTIONED_KINDS = ("amount", "date", "claimed_agency")
+
+
+def mentioned_lines(indicators: Iterable[NamedIndicator]) -> list[str]:
+    """One line per amount, date or agency the story mentioned ("Mentioned amount: 5,000
+    SGD"), an amount read as everywhere else."""
+    return [
+        f"Mentioned {i.kind.replace('_', ' ')}: "
+        + (describe_amount(i.value) if i.kind == "amount" else str(i.value))
+        for i in indicators
+        if i.kind in MENTIONED_KINDS
+    ]
 
 
 # --- dates --------------------------------------------------------------------------------------

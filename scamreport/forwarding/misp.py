@@ -47,7 +47,7 @@ import phonenumbers
 from pymisp import MISPEvent, MISPObject
 
 from scamreport import triage
-from scamreport.presentation import describe_amount
+from scamreport.presentation import mentioned_lines
 from scamreport.storage.models import Evidence, Indicator, Report
 from scamreport.taxonomy import SCAM_TYPES
 
@@ -272,21 +272,10 @@ def _summary(report: Report) -> str:
         ("Online shop", shop or None),
     )
     lines += [f"{label}: {value}" for label, value in facts if value]
-    lines += [
-        _mentioned(indicator)
-        for indicator in report.indicators
-        if indicator.kind in ("amount", "date", "claimed_agency")
-    ]
+    lines += mentioned_lines(report.indicators)
     if report.story:
         lines += ["", report.story]
     return "\n".join(lines)
-
-
-def _mentioned(indicator: Indicator) -> str:
-    """A line of the summary naming what the story mentioned ("Mentioned amount: 5,000 SGD");
-    an amount reads as everywhere else (scamreport.presentation.describe_amount)."""
-    value = describe_amount(indicator.value) if indicator.kind == "amount" else indicator.value
-    return f"Mentioned {indicator.kind.replace('_', ' ')}: {value}"
 
 
 def _annotation(report: Report) -> MISPObject:

@@ -31,7 +31,7 @@ import stix2
 from stix2.properties import StringProperty
 from stix2.v21 import CustomObservable
 
-from scamreport.presentation import describe_amount
+from scamreport.presentation import describe_amount, mentioned_lines
 from scamreport.storage.models import Indicator, Report
 from scamreport.taxonomy import SCAM_TYPES
 from scamreport.triage import LABELS as TRIAGE_LABELS
@@ -270,21 +270,10 @@ def _description(report: Report) -> str:
     if report.money_lost and report.amount_lost is not None:
         paid = f" by {report.payment_method}" if report.payment_method else ""
         lines.append(f"Money lost: {describe_amount(report.amount_lost, report.currency)}{paid}")
-    lines += [
-        _mentioned(indicator)
-        for indicator in report.indicators
-        if indicator.kind in ("amount", "date", "claimed_agency")
-    ]
+    lines += mentioned_lines(report.indicators)
     if report.story:
         lines += ["", report.story]
     return "\n".join(lines)
-
-
-def _mentioned(indicator: Indicator) -> str:
-    """A line of the summary naming what the story mentioned ("Mentioned amount: 5,000 SGD");
-    an amount reads as everywhere else (scamreport.presentation.describe_amount)."""
-    value = describe_amount(indicator.value) if indicator.kind == "amount" else indicator.value
-    return f"Mentioned {indicator.kind.replace('_', ' ')}: {value}"
 
 
 def _report_objects(report: Report) -> Iterator[tuple[Any, Any | None]]:
