@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.coldstart import listen_queue
 from scamreport.cli.stack import free_port
 from scamreport.settings import (
     DEFAULT_LISTEN_BACKLOG,
@@ -54,18 +55,6 @@ def test_the_backlog_comes_from_the_environment() -> None:
             listen_backlog({"SANIC_BACKLOG": bad})
 
 
-def _listen_queue(port: int) -> int | None:
-    """The Send-Q column of `ss -ltn` for a LISTEN socket: its backlog."""
-    out = subprocess.run(
-        ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True
-    ).stdout
-    for line in out.splitlines():
-        fields = line.split()
-        if fields and fields[0] == "LISTEN":
-            return int(fields[2])
-    return None
-
-
 @pytest.mark.parametrize(("configured", "expected"), [(None, 1024), ("300", 300)])
 def test_the_action_server_listens_with_the_backlog(
     configured: str | None, expected: int, tmp_path: Path
@@ -91,7 +80,7 @@ def test_the_action_server_listens_with_the_backlog(
         queue = None
         while queue is None and time.monotonic() < deadline:
             assert process.poll() is None, log.read_text()[-2000:]
-            queue = _listen_queue(port)
+            queue = listen_queue(port)
             time.sleep(0.1)
         assert queue == expected, log.read_text()[-2000:]
         with socket.create_connection(("127.0.0.1", port), timeout=5):
