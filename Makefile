@@ -95,8 +95,10 @@ chaos: train
 
 # Scale-out (issue 14): the kill tests of tests/deploy/test_stack_replicas.py with 3 Rasa replicas
 # on PostgreSQL + Redis behind HAProxy: reporters file whole reports, one replica is SIGKILLed
-# mid-form, each report is stored once. `make test` runs them with 2. SCALE_REPLICAS=4 changes N
-# (about 1.2 GB a replica). Numbers go to results/scale.md.
+# mid-form (over REST) and under load (20 Telegram users through the stand-in and the bot), each
+# report is stored once. `make test` runs only the REST one, with 2 (the others are marked full;
+# this target runs the whole file, no -m). SCALE_REPLICAS=4 changes N (about 1.2 GB a replica).
+# Numbers go to results/scale.md, a section per test.
 SCALE_REPLICAS ?= 3
 .PHONY: scale
 scale: train deploy-tools

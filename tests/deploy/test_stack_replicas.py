@@ -5,12 +5,15 @@ Real Rasa replicas (two; `make scale` three, SCALE_REPLICAS) with the deployment
 behind Debian's HAProxy with the bundle's configuration. Conversations spread over the
 replicas; one replica is killed (SIGKILL) in the middle of them; every conversation goes on
 with its history, no turn lost and none counted twice, and every reporter's report is stored
-once (tests/deploy/scale.py).
+once (tests/deploy/scale.py). The last test does it through the bot: Telegram users of the
+stand-in keep filing reports while a replica is killed under their load.
 """
 
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,19 +27,36 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from scamreport.cli.stack import Service
+from bot.identity import pseudonym_for
+from scamreport.channel import UPDATE_ID_KEY
+from scamreport.cli.stack import STANDIN_TOKEN, Service
 from scamreport.cli.stack_replicated import ReplicatedStack, servers_up
-from scamreport.settings import RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN
+from scamreport.settings import RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN, get_settings
 from scamreport.storage.database import make_engine, make_session_factory, upgrade_database
 from scamreport.storage.models import Report
+from telegram_standin.driver import Driver
+from tests.chaos.reporter import Outcome, fake_shop_answers
 from tests.deploy.scale import (
+    MID_FORM_SECTION,
+    UNDER_LOAD_SECTION,
     Reporter,
     ScaleResult,
+    Steps,
+    TelegramReporter,
+    TimedChatUser,
+    UnderLoadResult,
+    asked_slots,
+    load_markdown,
     markdown,
+    out_of_order,
     pseudonyms,
+    record,
+    scale_load_reporters,
     scale_replicas,
     scale_reporters,
     scale_results,
+    seconds_to_answer,
+    taken_twice_or_late,
 )
 from tests.rasa_rest import RasaClient
 
@@ -50,6 +70,11 @@ TURNS = (
 )
 # Form answers each reporter gives before the kill: every conversation is mid-form then.
 ANSWERS_BEFORE_KILL = 3
+# Through the bot: the replica is killed once the reporters have sent this many messages each
+# on average (/start, the consent, the story, two answers: mid-form; a report takes about 14).
+MESSAGES_BEFORE_LOAD_KILL = 5
+# Fixed Telegram users: HAProxy hashes their pseudonyms the same way every run.
+FIRST_USER_ID = 6_140_001
 
 
 class PatientReplicatedStack(ReplicatedStack):
@@ -104,15 +129,20 @@ def sessions_per_replica(stack: ReplicatedStack) -> dict[str, int]:
     return {server: int(count) for server, count in re.findall(pattern, text, re.M)}
 
 
-def user_texts(stack: ReplicatedStack, sender: str) -> list[str]:
-    """The user messages in ``sender``'s tracker, read through HAProxy from whichever replica."""
+def tracker_events(stack: ReplicatedStack, sender: str) -> list[dict[str, object]]:
+    """``sender``'s tracker events, read through HAProxy from whichever replica."""
     response = requests.get(
         f"{stack.rasa_url}/conversations/{sender}/tracker",
         params={"token": stack.secrets[RASA_AUTH_TOKEN]},
         timeout=60,
     )
     response.raise_for_status()
-    return [e["text"] for e in response.json()["events"] if e["event"] == "user"]
+    return list(response.json()["events"])
+
+
+def user_texts(stack: ReplicatedStack, sender: str) -> list[str]:
+    """The user messages in ``sender``'s tracker, read through HAProxy from whichever replica."""
+    return [str(e["text"]) for e in tracker_events(stack, sender) if e["event"] == "user"]
 
 
 def replica_of(stack: ReplicatedStack, sender: str) -> str:
@@ -233,8 +263,7 @@ def test_reports_survive_a_replica_killed_mid_form(every_replica_up: ReplicatedS
         seconds=seconds,
     )
     if (path := scale_results()) is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown(result))
+        record(path, MID_FORM_SECTION, markdown(result))
 
     assert (result.duplicates, result.lost) == (0, 0), result
     assert every_report == len(reporters), "no report from anywhere else"
@@ -251,3 +280,131 @@ def test_reports_survive_a_replica_killed_mid_form(every_replica_up: ReplicatedS
         assert rows and len(rows) == len(set(rows)), f"{reference}: {rows}"
     assert len(delivery_sets) == 1, f"one plan for one story: {deliveries}"
     assert "sg-spf" in {agency for agency, _, _ in next(iter(delivery_sets))}
+
+
+@pytest.fixture
+def bot_in_front(every_replica_up: ReplicatedStack) -> Iterator[ReplicatedStack]:
+    """The Telegram stand-in and the real bot (default settings), talking to HAProxy."""
+    stack = every_replica_up
+    stack.start(stack.telegram_standin())
+    stack.start(stack.bot(token=STANDIN_TOKEN, api_url=stack.standin_url))
+    try:
+        yield stack
+    finally:
+        for name in ("bot", "telegram"):
+            try:
+                stack.kill(name, signal.SIGTERM)
+            except subprocess.TimeoutExpired:
+                stack.kill(name)
+
+
+def seconds_until_taken_out(stack: ReplicatedStack, since: float, timeout: float = 30.0) -> float:
+    """Seconds from ``since`` until HAProxy counts one replica fewer as up (inf if never)."""
+    deadline = time.monotonic() + timeout
+    while servers_up(stack.metrics_url, "rasa") != stack.replicas - 1:
+        if time.monotonic() > deadline:
+            return float("inf")
+        time.sleep(0.25)
+    return time.monotonic() - since
+
+
+def event_counts(outcomes: list[Outcome]) -> str:
+    seen: Counter[str] = Counter()
+    for outcome in outcomes:
+        seen.update(outcome.events)
+    return ", ".join(f"{name} {count}" for name, count in sorted(seen.items())) or "-"
+
+
+# Last in the module: its reports stay in the database the tests above count.
+@pytest.mark.full  # make test: the REST-level kill test above covers the replicas' side
+def test_reports_through_the_bot_survive_a_replica_killed_under_load(
+    bot_in_front: ReplicatedStack,
+) -> None:
+    """Telegram users file whole reports at once through the stand-in and the bot; the busiest
+    replica is SIGKILLed while they keep sending. Each gets one reference, the database holds
+    one report per reporter, their questions arrive in order, and Rasa takes no message twice."""
+    stack = bot_in_front
+    steps = Steps()
+    users = [
+        TimedChatUser(
+            Driver(stack.standin_url),
+            {"id": FIRST_USER_ID + index, "first_name": f"R{index}", "language_code": "en"},
+        )
+        for index in range(scale_load_reporters())
+    ]
+    reporters = [
+        TelegramReporter(
+            user=user,
+            name=f"reporter-{index}",
+            answers=fake_shop_answers(f"Load Shop {index}"),
+            on_step=steps.hook,
+        )
+        for index, user in enumerate(users)
+    ]
+    before = sessions_per_replica(stack)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=len(reporters)) as pool:
+        running = [pool.submit(reporter.run) for reporter in reporters]
+        under_load = steps.wait_for(len(reporters) * MESSAGES_BEFORE_LOAD_KILL, timeout=1200)
+        served = sessions_per_replica(stack)
+        victim = max(served, key=lambda name: served[name] - before.get(name, 0))
+        mid_conversation = sum(1 for r in reporters if r.step not in ("", "submitted"))
+        killed_at = time.monotonic()
+        stack.kill(victim)
+        detected = seconds_until_taken_out(stack, killed_at)
+        outcomes = [future.result() for future in running]
+    seconds = time.monotonic() - started
+
+    key = get_settings(stack.env).pseudonym_key
+    pseudonym_of = {user.id: pseudonym_for(user.id, key) for user in users}
+    session_factory = make_session_factory(make_engine(stack.database_url or ""))
+    with session_factory() as session:
+        reports = session.scalars(
+            select(Report).where(Report.pseudonym.in_(list(pseudonym_of.values())))
+        ).all()
+        stored = Counter(report.pseudonym for report in reports)
+        fields = {report.reference: (report.shop_name, report.country) for report in reports}
+    taken_twice = sum(
+        taken_twice_or_late(tracker_events(stack, pseudonym), UPDATE_ID_KEY)
+        for pseudonym in pseudonym_of.values()
+    )
+    recoveries = [
+        seconds_to_answer(user, killed_at)
+        for user, reporter in zip(users, reporters, strict=True)
+        if reporter.outcome.reference is not None
+    ]
+    result = UnderLoadResult(
+        replicas=stack.replicas,
+        reporters=len(reporters),
+        killed=victim,
+        mid_conversation=mid_conversation,
+        referenced=sum(1 for o in outcomes if o.reference is not None),
+        filed=len(reports),
+        duplicates=sum(count - 1 for count in stored.values()),
+        lost=sum(
+            1
+            for user, outcome in zip(users, outcomes, strict=True)
+            if outcome.reference is None or outcome.reference not in fields
+        ),
+        out_of_order=out_of_order([asked_slots(user) for user in users]),
+        taken_twice=taken_twice,
+        seen=event_counts(outcomes),
+        detected_seconds=detected,
+        recovery_seconds=max((r for r in recoveries if r is not None), default=None),
+        seconds=seconds,
+    )
+    if (path := scale_results()) is not None:
+        record(path, UNDER_LOAD_SECTION, load_markdown(result))
+
+    transcripts = "\n\n".join(f"[{o.name}] {o.error}\n{o.transcript()}" for o in outcomes)
+    assert under_load, f"the reporters stalled before the kill: {steps.sent} messages"
+    assert mid_conversation >= len(reporters) // 2, f"killed under load: {result}"
+    assert detected < 30, "HAProxy took the dead replica out"
+    assert [o.error for o in outcomes if o.error] == [], transcripts
+    assert (result.lost, result.duplicates) == (0, 0), f"{result}\n{transcripts}"
+    assert result.referenced == result.filed == len(reporters), result
+    for index, (user, outcome) in enumerate(zip(users, outcomes, strict=True)):
+        assert stored[pseudonym_of[user.id]] == 1, outcome.transcript()
+        assert fields[outcome.reference or ""] == (f"Load Shop {index}", "MY"), outcome.transcript()
+    assert result.out_of_order == 0, f"{result}\n{transcripts}"
+    assert result.taken_twice == 0, result
