@@ -60,9 +60,7 @@ def alive(pid: int) -> bool:
 
 
 def test_sigterm_stops_every_process_of_the_stack(tmp_path: Path) -> None:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL")}
     env.update(SCAMREPORT_DATA_DIR=str(tmp_path / "var"), SCAMREPORT_ENV="development")
     ports = [str(free_port()) for _ in range(3)]
     stack = subprocess.Popen(
