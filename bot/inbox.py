@@ -66,15 +66,20 @@ class MaskedText:
         return _digest(text) == self.digest
 
 
+# A message's text and caption as the inbox masked them (None where it has none).
+Maskings = tuple[MaskedText | None, MaskedText | None]
+
+
 @dataclass(frozen=True)
 class InHand:
     """The update being handled: its id, whether an earlier run of the bot may have begun
-    handling it (it was stored and never marked handled), and its message text as the inbox
-    masked it (None when it was not: stored before this start, or not stored)."""
+    handling it (it was stored and never marked handled), and its message text and caption as
+    the inbox masked them (None when it did not: stored before this start, or not stored)."""
 
     update_id: int
     replayed: bool = False
     masked: MaskedText | None = None
+    masked_caption: MaskedText | None = None
 
 
 _IN_HAND: ContextVar[InHand | None] = ContextVar("update_in_hand", default=None)
@@ -85,6 +90,18 @@ def in_hand() -> InHand | None:
     return _IN_HAND.get()
 
 
+def masked_by_inbox(text: str) -> MaskResult | None:
+    """The inbox's masking of ``text`` when it is the text or the caption of the update in
+    hand, so that a handler need not mask it again; None when the inbox did not mask it."""
+    hand = in_hand()
+    if hand is None:
+        return None
+    for kept in (hand.masked, hand.masked_caption):
+        if kept is not None and kept.is_of(text):
+            return kept.result
+    return None
+
+
 def utf16_units(text: str) -> int:
     """Length in UTF-16 code units, as Telegram counts (a lone surrogate, which a client can
     send, is one unit)."""
@@ -93,23 +110,21 @@ def utf16_units(text: str) -> int:
 
 def _masked_message(
     message: dict[str, Any], expecting: str | None
-) -> tuple[dict[str, Any], str | None, MaskResult | None]:
+) -> tuple[dict[str, Any], str | None, dict[str, MaskResult]]:
     """``message`` with its text and caption masked; the kind of secret the text was about;
-    and the masking of its text.
+    and the masking of its text and of its caption, by key.
 
     Entities that reach past the first masked character are dropped (their offsets no longer
     fit the text); a command's entity at the start stays."""
     about: str | None = None
-    text_masked: MaskResult | None = None
+    maskings: dict[str, MaskResult] = {}
     result = dict(message)
     for key in _MASKED_KEYS:
         value = result.get(key)
         if not isinstance(value, str):
             continue
-        masked = mask_secrets(value, expecting=expecting)
+        masked = maskings[key] = mask_secrets(value, expecting=expecting)
         about = masked.kinds[0] if masked.found else mentioned_secret_kind(value)
-        if key == "text":
-            text_masked = masked
         if masked.masked_text == value:
             continue
         result[key] = masked.masked_text
@@ -126,7 +141,7 @@ def _masked_message(
     for key, value in result.items():
         if isinstance(value, dict) and key not in ("from", "chat", "sender_chat"):
             result[key], _, _ = _masked_message(value, None)
-    return result, about, text_masked
+    return result, about, maskings
 
 
 def masked_update(data: dict[str, Any], expecting: str | None) -> tuple[dict[str, Any], str | None]:
@@ -138,11 +153,12 @@ def masked_update(data: dict[str, Any], expecting: str | None) -> tuple[dict[str
 
 def _masked_update(
     data: dict[str, Any], expecting: str | None
-) -> tuple[dict[str, Any], str | None, MaskResult | None]:
-    """``masked_update``, and the masking of the text of its new message (``message``)."""
+) -> tuple[dict[str, Any], str | None, dict[str, MaskResult]]:
+    """``masked_update``, and the maskings of the text and caption of its new message
+    (``message``), by key."""
     result = dict(data)
     about: str | None = None
-    text_masked: MaskResult | None = None
+    maskings: dict[str, MaskResult] = {}
     for key, value in data.items():
         if not isinstance(value, dict):
             continue
@@ -151,8 +167,8 @@ def _masked_update(
         if sent_by_user:
             about = found
         if key == "message":
-            text_masked = masked
-    return result, about, text_masked
+            maskings = masked
+    return result, about, maskings
 
 
 class Inbox:
@@ -165,27 +181,32 @@ class Inbox:
         self.expecting: dict[int, str | None] = {}
         # Updates taken up again at this start: the relay checks Rasa's record first.
         self.replayed: set[int] = set()
-        # The message text of each update stored and not yet handled, as masked here.
-        self.masked: dict[int, MaskedText] = {}
+        # The message text and caption of each update stored and not yet handled, as masked here.
+        self.masked: dict[int, Maskings] = {}
         self._pruned_at = float("-inf")
 
     def _pseudonym(self, update: Update) -> str | None:
         user = update.effective_user
         return self.services.pseudonym(user.id) if user is not None else None
 
-    def _stored_form(self, update: Update) -> tuple[dict[str, Any], MaskedText | None]:
-        """The update as stored, and its message text as masked for it."""
+    def _stored_form(self, update: Update) -> tuple[dict[str, Any], Maskings]:
+        """The update as stored, and its message's text and caption as masked for it."""
         user = update.effective_user
         expecting = None
         if user is not None:
             expecting = self.expecting.get(user.id) or self.services.state(user.id).expecting_secret
-        payload, about, text_masked = _masked_update(update.to_dict(), expecting)
-        masked = None
-        if user is not None and update.message is not None and update.message.text is not None:
+        payload, about, maskings = _masked_update(update.to_dict(), expecting)
+        message = update.message
+        if user is None or message is None:
+            return payload, (None, None)
+        text = caption = None
+        if message.text is not None:
             self.expecting[user.id] = about
-            if text_masked is not None:
-                masked = MaskedText(_digest(update.message.text), text_masked, about)
-        return payload, masked
+            if "text" in maskings:
+                text = MaskedText(_digest(message.text), maskings["text"], about)
+        if message.caption is not None and "caption" in maskings:
+            caption = MaskedText(_digest(message.caption), maskings["caption"], about)
+        return payload, (text, caption)
 
     async def record(self, update: Update) -> bool:
         """Stores ``update``; False when it is in the inbox already (Telegram sent it again:
@@ -215,7 +236,7 @@ class Inbox:
         except Exception:
             logger.exception("could not store update %s in the inbox", update.update_id)
             stored = True  # handled all the same
-        if stored and masked is not None:
+        if stored and masked != (None, None):
             self.masked[update.update_id] = masked
         return stored
 
@@ -264,10 +285,12 @@ class Inbox:
         """Makes ``update`` the update in hand (``in_hand``) for the handlers run inside."""
         value = None
         if isinstance(update, Update):
+            text, caption = self.masked.pop(update.update_id, (None, None))
             value = InHand(
                 update.update_id,
                 replayed=update.update_id in self.replayed,
-                masked=self.masked.pop(update.update_id, None),
+                masked=text,
+                masked_caption=caption,
             )
         token = _IN_HAND.set(value)
         try:

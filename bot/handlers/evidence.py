@@ -33,6 +33,7 @@ from bot.evidence_store import (
     sniff_mime_type,
 )
 from bot.handlers.common import ensure_reporter, language_of, sender, services_of
+from bot.inbox import masked_by_inbox
 from bot.rendering import send_text
 from bot.services import BotServices
 from scamreport.channel import without_unencodable
@@ -199,7 +200,8 @@ async def keep_evidence(
     # Codes, PINs, passwords and card numbers are never stored in clear (a forwarded bank
     # SMS often carries a one-time code).
     caption = incoming.text if incoming.text is not None else message.caption
-    masked = mask_secrets(caption) if caption else None
+    # Masked once, by the inbox when the update came; here only when it did not.
+    masked = (masked_by_inbox(caption) or mask_secrets(caption)) if caption else None
     hidden = bool(masked and masked.found)
     if masked is not None:
         caption = masked.masked_text

@@ -1,6 +1,7 @@
 """The bot masks each typed message once: the inbox masks it when the update comes, and the
-relay sends that masking on to Rasa instead of masking the text again (issue 16). Real
-Application, stand-in, fake Rasa."""
+relay sends that masking on to Rasa instead of masking the text again; so do the evidence
+handler with a caption and a forwarded text (issue 16). Real Application, stand-in, fake
+Rasa."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 import scamreport.sensitive
 from bot import texts
-from telegram_standin.driver import ChatUser
+from telegram_standin.driver import ChatUser, origin_hidden_user, png_bytes
 from tests.bot.conftest import BotRunner, agree, wait_until
 from tests.bot.fake_rasa import FakeRasa
 
@@ -56,3 +57,16 @@ def test_each_typed_message_is_masked_once(
     assert [maskings[text] for text in SAID] == [1, 1, 1, 1]
     warned = [m.body for m in alex.seen if m.body == texts.get("secret_not_kept", "en")]
     assert len(warned) == 2  # the code, and the PIN sent on its own
+
+
+def test_a_caption_and_a_forwarded_text_are_masked_once(
+    alex: ChatUser, bot: BotRunner, maskings: Counter[str]
+) -> None:
+    agree(alex)
+    caption = "they said the code 482913 was needed to stop the warrant"
+    alex.send_photo(png_bytes(3000, seed=5), caption=caption)
+    assert texts.get("evidence_secret_hidden", "en") in alex.replies()[-1].body
+    forwarded = "Your OTP is 771204. Do not share it with anyone."
+    alex.forward_text(forwarded, origin=origin_hidden_user("DBS Bank"))
+    assert texts.get("evidence_secret_hidden", "en") in alex.replies()[-1].body
+    assert (maskings[caption], maskings[forwarded]) == (1, 1)
