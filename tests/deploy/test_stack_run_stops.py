@@ -17,6 +17,7 @@ import pytest
 
 from scamreport.cli.stack import free_port
 from scamreport.settings import PROJECT_ROOT
+from tests.security.support import process_stats
 
 pytestmark = pytest.mark.e2e
 
@@ -24,23 +25,16 @@ SCAMREPORT = PROJECT_ROOT / ".venv" / "app" / "bin" / "scamreport"
 READY_LINE = "the bot is connected to the Telegram stand-in"
 
 
-def children_of(pid: int) -> dict[int, list[int]]:
-    """Every live process's children, read from /proc."""
+def children_of() -> dict[int, list[int]]:
+    """Every live process's children."""
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
+    for pid, fields in process_stats():
+        children.setdefault(int(fields[1]), []).append(pid)
     return children
 
 
 def descendants(pid: int) -> set[int]:
-    tree = children_of(pid)
+    tree = children_of()
     found: set[int] = set()
     waiting = [pid]
     while waiting:

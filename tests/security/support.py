@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,9 @@ PROC = Path("/proc")
 LISTEN = "0A"
 
 
-def process_group(leader: int) -> list[int]:
-    """Every live process in the group ``leader`` leads (each Stack service has its own)."""
-    members = []
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Each process's id and the fields of its /proc stat after the command name (in
+    parentheses): state, ppid, pgrp, ..."""
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -27,11 +28,12 @@ def process_group(leader: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        # The fields after the command name (in parentheses): state, ppid, pgrp, ...
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[2]) == leader:
-            members.append(int(entry.name))
-    return members
+        yield int(entry.name), stat.rsplit(")", 1)[1].split()
+
+
+def process_group(leader: int) -> list[int]:
+    """Every live process in the group ``leader`` leads (each Stack service has its own)."""
+    return [pid for pid, fields in process_stats() if int(fields[2]) == leader]
 
 
 def _socket_inodes(pid: int) -> set[str]:
