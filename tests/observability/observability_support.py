@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -87,3 +89,17 @@ def wait_until(condition: Callable[[], Any], *, timeout: float, interval: float 
             return result
         time.sleep(interval)
     return condition()
+
+
+def console_env(tmp_path: Path, url: str, metrics_port: int, **extra: str) -> dict[str, str]:
+    """The environment `scamreport console` gets in these tests: development settings, the
+    database at ``url``, metrics on ``metrics_port`` behind TOKEN."""
+    return {
+        **os.environ,
+        "SCAMREPORT_ENV": "development",
+        "SCAMREPORT_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": url,
+        "METRICS_TOKEN": TOKEN,
+        "SCAMREPORT_CONSOLE_METRICS_PORT": str(metrics_port),
+        **extra,
+    }

@@ -14,7 +14,7 @@ import requests
 from scamreport import metrics
 from scamreport.settings import PROJECT_ROOT
 from tests.observability.observability_support import (
-    TOKEN,
+    console_env,
     database,
     file_report,
     free_port,
@@ -30,14 +30,7 @@ def test_the_console_serves_delivery_gauges_with_the_token_only(tmp_path: Path) 
     file_report(sessions, agencies=("sg-spf", "my-pdrm"))
     file_report(sessions, agencies=("sg-spf",))
     port, metrics_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "SCAMREPORT_ENV": "development",
-        "SCAMREPORT_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": url,
-        "METRICS_TOKEN": TOKEN,
-        "SCAMREPORT_CONSOLE_METRICS_PORT": str(metrics_port),
-    }
+    env = console_env(tmp_path, url, metrics_port)
     log = tmp_path / "console.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

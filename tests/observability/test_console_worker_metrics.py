@@ -22,7 +22,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from scamreport import metrics
 from scamreport.settings import PROJECT_ROOT
 from tests.observability.observability_support import (
-    TOKEN,
+    console_env,
     database,
     file_report,
     free_port,
@@ -61,18 +61,15 @@ def console(tmp_path: Path) -> Iterator[Console]:
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     port, metrics_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "SCAMREPORT_ENV": "development",
-        "SCAMREPORT_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": url,
-        "METRICS_TOKEN": TOKEN,
-        "SCAMREPORT_CONSOLE_METRICS_PORT": str(metrics_port),
+    env = console_env(
+        tmp_path,
+        url,
+        metrics_port,
         # Where the console makes its multiprocess directory (tempfile), so the test sees it;
         # one left by someone else must not be used.
-        "TMPDIR": str(temporary),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "not-this-one"),
-    }
+        TMPDIR=str(temporary),
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "not-this-one"),
+    )
     log = tmp_path / "console.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
