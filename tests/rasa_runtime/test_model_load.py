@@ -22,12 +22,13 @@ from scamreport.settings import PROJECT_ROOT
 RASA_PYTHON = PROJECT_ROOT / ".venv" / "rasa" / "bin" / "python"
 MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 TOLERANCE = 1e-6
-pytestmark = [
-    pytest.mark.skipif(
-        not RASA_PYTHON.exists(), reason="needs the Rasa environment (.venv/rasa; `make env`)"
-    ),
-    pytest.mark.skipif(not MODEL.exists(), reason="needs a trained model (`make train`)"),
-]
+
+
+@pytest.fixture(autouse=True)
+def rasa_and_a_model() -> None:
+    """`make test` makes both first; without them these tests fail, never skip."""
+    assert RASA_PYTHON.exists(), "no Rasa environment at .venv/rasa: run `make env`"
+    assert MODEL.exists(), "no trained model at models/current.tar.gz: run `make train`"
 
 
 class LoadCheck:
