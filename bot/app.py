@@ -9,7 +9,6 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseUpdateProcessor,
     CallbackQueryHandler,
@@ -21,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.api_budget import BudgetedRateLimiter
 from bot.handlers import callbacks, commands, contact, errors, evidence, guard, messages
 from bot.handlers.common import RELAY_KEY
 from bot.inbox import Inbox, InboxQueue
@@ -170,7 +170,7 @@ def build_application(services: BotServices) -> Application:
         # Each update is stored before it is confirmed to Telegram (bot/inbox.py).
         .update_queue(InboxQueue(inbox))
         .concurrent_updates(PerUserUpdateProcessor(services.locks, inbox))
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .rate_limiter(BudgetedRateLimiter(max_retries=FLOOD_RETRIES))
         # No link previews: a reply may quote a scam link, and a preview would fetch and
         # show the scam page.
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))

@@ -28,6 +28,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.api_budget import spare_for_chat_actions
 from bot.rasa_client import Button, Reply
 from bot.state import ChatState
 from scamreport.languages import DEFAULT_LANGUAGE
@@ -211,9 +212,12 @@ async def render_replies(bot: Bot, chat_id: int, state: ChatState, replies: list
 @contextlib.asynccontextmanager
 async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
     """Shows "typing…" in the chat once the block has run TYPING_DELAY_SECONDS, and keeps
-    showing it until the block ends."""
+    showing it until the block ends, except while the bot is short of Bot API budget (replies
+    come first: bot/api_budget.py)."""
 
     async def show() -> None:
+        if not spare_for_chat_actions(bot):
+            return
         try:
             await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
         except TelegramError as error:
