@@ -61,8 +61,29 @@ def questions() -> dict[str, str]:
         ):
             for variant in variants:
                 if variant.get("text"):
-                    asked[variant["text"].split("\n")[0]] = name.removeprefix("utter_ask_")
+                    first_line = variant["text"].split("\n")[0].strip()
+                    asked[first_line] = name.removeprefix("utter_ask_")
     return asked
+
+
+def paragraph_starts(body: str) -> list[str]:
+    """The first line of each paragraph of a message."""
+    lines = body.split("\n")
+    return [
+        line.strip()
+        for index, line in enumerate(lines)
+        if line.strip() and (index == 0 or not lines[index - 1].strip())
+    ]
+
+
+def asked_in(body: str) -> str | None:
+    """The slot a message asks for, if it asks one: the last of its paragraphs that begins a
+    question (the bot sends consecutive replies as one message, paragraphs apart)."""
+    asked = questions()
+    for start in reversed(paragraph_starts(body)):
+        if start in asked:
+            return asked[start]
+    return None
 
 
 class RasaClient:

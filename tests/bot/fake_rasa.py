@@ -68,6 +68,19 @@ def default_script(sender: str, message: str) -> list[dict[str, Any]]:
         return [{"text": long_text()}]
     if message == "image please":
         return [{"image": "https://example.org/advice.png"}, {"text": "Here is a picture."}]
+    if message == "my story":
+        # Like the assistant's answer to an opening story: advice, then a question with buttons.
+        return [
+            {"text": "Please stop: don't send them any more money."},
+            {"text": "I'm sorry this happened."},
+            {
+                "text": "How did they contact you?",
+                "buttons": [
+                    {"title": "Phone call", "payload": "phone call"},
+                    {"title": "SMS", "payload": "sms"},
+                ],
+            },
+        ]
     if message == "swallow":
         return []
     return [{"text": f"You said: {message}"}]

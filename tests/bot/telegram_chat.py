@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from telegram_standin.driver import ChatUser, SentMessage
-from tests.e2e.conversation import questions
+from tests.rasa_rest import asked_in
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,10 @@ class TelegramChat:
         )
 
     def question_in(self, replies: list[SentMessage]) -> tuple[str, SentMessage] | None:
-        asked = questions()
         for message in reversed(replies):
-            first_line = message.body.split("\n")[0]
-            if first_line in asked:
-                return asked[first_line], message
+            slot = asked_in(message.body)
+            if slot is not None:
+                return slot, message
         return None
 
     def answer(self, message: SentMessage, answer: Answer) -> list[SentMessage]:

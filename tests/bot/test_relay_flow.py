@@ -183,6 +183,25 @@ def test_images_are_sent_as_photos(alex: ChatUser) -> None:
     assert got[1].body == "Here is a picture."
 
 
+def test_consecutive_replies_come_as_one_message_with_the_buttons_under_it(
+    alex: ChatUser, fake_rasa: FakeRasa, bot: BotRunner, driver: Driver
+) -> None:
+    # One Bot API request for the turn instead of three (Telegram's 30 a second, issue 13).
+    agree(alex)
+    sent_before = len(driver.calls("sendMessage"))
+    alex.send_text("my story")
+    got = alex.replies()
+    assert len(got) == 1 and len(driver.calls("sendMessage")) == sent_before + 1
+    assert got[0].body == (
+        "Please stop: don't send them any more money.\n\nI'm sorry this happened.\n\n"
+        "How did they contact you?"
+    )
+    assert [title for title, _ in got[0].buttons] == ["Phone call", "SMS"]
+    alex.press(got[0], "SMS")
+    assert alex.replies()[-1].body == "You said: sms"
+    assert fake_rasa.texts_from(bot.services.pseudonym(alex.id))[-1] == "sms"
+
+
 def test_a_shared_contact_of_the_sender_is_stored_and_relayed(
     alex: ChatUser, fake_rasa: FakeRasa, bot: BotRunner, db: sessionmaker[Session]
 ) -> None:

@@ -16,8 +16,15 @@ from bot.evidence_store import (
 )
 from bot.identity import pseudonym_for
 from bot.logs import REDACTED, SecretRedactingFilter
+from bot.rasa_client import Button, Reply
 from bot.ratelimit import RateLimiter
-from bot.rendering import parse_button_callback, split_text, utf16_length
+from bot.rendering import (
+    MAX_MESSAGE_UTF16,
+    merged_replies,
+    parse_button_callback,
+    split_text,
+    utf16_length,
+)
 from scamreport.settings import get_settings
 from scamreport.storage.evidence_files import EvidenceFiles
 
@@ -49,6 +56,37 @@ def test_a_hard_cut_never_separates_a_character_from_its_accent() -> None:
     pieces = split_text(text)
     assert all(not p[0].startswith("\u0301") for p in pieces)
     assert "".join(pieces) == text
+
+
+def test_consecutive_texts_merge_up_to_the_buttons_an_image_or_a_custom_payload() -> None:
+    yes = (Button("Yes", "/affirm"),)
+    replies = [
+        Reply(text="Stop."),
+        Reply(text="Sorry."),
+        Reply(text="Is that right?", buttons=yes),
+        Reply(text="After the buttons."),
+        Reply(image="https://example.org/a.png"),
+        Reply(text="Caption-like text."),
+        Reply(custom={"report_cancelled": True}),
+        Reply(buttons=yes),
+    ]
+    assert merged_replies(replies) == [
+        Reply(text="Stop.\n\nSorry.\n\nIs that right?", buttons=yes),
+        Reply(text="After the buttons."),
+        Reply(image="https://example.org/a.png"),
+        Reply(text="Caption-like text."),
+        Reply(custom={"report_cancelled": True}),
+        Reply(buttons=yes),
+    ]
+    assert merged_replies([Reply(text="Stop."), Reply(buttons=yes)]) == [
+        Reply(text="Stop.", buttons=yes)
+    ]
+
+
+def test_texts_that_together_would_need_splitting_stay_apart() -> None:
+    half = "a" * (MAX_MESSAGE_UTF16 // 2)
+    assert len(merged_replies([Reply(text=half), Reply(text=half)])) == 2
+    assert len(merged_replies([Reply(text=half), Reply(text="short")])) == 1
 
 
 def test_button_callback_data_parses_only_its_own_shape() -> None:

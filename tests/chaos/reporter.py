@@ -21,7 +21,8 @@ from bot import texts
 from scamreport.settings import PROJECT_ROOT
 from telegram_standin.driver import ChatUser, SentMessage, StandinError
 from tests.bot.telegram_chat import Press
-from tests.e2e.conversation import REFERENCE, questions
+from tests.e2e.conversation import REFERENCE
+from tests.rasa_rest import asked_in
 
 OPENING = "I'm in Malaysia. I ordered 20 boxes of N95 masks from a website and nothing came"
 SUBMIT = "submit"
@@ -232,11 +233,10 @@ class Reporter:
                 self.outcome.events["told to try again"] += 1
 
     def _next_answer(self, got: list[SentMessage]) -> bool:
-        asked = questions()
         for message in reversed(got):
-            first_line = message.body.split("\n")[0]
-            if first_line in asked:
-                self._answer(asked[first_line], message)
+            slot = asked_in(message.body)
+            if slot is not None:
+                self._answer(slot, message)
                 return False
             if message.body.endswith("Is this correct?") and message.buttons:
                 self._press(SUBMIT, message, "Yes, submit it")

@@ -142,6 +142,22 @@ class Catalogue:
                 return template
         return None
 
+    def parts(self, body: str) -> list[tuple[Template | None, str]]:
+        """The responses one message renders, in order, with the text of each: the bot sends
+        consecutive replies as one message, paragraphs apart (bot/rendering.py,
+        merged_replies). A paragraph that begins a known response begins a part."""
+        found: list[tuple[Template | None, list[str]]] = []
+        lines = body.strip().split("\n")
+        for index, line in enumerate(lines):
+            template = None
+            if index == 0 or not lines[index - 1].strip():
+                template = self.match(line) if line.strip() else None
+            if template is not None or not found:
+                found.append((template, [line]))
+            else:
+                found[-1][1].append(line)
+        return [(template, "\n".join(text).strip()) for template, text in found]
+
     def name_of(self, body: str) -> str | None:
         """The response name a message renders, or None."""
         template = self.match(body)

@@ -12,7 +12,7 @@ from the victim.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram_standin.driver import ChatUser, Driver, SentMessage
@@ -102,7 +102,22 @@ class Simulator:
     # --- reading ---
 
     def _named(self, messages: list[SentMessage]) -> list[tuple[str | None, SentMessage]]:
-        return [(self.catalogue.name_of(m.body), m) for m in messages]
+        """Each response the bot sent, named: a message of several replies counts as its parts
+        (only the last holds the message's buttons)."""
+        named: list[tuple[str | None, SentMessage]] = []
+        for message in messages:
+            if message.photo is not None:
+                named.append((self.catalogue.name_of(message.body), message))
+                continue
+            parts = self.catalogue.parts(message.body)
+            if len(parts) == 1:
+                named.append((parts[0][0].name if parts[0][0] else None, message))
+                continue
+            for number, (template, text) in enumerate(parts, start=1):
+                markup = message.reply_markup if number == len(parts) else None
+                part = replace(message, text=text, reply_markup=markup)
+                named.append((template.name if template else None, part))
+        return named
 
     def _pending(
         self, named: list[tuple[str | None, SentMessage]]

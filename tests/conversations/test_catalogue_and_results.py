@@ -76,6 +76,26 @@ def test_a_question_is_named_by_its_key_in_every_language(tmp_path: Path) -> Non
     assert known.name_of("随便说点什么") is None
 
 
+def test_a_message_of_several_replies_is_read_as_its_parts(tmp_path: Path) -> None:
+    # The bot sends consecutive replies as one message, paragraphs apart (merged_replies).
+    known = catalogue(tmp_path)
+    body = (
+        "I'm sorry this happened.\nPlease don't send any more money.\n\n"
+        "Your reference number is SR-AB12-CD34.\n\n"
+        "Which country do you live in? This decides the agency."
+    )
+    parts = known.parts(body)
+    assert [(t.name if t else None) for t, _ in parts] == [
+        None,
+        "utter_report_filed",
+        "utter_ask_country",
+    ]
+    assert parts[0][1] == "I'm sorry this happened.\nPlease don't send any more money."
+    assert parts[2][1] == "Which country do you live in? This decides the agency."
+    # A line inside a paragraph never starts a part.
+    assert len(known.parts("Thanks.\nWhich country do you live in? This decides the agency.")) == 1
+
+
 def test_a_translated_button_has_the_domain_s_payload(tmp_path: Path) -> None:
     known = catalogue(tmp_path)
     assert known.payload_of("utter_ask_contact_channel", "电话") == "phone call"

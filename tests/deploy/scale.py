@@ -32,8 +32,8 @@ from bot.rasa_client import Conversation, Reply, neutralise_typed_text
 from scamreport.settings import whole_number
 from telegram_standin.driver import ChatUser, SentMessage
 from tests.chaos.reporter import Reporter as TelegramReporter
-from tests.e2e.conversation import REFERENCE, Chat, question_in, questions, texts
-from tests.rasa_rest import FAKE_POLICE_ANSWERS, FAKE_POLICE_STORY, RasaClient
+from tests.e2e.conversation import REFERENCE, Chat, question_in, texts
+from tests.rasa_rest import FAKE_POLICE_ANSWERS, FAKE_POLICE_STORY, RasaClient, asked_in
 
 ANSWERS: Mapping[str, str] = {
     **FAKE_POLICE_ANSWERS,
@@ -245,10 +245,9 @@ def seconds_to_answer(user: TimedChatUser, since: float) -> float | None:
 def asked_slots(user: TimedChatUser) -> list[str]:
     """The slots the questions ``user`` got asked for, in the order they arrived, a question
     asked again at once (after "didn't understand") counted once."""
-    asked = questions()
     slots: list[str] = []
     for _, message in user.heard:
-        slot = asked.get(message.body.split("\n")[0])
+        slot = asked_in(message.body)
         if slot is not None and (not slots or slots[-1] != slot):
             slots.append(slot)
     return slots

@@ -8,15 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.rasa_client import Conversation, Reply
-from tests.rasa_rest import RasaClient, questions
+from tests.rasa_rest import RasaClient, asked_in
 
 REFERENCE = re.compile(r"\bSR-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 
 
 def question_in(replies: list[Reply]) -> str | None:
     for reply in reversed(replies):
-        if reply.text and reply.text.split("\n")[0] in questions():
-            return questions()[reply.text.split("\n")[0]]
+        slot = asked_in(reply.text) if reply.text else None
+        if slot is not None:
+            return slot
     return None
 
 
