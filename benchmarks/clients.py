@@ -21,7 +21,7 @@ import httpx
 
 from bot.rasa_client import WEBHOOK_PATH
 from scamreport.channel import CHANNEL_TOKEN_HEADER
-from tests.rasa_rest import FAKE_POLICE_ANSWERS, FAKE_POLICE_STORY, questions
+from tests.rasa_rest import FAKE_POLICE_ANSWERS, FAKE_POLICE_STORY, asked_in
 
 # The project's interview: a greeting (a response-only turn), an opening story (custom actions
 # start the report), then form answers (each runs the form's validation action).
@@ -41,12 +41,10 @@ def turn_kind(kinds: Sequence[str], index: int) -> str:
 
 
 def asked_slot(replies: Sequence[str]) -> str | None:
-    known = questions()
     for reply in reversed(replies):
-        for line in reply.split("\n")[:2]:
-            slot = known.get(line.strip())
-            if slot:
-                return slot
+        slot = asked_in(reply)
+        if slot:
+            return slot
     return None
 
 
@@ -155,6 +153,16 @@ class TelegramReporter:
 
 
 Reporter = RestReporter | TelegramReporter
+
+
+async def bot_api_calls(client: httpx.AsyncClient, standin_url: str) -> dict[str, int]:
+    """How many Bot API requests the bot has made to the stand-in so far, by method."""
+    response = await client.get(standin_url.rstrip("/") + "/_standin/calls")
+    response.raise_for_status()
+    counts: dict[str, int] = {}
+    for call in response.json()["calls"]:
+        counts[call["method"]] = counts.get(call["method"], 0) + 1
+    return counts
 
 
 async def learn(

@@ -84,10 +84,12 @@ def load_section(document: dict[str, Any]) -> list[str]:
         "assistant's script has 2), waiting for every reply before the next; all start "
         "together. Figures: median (min-max) over rounds; *complete* counts reporters whose "
         "every turn got exactly its replies, in order; *extra* counts messages that arrived "
-        "after a reporter was done.",
+        "after a reporter was done; *Bot API/turn* counts the bot's requests to the stand-in "
+        "(replies, chat actions, keyboard edits) per turn.",
         "",
-        "| reporters | leg | msgs/s | p50 ms | p95 ms | p99 ms | errors | complete | extra |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| reporters | leg | msgs/s | p50 ms | p95 ms | p99 ms | errors | complete | extra "
+        "| Bot API/turn |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for level, data in document["levels"].items():
         for leg, stats in data["legs"].items():
@@ -96,10 +98,11 @@ def load_section(document: dict[str, Any]) -> list[str]:
                 f"{_range(stats['p50_ms'])} | {_range(stats['p95_ms'])} | "
                 f"{_range(stats['p99_ms'])} | {stats['errors']} | "
                 f"{stats['reporters_complete_in_order']}/{stats['reporters']} | "
-                f"{stats['unexpected_extra_messages']} |"
+                f"{stats['unexpected_extra_messages']} | "
+                f"{_range(stats.get('bot_api_requests_per_turn'))} |"
             )
         for name, spread in data["ratios"].items():
-            lines.append(f"| {level} | ratio {name} | {_range(spread, 'x')} | | | | | | |")
+            lines.append(f"| {level} | ratio {name} | {_range(spread, 'x')} | | | | | | | |")
     if document.get("memory_mib_after_load"):
         lines += ["", f"Memory after the load (MiB): {document['memory_mib_after_load']}."]
     return lines + [""]

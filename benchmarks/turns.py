@@ -37,6 +37,11 @@ def _reporter_factory(
     return lambda: clients.TelegramReporter(client, standin)
 
 
+def _standin_url(processes: Processes, leg: Leg) -> str | None:
+    name, path = leg.split(":")
+    return processes.standin_urls[name] if path == "telegram" else None
+
+
 async def _learn_all(
     processes: Processes, legs: Sequence[Leg], client: Any, max_turns: int
 ) -> dict[Leg, tuple[list[str], list[int], list[str]]]:
@@ -63,6 +68,8 @@ async def _latency(
     async with clients.http_client(8) as client:
         learned = await _learn_all(processes, legs, client, max_turns)
         per_round: dict[Leg, list[dict[str, list[float]]]] = {leg: [] for leg in legs}
+        # Every turn's time by its place in the script: which turns make a kind's tail.
+        by_position: dict[Leg, dict[int, list[float]]] = {leg: {} for leg in legs}
         errors: dict[Leg, list[str]] = {leg: [] for leg in legs}
         loads: list[list[float]] = []
         for number in range(rounds):
@@ -73,11 +80,12 @@ async def _latency(
                 times: dict[str, list[float]] = {}
                 for _ in range(conversations):
                     transcript = await clients.play(make(), script, counts, kinds)
-                    for turn in transcript.turns:
+                    for position, turn in enumerate(transcript.turns):
                         if turn.error:
                             errors[leg].append(turn.error)
                         else:
                             times.setdefault(turn.kind, []).append(turn.seconds)
+                            by_position[leg].setdefault(position, []).append(turn.seconds)
                 per_round[leg].append(times)
     legs_out: dict[str, Any] = {}
     for leg in legs:
@@ -95,6 +103,15 @@ async def _latency(
                 }
                 for kind in kinds_seen
             },
+            "turns_by_position": [
+                {
+                    "position": position,
+                    "text": learned[leg][0][position],
+                    "kind": clients.turn_kind(learned[leg][2], position),
+                    **summary_ms(times),
+                }
+                for position, times in sorted(by_position[leg].items())
+            ],
         }
 
     def round_p50s(leg: Leg, kind: str) -> list[float | None]:
@@ -153,9 +170,14 @@ async def _one_load_run(
     script: Sequence[str],
     counts: Sequence[int],
     kinds: Sequence[str],
-    telegram: bool,
+    standin_url: str | None,
+    client: Any,
 ) -> dict[str, Any]:
+    """One load run; ``standin_url`` for a leg through the bot (its Bot API calls are counted)."""
     made = [make() for _ in range(reporters)]
+    calls_before = (
+        await clients.bot_api_calls(client, standin_url) if standin_url is not None else {}
+    )
     started = time.perf_counter()
     transcripts = await asyncio.gather(
         *(clients.play(r, script, counts, kinds) for r in made), return_exceptions=True
@@ -174,13 +196,26 @@ async def _one_load_run(
         if len(good) == len(script):
             complete += 1
     extra = 0
-    if telegram:
+    bot_api: dict[str, Any] = {}
+    if standin_url is not None:
         await asyncio.sleep(1.0)  # anything sent late (a duplicate) would show now
         extras = await asyncio.gather(
             *(r.extra_messages() for r in made if isinstance(r, clients.TelegramReporter)),
             return_exceptions=True,
         )
         extra = sum(x for x in extras if isinstance(x, int))
+        calls_after = await clients.bot_api_calls(client, standin_url)
+        sent = {
+            method: count - calls_before.get(method, 0)
+            for method, count in calls_after.items()
+            if method.lower() != "getupdates" and count > calls_before.get(method, 0)
+        }
+        turns = len(latencies) or 1
+        bot_api = {
+            "requests_by_method": sent,
+            "requests_per_turn": round(sum(sent.values()) / turns, 2),
+            "requests_per_second": round(sum(sent.values()) / wall, 2) if wall else None,
+        }
     return {
         "reporters": reporters,
         "turns_per_reporter": len(script),
@@ -191,6 +226,7 @@ async def _one_load_run(
         "error_samples": errors[:5],
         "reporters_complete_in_order": complete,
         "unexpected_extra_messages": extra,
+        **({"bot_api": bot_api} if bot_api else {}),
         "load_average_after": load_average(),
     }
 
@@ -217,7 +253,8 @@ async def _load(
                             script[:turns],
                             counts[:turns],
                             kinds,
-                            leg.endswith(":telegram"),
+                            _standin_url(processes, leg),
+                            client,
                         )
                     )
             summary: dict[str, Any] = {}
@@ -234,6 +271,15 @@ async def _load(
                     "reporters": level * len(leg_runs),
                     "unexpected_extra_messages": sum(
                         r["unexpected_extra_messages"] for r in leg_runs
+                    ),
+                    **(
+                        {
+                            "bot_api_requests_per_turn": spread(
+                                [r["bot_api"]["requests_per_turn"] for r in leg_runs]
+                            )
+                        }
+                        if all("bot_api" in r for r in leg_runs)
+                        else {}
                     ),
                     "runs": leg_runs,
                 }
