@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from scamreport import metrics
+from scamreport.settings import KEEP_ALIVE_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def create_app(
     with the metrics token (``Authorization: Bearer``; None: off)."""
     app = Sanic("scamreport_actions", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_ACTION_CALL_BYTES
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_SECONDS
     executor = ActionExecutor()
     executor.register_package(actions_package)
 

@@ -28,6 +28,13 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 # it waited for SYN retries, over 60 s for some. The kernel caps it at net.core.somaxconn.
 SANIC_BACKLOG = "SANIC_BACKLOG"
 DEFAULT_LISTEN_BACKLOG = 1024
+# How long the action server keeps a connection that has sent no request yet, or none since
+# its last answer. Sanic's default of 5 s counts from the accept: at 200 reporters at once
+# Rasa's busy event loop wrote some requests to the action server more than 5 s after it
+# connected, Sanic closed those connections first, and the turns came back empty ("Cannot write
+# to closing transport", 38 of 600 turns; issue 13). Above aiohttp's idle limit (15 s), so an
+# idle connection is closed by Rasa, never under a request. (Rasa's own server keeps 120 s.)
+KEEP_ALIVE_SECONDS = 30
 # Development only: a process started on its own migrates the database itself (Settings).
 MIGRATE_ON_START = "SCAMREPORT_MIGRATE_ON_START"
 # The bearer token of every /metrics (scamreport.metrics); the bot, the worker and the console
