@@ -13,6 +13,12 @@ with and without 30% agency failures, exactly once) and ``console`` (scripts/ben
 at 100,000 reports on SQLite and PostgreSQL) and ``replicas`` (1, 2, 3 Rasa replicas on
 PostgreSQL + Redis behind HAProxy, 50 reporters at once, interleaved; needs haproxy: `make
 deploy-tools`). `--suites replicas --smoke` runs that one tiny (N = 1 and 2, 3 reporters).
+``extraction`` (in-process: one message's cold reading, masking and extraction, per message of
+the benchmark script and a 4,000-character story, and its share of the turn from the latency
+suite's result in the same --out, run first when both run) and ``largest`` (the `after`
+processes; messages of 1k to 1M characters, straight to Rasa and through the stand-in and the
+bot, each process's peak memory against its bound). `--smoke` with ``--suites`` naming either
+of them runs those small (2 rounds; 1k and 4k characters).
 Results: results/bench/<suite>.json; the table in
 docs/performance.md (between its generated-table markers) is rewritten from them.
 """
@@ -30,13 +36,24 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import coldstart, forwarding, replicas, report, turns
+from benchmarks import coldstart, extraction, forwarding, largest, replicas, report, turns
 from benchmarks.processes import Processes
 from benchmarks.stats import machine
 from scamreport.cli.stack import APP_PYTHON
 from scamreport.settings import PROJECT_ROOT
 
-SUITES = ("latency", "load", "coldstart", "forwarding", "console", "replicas")
+SUITES = (
+    "latency",
+    "load",
+    "coldstart",
+    "forwarding",
+    "console",
+    "replicas",
+    "extraction",
+    "largest",
+)
+# Suites whose --smoke variant runs on its own when --suites names it.
+OWN_SMOKE = {"replicas", "extraction", "largest"}
 LATENCY_LEGS = ["after:rest", "before:rest", "bare:rest", "after:telegram", "before:telegram"]
 LOAD_LEGS = ["after:rest", "after:telegram", "before:rest", "before:telegram", "bare:rest"]
 
@@ -82,6 +99,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--replica-turns", type=int, default=4, help="turns per reporter")
     parser.add_argument(
         "--replica-action-servers", type=int, default=None, help="default: max(1, N // 2)"
+    )
+    parser.add_argument(
+        "--extraction-rounds", type=int, default=extraction.FULL_ROUNDS, help="cold readings"
+    )
+    parser.add_argument(
+        "--largest-sizes",
+        type=lambda t: [int(x) for x in _csv(t)],
+        default=largest.FULL_SIZES,
+        help="characters per message",
+    )
+    parser.add_argument(
+        "--largest-timeout", type=float, default=240.0, help="seconds a message may take"
     )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "bench")
     parser.add_argument(
@@ -142,9 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown suites: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
-    if args.smoke and chosen == ["replicas"]:
+    if args.smoke and chosen and set(chosen) <= OWN_SMOKE:
         args.replica_counts, args.replica_rounds = [1, 2], 1
         args.replica_reporters, args.replica_turns = 3, 2
+        args.extraction_rounds = extraction.SMOKE_ROUNDS
+        args.largest_sizes, args.largest_timeout = largest.SMOKE_SIZES, 120.0
     elif args.smoke:
         args.suites = ["forwarding"]
         args.forwarding_reports, args.forwarding_rounds = 20, 1
@@ -216,6 +247,20 @@ def main(argv: list[str] | None = None) -> int:
                 written.append("load")
         finally:
             processes.stop()
+    if "extraction" in args.suites:  # after latency: its share of the turn reads latency.json
+        write(
+            args.out,
+            "extraction",
+            extraction.suite(args.out, rounds=args.extraction_rounds),
+            command,
+        )
+        written.append("extraction")
+    if "largest" in args.suites:
+        result = largest.suite(
+            work / "largest", sizes=args.largest_sizes, timeout=args.largest_timeout
+        )
+        write(args.out, "largest", result, command)
+        written.append("largest")
     if "replicas" in args.suites:
         result = replicas.suite(
             work / "replicas",

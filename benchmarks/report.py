@@ -211,6 +211,77 @@ def replicas_section(document: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def extraction_section(document: dict[str, Any]) -> list[str]:
+    lines = ["### Extraction's share of a turn", "", *_header(document)]
+    lines += [
+        f"In-process, country {document['country']}, {document['rounds']} cold readings per "
+        f"message ({document['what']}); the shared extractor built in "
+        f"{document['extractor_build_seconds']} s at the process's first reading.",
+        "",
+        "| message | chars | indicators | reading median ms | p95 ms | mask median ms "
+        "| extract median ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for m in document["messages"]:
+        lines.append(
+            f"| {m['message']} | {m['chars']:,} | {m['indicators_found']} | "
+            f"{m['reading_ms']['median']} | {m['reading_ms']['p95']} | {m['mask_ms']['median']} "
+            f"| {m['extract_ms']['median']} |"
+        )
+    shares = document["shares"]
+    lines.append("")
+    if shares.get("why_no_share"):
+        lines.append(f"Share of the turn: not computed ({shares['why_no_share']}).")
+    else:
+        lines.append(
+            f"Share of the turn (after:rest p50, {shares['latency_source']}): opening story "
+            f"{shares['story_reading_ms']} ms of {shares['story_turn_p50_ms']} ms = "
+            f"{_percent(shares['story_share'])}; a form answer (median) "
+            f"{shares['form_answer_reading_ms_median']} ms of {shares['form_turn_p50_ms']} ms = "
+            f"{_percent(shares['form_share'])}."
+        )
+    lines.append(f"Readings per turn: {document['readings_per_turn']}.")
+    return lines + [""]
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.2f}%"
+
+
+def largest_section(document: dict[str, Any]) -> list[str]:
+    lines = ["### The largest message each process handles", "", *_header(document)]
+    bounds = document["message_bounds"]
+    lines += [
+        "One message of each size opens a new conversation, straight to Rasa (REST) and "
+        "through the stand-in and the bot (Telegram); RSS (MiB) of each process before, at its "
+        f"peak (sampled every 0.2 s) and after. Message bounds ({bounds['source']}): NLU reads "
+        f"{bounds['MAX_NLU_CHARS']:,} characters, a report keeps {bounds['MAX_STORY_CHARS']:,}, "
+        f"the channel refuses a body over {bounds['MAX_REQUEST_BYTES']:,} bytes; Telegram "
+        f"stops at {bounds['telegram_max_chars']:,}.",
+        "",
+        "| chars | path | handled | how | seconds | peak RSS MiB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for send in document["sends"]:
+        lines.append(
+            f"| {send['chars']:,} | {send['path']} | {'yes' if send['handled'] else '**no**'} | "
+            f"{send['how']} | {send['seconds']} | {send['rss_mib_peak']} |"
+        )
+    lines += [
+        "",
+        "| process | largest handled within its bound | bound | peak RSS MiB | stopped at |",
+    ]
+    lines.append("|---|---|---|---|---|")
+    for process, verdict in document["largest"].items():
+        chars = verdict["largest_chars_handled"]
+        lines.append(
+            f"| {process} | {'-' if chars is None else f'{chars:,} chars'} | "
+            f"{verdict['bound_source']} | {verdict['peak_rss_mib']} | "
+            f"{verdict['stopped_at'] or 'every size handled'} |"
+        )
+    return lines + [""]
+
+
 SECTIONS = (
     ("latency", latency_section),
     ("load", load_section),
@@ -218,6 +289,8 @@ SECTIONS = (
     ("forwarding", forwarding_section),
     ("console", console_section),
     ("replicas", replicas_section),
+    ("extraction", extraction_section),
+    ("largest", largest_section),
 )
 
 
@@ -261,4 +334,8 @@ def broken(out: Path, written: list[str]) -> list[str]:
             failures.append(f"replicas: nothing measured ({document.get('skipped')})")
         elif name == "coldstart" and not document.get("processes"):
             failures.append("coldstart: nothing started")
+        elif name == "extraction" and not document.get("messages"):
+            failures.append("extraction: no message read")
+        elif name == "largest" and not document.get("sends"):
+            failures.append("largest: no message sent")
     return failures
