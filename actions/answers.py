@@ -25,7 +25,7 @@ from scamreport.extraction import (
     read_message,
 )
 from scamreport.extraction.amounts import local_currency, names_a_currency
-from scamreport.extraction.dates import incident_date_problem, read_date
+from scamreport.extraction.dates import DateAnswer, incident_date_problem, read_date
 from scamreport.extraction.payment_methods import payment_method_in, payment_method_of_entities
 from scamreport.extraction.payments import says_not_paid, sounds_demanded
 from scamreport.languages import HAN_RANGES, LANGUAGES
@@ -215,7 +215,9 @@ def read_incident_date(
     """A day, a week, a month or a range ("last week", "june", "between June and August"),
     kept with its precision as ISO 8601 ("2026-W46", "2026-06", "2026-06/2026-08")."""
     today = today or date.today()
-    answer = read_date(text, country, today=today)
+    # A value the story already gave ("上个月" -> "2026-10") is validated again as the slot's
+    # value: it must read as itself, not as "I can't see a date in 2026-10".
+    answer = DateAnswer.from_iso(text) or read_date(text, country, today=today)
     if answer is None:
         return reject("utter_invalid_incident_date", value=text.strip()[:60])
     problem = incident_date_problem(answer, today)

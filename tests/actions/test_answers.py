@@ -107,3 +107,10 @@ def test_dates_are_read_with_their_precision() -> None:
     assert read_answer("incident_date", "next friday", today=today).response == (
         "utter_future_incident_date"
     )
+
+
+@pytest.mark.parametrize("stored", ["2026-10", "2026-W46", "2026-06/2026-08", "2026-11-17"])
+def test_a_date_the_story_gave_reads_as_itself(stored: str) -> None:
+    # Seen with "上个月" in a Chinese opening story: the slot's value "2026-10", validated
+    # again, got "Sorry, I can't see a date in 2026-10".
+    assert read_answer("incident_date", stored, today=date(2026, 11, 18)).value == stored
