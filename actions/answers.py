@@ -137,6 +137,23 @@ def read_story(text: str, **_: Any) -> Answer:
     return Answer(cleaned)
 
 
+def _country_names() -> dict[str, str]:
+    """Every country name of locales/<lang>/actions.yml, lower-cased -> its code."""
+    return {
+        name.lower(): key.removeprefix("country.")
+        for language in LANGUAGES
+        for key, name in catalog("actions", language).items()
+        if key.startswith("country.")
+    }
+
+
+def country_named_first(text: str) -> str | None:
+    """The country whose Chinese name begins ``text`` ("新加坡的家里" -> SG), the longest."""
+    names = _country_names()
+    found = [name for name in names if HAN.search(name) and text.startswith(name)]
+    return names[max(found, key=len)] if found else None
+
+
 def country_in_any_language(text: str) -> str | None:
     """A country named in English (scamreport.countries) or as the reporter's language names
     it in locales/<lang>/actions.yml ("新加坡", "Singapura", "我在马来西亚")."""
@@ -144,12 +161,7 @@ def country_in_any_language(text: str) -> str | None:
     if code:
         return code
     words = text.strip().lower()
-    names = {
-        name.lower(): key.removeprefix("country.")
-        for language in LANGUAGES
-        for key, name in catalog("actions", language).items()
-        if key.startswith("country.")
-    }
+    names = _country_names()
     if words in names:
         return names[words]
     # Chinese writes the name inside the sentence ("我住在新加坡"): the longest one found.

@@ -14,6 +14,7 @@ from actions.answers import (
     MAX_STORY_CHARS,
     clean_text,
     country_in_any_language,
+    country_named_first,
     deadline_in,
 )
 from scamreport.countries import (
@@ -351,7 +352,10 @@ def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
         if code:
             return code
     for match in _COUNTRY_PHRASE_ZH_MS.finditer(text):
-        code = country_in_any_language(next(g for g in match.groups() if g))
+        malay, chinese = match.groups()
+        # "我住在新加坡": the place follows 在 at once; in "我在探探认识一个台湾女生" (met on a
+        # dating app, a Taiwanese woman) the country named later is somebody else's.
+        code = country_in_any_language(malay) if malay else country_named_first(chinese)
         if code:
             return code
     return None

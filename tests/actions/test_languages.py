@@ -457,6 +457,12 @@ def test_where_the_reporter_or_their_relative_lives(story: str, country: str) ->
     assert slots_from_text(story, country=None, interview=None)["country"] == country
 
 
+def test_a_country_named_after_what_follows_in_is_not_where_the_reporter_lives() -> None:
+    # "我在探探认识一个台湾女生" is "on Tantan I met a Taiwanese woman": not in Taiwan.
+    story = "我在探探认识一个台湾女生，每天跟我聊天"
+    assert "country" not in slots_from_text(story, country=None, interview=None)
+
+
 async def test_a_future_date_is_refused_with_the_date_in_the_reporters_words(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
