@@ -43,8 +43,8 @@ STORY_SENTENCES = (
     "to move my savings to a safe account.",
     "I transferred S$4,800 on 13 March and another S$12,500 two days later to the account "
     "GB33 BUKB 2020 1555 5555 55.",
-    "They also asked me to buy Google Play cards worth $500 and send the codes by WhatsApp to "
-    "+60 12-345 6789.",
+    "They also asked me to buy Google Play cards worth $500 and send them the codes.",
+    "Their WhatsApp number was +60 12-345 6789 and the caller's name was Mr Wong.",
     "When I hesitated they sent me a fake warrant with my name and photo from "
     "https://interpol-notice.org/case/88231.",
     "My daughter told me last Friday that this is a scam, and the real police said they never "
@@ -58,9 +58,11 @@ FULL_ROUNDS = 30
 SMOKE_ROUNDS = 2
 
 
-def long_story(chars: int = LONG_STORY_CHARS) -> str:
-    """Realistic story text of exactly ``chars`` characters (sentences repeated, then cut)."""
-    text = ""
+def long_story(chars: int = LONG_STORY_CHARS, *, reference: str = "") -> str:
+    """Realistic story text of exactly ``chars`` characters (sentences repeated, then cut);
+    a ``reference`` starts it, so that no two texts share their beginning (what a process
+    keeps by a digest of the text is then never reused)."""
+    text = f"I am writing about case {reference}. " if reference else ""
     while len(text) < chars:
         text += " ".join(STORY_SENTENCES) + " "
     return text[: chars - 1] + "."

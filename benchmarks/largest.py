@@ -48,6 +48,7 @@ MANIFESTS = {"rasa": "rasa.yaml", "actions": "actions.yaml", "bot": "bot.yaml", 
 # Which processes a message goes through on each path.
 PATH_PROCESSES = {"rest": ["rasa", "actions"], "telegram": ["telegram", "bot", "rasa", "actions"]}
 SAMPLE_SECONDS = 0.2
+QUIET_SECONDS = 12.0
 UNITS_MIB = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "Ti": 1024 * 1024}
 
 
@@ -148,11 +149,15 @@ def send_rest(processes: Processes, text: str, timeout: float) -> dict[str, Any]
 
 
 def send_telegram(processes: Processes, text: str, timeout: float) -> dict[str, Any]:
-    """``text`` typed by a new Telegram user through the stand-in and the bot."""
+    """``text`` typed by a new Telegram user through the stand-in and the bot; answered when
+    no further message comes for ``QUIET_SECONDS`` after the last (the bot tells a reporter at
+    once that a message is long, the assistant's answer comes when Rasa has read it)."""
 
     async def say() -> tuple[float, list[str]]:
         async with clients.http_client(4, timeout=timeout + 60) as client:
-            reporter = clients.TelegramReporter(client, processes.standin_urls[STACK], quiet=3.0)
+            reporter = clients.TelegramReporter(
+                client, processes.standin_urls[STACK], quiet=QUIET_SECONDS
+            )
             return await reporter.say(text, timeout=timeout)
 
     started = time.perf_counter()
@@ -189,7 +194,7 @@ def _alive(processes: Processes) -> dict[str, bool]:
 
 
 def one_send(processes: Processes, path: str, size: int, timeout: float) -> dict[str, Any]:
-    text = long_story(size)
+    text = long_story(size, reference=uuid.uuid4().hex[:8])
     before = _memory(processes)
     with PeakMemory(lambda: _memory(processes)) as peak:
         send = send_rest if path == "rest" else send_telegram
