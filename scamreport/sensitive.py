@@ -252,12 +252,13 @@ def _nearby_code_secrets(text: str) -> list[Secret]:
     return found
 
 
-# "+65 6123 4567", "0065-6123-4567": the digits follow an international prefix.
-_INTERNATIONAL_PREFIX_BEFORE = re.compile(r"(?:\+|\b00)\d{1,4}[\s.\-()]*(?:\d+[\s.\-()]+)?$")
+# "+65 6123 4567", "0065-6123-4567", "+60 12-345 6789": the digits follow an international
+# prefix and the number's other groups.
+_INTERNATIONAL_PREFIX_BEFORE = re.compile(r"(?:\+|\b00)\d{1,4}[\s.\-()]*(?:\d+[\s.\-()]+){0,3}$")
 
 
 def _looks_like_money_or_phone(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 16) : start]
+    before = text[max(0, start - 24) : start]
     after = text[end : end + 12]
     return bool(
         _MONEY_BEFORE.search(before)

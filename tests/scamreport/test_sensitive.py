@@ -122,6 +122,10 @@ def test_a_code_a_few_words_after_its_name_is_masked(text: str, masked: str) -> 
         "i lost 3000 dollars after giving the code",
         "called me from 81234567 and asked for my otp",
         "the code was sent to 81234567",
+        # The last group of a number in three groups was masked as the code (seen in the
+        # benchmark's story): the scammer's number lost its end.
+        "he told me to send the codes to +60 12-345 6789",
+        "they wanted the code, +1 (347) 555 0182 called again",
     ],
 )
 def test_amounts_and_phone_numbers_near_a_code_word_stay(text: str) -> None:
