@@ -100,10 +100,21 @@ _CONDITION_BEFORE = re.compile(
 )
 
 
+# Someone else asking why it was not paid ("supplier打来问怎么还没付款", "tanya kenapa belum
+# bayar"): what the real supplier or the bank said, not that the reporter kept their money.
+_ASKED_WHY_BEFORE = re.compile(
+    r"问(?:我|我们|他|她|他们)?(?:说)?(?:为什么|为啥|怎么|为何|是不是)?$"
+    r"|\btanya\s+(?:saya\s+|kami\s+)?(?:kenapa|mengapa|apasal)\s*$"
+    r"|\bask(?:ed|ing|s)?\s+(?:me\s+|us\s+)?why\s+(?:i|we)?\s*$",
+    re.I,
+)
+
+
 def says_not_paid(text: str) -> bool:
     return any(
-        not _CONDITION_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        not _CONDITION_BEFORE.search(before) and not _ASKED_WHY_BEFORE.search(before)
         for match in _NOT_PAID.finditer(text)
+        for before in (text[max(0, match.start() - 20) : match.start()],)
     )
 
 

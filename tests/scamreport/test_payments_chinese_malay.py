@@ -45,3 +45,18 @@ def test_short_answers() -> None:
     assert not sounds_demanded("我付了五万")
     assert says_not_paid("我还没付") and says_not_paid("saya belum bayar")
     assert not says_not_paid("saya dah bayar")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The real supplier asking: the company had paid the fake account (a BEC persona).
+        "我们照invoice付了，昨天supplier打来问怎么还没付款，才知道那封email是假的",
+        "pembekal tanya kenapa belum bayar, rupanya kami dah bayar ke akaun lain",
+        "the real supplier asked why we didn't pay, but we had paid the new account",
+    ],
+)
+def test_someone_asking_why_it_was_not_paid_is_not_the_reporter_keeping_their_money(
+    text: str,
+) -> None:
+    assert not says_not_paid(text)
