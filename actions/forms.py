@@ -175,7 +175,16 @@ class ReportFormValidation(FormValidationAction):
             give_child_helpline(dispatcher, updates.get("country", country))
         if "scam_type" in to_validate and updates.get("scam_type") not in (None, SKIPPED):
             updates.update(self.known_for_type(updates["scam_type"], tracker, updates))
-        return [*safety_events, *(SlotSet(slot, value) for slot, value in updates.items())]
+        # A slot that keeps its value is not set again (the validated ones always are, for the
+        # form): each event is checked against Rasa's schema and stored in the tracker (issue 13).
+        return [
+            *safety_events,
+            *(
+                SlotSet(slot, value)
+                for slot, value in updates.items()
+                if slot in to_validate or tracker.get_slot(slot) != value
+            ),
+        ]
 
     def correction_instead_of_answer(
         self,

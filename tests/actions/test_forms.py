@@ -43,6 +43,18 @@ async def test_amount_answer_is_normalised(
     assert slots_of(events)["amount_lost"] == "5000 SGD"
 
 
+async def test_a_good_answer_sets_only_what_changed(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    # failed_attempts stays 0 and the country is known: one event, the answer (issue 13).
+    tracker = form_tracker(make_tracker, "amount_lost", "S$5,000", slots={"country": "SG"})
+    events = await ValidateFakeAuthorityForm().run(CollectingDispatcher(), tracker, domain)
+    assert [e["name"] for e in events if e.get("event") == "slot"] == [
+        "amount_lost",
+        "money_lost",
+    ]
+
+
 async def test_bad_amount_is_asked_again(make_tracker: MakeTracker, domain: dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
     tracker = form_tracker(make_tracker, "amount_lost", "a lot of it", slots={"country": "SG"})
