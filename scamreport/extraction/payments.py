@@ -110,11 +110,16 @@ _ASKED_WHY_BEFORE = re.compile(
 )
 
 
+def _reporter_did_not_pay(before: str) -> bool:
+    """Whether a "not paid" after ``before`` is the reporter's: not a condition ("or else"),
+    not someone else asking why."""
+    return not (_CONDITION_BEFORE.search(before) or _ASKED_WHY_BEFORE.search(before))
+
+
 def says_not_paid(text: str) -> bool:
     return any(
-        not _CONDITION_BEFORE.search(before) and not _ASKED_WHY_BEFORE.search(before)
+        _reporter_did_not_pay(text[max(0, match.start() - 20) : match.start()])
         for match in _NOT_PAID.finditer(text)
-        for before in (text[max(0, match.start() - 20) : match.start()],)
     )
 
 
