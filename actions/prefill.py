@@ -315,7 +315,7 @@ def is_a_story(text: str) -> bool:
 
 # "pay a penalty today", "by tomorrow": a deadline, not the day it happened.
 _DEADLINE_BEFORE = re.compile(
-    r"(?:\b(?:pay|paid|transfer|send|by|before|until|till|due|deadline|within|or\s+(?:else|be))"
+    r"(?:\b(?:pay|(?:be|get)\s+paid|transfer|send|by|before|until|till|due|deadline|within|or\s+(?:else|be))"
     r"\b[^.,;!?]{0,25})$"
     r"|(?:\b(?:sebelum|sehingga|hingga|selewat-lewatnya|tarikh\s+akhir|dalam\s+masa)\s+)$"
     r"|(?:要我|叫我|让我|必须|限|最迟|截止)[^，,。.；;!！?？]{0,6}$",
@@ -325,13 +325,35 @@ _DEADLINE_BEFORE = re.compile(
 _DEADLINE_AFTER = re.compile(r"\s*(?:之前|以前|前|内|为止|截止)")
 
 
+# "we only found out yesterday", "昨天才知道", "semalam baru tahu": the day they learnt of it,
+# not the day it happened (the form asks for that instead).
+_LEARNT_BEFORE = re.compile(
+    r"\b(?:found\s+out|find\s+out|realis|realiz|discover|noticed|learn|knew|only\s+knew)\w*"
+    r"(?:\s+(?:it|this|that|only|just|about\s+it))?\s+$"
+    r"|\b(?:baru|br|bru)\s+(?:tahu|tau|sedar|perasan|tersedar|dapat\s+tahu)\s+$",
+    re.IGNORECASE,
+)
+_LEARNT_AFTER = re.compile(
+    r"\s*(?:(?:i|we|he|she|they|my\s+\w+)\s+)?(?:only\s+|just\s+|then\s+)?"
+    r"(?:found\s+out|realis|realiz|discovered|knew)\b"
+    r"|\s*(?:(?:saya|sy|kami|kitorang|dia|mak|ayah|bapa|ibu)\s+)?(?:baru|br|bru)\s+"
+    r"(?:tahu|tau|sedar|perasan|tersedar|dapat\s+tahu)\b"
+    r"|\s*(?:我们|我|他|她|他们|家人|我爸|我妈)?(?:才|刚|刚刚)(?:知道|发现|晓得|察觉|意识到|反应过来)",
+    re.IGNORECASE,
+)
+
+
 def incident_date_in(text: str, country: str | None) -> str | None:
-    """The day the story says it happened: its first date that is not a deadline."""
+    """The day the story says it happened: its first date that is neither a deadline nor the
+    day the reporter found out."""
     for found in read_message(text, country).found:
+        before, after = text[: found.start], text[found.end :]
         if (
             found.kind == "date"
-            and not _DEADLINE_BEFORE.search(text[: found.start])
-            and not _DEADLINE_AFTER.match(text[found.end :])
+            and not _DEADLINE_BEFORE.search(before)
+            and not _DEADLINE_AFTER.match(after)
+            and not _LEARNT_BEFORE.search(before)
+            and not _LEARNT_AFTER.match(after)
         ):
             return str(found.value)
     return None

@@ -737,16 +737,36 @@ def _ms_ago(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
 def _ms_period(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
     """ "minggu lepas", "bulan lepas", "awal bulan lepas", "hujung bulan ini", "tahun lalu"."""
     unit, today = match["unit"].lower(), ctx.today
-    back = 0 if match["rel"].lower() == "ini" else 1
+    back = 0 if match["rel"].lower() in ("ini", "ni") else 1
     part = _MS_PARTS.get((match["part"] or "").lower())
     if unit == "bulan":
         year, month = _add_months(today.year, today.month, -back)
         return _part_of(year, month, part, today)
+    if unit == "minggu":
+        return _part_of_week(today - timedelta(weeks=back), part, today)
     if part:
         return None
-    if unit == "minggu":
-        return _clip(DateAnswer.week(today - timedelta(weeks=back)), today)
     return _clip(DateAnswer.year(today.year - back), today)
+
+
+# "awal minggu ni" (early this week): Monday to Wednesday; "hujung minggu lepas" is last
+# weekend, as Malay says it (the week runs Monday to Sunday, as in DateAnswer.week).
+_WEEK_PART_DAYS: dict[str, tuple[int, int]] = {"early": (0, 2), "mid": (2, 4), "late": (5, 6)}
+
+
+def _part_of_week(day: date, part: Qualifier | None, today: date) -> DateAnswer | None:
+    """The Monday-to-Sunday week that holds day, or the part of it a part names; None when
+    that part is still to come."""
+    week = DateAnswer.week(day)
+    if not part:
+        return _clip(week, today)
+    first, last = _WEEK_PART_DAYS[part]
+    start = week.start + timedelta(days=first)
+    if start > today:
+        return None
+    return _clip(
+        DateAnswer.between(start, week.start + timedelta(days=last), qualifier=part), today
+    )
 
 
 def _ms_day_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
@@ -834,7 +854,7 @@ _ZH_MS_RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
     (
         "date_ms_period",
         r"\b(?:(?P<part>awal|permulaan|pertengahan|tengah|hujung|akhir|penghujung)\s+)?"
-        r"(?P<unit>minggu|bulan|tahun)\s+(?P<rel>ini|" + _MS_AGO + r")\b",
+        r"(?P<unit>minggu|bulan|tahun)\s+(?P<rel>ini|ni|" + _MS_AGO + r")\b",
         _ms_period, True,
     ),
     (

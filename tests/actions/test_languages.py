@@ -437,6 +437,29 @@ def test_a_deadline_in_chinese_or_malay_is_not_when_it_happened() -> None:
     assert deadline_in("24小时内要付") == "24小时内"
 
 
+# (story, the words of the story that say when it happened, or None: the form asks)
+@pytest.mark.parametrize(
+    ("story", "when"),
+    [
+        ("他偷偷汇了好几次钱，我们昨天才知道", None),
+        ("他上个月开始汇钱，我们昨天才发现", "上个月"),
+        ("my dad sent money many times, we only found out yesterday", None),
+        ("I realised yesterday that I was scammed last month", "last month"),
+        ("duit dlm akaun hilang, sy baru perasan semalam", None),
+        ("semalam baru tahu kena tipu", None),
+        ("I paid yesterday and realised it was a scam", "yesterday"),
+        ("it must be paid today or you get arrested", None),
+        ("semalam sy kena tipu", "semalam"),
+    ],
+)
+def test_the_day_they_found_out_is_not_when_it_happened(story: str, when: str | None) -> None:
+    from actions.prefill import incident_date_in
+    from scamreport.extraction.dates import read_date
+
+    expected = read_date(when, "SG") if when else None
+    assert incident_date_in(story, "SG") == (expected.iso if expected else None)
+
+
 def test_a_romance_story_in_chinese() -> None:
     story = "我们在微信上认识，聊了三个月，他说要钱办签证"
     slots = slots_from_text(story, country="SG", interview="general", scam_type="romance")

@@ -73,7 +73,21 @@ ANSWERS: list[tuple[str, str, str, str | None]] = [
     ("smlm", "2026-11-28", "day", None),
     ("mlm td", "2026-11-28", "day", None),
     ("ptg tadi", "2026-11-29", "day", None),
+    # "ni" for "ini", and parts of a week ("hujung minggu" is the weekend)
+    ("minggu ni", "2026-W48", "week", None),
+    ("bulan ni", "2026-11", "month", None),
+    ("awal minggu ni kot", "2026-11-23/2026-11-25", "range", "early"),
+    ("tengah minggu lepas", "2026-11-18/2026-11-20", "range", "mid"),
+    ("hujung minggu lepas", "2026-11-21/2026-11-22", "range", "late"),
+    ("hujung minggu ni", "2026-11-28/2026-11-29", "range", "late"),
 ]
+
+
+def test_a_part_of_this_week_still_to_come_is_not_a_date() -> None:
+    monday = date(2026, 11, 30)
+    assert read_date("hujung minggu ni", "MY", today=monday) is None
+    early = read_date("awal minggu ni", "MY", today=monday)
+    assert early is not None and early.iso == "2026-11-30/2026-11-30"
 
 
 @pytest.mark.parametrize(("text", "iso", "precision", "qualifier"), ANSWERS)
