@@ -124,6 +124,9 @@ def test_the_extraction_smoke_run_writes_its_results(tmp_path: Path) -> None:
     assert "\n".join(extraction_section(result))
 
 
+# make test: tests/security/test_long_messages.py sends 100 kB and 1 MB messages through the real
+# stack, and the verdict, bounds and table are tested above without processes.
+@pytest.mark.full
 @pytest.mark.e2e
 def test_the_largest_smoke_run_writes_its_results(tmp_path: Path) -> None:
     # `make test` trains first: without a model this fails, never skips.
