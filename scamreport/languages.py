@@ -45,6 +45,14 @@ _MALAY_WORDS = frozenset(
         "kata", "cakap", "beritahu", "nombor", "kad", "laluan", "lapor", "laporan",
         "banyak", "sikit", "sedikit", "semua", "orang", "kawan", "anak", "emak", "mak", "ayah",
         "isteri", "suami", "kerja", "syarikat", "pakcik", "makcik", "abang", "kakak", "adik",
+        # numbers, names and places as payee details are written ("atas nama", "tiga kali")
+        "atas", "nama", "kali", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh",
+        "lapan", "sembilan", "sepuluh", "puluh", "ratus", "ribu", "juta", "seribu", "seratus",
+        "sebulan", "seorang", "tarikh", "ingat", "tahu", "tau", "lps", "selepas", "sebelum",
+        "kalau", "org", "byk", "skrg", "guna", "pakai", "punya", "dorang", "korang", "je",
+        "sahaja", "saja", "kot", "rasa", "rasanya", "pernah", "setiap", "tiap", "dapat", "dpt",
+        "untung", "labur", "simpanan", "tempah", "sampai", "tunggu", "balas", "mula", "pastu",
+        "tengok", "tgk", "sekali", "lain", "sendiri", "kedai", "rumah", "jumpa", "ugut",
     }
 )  # fmt: skip
 # Indonesian words that Malay writes otherwise (uang/duit, rekening/akaun, polisi/polis...).

@@ -74,6 +74,9 @@ def mei(driver: Driver, bot: BotRunner) -> ChatUser:
         ("saya kena tipu dengan polis palsu", "ms"),
         ("they took my money yesterday", "en"),
         ("ok thanks bye", None),
+        # a Malay payee: bank names are English, "atas nama" and the count are Malay
+        ("transfer bank tiga kali, Public Bank 3198 2270 14 atas nama MEGA MEDIK", "ms"),
+        ("Public Bank 3198 2270 14 atas nama MEGA MEDIK BEKALAN", "ms"),
     ],
 )
 def test_only_a_message_that_clearly_tells_its_language_decides(
