@@ -332,6 +332,8 @@ def _with_currency(text: str, country: str | None) -> Iterator[Found]:
     matches = list(_PREFIXED_RE.finditer(text)) + list(_SUFFIXED_RE.finditer(text))
     kept: list[re.Match[str]] = []
     for match in sorted(matches, key=lambda m: (m.start(), -m.end())):
+        if match.start() and text[match.start() - 1] in ZH_NUMERAL_CHARS:
+            continue  # the "5令吉" of "1千5令吉": the Chinese rules read the whole number
         if all(match.start() >= other.end() or match.end() <= other.start() for other in kept):
             kept.append(match)
     for match in kept:
@@ -508,7 +510,7 @@ _NOT_MONEY_AFTER = (
 )
 # A verb of losing or paying money, in Chinese, then the number: "被骗了两万", "转了1.5万".
 _ZH_MONEY_VERB_RE = re.compile(
-    r"(?:被骗走?了?|骗走?了|损失了?|亏了|输了|(?:转账|转帐|转|汇|付|交|充值|投资|花|打)了?|给了|"
+    r"(?:被骗走?了?|骗走?了|损失了?|亏了|输了|(?:转账|转帐|转|汇|付|交|充值|投资|花|打)了?|给了|还了|"
     r"拿走了?)(?:给)?(?:我|他|她|他们|对方|骗子)?(?:的)?"
     r"(?:大概|大约|差不多|一共|总共|共|将近|快|才)?\s?(?<![0-9.,])(?P<number>"
     + ZH_NUMBER

@@ -88,6 +88,9 @@ STORIES: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
     ("一万块人民币", "SG", [("10000", "CNY")]),
     ("RM500块", "SG", [("500", "MYR")]),
     ("RM五千", "SG", [("5000", "MYR")]),
+    # digits and numerals in one number, before a currency word: not the "5令吉" of it
+    ("我很怕就先还了1千5令吉", "MY", [("1500", "MYR")]),
+    ("先还了一千五", "MY", [("1500", None)]),
 ]
 
 
