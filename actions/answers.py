@@ -672,7 +672,7 @@ def read_answer(
 
 
 # Slots whose readers refuse what they cannot read, so that an answer they take is a real one.
-_RECOGNISING_READERS = ("country", "amount_lost", "incident_date")
+_RECOGNISING_READERS = ("country", "amount_lost", "incident_date", "minor")
 _INDICATOR_KINDS = {
     "scammer_contact": ("phone", "email", "handle", "url"),
     "payee_account": ("iban", "crypto_wallet", "phone", "email"),

@@ -43,14 +43,20 @@ _NUMBER = re.compile(
 )
 
 
+# "不是，我19岁", "tak, sy 34 tahun": an age answers "under 18?", it corrects no amount.
+_AGE = re.compile(
+    r"\d{1,3}\s*(?:周岁|岁|歲|tahun|thn|years?\s+old|yrs?\s+old|yo\b|y/o)", re.IGNORECASE
+)
+
+
 def sounds_like_correction(text: str) -> bool:
-    return bool(_CORRECTION_CUE.search(text))
+    return bool(_CORRECTION_CUE.search(_AGE.sub(" ", text)))
 
 
 def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
     """Slots a correction such as "no, it was 300 not 3000" changes."""
     interview = tracker.get_slot("interview")
-    without_old_values = _NOT_X.sub(" ", text)
+    without_old_values = _NOT_X.sub(" ", _AGE.sub(" ", text))
     found = slots_from_text(
         without_old_values,
         country=tracker.get_slot("country"),

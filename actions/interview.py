@@ -20,7 +20,7 @@ from actions.answers import (
     refers_to_opening_story,
 )
 from actions.blocking import BlockingAction
-from actions.corrections import announce_corrections, corrections_in
+from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
 from actions.messages import (
     latest_entities,
     latest_intent,
@@ -58,6 +58,7 @@ REPORT_SLOTS: tuple[str, ...] = tuple(
 NOTHING_TO_RESUME = "nothing"
 # Sent with the cancelled message: the bot then deletes the report's unfiled evidence.
 REPORT_CANCELLED = {"report_cancelled": True}
+
 
 def remembered_country(pseudonym: str) -> str | None:
     """The country of the reporter's last report, or None (also when the database is down)."""
@@ -372,31 +373,47 @@ class ActionApplyCorrection(BlockingAction):
         if removed:
             announce_removals(dispatcher, removed, reporter_language(tracker))
             return events
-        changes = corrections_in(text, tracker)
         requested = tracker.get_slot("requested_slot")
+        # The NLU heard a correction in words with no mark of one ("再给一千五新币" when asked
+        # what they demand): the answer to the question asked comes first.
+        answered = (
+            answer_events(requested, text, tracker)
+            if requested and not sounds_like_correction(text)
+            else None
+        )
+        if answered is not None:
+            return [*events, *answered]
+        changes = corrections_in(text, tracker)
         if not changes and requested:
-            answer = read_answer(
-                requested,
-                text,
-                intent=latest_intent(tracker),
-                country=tracker.get_slot("country"),
-                entities=latest_entities(tracker),
-            )
-            if answer.ok:  # the answer to the question asked: taken, nothing to announce
-                return [
-                    *events,
-                    SlotSet(requested, answer.value),
-                    *(
-                        SlotSet(slot, value)
-                        for slot, value in answer.also.items()
-                        if tracker.get_slot(slot) is None
-                    ),
-                ]
+            answered = answer_events(requested, text, tracker)
+            if answered is not None:  # taken, nothing to announce
+                return [*events, *answered]
         if not changes:
             dispatcher.utter_message(response="utter_correction_not_understood")
             return events
         announce_corrections(dispatcher, changes, reporter_language(tracker))
         return [*events, *(SlotSet(slot, value) for slot, value in changes.items())]
+
+
+def answer_events(requested: str, text: str, tracker: Tracker) -> list[EventType] | None:
+    """The slots text fills as the answer to the question asked; None when it is no answer."""
+    answer = read_answer(
+        requested,
+        text,
+        intent=latest_intent(tracker),
+        country=tracker.get_slot("country"),
+        entities=latest_entities(tracker),
+    )
+    if not answer.ok:
+        return None
+    return [
+        SlotSet(requested, answer.value),
+        *(
+            SlotSet(slot, value)
+            for slot, value in answer.also.items()
+            if tracker.get_slot(slot) is None
+        ),
+    ]
 
 
 class ActionCancelReport(Action):

@@ -288,6 +288,32 @@ async def test_unclear_correction_is_taken_as_the_answer(
     assert slots_from(events)["contact_channel"] == "video_call"
 
 
+@pytest.mark.parametrize(
+    ("text", "requested", "expected"),
+    [
+        # what they demand, heard as a correction: the demand, the amount lost unchanged
+        ("再给一千五新币", "demand", "再给一千五新币"),
+        # an age answers "under 18?" and corrects no amount
+        ("不是，我19岁", "minor", False),
+        ("tak, sy 34 tahun", "minor", False),
+    ],
+)
+async def test_an_answer_the_nlu_took_for_a_correction_answers_the_question(
+    make_tracker: MakeTracker, domain: dict[str, Any], text: str, requested: str, expected: Any
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {
+        "interview": "general",
+        "country": "SG",
+        "amount_lost": "300 SGD",
+        "requested_slot": requested,
+    }
+    tracker = make_tracker(text, "correct", slots)
+    events = await ActionApplyCorrection().run(dispatcher, tracker, domain)
+    assert slots_from(events)[requested] == expected
+    assert "amount_lost" not in slots_from(events) and responses(dispatcher) == []
+
+
 async def test_cancel_clears_the_report_but_keeps_the_country(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
