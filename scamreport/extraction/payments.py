@@ -26,7 +26,7 @@ _ZH_MS_DEMAND = (
     r"kalau\s+(?:tak|tidak)|jika\s+tidak|nak\s+lagi|minta\s+lagi)\b"
 )
 _ZH_MS_PAID = (
-    r"|(?:付|转|汇|给|交|打|充值|投资|花|转账|输|亏|损失)了|被骗(?:走)?了?|骗(?:走)?了|被(?:扣|拿走|转走)|"
+    r"|(?:付|转|汇|给|交|打|充值|投资|花|转账|输|亏|损失|还)了|被骗(?:走)?了?|骗(?:走)?了|被(?:扣|拿走|转走)|"
     r"\b(?:(?:dah|sudah|telah)\s+(?:bayar|transfer|pindah\w*|hantar|masukkan|bagi|kasi)|dibayar|"
     r"hilang|rugi|kerugian|(?:kena|di)\s?tipu|kena\s+scam|habis|lesap|dipotong|ditolak)\b"
 )
@@ -40,10 +40,15 @@ _ZH_MS_PROMISED = (
     # money offered to the reporter: "一个月给我500块", "每天付我300", a mule's "salary"
     r"给我|付我|发我|答应|承诺|(?:每个?月|一个月|每天|一天|每周|每单)(?:给|付|发|赚|有)|工资|薪水|佣金|"
     r"报酬|酬劳|"
-    r"贷款|\b(?:menang|hadiah|untung|keuntungan|pulangan|bonus|pinjaman|warisan|gaji|upah|"
-    r"komisen|(?:bagi|beri|bayar)\s+(?:saya|aku|kami)|(?:akan|boleh)\s+dapat|"
+    # a loan applied for or approved ("申请了两万", "批了"), pay for the job ("赚五百块",
+    # "一天两百块"): offered, not lost
+    r"贷款|申请|批了|批准|获批|赚|(?:每个?月|一个月|每天|一天|每周|每单|一单)\s?$|"
+    r"\b(?:menang|hadiah|untung|keuntungan|pulangan|bonus|pinjaman|warisan|gaji|upah|pampasan|"
+    r"komisen|(?:bagi|beri|bayar)\s+(?:saya|aku|kami)|(?:akan|boleh|layak)\s+dapat|layak|"
     # offered: "ada org tawar RM300 sebulan utk sewa akaun", "dia janji bagi RM500"
     r"(?:di)?tawar(?:kan|an)?|menawarkan|(?:di)?janji(?:kan)?|berjanji)\b"
+    # "dpt S$5 satu task": money got for a task, right before the amount
+    r"|\b(?:dapat|dpt)\s*$"
 )
 
 _DEMAND_CUE = re.compile(

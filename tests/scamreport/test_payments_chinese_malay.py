@@ -40,6 +40,27 @@ def test_a_prize_is_promised_not_lost() -> None:
     assert mentions.lost == []
 
 
+@pytest.mark.parametrize(
+    ("text", "promised", "lost"),
+    [
+        # a loan applied for, pay for a job or a task, compensation one is "eligible" for
+        ("我申请了两万令吉 他说批了 可是要先付processing fee", ["20000 MYR"], []),
+        ("看到一个送货员的part time，一天两百块，就是去跟人拿信封", ["200 MYR"], []),
+        ("有人问他要不要赚五百块，只要把Singpass借给他们", ["500 MYR"], []),
+        ("mak layak dapat pampasan RM150 ribu, tapi kena bayar yuran dulu", ["150000 MYR"], []),
+        ("dia suruh like video tiktok, dpt S$5 satu task, memang masuk", ["5 SGD"], []),
+        # and still lost: "有一天" is not a day's pay, "还了" (paid back) is paid
+        ("有一天他打电话来，我转了两千块", [], ["2000 MYR"]),
+        ("我很怕就先还了1千5令吉", [], ["1500 MYR"]),
+    ],
+)
+def test_money_offered_to_the_reporter_is_not_lost(
+    text: str, promised: list[str], lost: list[str]
+) -> None:
+    mentions = money_mentions(text, "MY")
+    assert (texts(mentions.promised), texts(mentions.lost)) == (promised, lost)
+
+
 def test_short_answers() -> None:
     assert sounds_demanded("他要五万")
     assert not sounds_demanded("我付了五万")
