@@ -343,17 +343,38 @@ _LEARNT_AFTER = re.compile(
 )
 
 
+# Later in the same sentence: "Minggu ni pembekal call tanya bila nak bayar, rupanya email tu
+# bukan dari dia", "昨天有个安娣哭了，我才觉得不对": the day they found out, when no other date
+# stands between.
+_LEARNT_LATER = re.compile(
+    r"\b(?:rupanya|rupa-rupanya|turns?\s+out|turned\s+out)\b"
+    r"|\b(?:baru|br|bru)\s+(?:tahu|tau|sedar|perasan|tersedar)\b"
+    r"|才(?:知道|发现|觉得|意识到|晓得|反应过来|(?:跟|和|对|告诉)(?:我|我们)|讲|说)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
+
+
+def _when_learnt(text: str, start: int, end: int, next_date_at: int) -> bool:
+    """Whether the date at text[start:end] is the day the reporter found out."""
+    before, after = text[:start], text[end:]
+    if _LEARNT_BEFORE.search(before) or _LEARNT_AFTER.match(after):
+        return True
+    sentence_end = _SENTENCE_END.search(after)
+    rest = after[: min(sentence_end.start() if sentence_end else len(after), next_date_at - end)]
+    return bool(_LEARNT_LATER.search(rest))
+
+
 def incident_date_in(text: str, country: str | None) -> str | None:
     """The day the story says it happened: its first date that is neither a deadline nor the
     day the reporter found out."""
-    for found in read_message(text, country).found:
-        before, after = text[: found.start], text[found.end :]
+    dates = [found for found in read_message(text, country).found if found.kind == "date"]
+    for index, found in enumerate(dates):
+        next_date_at = dates[index + 1].start if index + 1 < len(dates) else len(text)
         if (
-            found.kind == "date"
-            and not _DEADLINE_BEFORE.search(before)
-            and not _DEADLINE_AFTER.match(after)
-            and not _LEARNT_BEFORE.search(before)
-            and not _LEARNT_AFTER.match(after)
+            not _DEADLINE_BEFORE.search(text[: found.start])
+            and not _DEADLINE_AFTER.match(text[found.end :])
+            and not _when_learnt(text, found.start, found.end, next_date_at)
         ):
             return str(found.value)
     return None

@@ -450,6 +450,13 @@ def test_a_deadline_in_chinese_or_malay_is_not_when_it_happened() -> None:
         ("I paid yesterday and realised it was a scam", "yesterday"),
         ("it must be paid today or you get arrested", None),
         ("semalam sy kena tipu", "semalam"),
+        # found out later in the same sentence, with no other date between
+        ("Sy pun bayar. Minggu ni pembekal call tanya bila nak bayar, rupanya email palsu", None),
+        ("昨天有一个安娣给我信封的时候哭了，我才觉得不对。", None),
+        ("我儿子自己偷偷付了两百美金，今天才跟我讲", None),
+        ("上个月我转了5000，昨天才发现", "上个月"),
+        # the cost of reading it so: a call on the day they found out is asked about again
+        ("semalam dia call, rupanya scammer", None),
     ],
 )
 def test_the_day_they_found_out_is_not_when_it_happened(story: str, when: str | None) -> None:
