@@ -25,7 +25,7 @@ from scamreport.countries import (
 from scamreport.extraction import Indicators, classify_scam_type, read_message
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.model import Amount
-from scamreport.extraction.payment_methods import payment_method_in
+from scamreport.extraction.payment_methods import payment_method_in, transfer_named_in
 from scamreport.extraction.payments import money_mentions, says_not_paid
 from scamreport.languages import HAN_RANGES
 from scamreport.safeguarding import ADULT_AGE, mentions_minor, stated_age
@@ -508,7 +508,7 @@ def slots_from_text(
             clause = _CLAUSE.split(text[paid.start() : paid.end() + 50])[0]
             method = payment_method_in(clause)
             if method:
-                slots["payment_method"] = method
+                slots["payment_method"] = transfer_named_in(text, method)
                 break
     if interview == "fake_shop":
         slots.update(shop_slots_from_text(text))

@@ -113,6 +113,15 @@ def payment_method_in(text: str) -> str | None:
     return None
 
 
+def transfer_named_in(text: str, method: str) -> str:
+    """A bank transfer that the text elsewhere names as an instant payment ("要先paynow，我转了
+    640给他", "transfer guna DuitNow"): that instant payment; any other method as it is."""
+    if method != "bank_transfer":
+        return method
+    instant = dict(PAYMENT_METHOD_PATTERNS)["instant_payment"]
+    return "instant_payment" if instant.search(text) else method
+
+
 def payment_method_of_entity(value: str) -> str | None:
     """The code of one ``payment_method`` entity value, or None when it names none."""
     known = ENTITY_PAYMENT_METHODS.get(value.strip().lower())

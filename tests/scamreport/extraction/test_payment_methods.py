@@ -13,6 +13,7 @@ from scamreport.extraction.payment_methods import (
     payment_method_in,
     payment_method_of_entities,
     payment_method_of_entity,
+    transfer_named_in,
 )
 from scamreport.settings import PROJECT_ROOT
 from scamreport.taxonomy import PAYMENT_METHODS
@@ -91,3 +92,19 @@ def test_every_value_the_nlu_is_trained_to_extract_names_a_method() -> None:
     values = _extracted_payment_methods()
     assert len(values) > 30
     assert sorted(v for v in values if payment_method_of_entity(v) is None) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "method", "expected"),
+    [
+        ("要先paynow，我转了六百四十新币给他，他说会transfer票到我的app", "bank_transfer",
+         "instant_payment"),
+        ("transfer guna DuitNow", "bank_transfer", "instant_payment"),
+        ("I transferred 500 to his DBS account", "bank_transfer", "bank_transfer"),
+        ("paid by card, then a paynow request came", "card", "card"),
+    ],
+)  # fmt: skip
+def test_a_transfer_the_story_names_as_an_instant_payment_is_one(
+    text: str, method: str, expected: str
+) -> None:
+    assert transfer_named_in(text, method) == expected
