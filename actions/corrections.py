@@ -53,9 +53,29 @@ def sounds_like_correction(text: str) -> bool:
     return bool(_CORRECTION_CUE.search(_AGE.sub(" ", text)))
 
 
+# "是六万三不是八万三", "300 bukan 3000", "21400 not 12400": the new amount, then the old one.
+_NEW_NOT_OLD = re.compile(
+    r"(?P<new>" + _NUMBER.pattern + r")\s*[,，]?\s*(?:而?不是|并不是|not|bukan(?:nya)?)\s*"
+    r"(?P<old>" + _NUMBER.pattern + r")",
+    re.IGNORECASE,
+)
+
+
+def amount_new_not_old(text: str, tracker: Tracker) -> dict[str, Any]:
+    """The amount of "X not Y" when both are numbers: only that ("刚刚算错了，是六万三不是八万三，
+    有两万是他还没转的" changes the amount, not the date to "just now" or the money to unpaid)."""
+    match = _NEW_NOT_OLD.search(_AGE.sub(" ", text))
+    if not match or tracker.get_slot("amount_lost") in (None, SKIPPED):
+        return {}
+    return bare_amount_correction(match["new"], tracker, {})
+
+
 def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
     """Slots a correction such as "no, it was 300 not 3000" changes."""
     interview = tracker.get_slot("interview")
+    new_amount = amount_new_not_old(text, tracker)
+    if new_amount and tracker.get_slot("amount_lost") != new_amount["amount_lost"]:
+        return {**new_amount, "money_lost": True}
     without_old_values = _NOT_X.sub(" ", _AGE.sub(" ", text))
     found = slots_from_text(
         without_old_values,

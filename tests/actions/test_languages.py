@@ -271,6 +271,9 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
         ("不对，是三千不是三万", "30000 SGD", "3000 SGD"),
         ("silap, 300 bukan 3000", "3000 MYR", "300 MYR"),
         ("其实是五百块", "5000 SGD", "500 SGD"),
+        # "just now I added it up wrong" is no date, "two of it he has not sent" no unpaid money
+        ("刚刚算错了，是六万三不是八万三，我老公说有两万是他还没转的", "83000 MYR", "63000 MYR"),
+        ("sorry silap taip, RM13,100 bukan 11,300", "11300 MYR", "13100 MYR"),
     ],
 )
 def test_corrections_in_chinese_and_malay(
@@ -280,7 +283,9 @@ def test_corrections_in_chinese_and_malay(
     slots = {"interview": "fake_authority", "country": country, "amount_lost": old}
     tracker = make_tracker(text, intent="correct", slots=slots)
     assert sounds_like_correction(text)
-    assert corrections_in(text, tracker)["amount_lost"] == new
+    changes = corrections_in(text, tracker)
+    assert changes["amount_lost"] == new and "incident_date" not in changes
+    assert changes["money_lost"] is True
 
 
 def test_a_story_in_chinese_is_a_story_and_its_details_are_kept() -> None:
