@@ -118,6 +118,8 @@ def test_english_unchanged() -> None:
         ("自称是移民局的", "SG", ["Immigration"]),
         ("dia kata dari PDRM", "MY", ["Royal Malaysia Police"]),
         ("dia ngaku polis Malaysia", "MY", ["Royal Malaysia Police"]),
+        # a district police headquarters is Malaysia's police
+        ("dia sambung ke polis IPD Kota Kinabalu", "MY", ["Royal Malaysia Police"]),
         ("dia mengaku pegawai kastam", "MY", ["Customs"]),
         ("dia kata ada saman dari mahkamah", "MY", ["Court"]),
         ("saya pergi ke mahkamah esok", "MY", []),  # going to court is no claim
