@@ -84,6 +84,13 @@ _PROMISED_CUE = re.compile(
     + _ZH_MS_PROMISED,
     re.IGNORECASE,
 )
+# "ada org masukkan RM2,000 dlm akaun sy", "someone sent 2000 into my account": received.
+_INTO_MY_ACCOUNT = re.compile(
+    r"\s*(?:\w+\s+)?(?:into|to|in)\s+(?:my|our)\s+(?:bank\s+)?account"
+    r"|\s*(?:masuk\s+)?(?:dlm|dalam|ke|kat|dekat)\s+akaun\s+(?:sy|saya|aku|kami)\b"
+    r"|\s*(?:转|汇|打|存)?(?:到|进|入)我(?:的|们的)?(?:户口|账户|帐户|戶口)",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[.!?;\n。！？；]")
 _WINDOW = 60
 
@@ -153,7 +160,9 @@ def money_mentions(
         window = _CLAUSE_END.split(window)[-1]
         amount = _times(window, found.value)
         demand_at, paid_at = _last_cue(_DEMAND_CUE, window), _last_cue(_PAID_CUE, window)
-        if _last_cue(_PROMISED_CUE, window) > max(demand_at, paid_at):
+        if _INTO_MY_ACCOUNT.match(text[found.end : found.end + 30]):
+            mentions.promised.append(found.value)  # money that came to the reporter
+        elif _last_cue(_PROMISED_CUE, window) > max(demand_at, paid_at):
             mentions.promised.append(found.value)
         elif (
             demand_at > paid_at

@@ -49,6 +49,14 @@ def test_a_prize_is_promised_not_lost() -> None:
         ("有人问他要不要赚五百块，只要把Singpass借给他们", ["500 MYR"], []),
         ("mak layak dapat pampasan RM150 ribu, tapi kena bayar yuran dulu", ["150000 MYR"], []),
         ("dia suruh like video tiktok, dpt S$5 satu task, memang masuk", ["5 SGD"], []),
+        # money that came into the reporter's account (a "mistaken transfer" to pass on)
+        (
+            "ada org masukkan RM2,000 dlm akaun sy, lepas tu dia kata tersalah transfer",
+            ["2000 MYR"],
+            [],
+        ),
+        ("有人转了五千块到我的户口", ["5000 MYR"], []),
+        ("someone transferred RM2000 into my account by mistake", ["2000 MYR"], []),
         # and still lost: "有一天" is not a day's pay, "还了" (paid back) is paid
         ("有一天他打电话来，我转了两千块", [], ["2000 MYR"]),
         ("我很怕就先还了1千5令吉", [], ["1500 MYR"]),
