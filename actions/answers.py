@@ -283,7 +283,7 @@ CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "messaging_app",
         re.compile(
-            r"whats ?app|telegram|wechat|line\b|viber|signal|messenger|(?:chat|messaging)\s+app\b|"
+            r"whats ?app|telegram|wechat|\bline\b|viber|signal|messenger|(?:chat|messaging)\s+app\b|"
             r"^\W*(?:an?\s+|through\s+an?\s+|via\s+an?\s+)?app\W*$|微信|电报|"
             r"aplikasi\s+(?:mesej|sembang|pesanan)",
             re.I,
@@ -300,8 +300,10 @@ CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "website",
         re.compile(
-            r"website|web site|online shop|internet|site\b|laman\s+(?:web|sesawang)|"
-            r"kedai\s+(?:dalam\s+talian|online)|网站|网页|网店|网上",
+            # "internet banking", "internet rumah" (home broadband), "网上银行": no website
+            r"website|web site|online shop|site\b|laman\s+(?:web|sesawang)|"
+            r"internet(?!\s*(?:banking|bank|rumah|connection|line|provider|plan|speed))|"
+            r"kedai\s+(?:dalam\s+talian|online)|网站|网页|网店|网上(?!银行|转账|支付|银)",
             re.I,
         ),
     ),

@@ -419,7 +419,11 @@ def test_the_reporters_country_shown_by_the_story(story: str, country: str | Non
     ("text", "channel"),
     [("got a txt from royal mail saying my parcel is held", "sms"),
      ("canada post text said my package was on hold", "sms"),
-     ("i got an email from my bank asking me to log in", "email")],
+     ("i got an email from my bank asking me to log in", "email"),
+     # internet banking or home broadband is no website; "online" is no LINE
+     ("昨天有人打电话说是Singtel的，后来又说要看网上银行有没有被黑", "phone_call"),
+     ("a man rang saying my internet connection was hacked", "phone_call"),
+     ("i bought shoes from an online shop", "website")],
 )  # fmt: skip
 def test_the_channel_in_the_story(text: str, channel: str) -> None:
     assert slots_from_text(text, country="GB", interview="general")["contact_channel"] == channel
