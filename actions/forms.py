@@ -225,7 +225,7 @@ class ReportFormValidation(FormValidationAction):
         return {
             slot: value
             for slot, value in found.items()
-            if slot in questions_for(scam_type)
+            if slot in questions_for(scam_type, story)
             and tracker.get_slot(slot) is None
             and slot not in updates
         }
@@ -285,7 +285,8 @@ class ValidateGeneralForm(ReportFormValidation):
         domain: DomainDict,
     ) -> list[str]:
         scam_type = tracker.get_slot("scam_type")
-        slots = ["country", "scam_type", *questions_for(scam_type)]
+        story = tracker.get_slot("opening_story") or ""
+        slots = ["country", "scam_type", *questions_for(scam_type, story)]
         return without_needless_questions(slots, tracker)
 
 

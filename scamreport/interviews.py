@@ -9,6 +9,8 @@ type-specific questions are kept in a report's ``details`` under the same names,
 
 from __future__ import annotations
 
+import re
+
 # Slots asked about money the reporter lost; left out when nothing was lost.
 MONEY_QUESTIONS: tuple[str, ...] = ("amount_lost", "payment_method", "payee_account")
 
@@ -127,11 +129,26 @@ DETAIL_LABELS: dict[str, str] = {
 }
 
 
-def questions_for(scam_type: str | None) -> tuple[str, ...]:
-    """The general form's questions for ``scam_type``; before the type is known, just that."""
+# A story that speaks of a link ("isi borang kat satu link", "点了他发的链接") without giving it.
+_LINK_SPOKEN_OF = re.compile(r"\blinks?\b|\bpautan\b|链接|网址|連結", re.IGNORECASE)
+_LINK_GIVEN = re.compile(
+    r"https?://|hxxps?://|www\.|\[\.\]|\b[\w-]+\.(?:com|net|org|info|top|xyz|cc|io|my|sg|"
+    r"cn|hk|shop|site|online|link|vip)\b",
+    re.IGNORECASE,
+)
+
+
+def questions_for(scam_type: str | None, story: str = "") -> tuple[str, ...]:
+    """The general form's questions for ``scam_type``; before the type is known, just that.
+    A type that does not ask for the link asks for it when the story speaks of one it does not
+    give (an advance-fee "claim form" link, a fake shop's page)."""
     if scam_type is None:
         return ()
-    return TYPE_QUESTIONS.get(scam_type, TYPE_QUESTIONS["other"])
+    questions = TYPE_QUESTIONS.get(scam_type, TYPE_QUESTIONS["other"])
+    if "link" in questions or not _LINK_SPOKEN_OF.search(story) or _LINK_GIVEN.search(story):
+        return questions
+    after = questions.index("scammer_contact") + 1 if "scammer_contact" in questions else 0
+    return (*questions[:after], "link", *questions[after:])
 
 
 def all_type_questions() -> tuple[str, ...]:
