@@ -104,14 +104,14 @@ def follow_writing(state: ChatState, text: str) -> bool:
     found = written_language(text)
     if found is None:
         return False
+    shares = language_shares(text)
+    if sum(1 for value in shares.values() if value >= MIXED_SHARE) >= 2:
+        state.language_mixed = True  # also when the message is mostly in today's language
     if found == state.language:
         state.language_from_writing = True
         state.language_switch_candidate = None
         return False
     current = state.language
-    shares = language_shares(text)
-    if sum(1 for value in shares.values() if value >= MIXED_SHARE) >= 2:
-        state.language_mixed = True
     share = shares.get(current, 0.0) if current is not None else 0.0
     if state.language_from_writing:
         if share > 0 or state.language_mixed:

@@ -4,6 +4,8 @@ another language, with none of the current one, switch); a /language choice neve
 
 from __future__ import annotations
 
+import pytest
+
 from bot.language import choose, follow_writing
 from bot.rasa_client import Conversation
 from bot.state import ChatState
@@ -46,11 +48,20 @@ def test_a_manglish_first_message_does_not_leave_the_phones_malay() -> None:
     assert state.language == "ms"
 
 
-def test_a_manglish_writer_is_not_switched_by_english_answers_later() -> None:
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Bro I kena tipu la with one seller kat Mudah, I dah bank in",
+        # read as Malay, the phone's language, yet mixed all the same
+        "Bro I kena tipu la with one seller kat Mudah, I dah bank in RM 1,200 for PS5 then "
+        "terus dia block I. Sampai sekarang barang tak sampai lah",
+    ],
+)
+def test_a_manglish_writer_is_not_switched_by_english_answers_later(opening: str) -> None:
     # The Malay Manglish persona: two English answers in a row moved the consent question and
     # the summary into English.
     state = reporter("ms")
-    assert not follow_writing(state, "Bro I kena tipu la with one seller kat Mudah, I dah bank in")
+    assert not follow_writing(state, opening)
     for answer in ("bank in to his Maybank acc", "last Saturday, eh no, Sunday",
                    "he never replied after that, totally blocked me"):  # fmt: skip
         assert not follow_writing(state, answer)
