@@ -40,6 +40,8 @@ MAX_ANSWER_CHARS = 2000
 
 # Slots a reporter may not skip: routing and consent depend on them.
 REQUIRED_SLOTS = frozenset({"country", "consent_forward", "contact_permission", "story"})
+# After this many answers that could not be read, an optional question is left blank.
+MAX_FAILED_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)

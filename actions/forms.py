@@ -16,6 +16,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import (
+    MAX_FAILED_ATTEMPTS,
     REQUIRED_SLOTS,
     SKIPPED,
     read_answer,
@@ -35,9 +36,6 @@ from actions.safety import give_child_helpline, mask_and_warn, safeguard
 from scamreport.extraction.amounts import amount_from_slot, local_currency
 from scamreport.extraction.model import Amount
 from scamreport.interviews import MONEY_QUESTIONS, questions_for
-
-# After this many answers that could not be read, an optional question is left blank.
-MAX_FAILED_ATTEMPTS = 2
 
 # Answers whose amounts are asked for, promised or passed through, never the reporter's loss.
 NOT_A_LOSS = frozenset(

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
 from actions.answers import (
+    MAX_FAILED_ATTEMPTS,
     REQUIRED_SLOTS,
     SKIPPED,
     answer_beside_not_knowing,
@@ -203,7 +204,26 @@ class ActionUrgentTriage(BlockingAction):
             )
         # The same words may also answer the question ("he's coming to collect it" as the
         # story): taken, so that the question is not asked again and again.
-        return [*events, SlotSet("urgent", True), *answer_to_requested(tracker, text)]
+        answered = answer_to_requested(tracker, text)
+        return [
+            *events,
+            SlotSet("urgent", True),
+            *(answered or left_unanswered_again(tracker, dispatcher)),
+        ]
+
+
+def left_unanswered_again(tracker: Tracker, dispatcher: CollectingDispatcher) -> list[EventType]:
+    """A question whose answers are each heard as something else ("还没有 我还在排队", heard as
+    urgent every time) is left blank after MAX_FAILED_ATTEMPTS, as the form leaves one it cannot
+    read: a reporter at the bank is never asked the same question for ever."""
+    requested = tracker.get_slot("requested_slot")
+    if not requested or requested in REQUIRED_SLOTS:
+        return []
+    failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+    if failures > MAX_FAILED_ATTEMPTS:
+        dispatcher.utter_message(response="utter_skipped")
+        return [SlotSet(requested, SKIPPED), SlotSet("failed_attempts", 0)]
+    return [SlotSet("failed_attempts", failures)]
 
 
 # Words that really ask to stop, when the NLU reads a message as "cancel".
@@ -237,7 +257,8 @@ def answer_to_requested(tracker: Tracker, text: str) -> list[EventType]:
     answer = read_answer(
         requested, text, country=tracker.get_slot("country"), entities=latest_entities(tracker)
     )
-    if not answer.ok or answer.value == SKIPPED:
+    # A skip is no answer here, unless it says something ("还没有" to the amount: none lost).
+    if not answer.ok or (answer.value == SKIPPED and not answer.also):
         return []
     also = [SlotSet(k, v) for k, v in answer.also.items() if tracker.get_slot(k) is None]
     return [SlotSet(requested, answer.value), *also, SlotSet("failed_attempts", 0)]

@@ -93,6 +93,45 @@ async def test_triage_without_a_country_gives_the_common_numbers(
     assert "112" in dispatcher.messages[1]["emergency_number"]
 
 
+async def test_not_yet_heard_as_urgent_answers_the_amount(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    # At the bank, asked how much was lost: "not yet, I'm still queuing" (heard as urgent).
+    slots = {"interview": "fake_authority", "country": "SG", "requested_slot": "amount_lost"}
+    events = await ActionUrgentTriage().run(
+        CollectingDispatcher(), make_tracker("还没有 我还在排队", "urgent", slots), domain
+    )
+    assert slots_from(events)["money_lost"] is False
+    assert slots_from(events)["amount_lost"] == SKIPPED
+
+
+async def test_a_question_never_answered_under_urgency_is_left_after_three_tries(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    slots: dict[str, Any] = {
+        "interview": "fake_authority",
+        "country": "SG",
+        "requested_slot": "incident_date",
+    }
+    said = "he is still talking to me on whatsapp"
+    for failures in (1, 2):
+        events = await ActionUrgentTriage().run(
+            CollectingDispatcher(), make_tracker(said, "urgent", slots), domain
+        )
+        assert slots_from(events)["failed_attempts"] == failures
+        slots["failed_attempts"] = failures
+    dispatcher = CollectingDispatcher()
+    events = await ActionUrgentTriage().run(dispatcher, make_tracker(said, "urgent", slots), domain)
+    assert slots_from(events)["incident_date"] == SKIPPED
+    assert "utter_skipped" in responses(dispatcher)
+    # a required question is asked again: the country decides who gets the report
+    slots = {"interview": "fake_authority", "requested_slot": "country", "failed_attempts": 2}
+    events = await ActionUrgentTriage().run(
+        CollectingDispatcher(), make_tracker(said, "urgent", slots), domain
+    )
+    assert "country" not in slots_from(events)
+
+
 async def test_vague_start_asks_which_kind(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
