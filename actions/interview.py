@@ -22,6 +22,7 @@ from actions.answers import (
 )
 from actions.blocking import BlockingAction
 from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
+from actions.forms import NOT_A_LOSS
 from actions.messages import (
     latest_entities,
     latest_intent,
@@ -395,11 +396,11 @@ class ActionApplyCorrection(BlockingAction):
             announce_removals(dispatcher, removed, reporter_language(tracker))
             return events
         requested = tracker.get_slot("requested_slot")
-        # The NLU heard a correction in words with no mark of one ("再给一千五新币" when asked
-        # what they demand): the answer to the question asked comes first.
+        # The NLU heard a correction in words with no mark of one, asked a question whose
+        # amounts are no loss ("再给一千五新币" asked what they demand): the answer comes first.
         answered = (
             answer_events(requested, text, tracker)
-            if requested and not sounds_like_correction(text)
+            if requested in NOT_A_LOSS and not sounds_like_correction(text)
             else None
         )
         if answered is not None:

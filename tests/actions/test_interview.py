@@ -353,6 +353,21 @@ async def test_an_answer_the_nlu_took_for_a_correction_answers_the_question(
     assert "amount_lost" not in slots_from(events) and responses(dispatcher) == []
 
 
+async def test_an_amount_said_while_another_question_is_asked_still_corrects_it(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    slots = {
+        "interview": "general",
+        "country": "SG",
+        "amount_lost": "300 SGD",
+        "requested_slot": "payment_method",
+    }
+    tracker = make_tracker("the amount was 5000", "correct", slots)
+    events = await ActionApplyCorrection().run(CollectingDispatcher(), tracker, domain)
+    assert slots_from(events)["amount_lost"] == "5000 SGD"
+    assert "payment_method" not in slots_from(events)
+
+
 async def test_cancel_clears_the_report_but_keeps_the_country(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
