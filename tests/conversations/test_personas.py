@@ -22,7 +22,8 @@ OTHER_LANGUAGES = ("zh", "ms")
 LANGUAGE_TYPES = {"fake_authority", "fake_shop", "phishing", "investment", "romance",
                   "sextortion", "money_mule"}  # fmt: skip
 LANGUAGE_TAGS = {"panic", "idk", "correction", "third_party", "minor", "mixed_english"}
-CLIENT_CODES = {"zh": {"zh-hans", "zh-CN", "en"}, "ms": {"ms", "en"}}
+# The codes Telegram clients send: Simplified and Traditional Chinese packs, mainland Chinese.
+CLIENT_CODES = {"zh": {"zh-hans", "zh-hant", "zh-CN", "en"}, "ms": {"ms", "en"}}
 
 
 def test_at_least_80_personas_cover_every_scam_type() -> None:
