@@ -119,12 +119,22 @@ INSTRUMENTS: dict[str, Instrument] = {
 }
 
 
-@functools.cache
+# A console worker answers on several threads: two first uses at once must make one instrument
+# (the second registration would fail and its count be lost).
+_instruments_made = threading.Lock()
+
+
 def instrument(name: str) -> Any | None:
     """The process's instrument ``name`` (INSTRUMENTS) in prometheus_client's default
     registry, made at its first use, so a process exports only what it counts (a histogram
     without labels shows as soon as it is made); None where prometheus_client is not installed
     (the Rasa environment)."""
+    with _instruments_made:
+        return _make_instrument(name)
+
+
+@functools.cache
+def _make_instrument(name: str) -> Any | None:
     try:
         from prometheus_client import Counter, Histogram
     except ImportError:

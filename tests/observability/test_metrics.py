@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +133,39 @@ def test_errors_are_counted_by_process_and_logger() -> None:
     before = REGISTRY.get_sample_value(errors, labels) or 0.0
     metrics.count_error("test", "observability")
     assert REGISTRY.get_sample_value(errors, labels) == before + 1
+
+
+def test_two_threads_using_an_instrument_first_at_once_make_one_and_both_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A console worker's threads: the first two requests at once once lost a count, because
+    # both made the counter and the second registration failed.
+    import prometheus_client
+
+    name = "scamreport_test_first_use_race"
+    monkeypatch.setitem(metrics.INSTRUMENTS, name, metrics.Instrument("counter", ()))
+    monkeypatch.setitem(metrics.HELP, name, "Counted by two threads at once")
+    made = prometheus_client.Counter
+
+    def slowly_made(*args: object, **kwargs: object) -> object:
+        time.sleep(0.2)  # long enough for the other thread to ask too
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(prometheus_client, "Counter", slowly_made)
+    both = threading.Barrier(2)
+
+    def count() -> None:
+        both.wait()
+        metrics._update(name, lambda found: found.inc())
+
+    threads = [threading.Thread(target=count) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert REGISTRY.get_sample_value(f"{name}_total") == 2
+    finally:
+        counter = metrics.instrument(name)
+        if counter is not None:
+            REGISTRY.unregister(counter)
