@@ -333,23 +333,23 @@ _LEARNT_BEFORE = re.compile(
     r"|\b(?:baru|br|bru)\s+(?:tahu|tau|sedar|perasan|tersedar|dapat\s+tahu)\s+$",
     re.IGNORECASE,
 )
+# Right after the date: "yesterday I found out", "昨天刚发现". Only there, because later in the
+# sentence they can mean now: "I paid last week and just realised", "上周转了钱，刚发现被骗".
 _LEARNT_AFTER = re.compile(
     r"\s*(?:(?:i|we|he|she|they|my\s+\w+)\s+)?(?:only\s+|just\s+|then\s+)?"
     r"(?:found\s+out|realis|realiz|discovered|knew)\b"
-    r"|\s*(?:(?:saya|sy|kami|kitorang|dia|mak|ayah|bapa|ibu)\s+)?(?:baru|br|bru)\s+"
-    r"(?:tahu|tau|sedar|perasan|tersedar|dapat\s+tahu)\b"
-    r"|\s*(?:我们|我|他|她|他们|家人|我爸|我妈)?(?:才|刚|刚刚)(?:知道|发现|晓得|察觉|意识到|反应过来)",
+    r"|\s*(?:我们|我|他|她|他们|家人|我爸|我妈)?(?:刚|刚刚)(?:知道|发现|晓得|察觉|意识到|反应过来)",
     re.IGNORECASE,
 )
 
 
-# Later in the same sentence: "Minggu ni pembekal call tanya bila nak bayar, rupanya email tu
-# bukan dari dia", "昨天有个安娣哭了，我才觉得不对": the day they found out, when no other date
-# stands between.
+# Anywhere after the date in the same sentence, when no other date stands between: "semalam
+# baru tahu", "Minggu ni pembekal call tanya bila nak bayar, rupanya email tu bukan dari dia",
+# "昨天有个安娣哭了，我才觉得不对": the day they found out.
 _LEARNT_LATER = re.compile(
     r"\b(?:rupanya|rupa-rupanya|turns?\s+out|turned\s+out)\b"
-    r"|\b(?:baru|br|bru)\s+(?:tahu|tau|sedar|perasan|tersedar)\b"
-    r"|才(?:知道|发现|觉得|意识到|晓得|反应过来|(?:跟|和|对|告诉)(?:我|我们)|讲|说)",
+    r"|\b(?:baru|br|bru)\s+(?:tahu|tau|sedar|perasan|tersedar|dapat\s+tahu)\b"
+    r"|才(?:知道|发现|觉得|察觉|意识到|晓得|反应过来|(?:跟|和|对|告诉)(?:我|我们)|讲|说)",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")

@@ -460,6 +460,13 @@ def test_a_deadline_in_chinese_or_malay_is_not_when_it_happened() -> None:
         ("昨天有一个安娣给我信封的时候哭了，我才觉得不对。", None),
         ("我儿子自己偷偷付了两百美金，今天才跟我讲", None),
         ("上个月我转了5000，昨天才发现", "上个月"),
+        ("钱被转走了，昨天他才察觉", None),
+        ("semalam kami dapat tahu, rupanya akaun tu palsu", None),
+        ("semalam baru dapat tahu duit dah hilang", None),
+        # "just found out" later in the sentence is now, not the date before it
+        ("昨天刚发现被骗了", None),
+        ("上周转了钱，刚发现被骗", "上周"),
+        ("I paid last week and just realised it was fake", "last week"),
         # the cost of reading it so: a call on the day they found out is asked about again
         ("semalam dia call, rupanya scammer", None),
     ],
