@@ -170,6 +170,7 @@ def install() -> None:
     """Observes NLU parses and counts errors (in the Rasa process, before Rasa starts)."""
     from rasa.core.processor import MessageProcessor
 
+    rasa_metrics()  # made now, before any thread could make a second one and lose its counts
     if not getattr(MessageProcessor.parse_message, "__scamreport_observed__", False):
         MessageProcessor.parse_message = observe_parse(MessageProcessor.parse_message)  # type: ignore[method-assign]
     # On these loggers rather than the root, whose handlers Rasa's logging set-up replaces.
