@@ -9,6 +9,7 @@ Only the fields a persona names are graded. Kinds of expectation:
   scammer_contact, payee_account, items_ordered, demand;
 - incident_date: ISO ``2026-03-03``, ``"03-03"`` (the latest 3 March), ``{days_ago: 1}``, ``{days_ago: [7, 14]}`` (a range),
   ``{month: 6}`` or ``{months: [6, 8]}`` (the latest such months not in the future),
+  ``{last_month: 12}`` ("last December": the latest December before this month),
   ``{months_ago: 1}`` (last calendar month: 上个月, bulan lepas), or null;
 - indicators: ``{phone: ["+6581234567"], url: [...]}`` must all be among the report's;
 - not_asked: questions the story already answered; max_questions: a bound for this persona;
@@ -100,6 +101,9 @@ def date_window(spec: Any, today: date) -> tuple[date, date] | None:
         return _months_back(date(year, month + 1, 1), month + 1)
     if "month" in spec:
         return _months_back(today, int(spec["month"]))
+    if "last_month" in spec:
+        month = int(spec["last_month"])
+        return _months_back(today.replace(day=1) - timedelta(days=1), month)
     if "months" in spec:
         first, last = spec["months"]
         start, _ = _months_back(today, int(first))

@@ -155,3 +155,15 @@ def test_a_chinese_or_malay_persona_answers_in_its_own_words() -> None:
     ms = next(p for p in PERSONAS if p.id == "ms-ro-my-tak-tahu")
     assert answer_for(ms, "unheard_of_question", []).text == "tak tahu"
     assert answer_for(ms, "cancel", []).text == "tak, teruskan"
+
+
+def test_date_expectations_follow_the_day_the_suite_runs() -> None:
+    first_of_december, end_of_november = date(2026, 12, 1), date(2026, 11, 30)
+    december_2025 = (date(2025, 12, 1), date(2025, 12, 31))
+    assert date_window({"last_month": 12}, first_of_december) == december_2025
+    assert date_window({"last_month": 12}, end_of_november) == december_2025
+    assert date_window({"month": 12}, first_of_december) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert date_window({"months_ago": 1}, first_of_december) == (
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+    )
