@@ -40,6 +40,8 @@ _ZH_MS_PROMISED = (
     # money offered to the reporter: "一个月给我500块", "每天付我300", a mule's "salary"
     r"给我|付我|发我|答应|承诺|(?:每个?月|一个月|每天|一天|每周|每单)(?:给|付|发|赚|有)|工资|薪水|佣金|"
     r"报酬|酬劳|"
+    # "有人说帮忙开公司，给他五百块": someone said they would give him (a parent reported on) money
+    r"说(?:(?!要|叫|让|逼|不|再|必须|得)[^。！？；]){0,20}?给(?:他|她|他们)\s*$|"
     # a loan applied for or approved ("申请了两万", "批了"), pay for the job ("赚五百块",
     # "一天两百块"): offered, not lost
     r"贷款|申请|批了|批准|获批|赚|(?:每个?月|一个月|每天|一天|每周|每单|一单)\s?$|"
@@ -84,6 +86,17 @@ _PROMISED_CUE = re.compile(
     + _ZH_MS_PROMISED,
     re.IGNORECASE,
 )
+# What a message or caller said was charged or owed: "an email saying my Norton renewed for
+# $499", "email说我的Norton续费了RM 1,499", "sms kata akaun kena caj RM300". A claim, not a loss.
+_CLAIMED_CUE = re.compile(
+    r"\b(?:e-?mail|email|sms|text|message|letter|notice|invoice|pop-?up|voicemail)\s+(?:\w+\s+){0,2}?"
+    r"(?:saying|said|says|stating|claiming|claimed)\b"
+    r"|(?:email|e-mail|邮件|电邮|短信|信息|讯息|简讯|通知|消息|来电|sms|SMS)[^，,。！？]{0,6}?"
+    r"(?:说|称|表示|显示|写着)"
+    r"|\b(?:e-?mel|email|sms|mesej|notis|surat|pop-?up)\s+(?:\w+\s+){0,2}?(?:kata|cakap|"
+    r"kononnya|menyatakan|mengatakan|bagitau|bagitahu|beritahu)\b",
+    re.IGNORECASE,
+)
 # "ada org masukkan RM2,000 dlm akaun sy", "someone sent 2000 into my account": received.
 _INTO_MY_ACCOUNT = re.compile(
     r"\s*(?:\w+\s+)?(?:into|to|in)\s+(?:my|our)\s+(?:bank\s+)?account"
@@ -102,6 +115,7 @@ class MoneyMentions:
     lost: list[Amount] = field(default_factory=list)
     demanded: list[Amount] = field(default_factory=list)
     promised: list[Amount] = field(default_factory=list)  # a prize, profits: never lost
+    claimed: list[Amount] = field(default_factory=list)  # a fake charge a message named
     # The text says nothing was paid ("not paid yet", "didn't pay").
     says_not_paid: bool = False
 
@@ -164,6 +178,8 @@ def money_mentions(
             mentions.promised.append(found.value)  # money that came to the reporter
         elif _last_cue(_PROMISED_CUE, window) > max(demand_at, paid_at):
             mentions.promised.append(found.value)
+        elif _last_cue(_CLAIMED_CUE, window) > max(demand_at, paid_at):
+            mentions.claimed.append(found.value)
         elif (
             demand_at > paid_at
             or demand_at == paid_at >= 0

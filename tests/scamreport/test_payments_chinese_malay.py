@@ -47,6 +47,9 @@ def test_a_prize_is_promised_not_lost() -> None:
         ("我申请了两万令吉 他说批了 可是要先付processing fee", ["20000 MYR"], []),
         ("看到一个送货员的part time，一天两百块，就是去跟人拿信封", ["200 MYR"], []),
         ("有人问他要不要赚五百块，只要把Singpass借给他们", ["500 MYR"], []),
+        # someone said they would give him (the reporter's father) money; not "要我给他"
+        ("咖啡店里有人说帮忙开公司，给他五百块", ["500 MYR"], []),
+        ("他说要我给他五百块，不然就报警", [], []),
         ("mak layak dapat pampasan RM150 ribu, tapi kena bayar yuran dulu", ["150000 MYR"], []),
         ("dia suruh like video tiktok, dpt S$5 satu task, memang masuk", ["5 SGD"], []),
         # money that came into the reporter's account (a "mistaken transfer" to pass on)
@@ -89,3 +92,25 @@ def test_someone_asking_why_it_was_not_paid_is_not_the_reporter_keeping_their_mo
     text: str,
 ) -> None:
     assert not says_not_paid(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed", "lost"),
+    [
+        # a fake renewal or charge a message named is a claim; what the reporter then paid is lost
+        (
+            "我收到一封email说我的Norton续费了RM 1,499，如果不要就打这个号码取消，我就转了两千块",
+            ["1499 MYR"],
+            ["2000 MYR"],
+        ),
+        ("sms kata akaun sy kena caj RM300, sy call nombor tu", ["300 MYR"], []),
+        ("got an email saying my antivirus renewed for RM 899", ["899 MYR"], []),
+        # a message that asks for money is a demand, as before
+        ("短信说包裹要付RM5运费", [], []),
+    ],
+)
+def test_a_charge_a_message_claimed_is_not_lost(
+    text: str, claimed: list[str], lost: list[str]
+) -> None:
+    mentions = money_mentions(text, "MY")
+    assert (texts(mentions.claimed), texts(mentions.lost)) == (claimed, lost)
