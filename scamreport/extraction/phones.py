@@ -13,8 +13,9 @@ from scamreport.extraction.model import Found
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:\b(?:otp|tac|pin|code|passcode|password|pwd|cvv|cvc|ref|reference|case|tracking|order|"
     r"invoice|account|acct|a/c|transaction|txn|receipt|policy|serial|iban|card|bill|customer|"
-    r"member|id|nric|ic|passport|postal|zip|amount|total|balance|sum)\b"
+    r"member|id|nric|ic|passport|postal|zip|amount|total|balance|sum|akaun|akn|rujukan)\b"
     r"(?:\s*(?:no\.?|number|num|#|is|was|:|=|-|id|of|they\s+sent(?:\s+me)?|sent))*"
+    r"|(?:户口|账号|账户|帐号|帐户|卡号|验证码|参考号|订单号)(?:号码|号)?\s*(?:是|为|:|：)?"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -24,6 +25,8 @@ _CURRENCY_AFTER = re.compile(
     r"usd|sgd|myr|eur|gbp|inr|hkd|aud|k\b)",
     re.IGNORECASE,
 )
+# "011-6023 8854", "09 123 4567": a local number written with its trunk 0 and grouped.
+_LOCAL_FORMAT = re.compile(r"0\d{1,2}[-\s]\d{3,4}[-\s]?\d{3,4}$")
 _WHATSAPP_LINK_RE = re.compile(r"(?<![\w.])(?:https?://)?wa\.me/\+?(?P<digits>\d{7,15})(?!\d)")
 
 
@@ -34,6 +37,11 @@ def _announced_as_other(text: str, start: int, end: int) -> bool:
     if _CURRENCY_CODE_BEFORE.search(before) or _CURRENCY_AFTER.match(text[end : end + 10]):
         return True
     return bool(_NOT_A_PHONE_BEFORE.search(before)) and not before.rstrip().endswith("+")
+
+
+def _has_trunk_zero(region: str) -> bool:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return metadata is not None and metadata.national_prefix == "0"
 
 
 def find_phones(text: str, country: str | None = None) -> Iterator[Found]:
@@ -47,21 +55,24 @@ def find_phones(text: str, country: str | None = None) -> Iterator[Found]:
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         yield Found("phone", e164, match.raw_string, match.start, match.end, "phonenumbers_valid")
     # Scammers use numbers from unassigned or spoofed ranges: written in full with "+country",
-    # a number of a possible length is kept even when no operator holds it.
+    # or the local way with the trunk prefix and a space or dash ("011-6023 8854"), a number of
+    # a possible length is kept even when no operator holds it.
     possible = phonenumbers.PhoneNumberMatcher(
         text, region, leniency=phonenumbers.Leniency.POSSIBLE
     )
     for match in possible:
-        if not match.raw_string.startswith("+") or any(
+        written_as_phone = match.raw_string.startswith("+") or bool(
+            region and _LOCAL_FORMAT.match(match.raw_string) and _has_trunk_zero(region)
+        )
+        if not written_as_phone or any(
             match.start < end and start < match.end for start, end in taken
         ):
             continue
         if _announced_as_other(text, match.start, match.end):
             continue
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        yield Found(
-            "phone", e164, match.raw_string, match.start, match.end, "international_possible"
-        )
+        rule = "international_possible" if match.raw_string.startswith("+") else "local_possible"
+        yield Found("phone", e164, match.raw_string, match.start, match.end, rule)
     for link in _WHATSAPP_LINK_RE.finditer(text):
         try:
             number = phonenumbers.parse("+" + link.group("digits"), None)

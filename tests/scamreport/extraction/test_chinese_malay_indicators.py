@@ -24,6 +24,8 @@ CASES: list[tuple[str, str, str, list[str]]] = [
      ["+6591234567", "+60123456789"]),
     ("dia call saya dari 012-345 6789 kata polis", "MY", "phone", ["+60123456789"]),
     ("nombor dia 0123456789, dia kata dari Bank Negara", "MY", "phone", ["+60123456789"]),
+    # a range no operator holds yet (spoofed), written the local way: kept
+    ("dia call guna 011-6023 8854", "MY", "phone", ["+601160238854"]),
     ("加我WhatsApp：wa.me/6591234567。", "SG", "phone", ["+6591234567"]),
     ("pergi link www.maybank2u-secure.com.my dan masuk", "MY", "url",
      ["https://www.maybank2u-secure.com.my"]),
@@ -89,6 +91,13 @@ def test_fold_keeps_length_and_punctuation() -> None:
 )
 def test_nothing_made_up(text: str, kind: str) -> None:
     assert getattr(extract_indicators(text, "SG", today=TODAY), kind) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["akaun 012-345 6789", "户口 012-345 6789", "no akaun 0123 4567 890", "0123 4567 890"]
+)
+def test_an_account_number_grouped_like_a_phone_is_no_phone(text: str) -> None:
+    assert extract_indicators(text, "MY", today=TODAY).phone == []
 
 
 def test_english_unchanged() -> None:
