@@ -436,6 +436,9 @@ def slots_from_indicators(found: Indicators, interview: str | None) -> dict[str,
         links = found.url + found.handle
         if links:
             slots["shop_link"] = links[0]
+        # The seller's number or e-mail (their page is the shop's link).
+        if found.phone or found.email:
+            slots["scammer_contact"] = ", ".join(dict.fromkeys(found.phone + found.email))
     elif contacts:
         slots["scammer_contact"] = ", ".join(dict.fromkeys(contacts))
     accounts = found.iban + found.crypto_wallet

@@ -101,7 +101,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "what_to_correct": ("correction",),
     "demand": ("fee", "demand_amount"),
     "amount_lost": ("money_lost",),  # "how much did you lose, if any?" -> "no"
-    "scammer_contact": ("mentor", "profile"),
+    "scammer_contact": ("mentor", "profile", "seller_contact", "seller_phone"),
     "payee_account": ("changed_account", "accounts"),
 }
 
