@@ -55,7 +55,6 @@ def answers(**overrides: Answer) -> dict[str, Answer]:
         "incident_date": "yesterday",
         "shop_name": "skip",
         "shop_link": "skip",
-        "scammer_contact": "skip",
         "items_ordered": "masks",
         "item_received": Press("Nothing arrived"),
         "story": "that is all i know",
