@@ -646,7 +646,7 @@ SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "mentor": read_free_text,
     "minor": read_minor,
     "accounts_used": read_accounts_used,
-    "spoofed_address": read_indicator_or_text(("email", "url")),
+    "reply_to": read_indicator_or_text(("email",)),
     "story": read_story,
     "consent_forward": read_consent_forward,
     "contact_permission": read_contact_permission,
@@ -682,7 +682,7 @@ _INDICATOR_KINDS = {
     "payee_account": ("iban", "crypto_wallet", "phone", "email"),
     "shop_link": ("url", "handle", "email"),
     "link": ("url",),
-    "spoofed_address": ("email", "url"),
+    "reply_to": ("email",),
 }
 
 

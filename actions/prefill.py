@@ -127,6 +127,12 @@ _APP_NAMES = {
     "insta": "Instagram", "ig": "Instagram", "snap": "Snapchat", "fb": "Facebook",
     "微信": "WeChat", "脸书": "Facebook", "面子书": "Facebook", "抖音": "TikTok", "电报": "Telegram",
 }  # fmt: skip
+# "reply-to was accounts.siam@outlook.com", "回复地址变成 x@y.com", "balasan pergi ke x@y.com"
+_REPLY_TO = re.compile(
+    r"(?:reply[\s-]?to|replies\s+went\s+to|回复地址|回复去|回复到|balasan)"
+    r"[^@\n]{0,25}?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
 _REMOTE_APPS = re.compile(
     r"\b(any\s?desk|team\s?viewer|ultra\s?viewer|quick\s?support|quick\s?assist|rust\s?desk|"
     r"logmein|supremo|ammyy|screen\s?connect|splashtop|airdroid)\b",
@@ -286,8 +292,10 @@ def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) ->
         remote = _REMOTE_APPS.search(text)
         if remote:
             slots["app_installed"] = remote.group(1)
-    if scam_type == "business_email_compromise" and found.email:
-        slots["spoofed_address"] = found.email[0]
+    if scam_type == "business_email_compromise":
+        reply_to = _REPLY_TO.search(text)
+        if reply_to:
+            slots["reply_to"] = reply_to.group(1).lower()
     if scam_type == "advance_fee":
         promise = _PROMISES.search(text)
         if promise:

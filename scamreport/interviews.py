@@ -69,6 +69,7 @@ TYPE_QUESTIONS: dict[str, tuple[str, ...]] = {
     ),
     "business_email_compromise": (
         "scammer_contact",
+        "reply_to",
         "invoice",
         "amount_lost",
         "payment_method",
@@ -121,6 +122,7 @@ DETAIL_LABELS: dict[str, str] = {
     "accounts_used": "Accounts the money passed through",
     "amount_moved": "Money moved",
     "still_holding": "Still holds money",
+    "reply_to": "Reply-to address",
     "invoice": "Invoice",
     "prize": "What was promised",
     "app_installed": "App installed",

@@ -147,6 +147,11 @@ def test_money_moved_is_read_from_the_accounts_answer() -> None:
          {"withdrawal_blocked": "cant withdraw"}),
         ("advance_fee", "they said i won the lottery and need to pay a release fee",
          {"prize": "lottery"}),
+        ("business_email_compromise",
+         "the e-mail came from the supplier's real address but the reply-to was Acme.Billing@gmail.com",
+         {"reply_to": "acme.billing@gmail.com"}),
+        ("business_email_compromise", "地址是真的，可是回复地址变成 siam.acc@outlook.com",
+         {"reply_to": "siam.acc@outlook.com"}),
     ],
 )  # fmt: skip
 def test_the_story_answers_the_types_own_questions(
@@ -453,3 +458,12 @@ def test_several_different_sums_lost_leave_the_total_to_ask() -> None:
     story = "i paid 3 dollars fee on their site and then 2 charges of $640 appeared on my visa"
     found = slots_from_text(story, country="CA", interview="general")
     assert "amount_lost" not in found and found["money_lost"] is True
+
+
+def test_the_reply_to_answer_keeps_the_address_or_the_words() -> None:
+    assert read_answer("reply_to", "it went to acme.billing@gmail.com").value == (
+        "acme.billing@gmail.com"
+    )
+    assert read_answer("reply_to", "same as the real one").value == "same as the real one"
+    assert "reply_to" in TYPE_QUESTIONS["business_email_compromise"]
+    assert "reply_to" in DETAIL_LABELS

@@ -84,6 +84,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "holding_money": ("still_holding",),
     "still_holds": ("still_holding",),
     "spoofed_email": ("spoofed_address", "scammer_contact"),
+    "reply_to": ("spoofed_address", "reply_to_address"),
     "spoofed_domain": ("spoofed_address", "scammer_contact"),
     "invoice_details": ("invoice",),
     "new_account": ("changed_account", "payee_account"),
