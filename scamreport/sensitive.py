@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from stdnum import luhn
 
+from scamreport.languages import HAN_RANGES
+
 SECRET_KINDS: tuple[str, ...] = ("otp", "pin", "password", "card_number", "cvv")
 
 _LABELS = {
@@ -163,6 +165,9 @@ _PHONE_WORD_BEFORE = re.compile(
     r"\b(?:to|from|call(?:ed)?|number|no\.?|tel|ph|contact|whatsapp|at)\s*:?\s*$", re.I
 )
 _LONE_TOKEN = re.compile(r"[^\s]{4,64}")
+# Chinese writes a whole answer without spaces ("没有，反而他拿了五百块"): a sentence, never a
+# lone password. (A code inside such a sentence is still masked when one is expected.)
+_HAN = re.compile("[" + HAN_RANGES + "]")
 # The answer to the next question, not a password: "S$3,200", "usdt25000", a link, "@handle".
 _ANSWER_NOT_PASSWORD = re.compile(
     r"^(?:[$€£¥₹₱₩฿]|(?:s|us|a|au|c|ca|hk|nz|sg|rm|rp|rs|usd|sgd|myr|eur|gbp|aud|cad|inr|php|"
@@ -321,6 +326,7 @@ def _expected_secrets(text: str, expecting: str) -> list[Secret]:
         # A lone word with a digit or a symbol: "Australia" or "yes" is an answer, "hunter2!" not.
         if (
             _LONE_TOKEN.fullmatch(stripped)
+            and not _HAN.search(stripped)
             and not stripped.isalpha()
             and stripped.lower() not in _NOT_A_PASSWORD_REPLY
             and not _ANSWER_NOT_PASSWORD.search(stripped)

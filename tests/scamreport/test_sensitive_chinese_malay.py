@@ -48,3 +48,22 @@ def test_the_secret_a_message_talks_about(text: str, kind: str | None) -> None:
 def test_the_next_message_after_a_chinese_mention_is_the_code() -> None:
     assert mentioned_secret_kind("骗子要我的验证码") == "otp"
     assert mask_secrets("482913", expecting="otp").masked_text == "[REDACTED OTP]"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "没有，反而他拿了五百块",  # after "卡和密码都是他们拿着": an answer, not the password
+        "没有，户口不在他手上，卡和密码都是他们拿着",
+        "他在咖啡店认识的人，号码不知道",
+    ],
+)
+def test_a_chinese_answer_after_a_password_was_mentioned_is_no_password(answer: str) -> None:
+    assert mask_secrets(answer, expecting="password").masked_text == answer
+    # a password typed on its own still is one
+    assert mask_secrets("Abc12345!", expecting="password").kinds == ["password"]
+
+
+def test_a_code_read_out_inside_a_chinese_sentence_is_still_masked() -> None:
+    masked = mask_secrets("他叫我念给他，我就念了482913给他", expecting="otp")
+    assert masked.kinds == ["otp"] and "482913" not in masked.masked_text
