@@ -450,7 +450,7 @@ def slots_from_indicators(found: Indicators, interview: str | None) -> dict[str,
     elif contacts:
         slots["scammer_contact"] = ", ".join(dict.fromkeys(contacts))
     accounts = found.iban + found.crypto_wallet
-    if accounts and interview != "fake_shop":
+    if accounts:
         slots["payee_account"] = ", ".join(accounts)
     return slots
 

@@ -182,6 +182,7 @@ INTERVIEW_QUESTIONS: dict[str, tuple[str, ...]] = {
         "items_ordered",
         "amount_lost",
         "payment_method",
+        "payee_account",
         "item_received",
         "incident_date",
     ),

@@ -467,3 +467,17 @@ def test_the_reply_to_answer_keeps_the_address_or_the_words() -> None:
     assert read_answer("reply_to", "same as the real one").value == "same as the real one"
     assert "reply_to" in TYPE_QUESTIONS["business_email_compromise"]
     assert "reply_to" in DETAIL_LABELS
+
+
+def test_a_fake_shop_is_asked_for_the_sellers_contact_and_where_the_money_went() -> None:
+    from scamreport.interviews import INTERVIEW_QUESTIONS
+
+    asked = INTERVIEW_QUESTIONS["fake_shop"]
+    assert asked.index("scammer_contact") < asked.index("payee_account")
+    story = (
+        "bought a phone from a seller on carousell, paid to DE89 3704 0044 0532 0130 00, "
+        "his whatsapp +65 9123 4567 and then he blocked me"
+    )
+    found = slots_from_text(story, country="SG", interview="fake_shop")
+    assert found["payee_account"] == "DE89370400440532013000"
+    assert found["scammer_contact"] == "+6591234567"

@@ -45,6 +45,7 @@ def fake_shop_answers(shop_name: str) -> dict[str, str | Press]:
         "items_ordered": "20 boxes of masks",
         "amount_lost": "RM 400",
         "payment_method": "bank transfer",
+        "payee_account": "skip",
         "item_received": Press("Nothing arrived"),
         "incident_date": "yesterday",
         "story": "The seller stopped answering after I paid. His WhatsApp was +65 8123 4567.",

@@ -91,6 +91,7 @@ def test_fake_shop_report_is_stored_field_by_field(
             "items_ordered": "50 boxes of N95 masks",
             "amount_lost": "RM 1,250",
             "payment_method": "bank transfer",
+            "payee_account": "skip",
             "item_received": "nothing arrived",
             "incident_date": "3 March",
             "story": "The seller stopped answering after I paid.",
