@@ -27,7 +27,7 @@ from scamreport.extraction import (
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.dates import DateAnswer, incident_date_problem, read_date
 from scamreport.extraction.payment_methods import payment_method_in, payment_method_of_entities
-from scamreport.extraction.payments import says_not_paid, sounds_demanded
+from scamreport.extraction.payments import money_mentions, says_not_paid, sounds_demanded
 from scamreport.languages import HAN_RANGES, LANGUAGES
 from scamreport.locales import catalog
 from scamreport.presentation import describe_date
@@ -207,6 +207,11 @@ def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
         return reject("utter_invalid_amount_lost", value=text.strip()[:60])
     if says_not_paid(text):
         return Answer(SKIPPED, also={"money_lost": False, "amount_demanded": str(amount)})
+    # "没有，反而他拿了五百块" (no; he was the one paid 500): the amount is no loss
+    if _NOTHING_LOST.search(text):
+        mentions = money_mentions(text, country)
+        if (mentions.promised or mentions.claimed) and not mentions.lost:
+            return Answer(SKIPPED, also={"money_lost": False})
     return Answer(str(amount), also={"money_lost": True})
 
 

@@ -481,3 +481,18 @@ def test_a_fake_shop_is_asked_for_the_sellers_contact_and_where_the_money_went()
     found = slots_from_text(story, country="SG", interview="fake_shop")
     assert found["payee_account"] == "DE89370400440532013000"
     assert found["scammer_contact"] == "+6591234567"
+
+
+@pytest.mark.parametrize(
+    ("answer", "money_lost"),
+    [
+        ("没有，反而他拿了五百块", False),  # no; he was the one paid 500
+        ("tak, dia yg dapat RM500", False),
+        ("no, they promised me a prize of S$5000", False),
+        ("no it was 500", True),  # a correction of the amount: still lost
+        ("没有，只是付了五百块手续费", True),
+    ],
+)
+def test_no_beside_money_someone_was_given_is_no_loss(answer: str, money_lost: bool) -> None:
+    read = read_answer("amount_lost", answer, country="SG")
+    assert read.also.get("money_lost") is money_lost
