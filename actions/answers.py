@@ -518,6 +518,19 @@ def read_indicator_or_text(kinds: tuple[str, ...]) -> Callable[..., Answer]:
     return read
 
 
+def read_shop_link(text: str, *, country: str | None = None, **_: Any) -> Answer:
+    """The shop's link or page; the seller's number or e-mail in the same answer is their
+    contact (one question for both: a fake-shop reporter is asked few)."""
+    found = read_message(text, country).indicators()
+    contacts = list(dict.fromkeys(found.phone + found.email))
+    also = {"scammer_contact": ", ".join(contacts)} if contacts else {}
+    links = list(dict.fromkeys(found.url + found.handle))
+    if links:
+        return Answer(", ".join(links), also=also)
+    answer = read_free_text(text)
+    return Answer(answer.value, also=also) if answer.ok else answer
+
+
 def read_demand(text: str, *, country: str | None = None, **_: Any) -> Answer:
     """What they demand; the amount and the deadline it names are kept apart too."""
     answer = read_free_text(text)
@@ -641,7 +654,7 @@ SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "payee_account": read_indicator_or_text(("iban", "crypto_wallet", "phone", "email")),
     "incident_date": read_incident_date,
     "shop_name": read_free_text,
-    "shop_link": read_indicator_or_text(("url", "handle", "email")),
+    "shop_link": read_shop_link,
     "items_ordered": read_free_text,
     "item_received": read_item_received,
     "scam_type": read_scam_type,

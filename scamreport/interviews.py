@@ -178,7 +178,6 @@ INTERVIEW_QUESTIONS: dict[str, tuple[str, ...]] = {
         "country",
         "shop_name",
         "shop_link",
-        "scammer_contact",
         "items_ordered",
         "amount_lost",
         "payment_method",

@@ -469,11 +469,16 @@ def test_the_reply_to_answer_keeps_the_address_or_the_words() -> None:
     assert "reply_to" in DETAIL_LABELS
 
 
-def test_a_fake_shop_is_asked_for_the_sellers_contact_and_where_the_money_went() -> None:
+def test_a_fake_shop_gives_the_sellers_number_with_its_link_and_is_asked_the_payee() -> None:
     from scamreport.interviews import INTERVIEW_QUESTIONS
 
     asked = INTERVIEW_QUESTIONS["fake_shop"]
-    assert asked.index("scammer_contact") < asked.index("payee_account")
+    assert "payee_account" in asked and "scammer_contact" not in asked  # asked with the link
+    read = read_answer("shop_link", "instagram @kicks.vault, whatsapp 012-876 5432", country="MY")
+    assert (read.value, read.also) == ("@kicks.vault", {"scammer_contact": "+60128765432"})
+    assert read_answer("shop_link", "no page, only his number 9123 4567", country="SG").also == {
+        "scammer_contact": "+6591234567"
+    }
     story = (
         "bought a phone from a seller on carousell, paid to DE89 3704 0044 0532 0130 00, "
         "his whatsapp +65 9123 4567 and then he blocked me"

@@ -178,7 +178,6 @@ def test_delete_removes_the_reporters_personal_data(
             "country": "Malaysia",
             "shop_name": "MaskKing MY",
             "shop_link": "hxxps://maskking-my[.]shop/order",
-            "scammer_contact": "skip",
             "items_ordered": "50 boxes of N95 masks",
             "amount_lost": "RM 1,250",
             "payment_method": "bank transfer",
@@ -277,7 +276,6 @@ def test_rasa_killed_mid_conversation_loses_nothing(
         resumed,
         {
             "shop_link": "skip",
-            "scammer_contact": "skip",
             "items_ordered": "20 boxes of masks",
             "amount_lost": "RM 400",
             "payment_method": "bank transfer",
@@ -398,7 +396,6 @@ def test_action_server_down_mid_conversation_loses_nothing(
         resumed,
         {
             "shop_link": "skip",
-            "scammer_contact": "skip",
             "items_ordered": "20 boxes of masks",
             "amount_lost": "RM 400",
             "payment_method": "bank transfer",

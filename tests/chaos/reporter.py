@@ -41,7 +41,6 @@ def fake_shop_answers(shop_name: str) -> dict[str, str | Press]:
         "country": "Malaysia",
         "shop_name": shop_name,
         "shop_link": "skip",
-        "scammer_contact": "skip",
         "items_ordered": "20 boxes of masks",
         "amount_lost": "RM 400",
         "payment_method": "bank transfer",

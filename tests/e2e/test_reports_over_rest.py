@@ -86,8 +86,7 @@ def test_fake_shop_report_is_stored_field_by_field(
         {
             "country": "Malaysia",
             "shop_name": "MaskKing MY",
-            "shop_link": "hxxps://maskking-my[.]shop/order",
-            "scammer_contact": "his whatsapp 012-876 5432",
+            "shop_link": "hxxps://maskking-my[.]shop/order, his whatsapp 012-876 5432",
             "items_ordered": "50 boxes of N95 masks",
             "amount_lost": "RM 1,250",
             "payment_method": "bank transfer",
@@ -121,6 +120,6 @@ def test_fake_shop_report_is_stored_field_by_field(
         assert [(u.value, u.registrable_domain) for u in urls] == [
             ("https://maskking-my.shop/order", "maskking-my.shop")
         ]
-        # The seller's number, asked for since the fake-shop interview asks for it
+        # The seller's number, given with the shop's link
         assert report.scammer_contact == "+60128765432"
         assert [i.value for i in report.indicators if i.kind == "phone"] == ["+60128765432"]
