@@ -459,11 +459,66 @@ def read_amount(text: str, country: str | None = None) -> Amount | None:
         return None
     for found in find_amounts(text, country):
         if isinstance(found.value, Amount):
-            return found.value
+            return _restated(text, found, country)
     match = _BARE_NUMBER_RE.match(_NOT_THAT.sub("", text))
     if match:
         return _to_amount(match, None)
     return _worded_amount(text, country, whole=True) or _bare_zh_ms_amount(text)
+
+
+def _restated(text: str, found: Found, country: str | None) -> Amount:
+    """The first amount found, or the exact figure a reporter put right after it.
+
+    "RM 10k，一万零两百" and "about 5k, i mean 4,850" name one sum twice, and the exact figure
+    is the one meant: it follows the first with only a comma or an "I mean" between, and
+    rounds to it. "$500, then another 520" are two sums, and the first stays.
+    """
+    first: Amount = found.value
+    rest = text[found.end :]
+    between = _SAME_SUM_BETWEEN.match(rest)
+    if between is None or not between.group() or not rest[between.end() :].strip():
+        return first
+    exact = _whole_amount(rest[between.end() :], country)
+    if exact is None or exact.currency not in (None, first.currency):
+        return first
+    if _rounds_to(exact.value, first.value):
+        return Amount(exact.value, first.currency or exact.currency)
+    return first
+
+
+def _whole_amount(text: str, country: str | None) -> Amount | None:
+    """The amount ``text`` is, when it is nothing but one ("4,850 exactly", "一万零两百")."""
+    text = text[: _EXACTLY_AT_END.search(text).start()].strip()  # type: ignore[union-attr]
+    for found in find_amounts(text, country):
+        if found.start == 0 and found.end == len(text) and isinstance(found.value, Amount):
+            return found.value
+        return None
+    match = _BARE_NUMBER_RE.match(text)
+    return _to_amount(match, None) if match else _bare_zh_ms_amount(text)
+
+
+_EXACTLY_AT_END = re.compile(
+    r"\s*(?:exactly|precisely|to\s+be\s+exact|整|而已|je|sahaja|saja)?[\s.!。)）]*$", re.IGNORECASE
+)
+
+
+def _rounds_to(exact: Decimal, rounded: Decimal) -> bool:
+    """True when ``exact`` is more precise than ``rounded`` and rounds to it (10200 -> 10000)."""
+    exponent = rounded.normalize().as_tuple().exponent
+    if exact == rounded or not isinstance(exponent, int):
+        return False
+    return exact.quantize(Decimal(1).scaleb(exponent)) == rounded.normalize() and (
+        exact.normalize().as_tuple().exponent < exponent  # type: ignore[operator]
+    )
+
+
+# What may stand between a round figure and the exact one that restates it.
+_SAME_SUM_BETWEEN = re.compile(
+    r"[\s,，、;；:：.…(（/~-]*(?:(?:i\s+mean|actually|exactly|precisely|to\s+be\s+exact|or|"
+    r"就是|准确(?:来说|地说)?|具体(?:是|来说)?|其实|确切(?:是|地说)?|tepatnya|sebenarnya|"
+    r"maksud\s+(?:saya|sy)|iaitu)[\s,，:：]*)?(?:是)?[\s(（]*",
+    re.IGNORECASE,
+)
 
 
 # "300 not 3000", "300, not 3,000": the amount meant comes first

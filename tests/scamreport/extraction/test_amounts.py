@@ -103,6 +103,21 @@ def test_read_amount(text: str, country: str | None, value: str, currency: str |
 
 
 @pytest.mark.parametrize(
+    ("text", "country", "value", "currency"),
+    [("RM 10k，一万零两百", "MY", "10200", "MYR"),
+     ("about S$5k, 4,850 exactly", "SG", "4850", "SGD"),
+     ("RM5k... i mean RM4,850", "MY", "4850", "MYR"),
+     ("S$3,000 then S$2,000 more", "SG", "3000", "SGD"),
+     ("$500, then another 520 dollars", "AU", "500", "AUD"),
+     ("S$1,000, 20 of it by card", "SG", "1000", "SGD")],
+)  # fmt: skip
+def test_an_exact_figure_beside_a_round_one_is_the_amount_meant(
+    text: str, country: str, value: str, currency: str | None
+) -> None:
+    assert read_amount(text, country) == Amount(Decimal(value), currency)
+
+
+@pytest.mark.parametrize(
     "text", ["", "nothing", "no money", "3 March", "I don't know", "a dollar store", "Page 5"]
 )
 def test_read_amount_finds_nothing_where_there_is_no_amount(text: str) -> None:
