@@ -17,6 +17,10 @@ INTENT_INTERVIEWS: dict[str, str] = {
 INTENT_SCAM_TYPES: dict[str, str] = {
     intent: interview for intent, interview in INTENT_INTERVIEWS.items() if interview in SCAM_TYPES
 }
+# An intent's kind is not taken for a story the classifier gives it less than this chance
+# (a Norton "refund" story the NLU heard as fake authority: tech support 0.43, fake authority
+# 0.009); the general interview then asks which kind it was, the classifier's likeliest first.
+CONTRADICTED_BELOW = 0.05
 REPORT_INTENTS = frozenset(
     {"report_scam", "report_fake_authority", "report_fake_shop", "report_other_scam", "urgent"}
 )
@@ -27,7 +31,8 @@ def implied_scam_type(intent: str | None, text: str, *, is_story: bool = False) 
 
     The scam-type classifier, trained on the eleven types (held-out macro F1 in
     docs/model-card.md), decides when it is sure; the NLU's two report intents, which know
-    only fake authority and fake shop, decide only when it is not. "other" counts only for a
+    only fake authority and fake shop, decide only when it is not, and not for a story the
+    classifier gives their kind almost no chance (CONTRADICTED_BELOW). "other" counts only for a
     story (``is_story``): the classifier is sure of "other" for "hi i want to report a scam"
     too, which says no kind at all.
     """
@@ -35,7 +40,10 @@ def implied_scam_type(intent: str | None, text: str, *, is_story: bool = False) 
     if not guess.unsure and (guess.code != "other" or is_story):
         return guess.code
     if intent in INTENT_SCAM_TYPES:
-        return INTENT_SCAM_TYPES[intent]
+        kind = INTENT_SCAM_TYPES[intent]
+        if is_story and dict(guess.ranked).get(kind, 0.0) < CONTRADICTED_BELOW:
+            return None  # the story says otherwise, though not surely: the reporter chooses
+        return kind
     return None
 
 
@@ -56,6 +64,8 @@ def interview_for(
     scam_type = implied_scam_type(intent, text, is_story=is_story)
     if scam_type:
         return interview_of_type(scam_type), scam_type
+    if intent in INTENT_SCAM_TYPES:  # its kind was contradicted by the story
+        return "general", None
     if intent in INTENT_INTERVIEWS:
         return INTENT_INTERVIEWS[intent], None
     return "unknown", None
