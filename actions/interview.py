@@ -40,6 +40,7 @@ from actions.safety import (
     safeguard,
 )
 from actions.screenshots import announce_removals, removals_asked
+from actions.stop_answer import StopAnswer, read_stop_answer
 from actions.summary import describe_known
 from scamreport.classification import guess_scam_type
 from scamreport.intents import interview_for
@@ -308,6 +309,8 @@ class ActionAskCancel(BlockingAction):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return [ActiveLoop(None), SlotSet("resume_at", NOTHING_TO_RESUME)]
         text = user_text(tracker)
+        if action_before_message(tracker) == self.name():
+            return self.answered(dispatcher, tracker, read_stop_answer(text))
         if tracker.active_loop_name and not _STOP_WORDS.search(text):
             # "France" read as "cancel" by the NLU: an answer to the question goes on with it.
             answered = answer_to_requested(tracker, masked_user_text(tracker))
@@ -321,6 +324,31 @@ class ActionAskCancel(BlockingAction):
             resume_at = "action_show_summary"
         dispatcher.utter_message(response="utter_ask_cancel")
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("resume_at", resume_at)]
+
+    @staticmethod
+    def answered(
+        dispatcher: CollectingDispatcher, tracker: Tracker, answer: StopAnswer | None
+    ) -> list[EventType]:
+        """The typed answer to this question, that the NLU heard as "cancel" once more ("no,
+        continue"): stop on a clear yes, else go on where the report was paused."""
+        if answer == "stop":
+            return [FollowupAction("action_cancel_report")]
+        resume_at = tracker.get_slot("resume_at")
+        dispatcher.utter_message(response="utter_resumed")
+        if resume_at in (None, NOTHING_TO_RESUME):
+            return []
+        return [FollowupAction(resume_at)]
+
+
+def action_before_message(tracker: Tracker) -> str | None:
+    """The bot's last action before the reporter's latest message (action_listen aside)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event["name"] != "action_listen":
+            return str(event["name"])
+    return None
 
 
 class ActionResumeReport(Action):

@@ -780,8 +780,9 @@ def _ms_day_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
 
 
 def _ms_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
-    """ "bulan Mac", "pada bulan Ogos", "awal Oktober", "Julai lepas"."""
-    month = _MS_MONTHS[match["month"].lower()]
+    """ "bulan Mac", "pada bulan Ogos", "awal Oktober", "Julai lepas", "awal bulan 9"."""
+    written = match["month"].lower()
+    month = int(written) if written.isdigit() else _MS_MONTHS[written]
     year, _ = _recent_month(month, ctx.today)
     if match["year"]:
         year = int(match["year"])
@@ -878,6 +879,13 @@ _ZH_MS_RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
     (
         "date_ms_month",
         r"\b" + _MS_MONTH_RE + r"\s+(?P<rel>" + _MS_AGO + r")(?P<part>)(?P<year>)\b",
+        _ms_month, True,
+    ),
+    (
+        # a month by its number, as chats write it: "bulan 9", "awal bln 10", "hujung bulan 8"
+        "date_ms_month_number",
+        r"\b(?:(?P<part>awal|pertengahan|hujung|akhir)\s+)?(?:pada\s+)?(?:bulan|bln)\s+"
+        r"(?P<month>1[0-2]|0?[1-9])(?:\s+(?P<year>(?:19|20)\d{2}))?(?P<rel>)(?![\w/.:-])",
         _ms_month, True,
     ),
 )  # fmt: skip
@@ -1083,6 +1091,7 @@ _GATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "date_ms_day_month": (_MS_ONLY_MONTHS, _DIGITS),
     "date_ms_weekday": (tuple(_MS_WEEKDAYS),),
     "date_ms_month": (tuple(_MS_MONTHS),),
+    "date_ms_month_number": (("bulan", "bln"), _DIGITS),
 }
 
 
