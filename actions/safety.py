@@ -23,7 +23,11 @@ from scamreport.urgency import is_urgent
 
 # Words of a sextortion threat: the stop-now advice differs (do not pay, do not delete).
 _SEXTORTION = re.compile(
-    r"\b(?:sextort\w*|nudes?|naked|intimate|explicit|sexual|video\s*call|recorded|recording|"
+    # A video call alone is no sign: fake police hold theirs in uniform. Recorded, it is.
+    r"\b(?:sextort\w*|nudes?|naked|intimate|explicit|sexual|"
+    r"(?:recorded|recording|record|screen\s*-?recorded)\s+(?:me|us|our|my|the|a)\b[^.!?]{0,20}"
+    r"\b(?:video\s*call|call|cam|webcam|chat)|recorded\s+(?:me|us)|undress\w*|"
+    r"strip(?:ped|ping)?\b|took\s+off\s+(?:her|his|my|their)?\s*clothes|"
     r"private\s+(?:photos?|pictures?|videos?|parts)|(?:send|post|share|leak)\w*\s+(?:it|them|the\s+"
     r"video|my\s+(?:video|photos?|pictures?))\s+to\s+(?:all\s+)?my\s+(?:friends|family|contacts|"
     r"followers|parents))|\b(?:bogel|lucah|gambar\s+intim|video\s+intim|seks)\b|"

@@ -14,6 +14,11 @@ _SUBJECT = (
 )
 _BE = r"(?:\s+(?:is|are)|'s|’s|'re|’re|s|re)?"  # "he's", "theyre", "they are"
 _I_AM = r"(?:i\s*'?\s*m|i’m|im|i\s+am|we\s*'?\s*re|we’re|we\s+are)"
+_EN_RELATIVE = (
+    r"\b(?:my|our)\s+(?:mum|mom|mother|mam|mama|dad|father|papa|grandma|grandmother|grandpa|"
+    r"grandfather|nan|nana|wife|husband|son|daughter|aunt|auntie|uncle|parents?|sister|brother|"
+    r"granny)"
+)
 _MONEY_VERB = r"(?:transfer|send|pay|withdraw|wire|deposit|remit|hand\s+over|give)"
 _NOW = r"(?:now|right\s+now|immediately|today|tonight|at\s+once|asap|this\s+minute)"
 
@@ -48,6 +53,9 @@ _CUES: tuple[re.Pattern[str], ...] = tuple(
         _I_AM + r"\s+(?:now\s+|currently\s+|still\s+)?(?:at|in|inside|outside|going\s+to|on\s+"
         r"(?:my|the)\s+way\s+to)\s+(?:the|my|a)\s+(?:bank|atm|branch|money\s+changer|"
         r"remittance|post\s+office)\b",
+        _EN_RELATIVE + r"(?:\s+(?:is|are)|'s|’s)\s+(?:now\s+|currently\s+|still\s+|already\s+)?"
+        r"(?:at|in|inside|going\s+to|on\s+(?:his|her|their|the)\s+way\s+to)\s+(?:the|a)\s+"
+        r"(?:bank|atm|branch|money\s+changer|remittance)\b(?!.{0,12}\b(?:yesterday|last)\b)",
         r"\b(?:about|going|supposed|trying|preparing|getting\s+ready)\s+to\s+"
         + _MONEY_VERB
         + r"\b",
@@ -85,6 +93,12 @@ _CUES: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 
+# Someone the reporter is telling the story for: "mak sy skrg ada kat bank", "my mum is at the
+# bank now".
+_MS_RELATIVE = (
+    r"\b(?:mak|emak|ibu|mama|umi|ayah|abah|bapa|papa|nenek|atuk|tok|isteri|suami|wife|anak|"
+    r"kakak|akak|abang|adik|pakcik|makcik|nenda)(?:\s+(?:saya|sy|aku|ku|i))?"
+)
 _MS_SUBJECT = (
     r"\b(?:dia|mereka|diorang|dorang|depa|pemanggil|penipu|scammer|pegawai|polis|orang\s+tu|"
     r"org\s+tu|lelaki\s+tu|perempuan\s+tu)"
@@ -120,6 +134,23 @@ _CUES_MS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:saya|aku|sy|i)\s+(?:sekarang\s+|skrg\s+|tengah\s+|masih\s+|ada\s+|dah\s+)?"
         r"(?:kat|di|dekat|dkt|dalam|dlm)\s+(?:bank|atm|mesin\s+atm|cawangan|kaunter\s+bank|"
         r"money\s+changer|pejabat\s+pos)\b(?!.{0,12}\b(?:semalam|tadi|minggu\s+lepas|hari\s+tu)\b)",
+        _MS_RELATIVE + r"\s+(?:(?:sekarang|skrg|skang|tengah|tgh|masih|ada|dah|sedang)\s+){1,3}"
+        r"(?:kat|di|dekat|dkt|dalam|dlm)\s+(?:bank|atm|mesin\s+atm|cawangan|kaunter)\b"
+        r"(?!.{0,12}\b(?:semalam|kelmarin|tadi|minggu\s+lepas|hari\s+tu)\b)",
+        r"\b"
+        + _MS_NOW
+        + r"\b.{0,15}\b(?:suruh|minta|paksa|desak)\s+"
+        + _MS_RELATIVE.removeprefix(r"\b")
+        + r"\s+(?:untuk\s+)?"
+        + _MS_MONEY_VERB
+        + r"\b",
+        r"\b(?:suruh|minta|paksa|desak)\s+"
+        + _MS_RELATIVE.removeprefix(r"\b")
+        + r"\s+(?:untuk\s+)?"
+        + _MS_MONEY_VERB
+        + r"\b.{0,40}\b"
+        + _MS_NOW
+        + r"\b",
         r"\b(?:saya|aku|sy)\s+(?:tengah\s+|sedang\s+)?(?:dalam\s+perjalanan|otw|on\s+the\s+way|"
         r"pergi)\s+ke\s+(?:bank|atm|cawangan)\b",
         # "sy nak transfer dah ni", "mak sy tengah transfer duit"; not "dia kata nak bayar bil"

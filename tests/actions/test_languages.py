@@ -613,3 +613,14 @@ async def test_the_closing_questions_answered_in_chinese(
     slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots_set["consent_forward"] == "national"
     assert slots_set["contact_permission"] == "telegram"
+
+
+def test_a_video_call_alone_is_no_sextortion() -> None:
+    from actions.safety import is_sextortion
+
+    # A victim on a video call with a fake MAS officer got "stop replying to them" advice
+    # instead of "hang up, do not go to the bank".
+    assert not is_sextortion("我现在还在跟他们WhatsApp video call！！他们说是金管局MAS的官员")
+    assert not is_sextortion("the police did a video call in uniform and showed a warrant")
+    assert is_sextortion("someone recorded our video call and says he will send it to my friends")
+    assert is_sextortion("she took off her clothes on the video call, now he wants money")

@@ -25,6 +25,12 @@ from scamreport.urgency import is_urgent
         "they're waiting outside",
         "a man waiting outside my house",
         "should i transfer the money?",
+        # someone reporting for a parent who is at the bank now
+        "my mum is at the bank now, the police told her to withdraw",
+        "my dad's at the atm",
+        "tolong cepat!! mak sy skrg ada kat bank, dorang suruh mak keluarkan semua duit ASB",
+        "skrg dorang suruh mak keluarkan duit",
+        "dorang suruh ayah transfer duit sekarang juga",
     ],
 )
 def test_urgent(text: str) -> None:
@@ -46,6 +52,9 @@ def test_urgent(text: str) -> None:
         "I'm not at the bank",
         "They told me to transfer money last week",
         "I went to the bank on monday and transferred",
+        "my mum was at the bank yesterday",
+        "ayah saya ada kat bank tadi",
+        "dia suruh mak bayar bil bulan lepas",
     ],
 )
 def test_not_urgent(text: str) -> None:
