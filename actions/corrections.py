@@ -31,15 +31,23 @@ _NOT_X = re.compile(
 _CORRECTION_CUE = re.compile(
     r"\b(?:actually|oh\s+wait|wait|sorry|i\s+mean|i\s+meant|correction|mistake|typo|"
     r"should\s+(?:be|have\s+been)|instead\s+of|not\s+\S*\d|wrong|change|silap|salah|"
-    r"sebenarnya|betulkan|maaf|tukar|sepatutnya|bukan\s+\S*\d)\b"
-    r"|不对|错了|搞错|弄错|说错|写错|打错|更正|纠正|应该是|其实|改成|改为|不是\S*?[0-9"
+    r"sebenarnya|betulkan|maaf|tukar|sepatutnya|bukan\s+\S*\d|tunggu|kejap|jap)\b"
+    r"|不对|错了|搞错|弄错|说错|写错|打错|更正|纠正|应该是|其实|改成|改为|等等|等一下|再算|算错|漏了|忘记算|不是\S*?[0-9"
     + ZH_NUMERAL_CHARS
     + r"]",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
-    r"(?:[^\s\w]{1,2}|\b[A-Za-z]{1,3}\$)?\d[\d,]*(?:\.\d+)?[kKmM]?\b"
+    r"(?:[^\s\w]{1,2}|\b[A-Za-z]{1,3}\$)?\d[\d,]*(?:\.\d+)?(?:[kKmM]|\s?(?:ribu|rb|juta))?\b"
     r"|" + ZH_NUMBER + r"(?:块|元|蚊)?"
+)
+# The number a correction gives as the whole: "是十二万八千，有一笔八千忘记算了", "jadi semua
+# 9 ribu", "so the total is 1,150".
+_THE_WHOLE = re.compile(
+    r"(?:\b(?:it\s+(?:was|is)|total(?:\s+(?:was|is))?|altogether|in\s+all|jadi|semua|jumlah|"
+    r"semuanya|sebenarnya|sepatutnya|should\s+be)\b|是|总共|一共|总数|加起来)\s*(?:是|is|was)?\s*"
+    r"(?P<number>" + _NUMBER.pattern + r")",
+    re.IGNORECASE,
 )
 
 
@@ -103,6 +111,9 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
     if "amount_lost" in found or "incident_date" in found or previous in (None, SKIPPED):
         return {}
     amount = parse_amount(text, tracker.get_slot("country"))
+    whole = _THE_WHOLE.search(text)
+    if amount is None and whole:
+        amount = parse_amount(whole["number"].strip(), tracker.get_slot("country"))
     if amount is None:  # "its 1150 total": the last number that is not a count ("2 payments")
         amounts = [
             parse_amount(n.strip(), tracker.get_slot("country")) for n in _NUMBER.findall(text)

@@ -274,8 +274,12 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
         # "just now I added it up wrong" is no date, "two of it he has not sent" no unpaid money
         ("刚刚算错了，是六万三不是八万三，我老公说有两万是他还没转的", "83000 MYR", "63000 MYR"),
         ("sorry silap taip, RM13,100 bukan 11,300", "11300 MYR", "13100 MYR"),
+        # the whole, then the part that was forgotten
+        ("金额不对，我再算了一次，是十二万八千，有一笔八千忘记算了", "120000 MYR", "128000 MYR"),
+        ("eh tunggu, mak baru ckp ada satu lg 1,200 dia x bgtau sy. jadi semua 9 ribu",
+         "7800 MYR", "9000 MYR"),
     ],
-)
+)  # fmt: skip
 def test_corrections_in_chinese_and_malay(
     make_tracker: MakeTracker, text: str, old: str, new: str
 ) -> None:

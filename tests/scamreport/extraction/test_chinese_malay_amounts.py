@@ -225,6 +225,9 @@ def test_long_runs_of_numbers_cost_linear_time(text: str) -> None:
         ("有人拿到我的照片，说不给他500新币今晚就发给我全班同学", "SG", "demanded"),
         ("我转了5000块给他", "SG", "lost"),
         ("saya dah transfer RM3000 kepada dia", "MY", "lost"),
+        # the loan applied for, in a loan-app fee scam, was stored as lost
+        ("sy apply loan RM 10k dlm app KreditKilat. dia kata lulus", "MY", "promised"),
+        ("i took a loan and paid them RM5000", "MY", "lost"),
     ],
 )
 def test_money_offered_or_demanded_is_not_money_lost(text: str, country: str, kind: str) -> None:
