@@ -36,6 +36,9 @@ STORY_MIN_WORDS = 8
 
 _COUNTRY_PHRASE = re.compile(
     r"\b(?:i am|i'm|im|i live|living|we live|we are|we're|based|staying|here)\s+(?:in|at)\s+"
+    r"((?:the\s+)?[A-Za-z'][A-Za-z' .-]{1,30}?)(?=[,.;!?]|\s+(?:and|but|my|a|an|the|someone|last|yesterday|today)\b|$)"
+    # "hi, i'm from Brunei": first thing said, the reporter's own country
+    r"|^\W*(?:(?:hi|hello|hey|salam)\W+)?(?:i am|i'm|im|we are|we're)\s+from\s+"
     r"((?:the\s+)?[A-Za-z'][A-Za-z' .-]{1,30}?)(?=[,.;!?]|\s+(?:and|but|my|a|an|the|someone|last|yesterday|today)\b|$)",
     re.I,
 )
@@ -43,8 +46,8 @@ _COUNTRY_PHRASE = re.compile(
 _COUNTRY_PHRASE_ZH_MS = re.compile(
     r"\b(?:(?:mak|emak|ibu|ayah|bapa|abah|suami|isteri|anak|abang|kakak|adik|nenek|datuk|atuk|"
     r"kawan|keluarga)\s+(?:saya|sy|aku|kami)|saya|sy|aku|kami|kita)\s+"
-    r"(?:tinggal\s+|menetap\s+|berada\s+|duduk\s+)?"
-    r"(?:di|dekat|kat)\s+([A-Za-z' ]{3,30}?)(?=[,.;!?]|\s+(?:dan|tapi|saya|semalam|ada)\b|$)"
+    r"(?:tinggal\s+|menetap\s+|berada\s+|duduk\s+|orang\s+|org\s+)?"
+    r"(?:di|dekat|kat|dari|dr)\s+([A-Za-z' ]{3,30}?)(?=[,.;!?]|\s+(?:dan|tapi|saya|sy|semalam|ada|nak)\b|$)"
     r"|(?:我|我们)(?:的)?(?:妈妈|爸爸|父母|母亲|父亲|奶奶|爷爷|外婆|外公|老公|老婆|丈夫|妻子|儿子|"
     r"女儿|哥哥|姐姐|弟弟|妹妹|朋友|家人)?(?:住在|人在|在|住)([" + HAN_RANGES + r"]{2,8})",
     re.I,
@@ -399,7 +402,7 @@ def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:
             if code:
                 return code
     for match in _COUNTRY_PHRASE.finditer(text):
-        code = resolve_country(match.group(1))
+        code = resolve_country(match.group(1) or match.group(2))
         if code:
             return code
     for match in _COUNTRY_PHRASE_ZH_MS.finditer(text):

@@ -42,9 +42,12 @@ logger = logging.getLogger(__name__)
 MIN_WORDS = 3
 # A first message with at least this share of the phone's language does not leave it.
 MIXED_SHARE = 0.25
-_NOT_WORDS = re.compile(r"\S*(?:://|www\.|@|\w\.\w)\S*", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z]+")
 _HAN = re.compile(f"[{HAN_RANGES}]")
+# Links, e-mail addresses and handles: no language. Chinese has no spaces, so one ends at a Han
+# character or Chinese punctuation ("要付1.99新币重新派送" is no link, nor is the whole message).
+_LINK_CHAR = f"[^\\s{HAN_RANGES}，。！？；：、（）「」“”]"
+_NOT_WORDS = re.compile(f"{_LINK_CHAR}*(?:://|www\\.|@|\\w\\.\\w){_LINK_CHAR}*", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 def written_language(text: str) -> Language | None:

@@ -497,6 +497,8 @@ def test_a_romance_story_in_chinese() -> None:
         ("我住在新加坡", "SG"),
         ("mak saya tinggal di Malaysia", "MY"),
         ("saya tinggal di Singapura", "SG"),
+        ("salam, sy dr Brunei. sy nak report utk mak sy", "BN"),
+        ("hi im from singapore, someone called me pretending to be dbs", "SG"),
     ],
 )
 def test_where_the_reporter_or_their_relative_lives(story: str, country: str) -> None:
@@ -506,6 +508,13 @@ def test_where_the_reporter_or_their_relative_lives(story: str, country: str) ->
 def test_a_country_named_after_what_follows_in_is_not_where_the_reporter_lives() -> None:
     # "我在探探认识一个台湾女生" is "on Tantan I met a Taiwanese woman": not in Taiwan.
     story = "我在探探认识一个台湾女生，每天跟我聊天"
+    assert "country" not in slots_from_text(story, country=None, interview=None)
+
+
+@pytest.mark.parametrize(
+    "story", ["he said im from customs and i must pay", "dia kata dia dari polis", "sy dari bank tu"]
+)
+def test_where_someone_else_says_they_are_from_is_no_country(story: str) -> None:
     assert "country" not in slots_from_text(story, country=None, interview=None)
 
 

@@ -71,6 +71,11 @@ def mei(driver: Driver, bot: BotRunner) -> ChatUser:
         ("我被骗了", "zh"),
         ("是", "zh"),
         ("有人冒充警察 https://example.com", "zh"),
+        # no space in Chinese: a decimal or a link inside the sentence was read as the whole
+        # message being a link, and an English phone's reporter got English replies
+        ("收到SingPost的SMS说要付1.99新币重新派送，我点了link", "zh"),
+        ("我点了https://singpost-redelivery.top/sg/pay这个链接", "zh"),
+        ("他的telegram是@scam_boss，我被骗了", "zh"),
         ("saya kena tipu dengan polis palsu", "ms"),
         ("they took my money yesterday", "en"),
         ("ok thanks bye", None),

@@ -225,6 +225,8 @@ def _reply(
 TWO_PART_QUESTIONS: dict[str, tuple[re.Pattern[str], str, str]] = {
     "payment_method": (re.compile(r"to which account", re.I), "payee_account", " to "),
     "platform": (re.compile(r"\blink\b", re.I), "site", ", "),
+    # the fake-shop link question asks for the seller's number too (3ba8651)
+    "shop_link": (re.compile(r"seller's number", re.I), "scammer_contact", ", "),
 }
 
 
