@@ -72,10 +72,13 @@ _NEW_NOT_OLD = re.compile(
 def amount_new_not_old(text: str, tracker: Tracker) -> dict[str, Any]:
     """The amount of "X not Y" when both are numbers: only that ("刚刚算错了，是六万三不是八万三，
     有两万是他还没转的" changes the amount, not the date to "just now" or the money to unpaid)."""
-    match = _NEW_NOT_OLD.search(_AGE.sub(" ", text))
+    text = _AGE.sub(" ", text)
+    match = _NEW_NOT_OLD.search(text)
     if not match or tracker.get_slot("amount_lost") in (None, SKIPPED):
         return {}
-    return bare_amount_correction(match["new"], tracker, {})
+    # "insurans tu 890 bukan 980. jadi total 2,540": a part corrected, then the whole
+    whole = _THE_WHOLE.search(text[match.end() :])
+    return bare_amount_correction(whole["number"] if whole else match["new"], tracker, {})
 
 
 def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:

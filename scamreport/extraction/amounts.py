@@ -596,7 +596,8 @@ _BARE_ZH_RE = re.compile(
     + r")\s?(?:多|左右|上下)?\s*[。.!！]*\s*$"
 )
 _BARE_MS_RE = re.compile(
-    r"^\s*(?:(?:lebih\s+kurang|kira-kira|dalam|hampir|dekat|sebanyak|jumlah)\s+)?"
+    r"^\s*(?:(?:lebih\s+kurang|kira-kira|dalam|hampir|dekat|sebanyak|jumlah|jumlahnya|"
+    r"semua\s+sekali|semuanya|semua|total|sekali\s+gus)\s+)?"
     r"(?P<words>" + MS_NUMBER + r")\s*(?:je|sahaja|saja)?\s*[.!]*\s*$",
     re.IGNORECASE,
 )

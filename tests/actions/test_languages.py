@@ -278,6 +278,10 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
         ("金额不对，我再算了一次，是十二万八千，有一笔八千忘记算了", "120000 MYR", "128000 MYR"),
         ("eh tunggu, mak baru ckp ada satu lg 1,200 dia x bgtau sy. jadi semua 9 ribu",
          "7800 MYR", "9000 MYR"),
+        ("eh silap, sy tgk resit td ada dua kali transfer, 10k dgn 8,500. jadi 18,500 semua sekali",
+         "18000 MYR", "18500 MYR"),
+        ("不对，是两万五，我转了两次，两万加五千", "20000 MYR", "25000 MYR"),
+        ("eh silap, insurans tu 890 bukan 980. jadi total 2,540", "2630 MYR", "2540 MYR"),
     ],
 )  # fmt: skip
 def test_corrections_in_chinese_and_malay(

@@ -51,6 +51,7 @@ ANSWERS: list[tuple[str, str | None, str, str | None]] = [
     ("seribu", None, "1000", None),
     ("sejuta", None, "1000000", None),
     ("lebih kurang seribu", None, "1000", None),
+    ("semua sekali dua ribu enam ratus tiga puluh", None, "2630", None),
     ("RM5 ribu", None, "5000", "MYR"),
     ("5 ribu ringgit", None, "5000", "MYR"),
     ("Rp 500.000", None, "500000", "IDR"),  # rupiah, not ringgit
