@@ -26,6 +26,7 @@ from actions.forms import NOT_A_LOSS
 from actions.messages import (
     latest_entities,
     latest_intent,
+    latest_intent_confidence,
     masked_user_text,
     reporter_language,
     reporter_pseudonym,
@@ -46,6 +47,7 @@ from scamreport.classification import guess_scam_type
 from scamreport.intents import interview_for
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 from scamreport.storage.repository import reporter_country
+from scamreport.urgency import is_urgent
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +187,11 @@ class ActionAskScamType(BlockingAction):
         return []
 
 
+# Below this the NLU's "urgent" is not enough to stop an interview with the stop-now advice when
+# the message answers the question asked and says nothing is happening now (is_urgent).
+URGENT_SURE = 0.6
+
+
 class ActionUrgentTriage(BlockingAction):
     """Stop-now advice and the emergency number, in the middle of an interview."""
 
@@ -195,6 +202,12 @@ class ActionUrgentTriage(BlockingAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = mask_and_warn(user_text(tracker), dispatcher)
+        if latest_intent_confidence(tracker) < URGENT_SURE and not is_urgent(text):
+            # "tak, kad dgn login semua dia pegang" (no, he holds the card and the login),
+            # heard as urgent at 0.38: an answer, with no word of anything happening now
+            answered = answer_to_requested(tracker, text)
+            if answered:
+                return answered
         story = tracker.get_slot("opening_story") or ""
         events = safeguard(text, tracker, dispatcher, story=story, force_urgent=True)
         if tracker.get_slot("urgent"):  # said again: the advice is worth repeating

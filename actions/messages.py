@@ -16,6 +16,11 @@ def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def latest_intent_confidence(tracker: Tracker) -> float:
+    """How sure the NLU was of the latest message's intent (0 when it did not say)."""
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
 def full_message_text(message: dict[str, Any]) -> str:
     """A user message's whole text: NLU reads only the beginning of a long message, and the
     bot sends the whole text beside it in the metadata (scamreport.channel)."""

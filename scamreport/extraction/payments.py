@@ -81,7 +81,7 @@ _PROMISED_CUE = re.compile(
     r"\b(?:won|win|winning|winnings|prize\s+(?:of|money)?|worth|inherit\w*|inheritance\s+of|"
     r"(?:loan|grant|refund|compensation|payout|jackpot|reward|bonus|salary|commission)(?:\s+(?:of|"
     r"for))?|profits?\s+(?:of)?|earn\w*|made|returns?\s+of|balance\s+(?:of|was|is|showed|shows)?|"
-    r"receive|claim|release|approved\s+for|(?:pay|give|offered)\s+(?:me|us)|offered|"
+    r"receive|claim|release|approved\s+for|(?:pay|give|offered)\s+(?:me|us)|offer(?:ed|s|ing)?|"
     r"left\s+(?:me|us|you)|(?:will|would)\s+(?:get|receive)|entitled\s+to|bequeath\w*)\b"
     + _ZH_MS_PROMISED,
     re.IGNORECASE,

@@ -105,6 +105,26 @@ async def test_not_yet_heard_as_urgent_answers_the_amount(
     assert slots_from(events)["amount_lost"] == SKIPPED
 
 
+async def test_an_answer_heard_as_urgent_without_conviction_is_an_answer(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    # "no, he holds the card and the login" was heard as urgent at 0.38: stop-now advice in
+    # the middle of a money mule's calm report
+    slots = {"interview": "general", "country": "MY", "requested_slot": "incident_date"}
+    tracker = make_tracker("awal bulan 9, kad dgn login semua dia pegang", "urgent", slots)
+    tracker.latest_message["intent"]["confidence"] = 0.38
+    dispatcher = CollectingDispatcher()
+    events = await ActionUrgentTriage().run(dispatcher, tracker, domain)
+    assert "utter_urgent_stop" not in responses(dispatcher)
+    assert slots_from(events)["incident_date"] and "urgent" not in slots_from(events)
+    # sure, or with words of now, it is urgent
+    tracker = make_tracker("awal bulan 9, dia tengah call sy sekarang", "urgent", slots)
+    tracker.latest_message["intent"]["confidence"] = 0.38
+    dispatcher = CollectingDispatcher()
+    await ActionUrgentTriage().run(dispatcher, tracker, domain)
+    assert "utter_urgent_stop" in responses(dispatcher)
+
+
 async def test_a_question_never_answered_under_urgency_is_left_after_three_tries(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:

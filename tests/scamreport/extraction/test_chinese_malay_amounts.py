@@ -229,6 +229,7 @@ def test_long_runs_of_numbers_cost_linear_time(text: str) -> None:
         # the loan applied for, in a loan-app fee scam, was stored as lost
         ("sy apply loan RM 10k dlm app KreditKilat. dia kata lulus", "MY", "promised"),
         ("i took a loan and paid them RM5000", "MY", "lost"),
+        ("ada org telegram offer 'sewa akaun bank' RM 300 sebulan", "MY", "promised"),
     ],
 )
 def test_money_offered_or_demanded_is_not_money_lost(text: str, country: str, kind: str) -> None:
