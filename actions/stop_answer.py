@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from actions.answers import read_yes_no
+
 StopAnswer = Literal["stop", "go_on"]
 
 # "don't continue", "tak nak teruskan", "不想继续": stopping, though a word of going on is there.
@@ -38,26 +40,13 @@ _STOPPING = re.compile(
     r"|停止|取消|删掉|刪掉",
     re.IGNORECASE,
 )
-_NO = re.compile(
-    r"^\W*(?:no|nope|nah|not\s+yet|tak|tidak|x|bukan|jangan|belum|不是|不|没有|沒有|别|別)(?![A-Za-z])",
-    re.IGNORECASE,
-)
-_YES = re.compile(
-    r"^\W*(?:yes|yeah|yep|ya|yup|ok|okay|sure|betul|boleh|baik|是|是的|对|對|好|嗯)(?![A-Za-z])",
-    re.IGNORECASE,
-)
-
-
 def read_stop_answer(text: str) -> StopAnswer | None:
     """ "stop", "go_on", or None when the answer says neither."""
     if _NOT_GOING_ON.search(text):
         return "stop"
     if _GOING_ON.search(text):
         return "go_on"
-    if _NO_MORE.search(text):
+    if _NO_MORE.search(text) or _STOPPING.search(text):
         return "stop"
-    if _NO.search(text):
-        return "go_on"
-    if _STOPPING.search(text) or _YES.search(text):
-        return "stop"
-    return None
+    yes = read_yes_no(text, None)
+    return None if yes is None else "stop" if yes else "go_on"

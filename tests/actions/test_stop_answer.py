@@ -16,7 +16,7 @@ from tests.actions.test_interview import MakeTracker, responses
 @pytest.mark.parametrize(
     "text",
     ["no, continue", "tak, teruskan", "tidak, teruskan", "不，继续", "继续吧", "no", "tak", "x",
-     "不", "jangan batal", "不要取消", "no don't stop", "nope keep going", "sambung"],
+     "不是", "jangan batal", "不要取消", "no don't stop", "nope keep going", "sambung"],
 )  # fmt: skip
 def test_going_on(text: str) -> None:
     assert read_stop_answer(text) == "go_on"
@@ -31,8 +31,9 @@ def test_stopping(text: str) -> None:
     assert read_stop_answer(text) == "stop"
 
 
-@pytest.mark.parametrize("text", ["awal bulan 9", "hmm", "the police called again"])
+@pytest.mark.parametrize("text", ["awal bulan 9", "hmm", "the police called again", "不"])
 def test_saying_neither(text: str) -> None:
+    # the action keeps the report then, as for a "no"
     assert read_stop_answer(text) is None
 
 
