@@ -40,6 +40,8 @@ _STOPPING = re.compile(
     r"|停止|取消|删掉|刪掉",
     re.IGNORECASE,
 )
+
+
 def read_stop_answer(text: str) -> StopAnswer | None:
     """ "stop", "go_on", or None when the answer says neither."""
     if _NOT_GOING_ON.search(text):
