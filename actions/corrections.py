@@ -46,7 +46,7 @@ _NUMBER = re.compile(
 _THE_WHOLE = re.compile(
     r"(?:\b(?:it\s+(?:was|is)|total(?:\s+(?:was|is))?|altogether|in\s+all|jadi|semua|jumlah|"
     r"semuanya|sebenarnya|sepatutnya|should\s+be)\b|是|总共|一共|总数|加起来)\s*(?:是|is|was)?\s*"
-    r"(?P<number>" + _NUMBER.pattern + r")",
+    r"(?P<number>" + _NUMBER.pattern + r")(?!\s?[个個次位名条條张張天日月年岁歲号號点點份件间間])",
     re.IGNORECASE,
 )
 
@@ -117,6 +117,8 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
     whole = _THE_WHOLE.search(text)
     if amount is None and whole:
         amount = parse_amount(whole["number"].strip(), tracker.get_slot("country"))
+        if amount is not None and amount.value < 10:  # "是一个马来西亚的户口": no amount
+            amount = None
     if amount is None:  # "its 1150 total": the last number that is not a count ("2 payments")
         amounts = [
             parse_amount(n.strip(), tracker.get_slot("country")) for n in _NUMBER.findall(text)

@@ -571,6 +571,17 @@ def test_a_request_to_report_is_not_the_story(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["银行转帐 三次，不知道，是一个马来西亚的户口，名字不是他", "jadi semua 2 kali transfer"],
+)
+def test_a_count_after_is_or_so_is_no_amount(make_tracker: MakeTracker, text: str) -> None:
+    # "是一个马来西亚的户口" (it is a Malaysian account) changed the amount to 1 SGD
+    slots = {"interview": "general", "country": "SG", "amount_lost": "17500 SGD"}
+    tracker = make_tracker(text, intent="correct", slots=slots)
+    assert "amount_lost" not in corrections_in(text, tracker)
+
+
+@pytest.mark.parametrize(
     ("text", "before", "after"),
     [
         ("不对，是短信", {"contact_channel": "phone_call"}, {"contact_channel": "sms"}),
