@@ -24,6 +24,7 @@ from actions.blocking import BlockingAction
 from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
 from actions.forms import NOT_A_LOSS
 from actions.messages import (
+    action_before_message,
     latest_entities,
     latest_intent,
     latest_intent_confidence,
@@ -351,17 +352,6 @@ class ActionAskCancel(BlockingAction):
         if resume_at in (None, NOTHING_TO_RESUME):
             return []
         return [FollowupAction(resume_at)]
-
-
-def action_before_message(tracker: Tracker) -> str | None:
-    """The bot's last action before the reporter's latest message (action_listen aside)."""
-    seen_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_message = True
-        elif seen_message and event.get("event") == "action" and event["name"] != "action_listen":
-            return str(event["name"])
-    return None
 
 
 class ActionResumeReport(Action):

@@ -21,6 +21,17 @@ def latest_intent_confidence(tracker: Tracker) -> float:
     return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
 
 
+def action_before_message(tracker: Tracker) -> str | None:
+    """The bot's last action before the reporter's latest message (action_listen aside)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event["name"] != "action_listen":
+            return str(event["name"])
+    return None
+
+
 def full_message_text(message: dict[str, Any]) -> str:
     """A user message's whole text: NLU reads only the beginning of a long message, and the
     bot sends the whole text beside it in the metadata (scamreport.channel)."""
