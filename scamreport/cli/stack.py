@@ -14,6 +14,7 @@ environment or, in development, is made for the run; each process gets only thos
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
@@ -29,6 +30,7 @@ import requests
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from scamreport.cli.processes import live_group_members
 from scamreport.forwarding.dev import sink_environment
 from scamreport.registry import load_registry
 from scamreport.settings import (
@@ -348,7 +350,7 @@ class Stack:
         service = self.services[name]
         if service.process and service.process.poll() is None:
             os.killpg(service.process.pid, sig)
-            service.process.wait(timeout=30)
+            _group_stops(service.process, 30)
 
     def restart(self, name: str, *, wait: bool = True) -> Service:
         """Starts service ``name`` again as it was started (killing it first if it still runs)."""
@@ -357,18 +359,25 @@ class Stack:
         return self.start(replace(previous, process=None, log_path=None), wait=wait)
 
     def stop(self, grace_seconds: float = 10.0) -> None:
+        """Stops each service, newest first: SIGTERM to its process group, then SIGKILL to
+        whatever of the group still runs after ``grace_seconds``.
+
+        The group, not only its leader: a server's leader can exit on SIGTERM while a worker
+        it forked is still shutting down, and the stack must not leave that worker behind.
+        """
         for service in reversed(list(self.services.values())):
             process = service.process
-            if process is None or process.poll() is not None:
+            if process is None:
                 continue
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=grace_seconds)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=grace_seconds)
-            except ProcessLookupError:
-                pass
+            leader = process.pid
+            if process.poll() is not None and not live_group_members(leader):
+                continue
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(leader, signal.SIGTERM)
+            if not _group_stops(process, grace_seconds):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(leader, signal.SIGKILL)
+                _group_stops(process, grace_seconds)
 
     def __enter__(self) -> Stack:
         return self
@@ -492,6 +501,18 @@ def run_stack(args: argparse.Namespace) -> int:
                 front_process.kill()
         stack.stop()
         signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+def _group_stops(process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether ``process`` (reaped) and every process of its group stop within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=seconds)
+    while time.monotonic() < deadline:
+        if process.poll() is not None and not live_group_members(process.pid):
+            return True
+        time.sleep(0.2)
+    return process.poll() is not None and not live_group_members(process.pid)
 
 
 def _stop_like_ctrl_c(signum: int, frame: object) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from scamreport.cli.processes import process_stats
 from scamreport.cli.stack import free_port
 from scamreport.settings import PROJECT_ROOT
-from tests.security.support import process_stats
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +53,13 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def command_line(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "(gone)"
+
+
 def test_sigterm_stops_every_process_of_the_stack(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL")}
     env.update(SCAMREPORT_DATA_DIR=str(tmp_path / "var"), SCAMREPORT_ENV="development")
@@ -80,7 +87,8 @@ def test_sigterm_stops_every_process_of_the_stack(tmp_path: Path) -> None:
         deadline = time.monotonic() + 30
         while any(alive(pid) for pid in started) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert not [pid for pid in started if alive(pid)], "".join(printed)
+        left = {pid: command_line(pid) for pid in started if alive(pid)}
+        assert not left, "".join(printed)
     finally:
         if stack.poll() is None:
             stack.kill()

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from scamreport.channel import CHANNEL_TOKEN_HEADER
+from scamreport.cli.processes import PROC
 from scamreport.cli.stack import Stack
 from scamreport.settings import ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, RASA_CHANNEL_TOKEN
 
-PROC = Path("/proc")
 LISTEN = "0A"
-
-
-def process_stats() -> Iterator[tuple[int, list[str]]]:
-    """Each process's id and the fields of its /proc stat after the command name (in
-    parentheses): state, ppid, pgrp, ..."""
-    for entry in PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        yield int(entry.name), stat.rsplit(")", 1)[1].split()
-
-
-def process_group(leader: int) -> list[int]:
-    """Every live process in the group ``leader`` leads (each Stack service has its own)."""
-    return [pid for pid, fields in process_stats() if int(fields[2]) == leader]
 
 
 def _socket_inodes(pid: int) -> set[str]:

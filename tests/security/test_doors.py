@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from scamreport.channel import FULL_TEXT_KEY, MAX_NLU_CHARS, MAX_REQUEST_BYTES, PAYLOAD_KEY
+from scamreport.cli.processes import process_group
 from scamreport.cli.stack import Stack
 from scamreport.storage.models import Report
 from tests.security.support import (
@@ -23,7 +24,6 @@ from tests.security.support import (
     channel_token,
     listening_addresses,
     pid_of,
-    process_group,
     tracker,
     user_events,
 )
