@@ -22,7 +22,7 @@ from scamreport.extraction.numerals import (
 # "peso"...) is decided by the reporter's country (_KINDS); a code is the same everywhere.
 _PREFIXES: dict[str, str] = {
     "us$": "USD", "u.s.$": "USD", "usd$": "USD", "s$": "SGD", "sg$": "SGD", "sgd$": "SGD",
-    "hk$": "HKD", "a$": "AUD", "au$": "AUD", "aud$": "AUD", "nz$": "NZD", "c$": "CAD",
+    "hk$": "HKD", "b$": "BND", "bn$": "BND", "a$": "AUD", "au$": "AUD", "aud$": "AUD", "nz$": "NZD", "c$": "CAD",
     "ca$": "CAD", "cad$": "CAD", "nt$": "TWD", "r$": "BRL", "mx$": "MXN", "mex$": "MXN",
     "rm": "MYR", "rp": "IDR", "rs.": "rupee", "rs": "rupee", "ksh": "KES", "kshs": "KES",
     "kr": "krona_krone", "p": "p_sign", "n": "n_sign",
@@ -223,14 +223,24 @@ _MONEY_VERB_RE = re.compile(
     r"before|after|each|every|via)\b))",
     re.IGNORECASE,
 )
+# Malay hedges and totals before a number: "dalam 8500" (about 8500), "kira2 5k", "rugi 3k".
+_MS_HEDGES = (
+    r"lebih\s+kurang|lbh\s+kurang|lebih\s+krg|lbh\s+krg|kira-kira|kira2|dalam|dlm|hampir|dekat|"
+    r"dkt|sebanyak|jumlah(?:nya)?|semua\s+sekali|semuanya|semua|sy\s+rugi|saya\s+rugi|rugi|"
+    r"hilang|habis"
+)
 # A reply that is only a number, maybe hedged: "300", "about 5k", "no, it was 300".
 _BARE_NUMBER_RE = re.compile(
-    r"^\s*(?:no,?\s+|yes,?\s+)?(?:(?:about|around|approx\.?|approximately|roughly|almost|"
+    r"^\s*(?:no,?\s+|yes,?\s+|(?:not\s+sure|idk|tak\s+ingat|x\s+ingat|tak\s+pasti)\s*,?\s+)?"
+    r"(?:(?:about|around|approx\.?|approximately|roughly|almost|"
     r"nearly|over|more\s+than|less\s+than|maybe|like|only|just|a\s+total\s+of|actually|sorry|"
-    r"total(?:\s+of)?|i\s+lost|lost|it\s+was|it\s+is|it's|was)\s+)*"
+    r"total(?:\s+of)?|i\s+lost|lost|it\s+was|it\s+is|it's|was|"
+    + _MS_HEDGES
+    + r")\s+)*"
     + _NUMBER_SPACED
     + _MULTIPLIER
-    + r"\s*(?:only|total|in\s+total|altogether|or\s+so)?\s*[.!]*\s*$",
+    + r"\s*(?:\+{1,2}|plus|or\s+more|only|total|in\s+total|altogether|or\s+so|lebih|lbh|"
+    r"lebih\s+kurang|lbh\s+kurang|je|jer|sahaja|saja|camtu|mcm\s+tu)?\s*[.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -580,13 +590,12 @@ _MS_WORDED_RE = re.compile(
 # "transfer 5 ribu ke akaun dia".
 _MS_MONEY_VERB_RE = re.compile(
     r"(?<![A-Za-z])(?:bayar|dibayar|membayar|pindah(?:kan)?|dipindahkan|hantar|hilang|rugi|"
-    r"kerugian|tipu|ditipu|masukkan|bank\s?-?in|transfer|habis|lesap)\s+"
-    r"(?:(?:dia|mereka|diorang|dorang|saya|aku|sebanyak|lebih\s+kurang|kira-kira|dalam|dekat|"
-    r"hampir|je|sahaja|jumlah|total)\s+){0,3}"
+    r"kerugian|tipu|ditipu|masukkan|bank\s?-?in|transfer|habis|lesap|bagi|beri|kasi)\s+"
+    r"(?:(?:dia|mereka|diorang|dorang|saya|aku|sy|total|je|sahaja|" + _MS_HEDGES + r")\s+){0,3}"
     r"(?:(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[kK](?![A-Za-z])|"
     r"\s?(?:ribu|rb|juta|jt)\b)?|(?P<words>" + MS_NUMBER + r"))"
     r"(?=\s*(?:$|[.,;:!?)]|\s(?:ke|kepada|kat|untuk|utk|dengan|dgn|melalui|guna|je|sahaja|saja|"
-    r"lagi|dah|sudah|semalam|kelmarin|hari|minggu|bulan|pada|dan|tapi|total|semua)\b))",
+    r"lagi|dah|sudah|semalam|kelmarin|hari|minggu|bulan|pada|dan|tapi|total|semua|dulu)\b))",
     re.IGNORECASE,
 )
 # A reply that is only a Chinese or Malay number: "五万", "两千五左右", "lebih kurang seribu".
@@ -596,9 +605,11 @@ _BARE_ZH_RE = re.compile(
     + r")\s?(?:多|左右|上下)?\s*[。.!！]*\s*$"
 )
 _BARE_MS_RE = re.compile(
-    r"^\s*(?:(?:lebih\s+kurang|kira-kira|dalam|hampir|dekat|sebanyak|jumlah|jumlahnya|"
-    r"semua\s+sekali|semuanya|semua|total|sekali\s+gus)\s+)?"
-    r"(?P<words>" + MS_NUMBER + r")\s*(?:je|sahaja|saja)?\s*[.!]*\s*$",
+    r"^\s*(?:(?:tak\s+ingat|x\s+ingat|tak\s+pasti)\s*,?\s+)?(?:(?:total|sekali\s+gus|"
+    + _MS_HEDGES
+    + r")\s+)?(?P<words>"
+    + MS_NUMBER
+    + r")\s*(?:lebih|lbh|je|jer|sahaja|saja)?\s*[.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -608,7 +619,7 @@ _HAN_RE = re.compile("[" + HAN + "]")
 _MS_NUMBER_STEMS = ("ribu", "ratus", "juta", "puluh", "belas", "bilion", "satu", "dua", "tiga",
                     "empat", "lima", "enam", "tujuh", "lapan", "sembilan", "sepuluh", "sebelas")  # fmt: skip
 _MS_VERB_STEMS = ("bayar", "pindah", "hantar", "hilang", "rugi", "tipu", "masuk", "bank",
-                  "transfer", "habis", "lesap")  # fmt: skip
+                  "transfer", "habis", "lesap", "bagi", "beri", "kasi")  # fmt: skip
 
 
 def _zh_ms_amounts(text: str, country: str | None) -> Iterator[Found]:
@@ -675,7 +686,7 @@ def _ms_money_verb_amounts(text: str) -> Iterator[Found]:
                 continue
             amount = _to_amount(match, None)
             start = match.start("number")
-        if amount is not None:
+        if amount is not None and amount.value >= 10:  # "dia bagi 3 hari": days, not money
             yield Found("amount", amount, text[start : match.end()], start, match.end(),
                         "amount_after_money_verb_ms")  # fmt: skip
 

@@ -59,21 +59,35 @@ MS_SCALES: dict[str, int] = {
 }  # fmt: skip
 _MS_ONE_SCALES = {"se" + word: scale for word, scale in MS_SCALES.items() if word != "puluh"}
 MS_NUMBER_WORDS = (*MS_UNITS, *MS_SCALES, *_MS_ONE_SCALES, "belas")
-MS_NUMBER = (
-    r"(?:"
-    + "|".join(sorted(MS_NUMBER_WORDS, key=len, reverse=True))
-    + r")(?:\s+(?:"
-    + "|".join(sorted(MS_NUMBER_WORDS, key=len, reverse=True))
-    + r")){0,7}"  # bounded: "satu juta dua ratus lima puluh ribu" is 7 words
+_MS_HALF = ("setengah", "stgh")  # "tiga ribu setengah" 3500, "setengah juta" 500000
+_MS_WORD = (
+    r"(?:\d{1,3}(?=\s+(?:ratus|ribu|juta|bilion)\b)|"  # digits with a scale: "8 ribu 5 ratus"
+    + "|".join(sorted((*MS_NUMBER_WORDS, *_MS_HALF), key=len, reverse=True))
+    + r")"
 )
+# bounded: "satu juta dua ratus lima puluh ribu" is 7 words
+MS_NUMBER = _MS_WORD + r"(?:\s+" + _MS_WORD + r"){0,7}"
 
 
 def read_ms_number(words: str) -> Decimal | None:
     """5000 for "lima ribu", 250 for "dua ratus lima puluh", 12 for "dua belas", 1000 for
-    "seribu"; None when the words are not a number ("belas" alone, "kosong")."""
-    total, hundreds, unit, seen = 0, 0, 0, False
+    "seribu", 8500 for "8 ribu 5 ratus", 3500 for "tiga ribu setengah"; None when the words
+    are not a number ("belas" alone, "kosong", "setengah" alone)."""
+    total, hundreds, unit, seen = Decimal(0), 0, Decimal(0), False
+    last_scale = 0
     for word in re.split(r"\s+", words.strip().lower()):
-        if word in MS_UNITS:
+        if word.isdigit() and not unit and not hundreds:
+            unit = Decimal(word)
+            seen = seen or unit > 0
+        elif word in _MS_HALF:
+            if last_scale and not (hundreds or unit):
+                total += Decimal(last_scale) / 2  # "ribu setengah": and a half thousand
+                last_scale = 0
+            elif not (total or hundreds or unit):
+                unit = Decimal("0.5")  # "setengah juta": half a million
+            else:
+                return None
+        elif word in MS_UNITS:
             unit += MS_UNITS[word]
             seen = seen or MS_UNITS[word] > 0
         elif word == "belas" and 0 < unit < 10:
@@ -83,8 +97,8 @@ def read_ms_number(words: str) -> Decimal | None:
         elif word in ("ratus", "seratus"):
             if word == "ratus" and not unit:
                 return None
-            hundreds += (unit or 1) * 100
-            unit, seen = 0, True
+            hundreds += int((unit or 1) * 100)
+            unit, seen, last_scale = Decimal(0), True, 100
         elif word in _MS_ONE_SCALES or word in MS_SCALES and word != "puluh":
             scale = _MS_ONE_SCALES.get(word) or MS_SCALES[word]
             group = hundreds + unit
@@ -93,8 +107,10 @@ def read_ms_number(words: str) -> Decimal | None:
             if word in _MS_ONE_SCALES and group:
                 return None  # "dua seribu"
             total += (group or 1) * scale
-            hundreds, unit, seen = 0, 0, True
+            hundreds, unit, seen, last_scale = 0, Decimal(0), True, scale
         else:
             return None
     value = total + hundreds + unit
-    return Decimal(value) if seen and value > 0 else None
+    if value != value.to_integral_value():
+        return None  # "setengah" alone, or half of no scale
+    return value.to_integral_value() if seen and value > 0 else None

@@ -1,4 +1,5 @@
-"""Cryptocurrency addresses: Bitcoin (base58check, bech32/bech32m), Ethereum, TRON; kept as written."""
+"""Cryptocurrency addresses: Bitcoin (base58check, bech32/bech32m, checksum-valid), Ethereum and
+TRON (by their form); kept as written."""
 
 from __future__ import annotations
 
@@ -64,8 +65,20 @@ def find_wallets(text: str) -> Iterator[Found]:
     for match in _ETH_RE.finditer(text):
         yield _found(match, "eth_hex")
     for match in _TRON_RE.finditer(text):
-        if _base58check_version(match.group(0)) == _TRON_VERSION:
+        if _base58check_version(match.group(0)) == _TRON_VERSION or _looks_like_address(match):
             yield _found(match, "tron_base58")
+
+
+def _looks_like_address(match: re.Match[str]) -> bool:
+    """A TRON address kept as written even when its checksum fails (the brief's rule: a victim
+    copying one from a screenshot may get a character wrong, and the rest still leads to the
+    wallet); mixed digits, capitals and small letters tell it from a long word."""
+    address = match.group(0)
+    return (
+        any(char.isdigit() for char in address)
+        and any(char.islower() for char in address)
+        and sum(char.isupper() for char in address) > 1
+    )
 
 
 def _found(match: re.Match[str], rule: str) -> Found:

@@ -55,6 +55,27 @@ ANSWERS: list[tuple[str, str | None, str, str | None]] = [
     ("RM5 ribu", None, "5000", "MYR"),
     ("5 ribu ringgit", None, "5000", "MYR"),
     ("Rp 500.000", None, "500000", "IDR"),  # rupiah, not ringgit
+    # Malay answers as typed: hedges before ("dalam" is "about"), "lebih"/"je" after
+    ("dalam 8500", "MY", "8500", None),
+    ("dlm 8k", "MY", "8000", None),
+    ("kira2 8500", "MY", "8500", None),
+    ("lebih kurang 8500", "MY", "8500", None),
+    ("hampir 10k", "MY", "10000", None),
+    ("8500 lebih", "MY", "8500", None),
+    ("2k lebih", "MY", "2000", None),
+    ("2,500 sahaja", "MY", "2500", None),
+    ("tak ingat, dalam 2 ribu", "MY", "2000", None),
+    ("rugi dlm 8500", "MY", "8500", None),
+    ("sy dh bagi 2500", "MY", "2500", None),
+    # digits with Malay scales, and halves
+    ("8 ribu 5 ratus", "MY", "8500", None),
+    ("3 ribu setengah", "MY", "3500", None),
+    ("dalam lapan ribu", "MY", "8000", None),
+    ("lapan ribu lebih", "MY", "8000", None),
+    # Brunei dollars as Bruneians write them
+    ("B$8,500", "BN", "8500", "BND"),
+    ("B$ 8500", None, "8500", "BND"),
+    ("2k+", None, "2000", None),
 ]
 
 
@@ -115,6 +136,8 @@ NOT_AMOUNTS = [
     "三天前",
     "saya tunggu 3 hari",
     "dia call saya 2 kali",
+    "dia bagi 3 hari je",
+    "dia bagi 2 minggu",
 ]
 
 
@@ -167,13 +190,17 @@ def test_read_zh_number(text: str, value: int) -> None:
     [("lima ribu", 5000), ("dua ratus", 200), ("seribu", 1000), ("sejuta", 1_000_000),
      ("dua belas", 12), ("dua puluh lima ribu", 25000), ("seribu lima ratus", 1500),
      ("satu juta dua ratus ribu", 1_200_000), ("seratus ribu", 100_000),
-     ("dua ratus lima puluh", 250), ("sembilan puluh sembilan", 99), ("sebelas", 11)],
+     ("dua ratus lima puluh", 250), ("sembilan puluh sembilan", 99), ("sebelas", 11),
+     ("8 ribu 5 ratus", 8500), ("tiga ribu setengah", 3500), ("setengah juta", 500_000),
+     ("seribu setengah", 1500)],
 )  # fmt: skip
 def test_read_ms_number(words: str, value: int) -> None:
     assert read_ms_number(words) == Decimal(value)
 
 
-@pytest.mark.parametrize("words", ["ribu", "belas", "kosong", "lima kucing", "dua seribu"])
+@pytest.mark.parametrize(
+    "words", ["ribu", "belas", "kosong", "lima kucing", "dua seribu", "setengah", "ribu setengah"]
+)
 def test_malay_words_that_are_not_a_number(words: str) -> None:
     assert read_ms_number(words) is None
 

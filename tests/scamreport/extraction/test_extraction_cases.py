@@ -113,7 +113,14 @@ CASES: list[tuple[str, str | None, str, list]] = [
         "crypto_wallet",
         ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"],
     ),
-    ("tron TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u wallet", None, "crypto_wallet", []),
+    # TRON as written (the brief): a character copied wrong from a screenshot keeps the address
+    (
+        "tron TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u wallet",
+        None,
+        "crypto_wallet",
+        ["TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u"],
+    ),
+    ("Thisisaverylongwordwithoutdigitsxy", None, "crypto_wallet", []),  # 34 letters, a word
     # --- handle --------------------------------------------------------------------------------
     ("he is @Scam_King on telegram", None, "handle", ["@scam_king"]),
     ("join t.me/CryptoBoss88 group", None, "handle", ["@cryptoboss88"]),
