@@ -19,7 +19,7 @@ from actions.messages import reporter_language
 from actions.wording import say
 from scamreport.extraction.readings import mask_message
 from scamreport.safeguarding import mentions_minor, mentions_self_harm
-from scamreport.urgency import is_urgent
+from scamreport.urgency import is_urgent, threatens_now
 
 # Words of a sextortion threat: the stop-now advice differs (do not pay, do not delete).
 _SEXTORTION = re.compile(
@@ -34,6 +34,10 @@ _SEXTORTION = re.compile(
     r"裸照|裸聊|裸体|私密(?:照|视频|影像)|不雅(?:照|视频)|性爱|偷录|录下了?(?:我的)?(?:视频|裸)|"
     # a threat to send the reporter's pictures to the people they know
     r"(?:照片|相片|视频|录像)[^。！？]{0,16}(?:发给|发到|公开|曝光|散布|传给|传到)|"
+    # a recorded video call: "录了我的视频通话", "视频聊天被录屏", "rakam video call sy"
+    r"录了?(?:我|我们)?(?:的)?(?:视频|屏|影)|录屏|视频(?:通话|聊天)[^。！？]{0,12}(?:录|截)|"
+    r"\b(?:rakam|dirakam|merakam|rakaman)\w*\s+(?:\w+\s+){0,2}(?:video\s*call|vc|skrin)|"
+    r"\b(?:video\s*call|vc)\s+(?:\w+\s+){0,4}(?:dirakam|rakam\w*|record\w*)|"
     r"(?:发给|发到|传给|公开给)[^。！？]{0,8}(?:全班|同学|家人|朋友|老婆|老公|父母|爸妈|同事|所有人|"
     r"联系人|亲戚)|\b(?:sebar|viral|tular)\w*\s+(?:\w+\s+){0,2}(?:gambar|video|foto)|"
     r"\b(?:gambar|video|foto)\s+(?:\w+\s+){0,3}(?:kepada|kat|ke|pada)\s+(?:kawan|keluarga|mak|"
@@ -136,17 +140,16 @@ def safeguard(
     if mentions_minor(text) and not tracker.get_slot("minor"):
         give_child_helpline(dispatcher, country)
         events.append(SlotSet("minor", True))
-    if (force_urgent or is_urgent(text)) and not tracker.get_slot("urgent"):
-        context = " ".join(filter(None, [story, text]))
+    context = " ".join(filter(None, [story, text]))
+    sextortion = is_sextortion(context, tracker.get_slot("scam_type"))
+    # A sextortion threat still standing is urgent whatever the tense: do not pay, keep it all.
+    urgent = force_urgent or is_urgent(text) or (sextortion and threatens_now(text))
+    if urgent and not tracker.get_slot("urgent"):
         give_urgent_advice(
-            dispatcher,
-            country,
-            sextortion=is_sextortion(context, tracker.get_slot("scam_type")),
-            language=reporter_language(tracker),
+            dispatcher, country, sextortion=sextortion, language=reporter_language(tracker)
         )
         events.append(SlotSet("urgent", True))
     if asks_if_in_trouble(text):
-        context = " ".join(filter(None, [story, text]))
         recruited = tracker.get_slot("scam_type") == "money_mule" or bool(_MULE.search(context))
         dispatcher.utter_message(
             response="utter_mule_in_trouble" if recruited else "utter_not_in_trouble"

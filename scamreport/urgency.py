@@ -323,3 +323,24 @@ def is_urgent(text: str) -> bool:
             if not _ZH_PAST.search(clause):
                 return True
     return False
+
+
+# A threat or a demand still standing: to publish unless the reporter pays. Alone it tells
+# nothing (a fake officer threatens arrest); beside a sextortion sign it is a live extortion.
+_THREAT_NOW = re.compile(
+    r"\b(?:threaten(?:s|ing)?|blackmail(?:s|ing)?|unless\s+(?:i|we)\s+(?:pay|send|transfer)|"
+    r"if\s+(?:i|we)\s+(?:do\s*n[o']?t|dont|don’t)\s+(?:pay|send|transfer)|"
+    r"(?:will|'ll|gonna|going\s+to)\s+(?:send|post|share|leak|expose|upload|spread)|"
+    r"(?:ugut\w*|mengugut|diugut|peras\s+ugut)|(?:kalau|kalo|klu|jika|if)\s+(?:tak|x|tidak|"
+    r"tk)\s+(?:bayar|transfer|tf|hantar\s+duit)|(?:nak|akan|mahu|mau)\s+(?:sebar|viral|tular|"
+    r"hantar|post|upload)\w*|demand(?:s|ing)?|(?:asks?|asking|wants?)\s+(?:me\s+)?(?:for\s+)?"
+    r"(?:money|cash|\$|s\$|rm|usd|\d)|minta\w*\s+(?:duit|wang|bayaran|rm|\d))"
+    r"|威胁|勒索|敲诈|恐吓|要钱|向我要|要我(?:给|付|转|汇)|(?:不|没)(?:给|付|转|汇)[^。！？]{0,16}(?:就|便)|否则|要不然|不然就",
+    re.IGNORECASE,
+)
+
+
+def threatens_now(text: str) -> bool:
+    """True when ``text`` carries a standing threat or an ultimatum ("he says he will send it
+    to my family unless I pay", "dia ugut nak sebar", "不给钱就发给我家人")."""
+    return bool(text) and bool(_THREAT_NOW.search(text))

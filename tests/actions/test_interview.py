@@ -268,6 +268,44 @@ async def test_sextortion_of_a_minor_gets_sextortion_advice_and_a_child_helpline
     assert slots.get("money_lost") is not True and "amount_lost" not in slots
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("someone recorded our video call and is blackmailing me, wants 500 dollars", "SG"),
+        ("tolong, ada org rakam vc sy dan minta rm500", "MY"),
+        ("dia rakam video call kami, dia ugut nak sebar kat family sy", "MY"),
+        ("有人录了我的视频通话，威胁我要钱", "SG"),
+    ],
+)
+async def test_a_standing_sextortion_threat_gets_the_sextortion_advice_first(
+    make_tracker: MakeTracker, domain: dict[str, Any], text: str, country: str
+) -> None:
+    # A student still being threatened after a recorded video call got questions first and
+    # the "do not pay, keep everything" advice only later, or never.
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartReport().run(
+        dispatcher, make_tracker(text, "report_scam", {"country": country}), domain
+    )
+    assert responses(dispatcher)[:2] == ["utter_urgent_sextortion", "utter_urgent_call_emergency"]
+    assert slots_from(events)["urgent"] is True
+
+
+async def test_a_fake_officer_on_a_video_call_is_no_sextortion(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionStartReport().run(
+        dispatcher,
+        make_tracker(
+            "polis buat video call pakai uniform, kata sy akan ditangkap kalau tak bayar",
+            "report_scam",
+            {"country": "MY"},
+        ),
+        domain,
+    )
+    assert "utter_urgent_sextortion" not in responses(dispatcher)
+
+
 async def test_despair_gets_a_crisis_line_before_anything_else(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
@@ -475,14 +513,25 @@ async def test_an_unclear_message_during_a_report_does_not_start_another(
     [
         ("payment_method", "PayNow, tak ingat", {"payment_method": "instant_payment"}),
         ("payment_method", "银行转账，不清楚，我妈不记得了", {"payment_method": "bank_transfer"}),
-        ("payment_method", "bank transfer i think, dont remember which bank",
-         {"payment_method": "bank_transfer"}),  # fmt: skip
+        (
+            "payment_method",
+            "bank transfer i think, dont remember which bank",
+            {"payment_method": "bank_transfer"},
+        ),  # fmt: skip
         ("incident_date", "not sure, last week maybe", {}),
-        ("scammer_contact", "idk, it was +65 8123 4567 i think", {"scammer_contact": "+6581234567"}),
+        (
+            "scammer_contact",
+            "idk, it was +65 8123 4567 i think",
+            {"scammer_contact": "+6581234567"},
+        ),
     ],
 )
 async def test_a_skip_keeps_what_the_message_still_answers(
-    make_tracker: MakeTracker, domain: dict[str, Any], slot: str, said: str, expected: dict[str, Any]
+    make_tracker: MakeTracker,
+    domain: dict[str, Any],
+    slot: str,
+    said: str,
+    expected: dict[str, Any],
 ) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionSkipQuestion().run(

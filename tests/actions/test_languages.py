@@ -516,7 +516,8 @@ def test_a_country_named_after_what_follows_in_is_not_where_the_reporter_lives()
 
 
 @pytest.mark.parametrize(
-    "story", ["he said im from customs and i must pay", "dia kata dia dari polis", "sy dari bank tu"]
+    "story",
+    ["he said im from customs and i must pay", "dia kata dia dari polis", "sy dari bank tu"],
 )
 def test_where_someone_else_says_they_are_from_is_no_country(story: str) -> None:
     assert "country" not in slots_from_text(story, country=None, interview=None)
@@ -652,3 +653,12 @@ def test_a_video_call_alone_is_no_sextortion() -> None:
     assert not is_sextortion("the police did a video call in uniform and showed a warrant")
     assert is_sextortion("someone recorded our video call and says he will send it to my friends")
     assert is_sextortion("she took off her clothes on the video call, now he wants money")
+    # recorded, in Malay and Chinese
+    assert is_sextortion("video call dgn awek tu dirakam")
+    assert is_sextortion("ada org rakam vc sy")
+    assert is_sextortion("他们录了我视频通话")
+    assert is_sextortion("视频聊天的时候被录屏了")
+    # a fake officer records a statement, not the reporter
+    assert not is_sextortion("polis rakam keterangan sy")
+    assert not is_sextortion("警察要录口供")
+    assert not is_sextortion("dia suruh rakam video IC sy")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scamreport.urgency import is_urgent
+from scamreport.urgency import is_urgent, threatens_now
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,22 @@ def test_urgent(text: str) -> None:
 )
 def test_not_urgent(text: str) -> None:
     assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "threatens"),
+    [
+        ("he says he will send it to my family unless i pay", True),
+        ("she is blackmailing me", True),
+        ("dia ugut nak sebar video tu", True),
+        ("kalau tak bayar dia post kat fb", True),
+        ("dia minta rm500", True),
+        ("不给钱就发给我家人", True),
+        ("他威胁我", True),
+        ("i was scammed on carousell", False),
+        ("polis kata sy akan ditangkap", False),
+        ("我在网上买东西被骗了", False),
+    ],
+)
+def test_threatens_now(text: str, threatens: bool) -> None:
+    assert threatens_now(text) is threatens
