@@ -21,7 +21,7 @@ from actions.answers import SKIPPED
 from actions.blocking import BlockingAction
 from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
-from actions.messages import reporter_language, reporter_pseudonym
+from actions.messages import full_message_text, reporter_language, reporter_pseudonym
 from actions.screenshots import (
     pending_screenshot_indicators,
     removed_indicators,
@@ -85,7 +85,7 @@ def corrections_of_report(tracker: Tracker) -> list[str]:
     summary_shown = False
     for event in report_events(tracker):
         if event.get("event") == "user":
-            said = event.get("text") or None
+            said = full_message_text(event) or None
         elif event.get("event") == "action":
             name = event.get("name")
             if name == "action_apply_correction" and said is not None and summary_shown:
@@ -227,7 +227,9 @@ def build_transcript(tracker: Tracker) -> list[NewTranscriptMessage]:
             if (event.get("metadata") or {}).get("utter_action") not in FAILURE_NOTICES:
                 question = text
         else:
-            text = mask_message(text).masked_text
+            # The whole message: NLU reads only the beginning of a long one (a pasted e-mail's
+            # wallet is at its end).
+            text = mask_message(full_message_text(event)).masked_text
             answered = (text, question)
             if is_resend(event, text, said, last == answered):
                 continue

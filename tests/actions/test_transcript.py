@@ -7,8 +7,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.indicators import build_indicators
 from actions.submission import build_transcript
-from scamreport.channel import UPDATE_ID_KEY
+from scamreport.channel import FULL_TEXT_KEY, MAX_NLU_CHARS, UPDATE_ID_KEY
 from tests.actions.conftest import user_event
 
 MakeTracker = Callable[..., Tracker]
@@ -89,3 +90,18 @@ def test_the_same_answer_to_two_questions_stays_twice(make_tracker: MakeTracker)
     tracker = make_tracker("yes", events=events)
     said = [text for sender, text in lines(tracker) if sender == "user"]
     assert said == ["yes", "yes", "yes"]
+
+
+def test_a_long_message_is_kept_whole_with_what_stands_at_its_end(
+    make_tracker: MakeTracker,
+) -> None:
+    # A pasted sextortion e-mail longer than what NLU reads ended with the wallet to pay: the
+    # transcript, and so the report's indicators, held only its first 2,000 characters.
+    wallet = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+    email = "I recorded you through your webcam. " * 80 + f"Send $1500 in bitcoin to {wallet}"
+    pasted = sent(email[:MAX_NLU_CHARS])
+    pasted["metadata"] = {FULL_TEXT_KEY: email}
+    tracker = make_tracker("yes", events=[asked("What happened?"), pasted])
+    assert ("user", email) in lines(tracker)
+    indicators = build_indicators([m.text for m in build_transcript(tracker)], "SG")
+    assert ("crypto_wallet", wallet) in [(i.kind, i.value) for i in indicators]
