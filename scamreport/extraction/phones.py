@@ -44,8 +44,14 @@ def _has_trunk_zero(region: str) -> bool:
     return metadata is not None and metadata.national_prefix == "0"
 
 
+# Malay doubles a word with a 2 ("mula2", "tadi2", "kawan2"): that 2 is no digit of the number
+# after it ("yg call mula2 03-9212 4470" read "2 03-9212 4470", not a valid number).
+_REDUPLICATION_TWO = re.compile(r"(?<=[A-Za-z])2(?![\d\w])")
+
+
 def find_phones(text: str, country: str | None = None) -> Iterator[Found]:
     region = country.upper() if country else None
+    text = _REDUPLICATION_TWO.sub("x", text)  # same length: offsets still point into the text
     matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
     taken: list[tuple[int, int]] = []
     for match in matcher:

@@ -15,6 +15,9 @@ TODAY = date(2026, 11, 29)
 # (message, reporter's country, kind, values)
 CASES: list[tuple[str, str, str, list[str]]] = [
     ("他打电话+6591234567说是警察", "SG", "phone", ["+6591234567"]),
+    # a Malay doubled word's 2 ("mula2", "tadi2") is no digit of the number after it
+    ("yg call mula2 03-9212 4470", "MY", "phone", ["+60392124470"]),
+    ("tadi2 012-345 6789 call lagi", "MY", "phone", ["+60123456789"]),
     ("他打电话91234567说是警察", "SG", "phone", ["+6591234567"]),
     ("他打电话+65 9123 4567说是警察", "SG", "phone", ["+6591234567"]),
     ("对方号码是＋６５９１２３４５６７，叫我转账", "SG", "phone", ["+6591234567"]),
