@@ -23,7 +23,7 @@ from tests.conversations.questions import Catalogue, question_name
 REFERENCE = re.compile(r"\bSR-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 ECHO = "✔"  # the bot's echo of a pressed button
 CONSENT_CALLBACK = "consent:yes"  # the privacy notice's "I agree" (bot/handlers/commands.py)
-URGENT_RESPONSES = ("utter_urgent_stop",)
+URGENT_RESPONSES = ("utter_urgent_stop", "utter_urgent_sextortion")  # stop-now advice
 DEFAULT_MAX_TURNS = 40
 MAX_NUDGES = 2
 

@@ -13,7 +13,7 @@ from tests.conversations.grading import FieldResult
 from tests.conversations.personas import Persona
 from tests.conversations.questions import Catalogue, load_locale_responses, question_name
 from tests.conversations.run import Outcome, summary, write_results
-from tests.conversations.simulator import Playthrough, Turn
+from tests.conversations.simulator import Playthrough, Simulator, Turn
 
 ENGLISH = {
     "utter_ask_country": [{"text": "Which country do you live in? This decides the agency."}],
@@ -162,3 +162,16 @@ def test_the_results_give_a_pass_rate_per_language(tmp_path: Path) -> None:
     by_id = {p["id"]: p for p in stored["personas"]}
     assert by_id["zh-b-held"]["wrong_language"] is True
     assert by_id["zh-b-held"]["language"] == "zh"
+
+
+def test_the_sextortion_stop_now_advice_counts_as_urgent_advice(tmp_path: Path) -> None:
+    # The suite graded a live sextortion threat "no urgent advice" although the bot's first
+    # reply was the sextortion stop-now advice: only the general one was counted.
+    simulator = Simulator(driver=None, catalogue=catalogue(tmp_path))  # type: ignore[arg-type]
+    for first in ("utter_urgent_sextortion", "utter_urgent_stop"):
+        play = Playthrough(persona_id="sx", user_id=1)
+        simulator._note_urgent([(first, None), ("utter_ask_country", None)], play)  # type: ignore[list-item]
+        assert play.urgent_advice_first is True
+    play = Playthrough(persona_id="sx", user_id=1)
+    simulator._note_urgent([("utter_ask_country", None)], play)  # type: ignore[list-item]
+    assert play.urgent_advice_first is False
