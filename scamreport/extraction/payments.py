@@ -37,9 +37,10 @@ _ZH_MS_NOT_PAID = (
 )
 _ZH_MS_PROMISED = (
     r"|中了|中奖|奖金|赢了|赚了|收益|利润|回报|返还|退款|补偿|(?:可以|能|会)(?:拿到|得到|收到)|遗产|"
-    # money offered to the reporter: "一个月给我500块", "每天付我300", a mule's "salary"
+    # money offered to the reporter: "一个月给我500块", "每天付我300", a mule's "salary" or
+    # cut ("每一万抽两百块")
     r"给我|付我|发我|答应|承诺|(?:每个?月|一个月|每天|一天|每周|每单)(?:给|付|发|赚|有)|工资|薪水|佣金|"
-    r"报酬|酬劳|反而(?:他|她|我|我爸|我妈|他们)?(?:拿|收|赚|得)(?:到)?了|"
+    r"报酬|酬劳|抽(?:成|佣|水)?|反而(?:他|她|我|我爸|我妈|他们)?(?:拿|收|赚|得)(?:到)?了|"
     # "有人说帮忙开公司，给他五百块": someone said they would give him (a parent reported on) money
     r"说(?:(?!要|叫|让|逼|不|再|必须|得)[^。！？；]){0,20}?给(?:他|她|他们)\s*$|"
     # a loan applied for or approved ("申请了两万", "批了"), pay for the job ("赚五百块",

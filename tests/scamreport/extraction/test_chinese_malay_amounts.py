@@ -257,6 +257,8 @@ def test_long_runs_of_numbers_cost_linear_time(text: str) -> None:
         ("sy apply loan RM 10k dlm app KreditKilat. dia kata lulus", "MY", "promised"),
         ("i took a loan and paid them RM5000", "MY", "lost"),
         ("ada org telegram offer 'sewa akaun bank' RM 300 sebulan", "MY", "promised"),
+        # a mule's cut: "for every 10,000 I keep 200"
+        ("我再PayNow转给他给的人，每一万抽两百块", "SG", "promised"),
     ],
 )
 def test_money_offered_or_demanded_is_not_money_lost(text: str, country: str, kind: str) -> None:
