@@ -518,6 +518,46 @@ def read_indicator_or_text(kinds: tuple[str, ...]) -> Callable[..., Answer]:
     return read
 
 
+# The answer to "any other number or account?" when there is none.
+NO_MORE_CONTACTS = "none"
+_CONTACT_KINDS = ("phone", "email", "handle", "url")
+_THATS_ALL = re.compile(
+    r"\b(?:that'?s\s+(?:all|it)|only\s+(?:that|this|one)|just\s+(?:that|this|one)|same|"
+    r"itu\s+je|itu\s+sahaja|tu\s+je|sama|satu\s+je)\b|就(?:这|那)(?:个|些)|只有(?:这|那|一)|一样|同一个",
+    re.IGNORECASE,
+)
+
+
+def contacts_in(text: str, country: str | None = None) -> list[str]:
+    """The phone numbers, e-mails, handles and links in ``text``, each once, normalised."""
+    found = read_message(text, country).indicators()
+    return list(dict.fromkeys(value for kind, value in found.items() if kind in _CONTACT_KINDS))
+
+
+def with_more_contacts(known: str, more: str, country: str | None = None) -> str:
+    """``known`` contacts ("+6581234567, @kevin") with those named in ``more`` added once."""
+    listed = [contact for contact in known.split(", ") if contact]
+    return ", ".join(dict.fromkeys([*listed, *contacts_in(more, country)]))
+
+
+def read_more_contacts(
+    text: str, *, country: str | None = None, intent: str | None = None, **_: Any
+) -> Answer:
+    """Other numbers, accounts, e-mails or links the scammers used, or "none" ("no",
+    "that's all", "tak tahu", "没有"); words that name none of them are kept as they are."""
+    values = contacts_in(text, country)
+    if values:
+        return Answer(", ".join(values))
+    if (
+        read_yes_no(text, intent) is False
+        or _NOT_SURE.search(text)
+        or _THATS_ALL.search(text)
+        or intent == "deny"
+    ):
+        return Answer(NO_MORE_CONTACTS)
+    return read_free_text(text)
+
+
 def read_shop_link(text: str, *, country: str | None = None, **_: Any) -> Answer:
     """The shop's link or page; the seller's number or e-mail in the same answer is their
     contact (one question for both: a fake-shop reporter is asked few)."""
@@ -647,6 +687,7 @@ SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "claimed_identity": read_free_text,
     "contact_channel": read_contact_channel,
     "scammer_contact": read_indicator_or_text(("phone", "email", "handle", "url")),
+    "more_contacts": read_more_contacts,
     "demand": read_demand,
     "money_lost": read_money_lost,
     "amount_lost": read_amount,

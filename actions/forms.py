@@ -17,10 +17,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import (
     MAX_FAILED_ATTEMPTS,
+    NO_MORE_CONTACTS,
     REQUIRED_SLOTS,
     SKIPPED,
     read_answer,
     refers_to_opening_story,
+    with_more_contacts,
 )
 from actions.blocking import off_loop
 from actions.corrections import announce_corrections, corrections_in, sounds_like_correction
@@ -30,6 +32,7 @@ from actions.messages import (
     latest_intent,
     masked_user_text,
     reporter_language,
+    was_asked,
 )
 from actions.prefill import slots_from_text
 from actions.safety import give_child_helpline, mask_and_warn, safeguard
@@ -67,12 +70,30 @@ def amounts_in_currency_of(
 
 
 def without_needless_questions(slots: list[str], tracker: Tracker) -> list[str]:
-    """No money questions when nothing was lost, no payee for cash or gift cards."""
+    """No money questions when nothing was lost, no payee for cash or gift cards; "any other
+    number or account?" only after a contact the story gave (``asks_for_more_contacts``)."""
     if tracker.get_slot("money_lost") in (False, SKIPPED):
         slots = [slot for slot in slots if slot not in MONEY_QUESTIONS]
     if tracker.get_slot("payment_method") in NO_PAYEE_METHODS:
         slots = [slot for slot in slots if slot != "payee_account"]
+    slots = [slot for slot in slots if slot != "more_contacts"]
+    if "scammer_contact" in slots and asks_for_more_contacts(tracker):
+        slots.insert(slots.index("scammer_contact") + 1, "more_contacts")
     return list(slots)
+
+
+def asks_for_more_contacts(tracker: Tracker) -> bool:
+    """The opening story named the scammers' number or account, so its question was never
+    asked: scammers use several, and the others link reports, so they are asked for once."""
+    if tracker.get_slot("more_contacts") is not None:
+        return True  # asked (or being answered): the question stays in the form
+    contact = tracker.get_slot("scammer_contact")
+    answering = tracker.get_slot("requested_slot") == "scammer_contact"
+    return (
+        contact not in (None, SKIPPED)
+        and not answering
+        and not was_asked(tracker, "scammer_contact")
+    )
 
 
 class ReportFormValidation(FormValidationAction):
@@ -162,6 +183,10 @@ class ReportFormValidation(FormValidationAction):
             else:
                 dispatcher.utter_message(response=answer.response, **answer.response_args)
                 updates["failed_attempts"] = failures
+        more = updates.get("more_contacts")
+        known = tracker.get_slot("scammer_contact")
+        if more not in (None, SKIPPED, NO_MORE_CONTACTS) and known not in (None, SKIPPED):
+            updates["scammer_contact"] = with_more_contacts(known, more, country)
         if "country" in to_validate and updates.get("country"):
             updates.update(amounts_in_currency_of(updates["country"], tracker, updates))
         helpline_given = any(event.get("name") == "minor" for event in safety_events)

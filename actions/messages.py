@@ -1,5 +1,5 @@
 """What the reporter's latest message says: its whole text, its intent, its entities; who sent
-it (their pseudonym) and in which language."""
+it (their pseudonym) and in which language; and the events of the report in progress."""
 
 from __future__ import annotations
 
@@ -10,6 +10,33 @@ from rasa_sdk import Tracker
 from scamreport.channel import FULL_TEXT_KEY, metadata_language
 from scamreport.extraction.readings import mask_message
 from scamreport.languages import Language
+
+# A report ends when it was stored (the reference is set) or cancelled; a submission that
+# failed half way (the action server died) does not end it.
+_CANCELLED_MARKER = "action_cancel_report"
+
+
+def report_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events of the report in progress: everything after the previous report ended."""
+    events = tracker.events
+    start = 0
+    for index, event in enumerate(events):
+        stored = event.get("event") == "slot" and event.get("name") == "reference"
+        cancelled = event.get("event") == "action" and event.get("name") == _CANCELLED_MARKER
+        if stored or cancelled:
+            start = index + 1
+    return events[start:]
+
+
+def was_asked(tracker: Tracker, slot: str) -> bool:
+    """Whether the report in progress asked the question for ``slot`` (an answer the opening
+    story gave was never asked for)."""
+    return any(
+        event.get("event") == "slot"
+        and event.get("name") == "requested_slot"
+        and event.get("value") == slot
+        for event in report_events(tracker)
+    )
 
 
 def latest_intent(tracker: Tracker) -> str | None:

@@ -21,7 +21,12 @@ from actions.answers import SKIPPED
 from actions.blocking import BlockingAction
 from actions.indicators import build_indicators, merge_indicators
 from actions.interview import reset_report_slots
-from actions.messages import full_message_text, reporter_language, reporter_pseudonym
+from actions.messages import (
+    full_message_text,
+    report_events,
+    reporter_language,
+    reporter_pseudonym,
+)
 from actions.screenshots import (
     pending_screenshot_indicators,
     removed_indicators,
@@ -51,10 +56,6 @@ from scamreport.storage.repository import submit_report
 from scamreport.taxonomy import CONTACT_CHANNELS
 
 logger = logging.getLogger(__name__)
-
-# A report ends when it was stored (the reference is set) or cancelled; a submission that
-# failed half way (the action server died) does not end it.
-_CANCELLED_MARKER = "action_cancel_report"
 
 
 class ActionShowSummary(BlockingAction):
@@ -156,18 +157,6 @@ def parse_iso_date(value: str | None) -> date | None:
     the slot itself, with its precision, goes into the report's details."""
     answer = DateAnswer.from_iso(value) if value else None
     return answer.start if answer else None
-
-
-def report_events(tracker: Tracker) -> list[dict[str, Any]]:
-    """The events of the report in progress: everything after the previous report ended."""
-    events = tracker.events
-    start = 0
-    for index, event in enumerate(events):
-        stored = event.get("event") == "slot" and event.get("name") == "reference"
-        cancelled = event.get("event") == "action" and event.get("name") == _CANCELLED_MARKER
-        if stored or cancelled:
-            start = index + 1
-    return events[start:]
 
 
 def submission_key(tracker: Tracker) -> str:

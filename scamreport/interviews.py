@@ -167,6 +167,7 @@ INTERVIEW_QUESTIONS: dict[str, tuple[str, ...]] = {
         "claimed_identity",
         "contact_channel",
         "scammer_contact",
+        "more_contacts",
         "demand",
         "money_lost",
         "amount_lost",
@@ -185,7 +186,8 @@ INTERVIEW_QUESTIONS: dict[str, tuple[str, ...]] = {
         "item_received",
         "incident_date",
     ),
-    "general": ("country", "scam_type", *all_type_questions()),
+    # "more_contacts" is asked only after a contact the opening story gave (actions.forms)
+    "general": ("country", "scam_type", *all_type_questions(), "more_contacts"),
 }
 # The questions every report ends with, whatever its interview.
 CLOSING_QUESTIONS: tuple[str, ...] = (

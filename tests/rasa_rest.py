@@ -38,6 +38,7 @@ FAKE_POLICE_ANSWERS = {
     "claimed_identity": "Inspector Lim, badge number 30125",
     "contact_channel": "phone call",
     "scammer_contact": "+65 8123 4567",
+    "more_contacts": "no, only that number",
     "demand": "transfer my savings to a safe account and tell nobody",
     "money_lost": "yes",
     "amount_lost": "S$5,000",

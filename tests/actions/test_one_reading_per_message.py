@@ -89,7 +89,7 @@ async def test_each_message_of_a_report_is_masked_once_and_extracted_once(
 
     assert reference is not None
     messages = messages_of(run)
-    assert len(messages) == 12  # the story, 10 answers and the yes
+    assert len(messages) == 13  # the story, 11 answers and the yes
     for message in messages:
         assert counts.masked[message] == 1, message
     masked = {message: mask_message(message).masked_text for message in messages}

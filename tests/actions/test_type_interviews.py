@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import read_answer
+from actions.answers import SKIPPED, read_answer
 from actions.forms import ValidateGeneralForm
 from actions.prefill import slots_from_text
 from actions.safety import asks_if_in_trouble
@@ -107,7 +107,7 @@ async def test_cash_has_no_account_to_ask_about(
         country="GB",
         scam_type="romance",
         where_met="Tinder",
-        scammer_contact="skip",
+        scammer_contact=SKIPPED,  # answered "skip" when asked
         how_long="2 months",
         money_lost=True,
         money_for="a plane ticket",
@@ -309,7 +309,7 @@ async def test_a_correction_said_while_another_question_is_asked_changes_the_ear
         scam_type="other",
         interview="general",
         contact_channel="phone_call",
-        scammer_contact="skip",
+        scammer_contact=SKIPPED,  # answered "skip" when asked
         amount_lost="30000 HKD",
         money_lost=True,
     )
@@ -501,3 +501,64 @@ def test_a_fake_shop_gives_the_sellers_number_with_its_link_and_is_asked_the_pay
 def test_no_beside_money_someone_was_given_is_no_loss(answer: str, money_lost: bool) -> None:
     read = read_answer("amount_lost", answer, country="SG")
     assert read.also.get("money_lost") is money_lost
+
+
+def test_other_contacts_are_read_and_added_once() -> None:
+    from actions.answers import NO_MORE_CONTACTS, with_more_contacts
+
+    read = read_answer("more_contacts", "whatsapp dia +44 7418 339210", country="MY")
+    assert read.value == "+447418339210"
+    for nothing in ("no", "tiada", "没有", "idk", "tak tahu", "that's all", "itu je"):
+        assert read_answer("more_contacts", nothing, country="MY").value == NO_MORE_CONTACTS
+    assert with_more_contacts("@kevin", "telegram @kevin and @cs_01, +65 8123 4567", "SG") == (
+        "@kevin, +6581234567, @cs_01"  # phones first, as the indicators are listed
+    )
+
+
+async def test_a_contact_from_the_story_is_followed_by_any_other_contacts(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    # A love-scam victim's opening named the Instagram account; the bot never asked for the
+    # number, and the WhatsApp number she also had never reached the report.
+    asked, _, _ = await next_question(
+        make_tracker,
+        domain,
+        "country",
+        "Malaysia",
+        scam_type="romance",
+        where_met="Instagram",
+        scammer_contact="@chef.ryan_cruise",
+    )
+    assert asked == "more_contacts"
+
+
+async def test_the_other_contacts_join_the_scammers_contact(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    asked, slots, _ = await next_question(
+        make_tracker,
+        domain,
+        "more_contacts",
+        "ada, whatsapp dia +44 7418 339210",
+        country="MY",
+        scam_type="romance",
+        where_met="Instagram",
+        scammer_contact="@chef.ryan_cruise",
+    )
+    assert slots["scammer_contact"] == "@chef.ryan_cruise, +447418339210"
+    assert asked == "how_long"
+
+
+async def test_a_contact_given_when_asked_needs_no_second_question(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    asked, _, _ = await next_question(
+        make_tracker,
+        domain,
+        "scammer_contact",
+        "@chef.ryan_cruise",
+        country="MY",
+        scam_type="romance",
+        where_met="Instagram",
+    )
+    assert asked == "how_long"

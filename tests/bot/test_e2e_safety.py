@@ -47,6 +47,7 @@ def answers(**overrides: Answer) -> dict[str, Answer]:
         "claimed_identity": "skip",
         "contact_channel": Press("Phone call"),
         "scammer_contact": "idk",
+        "more_contacts": "no",  # asked only after a contact the story gave
         "demand": "send money",
         "money_lost": Press("No"),
         "amount_lost": "none",

@@ -53,6 +53,7 @@ ANSWERS = Answers(
         "country": "Singapore",
         # Neither the number nor the link is typed: only the screenshot holds them.
         "scammer_contact": "skip",
+        "more_contacts": "no",  # asked only after a contact the story gave
         "link": "skip",
         "entered_details": "my name and address",
         "money_lost": Press("No"),

@@ -69,6 +69,7 @@ def police_answers() -> dict[str, object]:
         "claimed_identity": LONG_IDENTITY,
         "contact_channel": Press("Phone call"),
         "scammer_contact": "+65 8123 4567",
+        "more_contacts": "no",  # asked only after a contact the story gave
         "demand": LONG_DEMAND,
         "money_lost": Press("Yes"),
         "amount_lost": "S$5,000",

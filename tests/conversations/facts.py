@@ -54,6 +54,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "scammer_profile": ("profile", "scammer_contact"),
     "threat_account": ("scammer_contact", "profile"),
     "account_that_threatened": ("scammer_contact",),
+    # "Besides @x, any other number or account?": a persona gives all it knows again
+    "more_contacts": ("more_contacts", "scammer_contact"),
     "phishing_link": ("link", "shop_link"),
     "link": ("link", "shop_link", "site"),
     "url": ("link", "site", "shop_link"),

@@ -21,6 +21,7 @@ POLICE_ANSWERS: dict[str, Answer] = {
     "claimed_identity": "Inspector Lim",
     "contact_channel": Press("Phone call"),
     "scammer_contact": "+65 8123 4567",
+    "more_contacts": "no",  # asked only after a contact the story gave
     "demand": "move my savings to a safe account",
     "money_lost": Press("No"),
     "amount_lost": "S$500",
