@@ -520,7 +520,8 @@ def read_indicator_or_text(kinds: tuple[str, ...]) -> Callable[..., Answer]:
 
 # The answer to "any other number or account?" when there is none.
 NO_MORE_CONTACTS = "none"
-_CONTACT_KINDS = ("phone", "email", "handle", "url")
+# What the scammers were reached by: the contact question and "any other?" read these.
+CONTACT_KINDS = ("phone", "email", "handle", "url")
 _THATS_ALL = re.compile(
     r"\b(?:that'?s\s+(?:all|it)|only\s+(?:that|this|one)|just\s+(?:that|this|one)|same|"
     r"itu\s+je|itu\s+sahaja|tu\s+je|sama|satu\s+je)\b|就(?:这|那)(?:个|些)|只有(?:这|那|一)|一样|同一个",
@@ -531,7 +532,7 @@ _THATS_ALL = re.compile(
 def contacts_in(text: str, country: str | None = None) -> list[str]:
     """The phone numbers, e-mails, handles and links in ``text``, each once, normalised."""
     found = read_message(text, country).indicators()
-    return list(dict.fromkeys(value for kind, value in found.items() if kind in _CONTACT_KINDS))
+    return list(dict.fromkeys(value for kind, value in found.items() if kind in CONTACT_KINDS))
 
 
 def with_more_contacts(known: str, more: str, country: str | None = None) -> str:
@@ -686,7 +687,7 @@ SLOT_READERS: dict[str, Callable[..., Answer]] = {
     "claimed_agency": read_indicator_or_text(("claimed_agency",)),
     "claimed_identity": read_free_text,
     "contact_channel": read_contact_channel,
-    "scammer_contact": read_indicator_or_text(("phone", "email", "handle", "url")),
+    "scammer_contact": read_indicator_or_text(CONTACT_KINDS),
     "more_contacts": read_more_contacts,
     "demand": read_demand,
     "money_lost": read_money_lost,
@@ -737,7 +738,7 @@ def read_answer(
 # Slots whose readers refuse what they cannot read, so that an answer they take is a real one.
 _RECOGNISING_READERS = ("country", "amount_lost", "incident_date", "minor")
 _INDICATOR_KINDS = {
-    "scammer_contact": ("phone", "email", "handle", "url"),
+    "scammer_contact": CONTACT_KINDS,
     "payee_account": ("iban", "crypto_wallet", "phone", "email"),
     "shop_link": ("url", "handle", "email"),
     "link": ("url",),
