@@ -266,7 +266,17 @@ def read_money_lost(
 
 
 CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("video_call", re.compile(r"video|视频|视讯", re.I)),
+    # a call or chat on video, not a video watched or recorded ("帮youtube的video点赞")
+    (
+        "video_call",
+        re.compile(
+            r"video\s*-?\s*(?:call|chat)|videocall|\bvc\b|视频(?:通话|聊天|电话|call)|视讯|"
+            r"(?:whats\s?app|wechat|微信|telegram|messenger|line|facetime|skype|zoom)\s*(?:的)?\s*"
+            r"(?:video|视频)|\b(?:panggilan|call)\s+video|"
+            r"^\W*(?:a\s+|by\s+|on\s+|through\s+|via\s+|guna\s+)?(?:video|视频)\W*$",
+            re.I,
+        ),
+    ),
     # "read out an sms code": the code came by SMS, the scammer may have called.
     (
         "sms",

@@ -281,7 +281,7 @@ def type_slots_from_text(text: str, scam_type: str | None, found: Indicators) ->
     blocked = _WITHDRAWAL_BLOCKED.search(text)
     if scam_type == "investment" and blocked:
         slots["withdrawal_blocked"] = blocked.group(0)
-    if scam_type == "phishing" and found.url:
+    if scam_type in ("phishing", "advance_fee") and found.url:
         slots["link"] = found.url[0]
     if scam_type == "romance":
         if app:
@@ -376,10 +376,26 @@ def _when_learnt(text: str, start: int, end: int, next_date_at: int) -> bool:
     return bool(_LEARNT_LATER.search(rest))
 
 
+# After a date, in its sentence: the scene the scam grew from, not the scam itself ("去年离婚",
+# "前天在小红书认识一个女生", "met him on facebook last year", "kenal dia bulan lepas").
+_BACKGROUND_LATER = re.compile(
+    r"认识|结识|离婚|离了婚|退休|搬(?:来|到|去)|加了?(?:我|他|她)?(?:的)?(?:微信|好友|whatsapp)"
+    r"|\b(?:met|got\s+to\s+know|started\s+(?:chatting|talking)|divorced|retired|moved\s+to|"
+    r"kenal|berkenalan|bercerai|cerai|bersara|pindah\s+ke)\b",
+    re.IGNORECASE,
+)
+# Before a date: "met him on facebook last year", "kenal dia kat fb bulan lepas".
+_BACKGROUND_BEFORE = re.compile(
+    r"\b(?:met|got\s+to\s+know|kenal|berkenalan)\b[^.!?。！？,，]{0,40}$", re.IGNORECASE
+)
+
+
 def incident_date_in(text: str, country: str | None) -> str | None:
     """The day the story says it happened: its first date that is neither a deadline nor the
-    day the reporter found out."""
+    day the reporter found out, nor, when a later date follows, the day they met the scammer
+    or a date of their own life ("去年离婚，…上个月他说女儿要开刀")."""
     dates = [found for found in read_message(text, country).found if found.kind == "date"]
+    candidates = []
     for index, found in enumerate(dates):
         next_date_at = dates[index + 1].start if index + 1 < len(dates) else len(text)
         if (
@@ -387,8 +403,22 @@ def incident_date_in(text: str, country: str | None) -> str | None:
             and not _DEADLINE_AFTER.match(text[found.end :])
             and not _when_learnt(text, found.start, found.end, next_date_at)
         ):
+            candidates.append((found, next_date_at))
+    for found, next_date_at in candidates[:-1]:
+        if not _is_background(text, found.start, found.end, next_date_at):
             return str(found.value)
-    return None
+    return str(candidates[-1][0].value) if candidates else None
+
+
+def _is_background(text: str, start: int, end: int, next_date_at: int) -> bool:
+    """Whether the date at text[start:end] is when the reporter met the scammer, or one of
+    their own life, rather than when the scam happened."""
+    if _BACKGROUND_BEFORE.search(text[:start]):
+        return True
+    after = text[end:next_date_at]
+    sentence_end = _SENTENCE_END.search(after)
+    clause = after[: sentence_end.start() if sentence_end else len(after)]
+    return bool(_BACKGROUND_LATER.search(clause[:30]))
 
 
 def countries_in(text: str, entity_values: Iterable[str] = ()) -> str | None:

@@ -218,6 +218,9 @@ async def test_the_kind_of_scam_is_asked_through_the_nlg(
         ("contact_channel", "mesej", "sms", {}),
         ("contact_channel", "mesej whatsapp", "messaging_app", {}),
         ("contact_channel", "视频电话", "video_call", {}),
+        ("contact_channel", "facebook messenger 视频", "video_call", {}),
+        ("contact_channel", "vc", "video_call", {}),
+        ("contact_channel", "panggilan video", "video_call", {}),
         ("payment_method", "银行转账", "bank_transfer", {}),
         ("payment_method", "PayNow", "instant_payment", {}),
         ("payment_method", "FPX", "instant_payment", {}),
@@ -477,6 +480,13 @@ def test_a_deadline_in_chinese_or_malay_is_not_when_it_happened() -> None:
         ("I paid last week and just realised it was fake", "last week"),
         # the cost of reading it so: a call on the day they found out is asked about again
         ("semalam dia call, rupanya scammer", None),
+        # the day they met, or a date of their own life, gives way to a later date
+        ("我五十几岁，去年离婚。在facebook认识一个男人，上个月他说要借钱", "上个月"),
+        ("我前天在小红书认识一个女生 今晚她叫我跟她video call", "今晚"),
+        ("I met him on tinder last year and last month he asked for money", "last month"),
+        ("sy kenal dia kat fb bulan lepas, semalam dia minta duit", "semalam"),
+        # and stays when no later date follows
+        ("我前天在小红书认识一个女生，她录了视频", "前天"),
     ],
 )
 def test_the_day_they_found_out_is_not_when_it_happened(story: str, when: str | None) -> None:
@@ -485,6 +495,19 @@ def test_the_day_they_found_out_is_not_when_it_happened(story: str, when: str | 
 
     expected = read_date(when, "SG") if when else None
     assert incident_date_in(story, "SG") == (expected.iso if expected else None)
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "有人whatsapp问我要不要做part time，帮youtube的video点赞，一个赞给5块",
+        "they paid me to like tiktok videos, then asked for a deposit",
+        "dia suruh like video tiktok, dpt S$5 satu task",
+    ],
+)
+def test_a_video_watched_or_liked_is_no_video_call(story: str) -> None:
+    slots = slots_from_text(story, country="SG", interview="general", scam_type="other")
+    assert slots.get("contact_channel") != "video_call"
 
 
 def test_a_romance_story_in_chinese() -> None:
