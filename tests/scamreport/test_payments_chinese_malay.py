@@ -63,6 +63,8 @@ def test_a_prize_is_promised_not_lost() -> None:
         # and still lost: "有一天" is not a day's pay, "还了" (paid back) is paid
         ("有一天他打电话来，我转了两千块", [], ["2000 MYR"]),
         ("我很怕就先还了1千5令吉", [], ["1500 MYR"]),
+        # a prize in the words of a fake courier: "奖品" with cash, and its fee demanded
+        ("说她有个会员抽奖的奖品，一台吸尘器还有一千令吉现金，要先付清关费", ["1000 MYR"], []),
     ],
 )
 def test_money_offered_to_the_reporter_is_not_lost(
