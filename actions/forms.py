@@ -73,7 +73,9 @@ def without_needless_questions(slots: list[str], tracker: Tracker) -> list[str]:
     """No money questions when nothing was lost, no payee for cash or gift cards; "any other
     number or account?" only after a contact the story gave (``asks_for_more_contacts``)."""
     if tracker.get_slot("money_lost") in (False, SKIPPED):
-        slots = [slot for slot in slots if slot not in MONEY_QUESTIONS]
+        # A mule's money went on to others whether or not they lost any: where is still asked.
+        kept = ("payee_account",) if tracker.get_slot("scam_type") == "money_mule" else ()
+        slots = [slot for slot in slots if slot not in MONEY_QUESTIONS or slot in kept]
     if tracker.get_slot("payment_method") in NO_PAYEE_METHODS:
         slots = [slot for slot in slots if slot != "payee_account"]
     slots = [slot for slot in slots if slot != "more_contacts"]
