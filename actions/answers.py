@@ -756,6 +756,15 @@ _INDICATOR_KINDS = {
 }
 
 
+def gives_the_indicator_asked(slot: str | None, text: str, country: str | None = None) -> bool:
+    """Whether ``text`` holds the kind of number, address or link the question for ``slot``
+    asks for ("有个link叫她填地址 ninja-express-sg.com/track" to "what link did they send?")."""
+    if slot not in _INDICATOR_KINDS:
+        return False
+    found = read_message(text, country).indicators()
+    return any(kind in _INDICATOR_KINDS[slot] for kind, _ in found.items())
+
+
 def answer_beside_not_knowing(
     slot: str,
     text: str,

@@ -17,6 +17,7 @@ from actions.answers import (
     REQUIRED_SLOTS,
     SKIPPED,
     answer_beside_not_knowing,
+    gives_the_indicator_asked,
     read_answer,
     refers_to_opening_story,
 )
@@ -203,9 +204,14 @@ class ActionUrgentTriage(BlockingAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = mask_and_warn(user_text(tracker), dispatcher)
-        if latest_intent_confidence(tracker) < URGENT_SURE and not is_urgent(text):
+        requested = tracker.get_slot("requested_slot")
+        if not is_urgent(text) and (
+            latest_intent_confidence(tracker) < URGENT_SURE
+            or gives_the_indicator_asked(requested, text, tracker.get_slot("country"))
+        ):
             # "tak, kad dgn login semua dia pegang" (no, he holds the card and the login),
-            # heard as urgent at 0.38: an answer, with no word of anything happening now
+            # heard as urgent at 0.38, or the link asked for heard as urgent at 0.72: an
+            # answer, with no word of anything happening now
             answered = answer_to_requested(tracker, text)
             if answered:
                 return answered

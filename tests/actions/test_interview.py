@@ -125,6 +125,26 @@ async def test_an_answer_heard_as_urgent_without_conviction_is_an_answer(
     assert "utter_urgent_stop" in responses(dispatcher)
 
 
+async def test_the_link_asked_for_heard_as_urgent_is_an_answer(
+    make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    # a daughter answering "what link did they send?" was told to stop and hang up at once
+    slots = {"interview": "general", "country": "SG", "requested_slot": "link"}
+    said = "他们有发一个link叫她填地址 ninja-express-sg.com/track"
+    tracker = make_tracker(said, "urgent", slots)
+    tracker.latest_message["intent"]["confidence"] = 0.72
+    dispatcher = CollectingDispatcher()
+    events = await ActionUrgentTriage().run(dispatcher, tracker, domain)
+    assert "utter_urgent_stop" not in responses(dispatcher)
+    assert slots_from(events)["link"] == "https://ninja-express-sg.com/track"
+    # the link with words of now is still urgent
+    tracker = make_tracker(f"{said}，她现在在银行要付钱", "urgent", slots)
+    tracker.latest_message["intent"]["confidence"] = 0.72
+    dispatcher = CollectingDispatcher()
+    await ActionUrgentTriage().run(dispatcher, tracker, domain)
+    assert "utter_urgent_stop" in responses(dispatcher)
+
+
 async def test_a_question_never_answered_under_urgency_is_left_after_three_tries(
     make_tracker: MakeTracker, domain: dict[str, Any]
 ) -> None:
