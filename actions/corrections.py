@@ -18,6 +18,7 @@ from actions.messages import latest_entities
 from actions.prefill import slots_from_text
 from actions.summary import SUMMARY_SLOTS, describe_value, slot_label
 from scamreport.extraction import Amount, parse_amount
+from scamreport.extraction.amounts import amount_from_slot
 from scamreport.extraction.numerals import ZH_NUMBER, ZH_NUMERAL_CHARS
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 
@@ -58,7 +59,8 @@ _AGE = re.compile(
 
 
 def sounds_like_correction(text: str) -> bool:
-    return bool(_CORRECTION_CUE.search(_AGE.sub(" ", text)))
+    text = _AGE.sub(" ", text)
+    return bool(_CORRECTION_CUE.search(text)) or names_a_forgotten_payment(text)
 
 
 # "是六万三不是八万三", "300 bukan 3000", "21400 not 12400": the new amount, then the old one.
@@ -81,12 +83,47 @@ def amount_new_not_old(text: str, tracker: Tracker) -> dict[str, Any]:
     return bare_amount_correction(whole["number"] if whole else match["new"], tracker, {})
 
 
+# A payment left out before: "还有一笔八百我忘记了", "oh i forgot, another $300", "lupa, ada satu
+# lagi RM500". Its amount is added to the total given, unless the message gives the new total.
+_ANOTHER_PAYMENT = re.compile(
+    r"\b(?:another|one\s+more|an\s+extra|plus)\b|还有(?:一|两|二|三)(?:笔|次)|另外(?:一笔|一次|还有)|"
+    r"又(?:转|付|汇|给|交)了|\b(?:satu\s+lagi|lagi\s+satu|tambah)\b",
+    re.IGNORECASE,
+)
+_FORGOT = re.compile(
+    r"\b(?:forgot|forgotten|forget|missed|left\s+(?:it\s+)?out)\b|忘|漏|\b(?:lupa|terlupa|tertinggal)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_forgotten_payment(text: str) -> bool:
+    return bool(_ANOTHER_PAYMENT.search(text) and _FORGOT.search(text))
+
+
+def added_payment(text: str, tracker: Tracker) -> dict[str, Any]:
+    """The total with a payment the reporter forgot to count ("还有一笔八百我忘记了" after
+    3,000 SGD: 3,800 SGD); {} when the message names no forgotten payment or gives the total."""
+    previous = amount_from_slot(tracker.get_slot("amount_lost"))
+    if previous is None or not names_a_forgotten_payment(text):
+        return {}
+    if _THE_WHOLE.search(text):
+        return {}  # "漏了一笔，总共是四千二": the total itself
+    country = tracker.get_slot("country")
+    more = parse_amount(text, country) or next(iter(sums_named(text, country)), None)
+    if more is None or more.value < 10 or more.currency not in (None, previous.currency):
+        return {}
+    return {"amount_lost": str(Amount(previous.value + more.value, previous.currency))}
+
+
 def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
     """Slots a correction such as "no, it was 300 not 3000" changes."""
     interview = tracker.get_slot("interview")
     new_amount = amount_new_not_old(text, tracker)
     if new_amount and tracker.get_slot("amount_lost") != new_amount["amount_lost"]:
         return {**new_amount, "money_lost": True}
+    added = added_payment(text, tracker)
+    if added:
+        return {**added, "money_lost": True}
     without_old_values = _NOT_X.sub(" ", _AGE.sub(" ", text))
     found = slots_from_text(
         without_old_values,
@@ -120,15 +157,18 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
         if amount is not None and amount.value < 10:  # "是一个马来西亚的户口": no amount
             amount = None
     if amount is None:  # "its 1150 total": the last number that is not a count ("2 payments")
-        amounts = [
-            parse_amount(n.strip(), tracker.get_slot("country")) for n in _NUMBER.findall(text)
-        ]
-        amounts = [a for a in amounts if a is not None and a.value >= 10]
+        amounts = sums_named(text, tracker.get_slot("country"))
         amount = amounts[-1] if amounts else None
     if amount is None or amount.value <= 0:
         return {}
     currency = amount.currency or (str(previous).partition(" ")[2] or None)
     return {"amount_lost": str(Amount(amount.value, currency))}
+
+
+def sums_named(text: str, country: str | None) -> list[Amount]:
+    """The numbers of ``text`` read as amounts, leaving out counts under 10 ("2 payments")."""
+    amounts = [parse_amount(number.strip(), country) for number in _NUMBER.findall(text)]
+    return [amount for amount in amounts if amount is not None and amount.value >= 10]
 
 
 def announce_corrections(

@@ -285,6 +285,13 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
          "18000 MYR", "18500 MYR"),
         ("不对，是两万五，我转了两次，两万加五千", "20000 MYR", "25000 MYR"),
         ("eh silap, insurans tu 890 bukan 980. jadi total 2,540", "2630 MYR", "2540 MYR"),
+        # a payment forgotten, added to the total given before
+        ("还有一笔八百我忘记了", "3000 SGD", "3800 SGD"),
+        ("不对，是三千八不是三千，还有一笔八百我忘记了", "3000 SGD", "3800 SGD"),
+        ("lupa nak cakap, ada satu lagi RM500", "2000 MYR", "2500 MYR"),
+        ("oh i forgot, there was another payment of 300", "1200 SGD", "1500 SGD"),
+        # and the new total when it is given
+        ("等一下，我漏了一笔，总共是四千二", "3600 SGD", "4200 SGD"),
     ],
 )  # fmt: skip
 def test_corrections_in_chinese_and_malay(
