@@ -342,7 +342,18 @@ CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# In the answer to "how did they contact you?", a video is a video call ("on skype, on video the
+# whole time"), unless it is one watched or liked ("like youtube videos").
+_ANY_VIDEO = re.compile(r"video|视频|视讯", re.IGNORECASE)
+_WATCHED_VIDEO = re.compile(
+    r"youtube|tiktok|抖音|点赞|\blik(?:e|ed|ing)\b|\bwatch\w*|\btonton\w*|看(?:了)?(?:视频|video)",
+    re.IGNORECASE,
+)
+
+
 def read_contact_channel(text: str, **_: Any) -> Answer:
+    if _ANY_VIDEO.search(text) and not _WATCHED_VIDEO.search(text):
+        return Answer("video_call")
     for code, pattern in CHANNEL_PATTERNS:
         if pattern.search(text):
             return Answer(code)

@@ -26,6 +26,7 @@ TODAY = date(2026, 11, 25)
         ("money_lost", "no", "deny", False),
         ("money_lost", "I lost S$300", "inform", True),
         ("contact_channel", "a video call on whatsapp", "inform", "video_call"),
+        ("contact_channel", "on skype, on video the whole time", "inform", "video_call"),
         ("contact_channel", "they phoned me", "inform", "phone_call"),
         ("payment_method", "bank transfer", "inform", "bank_transfer"),
         ("payment_method", "google play cards", "inform", "gift_cards"),
