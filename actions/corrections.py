@@ -20,6 +20,7 @@ from actions.summary import SUMMARY_SLOTS, describe_value, slot_label
 from scamreport.extraction import Amount, parse_amount
 from scamreport.extraction.amounts import amount_from_slot
 from scamreport.extraction.numerals import ZH_NUMBER, ZH_NUMERAL_CHARS
+from scamreport.extraction.readings import read_message
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 
 # The old value a correction names: "300 not 3000", "是三千不是三万", "300 bukan 3000".
@@ -145,11 +146,28 @@ def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
     return changes
 
 
+# Indicators whose digits are no amount: "nombor yg call 03-2296 5566" is not RM 5,566.
+_NUMBERED_KINDS = ("phone", "iban", "bank_account", "crypto_wallet", "url", "email", "handle")
+
+
+def without_indicators(text: str, country: str | None) -> str:
+    """``text`` with its phone numbers, accounts, wallets, links and addresses blanked out."""
+    spans = [
+        (found.start, found.end)
+        for found in read_message(text, country).found
+        if found.kind in _NUMBERED_KINDS
+    ]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -> dict[str, Any]:
     """ "it was 300" corrects the amount given earlier, keeping its currency."""
     previous = tracker.get_slot("amount_lost")
     if "amount_lost" in found or "incident_date" in found or previous in (None, SKIPPED):
         return {}
+    text = without_indicators(text, tracker.get_slot("country"))
     amount = parse_amount(text, tracker.get_slot("country"))
     whole = _THE_WHOLE.search(text)
     if amount is None and whole:

@@ -434,10 +434,14 @@ class ActionApplyCorrection(BlockingAction):
             return events
         requested = tracker.get_slot("requested_slot")
         # The NLU heard a correction in words with no mark of one, asked a question whose
-        # amounts are no loss ("再给一千五新币" asked what they demand): the answer comes first.
+        # amounts are no loss ("再给一千五新币" asked what they demand), or given the number or
+        # account asked for ("paynow号码是 9027 6615"): the answer comes first.
+        answers_instead = requested in NOT_A_LOSS or gives_the_indicator_asked(
+            requested, text, tracker.get_slot("country")
+        )
         answered = (
             answer_events(requested, text, tracker)
-            if requested in NOT_A_LOSS and not sounds_like_correction(text)
+            if answers_instead and not sounds_like_correction(text)
             else None
         )
         if answered is not None:

@@ -413,6 +413,9 @@ async def test_unclear_correction_is_taken_as_the_answer(
         # an age answers "under 18?" and corrects no amount
         ("不是，我19岁", "minor", False),
         ("tak, sy 34 tahun", "minor", False),
+        # the number or account asked for: its last four digits are no amount
+        ("paynow号码是 9027 6615，名字显示 TAN W** M**", "payee_account", "+6590276615"),
+        ("nombor yg call 8296 5566, ngaku nama Encik Faizal", "scammer_contact", "+6582965566"),
     ],
 )
 async def test_an_answer_the_nlu_took_for_a_correction_answers_the_question(

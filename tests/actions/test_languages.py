@@ -292,6 +292,8 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
         ("oh i forgot, there was another payment of 300", "1200 SGD", "1500 SGD"),
         # and the new total when it is given
         ("等一下，我漏了一笔，总共是四千二", "3600 SGD", "4200 SGD"),
+        # the digits of a phone number in the same message are no amount
+        ("不对，是五千，收款的号码是 9027 6615", "3000 SGD", "5000 SGD"),
     ],
 )  # fmt: skip
 def test_corrections_in_chinese_and_malay(
@@ -630,6 +632,12 @@ def test_a_count_after_is_or_so_is_no_amount(make_tracker: MakeTracker, text: st
             "sebenarnya dia hubungi melalui WhatsApp",
             {"contact_channel": "phone_call"},
             {"contact_channel": "messaging_app"},
+        ),
+        # a number corrected: its digits leave the amount alone
+        (
+            "其实号码是 9027 6615",
+            {"scammer_contact": "+6581234567", "amount_lost": "300 SGD", "money_lost": True},
+            {"scammer_contact": "+6590276615"},
         ),
     ],
 )
