@@ -342,8 +342,8 @@ CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-# In the answer to "how did they contact you?", a video is a video call ("on skype, on video the
-# whole time"), unless it is one watched or liked ("like youtube videos").
+# A video is a video call ("on skype, on video the whole time", "录了视频"), unless it is one
+# watched or liked ("帮youtube的video点赞"); CHANNEL_PATTERNS then finds the call beside it.
 _ANY_VIDEO = re.compile(r"video|视频|视讯", re.IGNORECASE)
 _WATCHED_VIDEO = re.compile(
     r"youtube|tiktok|抖音|点赞|\blik(?:e|ed|ing)\b|\bwatch\w*|\btonton\w*|看(?:了)?(?:视频|video)",
@@ -351,13 +351,19 @@ _WATCHED_VIDEO = re.compile(
 )
 
 
-def read_contact_channel(text: str, **_: Any) -> Answer:
+def channel_in(text: str) -> str | None:
+    """How the scammers reached the reporter, by the first channel ``text`` names."""
     if _ANY_VIDEO.search(text) and not _WATCHED_VIDEO.search(text):
-        return Answer("video_call")
+        return "video_call"
     for code, pattern in CHANNEL_PATTERNS:
         if pattern.search(text):
-            return Answer(code)
-    return read_free_text(text)
+            return code
+    return None
+
+
+def read_contact_channel(text: str, **_: Any) -> Answer:
+    channel = channel_in(text)
+    return Answer(channel) if channel else read_free_text(text)
 
 
 _PAID_TO = re.compile(

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from actions.answers import (
-    CHANNEL_PATTERNS,
     MAX_STORY_CHARS,
+    channel_in,
     clean_text,
     country_in_any_language,
     country_named_first,
@@ -456,13 +456,6 @@ def home_country_in(text: str) -> str | None:
     return country_of_paid_currency(paid_in)
 
 
-def first_match(text: str, table: list[tuple[str, re.Pattern[str]]]) -> str | None:
-    for code, pattern in table:
-        if pattern.search(text):
-            return code
-    return None
-
-
 def demands_in(text: str) -> str | None:
     found = [label for label, pattern in _DEMANDS if pattern.search(text)]
     return "; ".join(found) if found else None
@@ -536,7 +529,7 @@ def slots_from_text(
     if when:
         slots["incident_date"] = when
     slots.update(money_slots(text, found_country or country, found))
-    channel = first_match(text, CHANNEL_PATTERNS)
+    channel = channel_in(text)
     if channel and word_count(text) >= 3:  # "ato scam call"; not a one-word answer ("app")
         slots["contact_channel"] = channel
     # "told me to transfer money" is a demand, not a payment: a method counts once an amount

@@ -519,6 +519,19 @@ def test_a_video_watched_or_liked_is_no_video_call(story: str) -> None:
     assert slots.get("contact_channel") != "video_call"
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "fake cbi officers called and kept me on skype video for two days, digital arrest",
+        "他们打电话来，后来一直开着视频看着我",
+        "polis palsu call lepas tu suruh on video whatsapp",
+    ],
+)
+def test_a_call_that_went_on_video_is_a_video_call(story: str) -> None:
+    slots = slots_from_text(story, country="SG", interview="general", scam_type="fake_authority")
+    assert slots.get("contact_channel") == "video_call"
+
+
 def test_a_romance_story_in_chinese() -> None:
     story = "我们在微信上认识，聊了三个月，他说要钱办签证"
     slots = slots_from_text(story, country="SG", interview="general", scam_type="romance")
