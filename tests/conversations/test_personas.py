@@ -33,13 +33,15 @@ def test_at_least_80_personas_cover_every_scam_type() -> None:
     assert min(counts.values()) >= 5
 
 
-def test_about_a_quarter_are_held_out_and_listed_in_the_readme() -> None:
+def test_about_a_third_are_held_out_and_listed_in_the_readme() -> None:
+    # a quarter at first; each new held-out set, written to tell whether a night's fixes
+    # generalise, adds to it
     heldout = [p for p in PERSONAS if p.heldout]
-    assert 0.2 <= len(heldout) / len(PERSONAS) <= 0.35
+    assert 0.2 <= len(heldout) / len(PERSONAS) <= 0.4
     for language in ("en", *OTHER_LANGUAGES):
         of_language = [p for p in PERSONAS if p.language == language]
         share = sum(p.heldout for p in of_language) / len(of_language)
-        assert 0.2 <= share <= 0.35, language
+        assert 0.2 <= share <= 0.4, language
     readme = (PERSONA_DIR / "README.md").read_text()
     missing = [p.id for p in heldout if p.id not in readme]
     assert not missing
