@@ -335,7 +335,8 @@ CHANNEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "phone_call",
         re.compile(
-            r"call|phone|rang|ring|mobile|landline|panggilan|telefon|电话|来电|致电|打给我|打来",
+            # "rang" and "ring" as words: "orang" (Malay for "person") is no phone call
+            r"call|phone|\brang\b|\bring\b|mobile|landline|panggilan|telefon|电话|来电|致电|打给我|打来",
             re.I,
         ),
     ),
@@ -372,6 +373,11 @@ _PAID_TO = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _PAYEE_KINDS = ("iban", "crypto_wallet", "phone", "email", "handle")
+# A bank account number with the bank's name before it: "Bank Islam 1201 2020 1234 56",
+# "maybank 5140-1234-5678", "DBS 123-45678-9" (8 digits or more, spaces and dashes allowed).
+ACCOUNT_NUMBER = re.compile(
+    r"(?:\b[A-Za-z][\w&]*\s+){0,2}(?<![\d+])\d(?:[ -]?\d){7,19}(?!\d|[,.]\d)", re.IGNORECASE
+)
 
 
 def payee_in(text: str, country: str | None = None) -> str | None:
@@ -384,7 +390,8 @@ def payee_in(text: str, country: str | None = None) -> str | None:
     paid_to = _PAID_TO.search(text)
     if paid_to and re.search(r"\d{4,}|\d[\d -]{6,}\d", paid_to.group(1)):
         return clean_text(paid_to.group(1).strip())
-    return None
+    account = ACCOUNT_NUMBER.search(text)
+    return clean_text(account.group().strip()) if account else None
 
 
 def read_payment_method(
@@ -778,6 +785,8 @@ def gives_the_indicator_asked(slot: str | None, text: str, country: str | None =
     asks for ("有个link叫她填地址 ninja-express-sg.com/track" to "what link did they send?")."""
     if slot not in _INDICATOR_KINDS:
         return False
+    if slot == "payee_account" and ACCOUNT_NUMBER.search(text):
+        return True
     found = read_message(text, country).indicators()
     return any(kind in _INDICATOR_KINDS[slot] for kind, _ in found.items())
 

@@ -13,7 +13,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import SKIPPED
+from actions.answers import ACCOUNT_NUMBER, SKIPPED
 from actions.messages import latest_entities
 from actions.prefill import slots_from_text
 from actions.summary import SUMMARY_SLOTS, describe_value, slot_label
@@ -157,6 +157,7 @@ def without_indicators(text: str, country: str | None) -> str:
         for found in read_message(text, country).found
         if found.kind in _NUMBERED_KINDS
     ]
+    spans += [match.span() for match in ACCOUNT_NUMBER.finditer(text)]
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " * (end - start) + text[end:]
     return text

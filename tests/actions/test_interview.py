@@ -416,6 +416,12 @@ async def test_unclear_correction_is_taken_as_the_answer(
         # the number or account asked for: its last four digits are no amount
         ("paynow号码是 9027 6615，名字显示 TAN W** M**", "payee_account", "+6590276615"),
         ("nombor yg call 8296 5566, ngaku nama Encik Faizal", "scammer_contact", "+6582965566"),
+        # a bank account number: its last digits are no amount, "orang" is no phone call
+        (
+            "Bank Islam 1201 2020 1234 56, nama orang lain",
+            "payee_account",
+            "Bank Islam 1201 2020 1234 56, nama orang lain",
+        ),
     ],
 )
 async def test_an_answer_the_nlu_took_for_a_correction_answers_the_question(

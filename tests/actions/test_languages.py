@@ -226,6 +226,8 @@ async def test_the_kind_of_scam_is_asked_through_the_nlg(
         ("payment_method", "FPX", "instant_payment", {}),
         ("payment_method", "DuitNow", "instant_payment", {}),
         ("payment_method", "pindahan bank", "bank_transfer", {}),
+        ("payment_method", "transfer bank, Bank Islam 1201 2020 1234 56, nama orang lain",
+         "bank_transfer", {"payee_account": "Bank Islam 1201 2020 1234 56"}),
         ("payment_method", "tunai", "cash", {}),
         ("payment_method", "现金", "cash", {}),
         ("payment_method", "比特币", "crypto", {}),
@@ -517,6 +519,12 @@ def test_the_day_they_found_out_is_not_when_it_happened(story: str, when: str | 
 def test_a_video_watched_or_liked_is_no_video_call(story: str) -> None:
     slots = slots_from_text(story, country="SG", interview="general", scam_type="other")
     assert slots.get("contact_channel") != "video_call"
+
+
+def test_orang_is_no_phone_call() -> None:
+    story = "ada orang tipu saya, saya bayar deposit bilik sewa kat dia"
+    slots = slots_from_text(story, country="MY", interview="general", scam_type="other")
+    assert "contact_channel" not in slots
 
 
 @pytest.mark.parametrize(
