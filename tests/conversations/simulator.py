@@ -169,8 +169,8 @@ class Simulator:
         play.opening_turn = len(play.transcript)
         replies = self._say(user, persona.opening, play)
         asked: dict[str, int] = {}
+        said: list[Any] = []  # the interjections said after their question
         nudges = 0
-        summary_interjections = persona.interjections_after(SUMMARY)
         for _ in range(self.max_turns):
             named = self._named(replies)
             self._note_urgent(named, play)
@@ -188,10 +188,14 @@ class Simulator:
                 continue
             name, message = pending
             if name == "utter_summary":
-                replies = self._at_summary(user, message, summary_interjections, play)
-                summary_interjections = []
+                # What was to follow a question the story already answered is said here, where
+                # the reporter sees the wrong value, as a person would.
+                unsaid = [i for i in persona.interjections if i.after != SUMMARY and i not in said]
+                interjections = [*persona.interjections_after(SUMMARY), *unsaid]
+                replies = self._at_summary(user, message, interjections, play)
+                said.extend(interjections)
                 continue
-            replies = self._answer(user, persona, name, message, asked, play)
+            replies = self._answer(user, persona, name, message, asked, play, said)
         play.error = f"no reference number after {self.max_turns} turns"
 
     def _unstick(
@@ -228,6 +232,7 @@ class Simulator:
         message: SentMessage,
         asked: dict[str, int],
         play: Playthrough,
+        said: list[Any],
     ) -> list[SentMessage]:
         question = question_name(name) or f"unknown: {message.body.split(chr(10))[0][:60]}"
         play.questions.append(question)
@@ -246,6 +251,7 @@ class Simulator:
         for interjection in persona.interjections_after(reply.fact_key or question):
             if asked[question] == 1:
                 replies = self._say(user, interjection.say, play)
+                said.append(interjection)
         return replies
 
     def _at_summary(
