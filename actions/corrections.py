@@ -87,7 +87,7 @@ def amount_new_not_old(text: str, tracker: Tracker) -> dict[str, Any]:
 # A payment left out before: "还有一笔八百我忘记了", "oh i forgot, another $300", "lupa, ada satu
 # lagi RM500". Its amount is added to the total given, unless the message gives the new total.
 _ANOTHER_PAYMENT = re.compile(
-    r"\b(?:another|one\s+more|an\s+extra|plus)\b|还有(?:一|两|二|三)(?:笔|次)|另外(?:一笔|一次|还有)|"
+    r"\b(?:another|one\s+more|an\s+extra|plus|also|too|as\s+well)\b|还有(?:一|两|二|三)(?:笔|次)|另外(?:一笔|一次|还有)|"
     r"又(?:转|付|汇|给|交)了|\b(?:satu\s+lagi|lagi\s+satu|tambah)\b",
     re.IGNORECASE,
 )
@@ -103,13 +103,19 @@ def names_a_forgotten_payment(text: str) -> bool:
 
 def added_payment(text: str, tracker: Tracker) -> dict[str, Any]:
     """The total with a payment the reporter forgot to count ("还有一笔八百我忘记了" after
-    3,000 SGD: 3,800 SGD); {} when the message names no forgotten payment or gives the total."""
+    3,000 SGD: 3,800 SGD), or the total the message gives; {} when it names no forgotten
+    payment. The date such a message names is that payment's, not the incident's."""
     previous = amount_from_slot(tracker.get_slot("amount_lost"))
     if previous is None or not names_a_forgotten_payment(text):
         return {}
-    if _THE_WHOLE.search(text):
-        return {}  # "漏了一笔，总共是四千二": the total itself
     country = tracker.get_slot("country")
+    text = without_indicators(text, country)
+    whole = _THE_WHOLE.search(text)
+    if whole:  # "漏了一笔，总共是四千二", "forgot, paid 3k last week also. so total 38k"
+        total = parse_amount(whole["number"].strip(), country)
+        if total is None or total.value < 10:
+            return {}
+        return {"amount_lost": str(Amount(total.value, total.currency or previous.currency))}
     more = parse_amount(text, country) or next(iter(sums_named(text, country)), None)
     if more is None or more.value < 10 or more.currency not in (None, previous.currency):
         return {}

@@ -294,6 +294,9 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
         ("oh i forgot, there was another payment of 300", "1200 SGD", "1500 SGD"),
         # and the new total when it is given
         ("等一下，我漏了一笔，总共是四千二", "3600 SGD", "4200 SGD"),
+        # the date of the forgotten payment is not when it happened
+        ("eh sorry forgot, last week i paid the 3k for the 'tax' also. so total 38k",
+         "35000 MYR", "38000 MYR"),
         # the digits of a phone number in the same message are no amount
         ("不对，是五千，收款的号码是 9027 6615", "3000 SGD", "5000 SGD"),
     ],
