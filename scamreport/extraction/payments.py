@@ -137,10 +137,24 @@ _ASKED_WHY_BEFORE = re.compile(
 )
 
 
+# Somebody else's "never sent": "their real accounts person says they never sent it", "对方没有转".
+# Not "he" or "she": in a son's report on his mother, "she hasn't paid yet" is the victim's.
+_SOMEONE_ELSE_BEFORE = re.compile(
+    r"\b(?:they|it|who|which|supplier|company|seller|shop|bank|person)\s*$"
+    r"|(?:他们|她们|对方|卖家|商家|公司|银行)$"
+    r"|\b(?:dorang|diorang|depa|mereka|penjual|pembekal|syarikat|bank)\s*$",
+    re.I,
+)
+
+
 def _reporter_did_not_pay(before: str) -> bool:
     """Whether a "not paid" after ``before`` is the reporter's: not a condition ("or else"),
-    not someone else asking why."""
-    return not (_CONDITION_BEFORE.search(before) or _ASKED_WHY_BEFORE.search(before))
+    not someone else asking why, not what someone else did not send."""
+    return not (
+        _CONDITION_BEFORE.search(before)
+        or _ASKED_WHY_BEFORE.search(before)
+        or _SOMEONE_ELSE_BEFORE.search(before)
+    )
 
 
 def says_not_paid(text: str) -> bool:

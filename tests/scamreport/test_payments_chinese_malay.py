@@ -88,12 +88,24 @@ def test_short_answers() -> None:
         "我们照invoice付了，昨天supplier打来问怎么还没付款，才知道那封email是假的",
         "pembekal tanya kenapa belum bayar, rupanya kami dah bayar ke akaun lain",
         "the real supplier asked why we didn't pay, but we had paid the new account",
+        # what somebody else never sent: the company had paid
+        "we paid their invoice to the new IBAN. Their real accounts person says they never sent it",
+        "我们付了，对方没有发过那封email",
     ],
 )
 def test_someone_asking_why_it_was_not_paid_is_not_the_reporter_keeping_their_money(
     text: str,
 ) -> None:
     assert not says_not_paid(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["她还没有付", "mak sy kata dia tak bayar lagi", "she hasn't paid yet"]
+)
+def test_he_or_she_not_paying_in_a_relatives_report_is_the_victim_keeping_their_money(
+    text: str,
+) -> None:
+    assert says_not_paid(text)
 
 
 @pytest.mark.parametrize(
