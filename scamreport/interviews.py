@@ -133,8 +133,12 @@ DETAIL_LABELS: dict[str, str] = {
 }
 
 
-# A story that speaks of a link ("isi borang kat satu link", "点了他发的链接") without giving it.
-_LINK_SPOKEN_OF = re.compile(r"\blinks?\b|\bpautan\b|链接|网址|連結", re.IGNORECASE)
+# A story that speaks of a link ("isi borang kat satu link", "点了他发的链接") or a website found
+# ("i google and call a helpdesk number", "在网站上看到") without giving it.
+_LINK_SPOKEN_OF = re.compile(
+    r"\blinks?\b|\bpautan\b|\bweb\s?sites?\b|\bgoogl\w*|\blaman\s+web\b|链接|网址|連結|网站|谷歌",
+    re.IGNORECASE,
+)
 _LINK_GIVEN = re.compile(
     r"https?://|hxxps?://|www\.|\[\.\]|\b[\w-]+\.(?:com|net|org|info|top|xyz|cc|io|my|sg|"
     r"cn|hk|shop|site|online|link|vip)\b",

@@ -18,6 +18,9 @@ def test_no_type_no_questions_and_an_unknown_type_asks_what_other_asks() -> None
         "Dia suruh isi borang kat satu link dan bayar delivery fee dulu",
         "他叫我点链接填资料，然后交手续费",
         "they sent a link to claim the prize and asked for a fee",
+        # a website found, or a search that gave their number
+        "my printer not working so i google and call a helpdesk number",
+        "在一个网站上找到房间，先付了订金",
     ],
 )
 def test_a_link_the_story_speaks_of_but_does_not_give_is_asked_for(story: str) -> None:
