@@ -329,11 +329,16 @@ _DEADLINE_BEFORE = re.compile(
     r"(?:\b(?:pay|(?:be|get)\s+paid|transfer|send|by|before|until|till|due|deadline|within|or\s+(?:else|be))"
     r"\b[^.,;!?]{0,25})$"
     r"|(?:\b(?:sebelum|sehingga|hingga|selewat-lewatnya|tarikh\s+akhir|dalam\s+masa)\s+)$"
-    r"|(?:要我|叫我|让我|必须|限|最迟|截止)[^，,。.；;!！?？]{0,6}$",
+    r"|(?:要我|叫我|让我|必须|限|最迟|截止)[^，,。.；;!！?？]{0,6}$"
+    # a threat's date: "would be arrested today", "akan ditangkap hari ini"
+    r"|\b(?:arrested|jailed|detained|deported|charged|sued|frozen|blocked|cut\s+off|"
+    r"disconnected|suspended|ditangkap|dipenjara|ditahan|dibekukan|disekat|dipotong)\s+$",
     re.IGNORECASE,
 )
-# "明天之前付", "今晚以前": a Chinese deadline says so after the date.
-_DEADLINE_AFTER = re.compile(r"\s*(?:之前|以前|前|内|为止|截止)")
+# "明天之前付", "今晚以前", "今天就会被抓": a Chinese deadline or threat says so after the date.
+_DEADLINE_AFTER = re.compile(
+    r"\s*(?:之前|以前|前|内|为止|截止|(?:就|便)?(?:会|要)?被(?:抓|捕|拘留|冻结|起诉))"
+)
 
 
 # "we only found out yesterday", "昨天才知道", "semalam baru tahu": the day they learnt of it,

@@ -9,11 +9,12 @@ import phonenumbers
 
 from scamreport.extraction.model import Found
 
-# A number announced as something else is not a phone: "OTP 482913", "ref no. 81234567".
+# A number announced as something else is not a phone: "OTP 482913", "ref no. 81234567" (but
+# "caller id was 02 8015 3327" is one).
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:\b(?:otp|tac|pin|code|passcode|password|pwd|cvv|cvc|ref|reference|case|tracking|order|"
     r"invoice|account|acct|a/c|transaction|txn|receipt|policy|serial|iban|card|bill|customer|"
-    r"member|id|nric|ic|passport|postal|zip|amount|total|balance|sum|akaun|akn|rujukan)\b"
+    r"member|(?<!caller\s)(?<!caller-)(?<!caller)id|nric|ic|passport|postal|zip|amount|total|balance|sum|akaun|akn|rujukan)\b"
     r"(?:\s*(?:no\.?|number|num|#|is|was|:|=|-|id|of|they\s+sent(?:\s+me)?|sent))*"
     r"|(?:户口|账号|账户|帐号|帐户|卡号|验证码|参考号|订单号)(?:号码|号)?\s*(?:是|为|:|：)?"
     r")\s*$",

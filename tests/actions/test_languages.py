@@ -494,6 +494,10 @@ def test_a_deadline_in_chinese_or_malay_is_not_when_it_happened() -> None:
         ("I paid last week and just realised it was fake", "last week"),
         # the cost of reading it so: a call on the day they found out is asked about again
         ("semalam dia call, rupanya scammer", None),
+        # a threat's date is no more the incident's than a deadline's
+        ("they said he owed tax and would be arrested today if he didnt pay", None),
+        ("他说欠税，今天就会被抓", None),
+        ("dia kata ayah akan ditangkap hari ini kalau tak bayar", None),
         # the day they met, or a date of their own life, gives way to a later date
         ("我五十几岁，去年离婚。在facebook认识一个男人，上个月他说要借钱", "上个月"),
         ("我前天在小红书认识一个女生 今晚她叫我跟她video call", "今晚"),

@@ -16,6 +16,8 @@ CASES: list[tuple[str, str | None, str, list]] = [
     ("whatsapp him at 9123-4567 pls", "SG", "phone", ["+6591234567"]),
     ("the number was +44 20 7946 0958", "SG", "phone", ["+442079460958"]),
     ("caller id showed (+65) 8123 4567", "MY", "phone", ["+6581234567"]),
+    ("the number on his caller id was 02 8015 3327", "AU", "phone", ["+61280153327"]),
+    ("his id was 81234567", "SG", "phone", []),
     ("call 012-345 6789 now", "MY", "phone", ["+60123456789"]),
     ("he rang from 020 7946 0958", "GB", "phone", ["+442079460958"]),
     ("his number: +86 138 1234 5678", None, "phone", ["+8613812345678"]),
