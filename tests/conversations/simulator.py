@@ -190,8 +190,10 @@ class Simulator:
             if name == "utter_summary":
                 # What was to follow a question the story already answered is said here, where
                 # the reporter sees the wrong value, as a person would.
-                unsaid = [i for i in persona.interjections if i.after != SUMMARY and i not in said]
-                interjections = [*persona.interjections_after(SUMMARY), *unsaid]
+                interjections = [
+                    *(i for i in persona.interjections_after(SUMMARY) if i not in said),
+                    *(i for i in persona.interjections if i.after != SUMMARY and i not in said),
+                ]
                 replies = self._at_summary(user, message, interjections, play)
                 said.extend(interjections)
                 continue
