@@ -110,12 +110,8 @@ def added_payment(text: str, tracker: Tracker) -> dict[str, Any]:
         return {}
     country = tracker.get_slot("country")
     text = without_indicators(text, country)
-    whole = _THE_WHOLE.search(text)
-    if whole:  # "漏了一笔，总共是四千二", "forgot, paid 3k last week also. so total 38k"
-        total = parse_amount(whole["number"].strip(), country)
-        if total is None or total.value < 10:
-            return {}
-        return {"amount_lost": str(Amount(total.value, total.currency or previous.currency))}
+    if _THE_WHOLE.search(text):  # "漏了一笔，总共是四千二", "forgot, paid 3k also. so total 38k"
+        return whole_amount_named(text, tracker)
     more = parse_amount(text, country) or next(iter(sums_named(text, country)), None)
     if more is None or more.value < 10 or more.currency not in (None, previous.currency):
         return {}
@@ -141,6 +137,7 @@ def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
     )
     found.pop("story", None)
     found.update(bare_amount_correction(without_old_values, tracker, found))
+    found.update(whole_amount_named(without_old_values, tracker))
     allowed = set(INTERVIEW_QUESTIONS.get(interview, ())) | set(CLOSING_QUESTIONS)
     changes = {
         slot: value
@@ -188,6 +185,20 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
         return {}
     currency = amount.currency or (str(previous).partition(" ")[2] or None)
     return {"amount_lost": str(Amount(amount.value, currency))}
+
+
+def whole_amount_named(text: str, tracker: Tracker) -> dict[str, Any]:
+    """The amount a correction calls the whole ("是三万五，她第二天又转了五千": 35,000, not the
+    5,000 of the second payment); {} when it names none."""
+    previous = amount_from_slot(tracker.get_slot("amount_lost"))
+    country = tracker.get_slot("country")
+    whole = _THE_WHOLE.search(without_indicators(text, country))
+    if previous is None or whole is None:
+        return {}
+    amount = parse_amount(whole["number"].strip(), country)
+    if amount is None or amount.value < 10:  # "是一个马来西亚的户口": no amount
+        return {}
+    return {"amount_lost": str(Amount(amount.value, amount.currency or previous.currency))}
 
 
 def sums_named(text: str, country: str | None) -> list[Amount]:

@@ -294,6 +294,8 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
         ("oh i forgot, there was another payment of 300", "1200 SGD", "1500 SGD"),
         # and the new total when it is given
         ("等一下，我漏了一笔，总共是四千二", "3600 SGD", "4200 SGD"),
+        # the whole, then a payment that is part of it
+        ("不对，刚问了妈妈，是三万五，她第二天又转了五千", "30000 SGD", "35000 SGD"),
         # the date of the forgotten payment is not when it happened
         ("eh sorry forgot, last week i paid the 3k for the 'tax' also. so total 38k",
          "35000 MYR", "38000 MYR"),
