@@ -150,7 +150,7 @@ def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
 
 
 # Indicators whose digits are no amount: "nombor yg call 03-2296 5566" is not RM 5,566.
-_NUMBERED_KINDS = ("phone", "iban", "bank_account", "crypto_wallet", "url", "email", "handle")
+_NUMBERED_KINDS = ("phone", "iban", "crypto_wallet", "url", "email", "handle")
 
 
 def without_indicators(text: str, country: str | None) -> str:
@@ -160,7 +160,7 @@ def without_indicators(text: str, country: str | None) -> str:
         for found in read_message(text, country).found
         if found.kind in _NUMBERED_KINDS
     ]
-    spans += [match.span() for match in ACCOUNT_NUMBER.finditer(text)]
+    spans += [match.span() for match in ACCOUNT_NUMBER.finditer(text)]  # a local bank account
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " * (end - start) + text[end:]
     return text

@@ -24,7 +24,7 @@ from scamreport.countries import (
 )
 from scamreport.extraction import Indicators, classify_scam_type, read_message
 from scamreport.extraction.amounts import local_currency, names_a_currency
-from scamreport.extraction.model import Amount
+from scamreport.extraction.model import Amount, Found
 from scamreport.extraction.payment_methods import payment_method_in, transfer_named_in
 from scamreport.extraction.payments import money_mentions, says_not_paid
 from scamreport.languages import HAN_RANGES
@@ -400,7 +400,7 @@ def incident_date_in(text: str, country: str | None) -> str | None:
     day the reporter found out, nor, when a later date follows, the day they met the scammer
     or a date of their own life ("去年离婚，…上个月他说女儿要开刀")."""
     dates = [found for found in read_message(text, country).found if found.kind == "date"]
-    candidates = []
+    candidates: list[tuple[Found, int]] = []
     for index, found in enumerate(dates):
         next_date_at = dates[index + 1].start if index + 1 < len(dates) else len(text)
         if (
