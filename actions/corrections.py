@@ -8,6 +8,8 @@ middle of another question both read them here.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -51,6 +53,18 @@ _THE_WHOLE = re.compile(
     r"(?P<number>" + _NUMBER.pattern + r")(?!\s?[个個次位名条條张張天日月年岁歲号號点點份件间間])",
     re.IGNORECASE,
 )
+# The whole after its number: "so 4,200 altogether", "12k in total", "RM9k semua sekali".
+_THE_WHOLE_AFTER = re.compile(
+    r"(?P<number>" + _NUMBER.pattern + r")\s*(?:altogether|all\s+together|in\s+total|in\s+all|"
+    r"all\s+up|total|semua(?:nya)?(?:\s+sekali)?|keseluruhan)\b",
+    re.IGNORECASE,
+)
+
+
+def whole_number(text: str) -> str | None:
+    """The number a message gives as the whole ("so total 38k", "4,200 altogether", "一共八千")."""
+    whole = _THE_WHOLE.search(text) or _THE_WHOLE_AFTER.search(text)
+    return whole["number"].strip() if whole else None
 
 
 # "不是，我19岁", "tak, sy 34 tahun": an age answers "under 18?", it corrects no amount.
@@ -61,7 +75,7 @@ _AGE = re.compile(
 
 def sounds_like_correction(text: str) -> bool:
     text = _AGE.sub(" ", text)
-    return bool(_CORRECTION_CUE.search(text)) or names_a_forgotten_payment(text)
+    return bool(_CORRECTION_CUE.search(text)) or names_another_payment(text)
 
 
 # "是六万三不是八万三", "300 bukan 3000", "21400 not 12400": the new amount, then the old one.
@@ -80,25 +94,28 @@ def amount_new_not_old(text: str, tracker: Tracker) -> dict[str, Any]:
     if not match or tracker.get_slot("amount_lost") in (None, SKIPPED):
         return {}
     # "insurans tu 890 bukan 980. jadi total 2,540": a part corrected, then the whole
-    whole = _THE_WHOLE.search(text[match.end() :])
-    return bare_amount_correction(whole["number"] if whole else match["new"], tracker, {})
+    whole = whole_number(text[match.end() :])
+    return bare_amount_correction(whole or match["new"], tracker, {})
 
 
-# A payment left out before: "还有一笔八百我忘记了", "oh i forgot, another $300", "lupa, ada satu
-# lagi RM500". Its amount is added to the total given, unless the message gives the new total.
+# A payment left out before: "还有一笔八百我忘记了", "my mum sent another 1,200 this morning",
+# "lupa, ada satu lagi RM500". Its amount is added to the total given, unless the message gives
+# the new total. "also" and "too" say so only beside a word of forgetting.
 _ANOTHER_PAYMENT = re.compile(
-    r"\b(?:another|one\s+more|an\s+extra|plus|also|too|as\s+well)\b|还有(?:一|两|二|三)(?:笔|次)|另外(?:一笔|一次|还有)|"
+    r"\b(?:another|one\s+more|an\s+extra|plus)\b|还有(?:一|两|二|三)(?:笔|次)|另外(?:一笔|一次|还有)|"
     r"又(?:转|付|汇|给|交)了|\b(?:satu\s+lagi|lagi\s+satu|tambah)\b",
     re.IGNORECASE,
 )
+_ALSO = re.compile(r"\b(?:also|too|as\s+well)\b", re.IGNORECASE)
 _FORGOT = re.compile(
     r"\b(?:forgot|forgotten|forget|missed|left\s+(?:it\s+)?out)\b|忘|漏|\b(?:lupa|terlupa|tertinggal)\b",
     re.IGNORECASE,
 )
 
 
-def names_a_forgotten_payment(text: str) -> bool:
-    return bool(_ANOTHER_PAYMENT.search(text) and _FORGOT.search(text))
+def names_another_payment(text: str) -> bool:
+    """ "another 1,200", "还有一笔八百", "forgot, paid 3k also": a payment not counted before."""
+    return bool(_ANOTHER_PAYMENT.search(text) or _ALSO.search(text) and _FORGOT.search(text))
 
 
 def added_payment(text: str, tracker: Tracker) -> dict[str, Any]:
@@ -106,11 +123,11 @@ def added_payment(text: str, tracker: Tracker) -> dict[str, Any]:
     3,000 SGD: 3,800 SGD), or the total the message gives; {} when it names no forgotten
     payment. The date such a message names is that payment's, not the incident's."""
     previous = amount_from_slot(tracker.get_slot("amount_lost"))
-    if previous is None or not names_a_forgotten_payment(text):
+    if previous is None or not names_another_payment(text):
         return {}
     country = tracker.get_slot("country")
     text = without_indicators(text, country)
-    if _THE_WHOLE.search(text):  # "漏了一笔，总共是四千二", "forgot, paid 3k also. so total 38k"
+    if whole_number(text):  # "漏了一笔，总共是四千二", "forgot, paid 3k also. so total 38k"
         return whole_amount_named(text, tracker)
     more = parse_amount(text, country) or next(iter(sums_named(text, country)), None)
     if more is None or more.value < 10 or more.currency not in (None, previous.currency):
@@ -146,6 +163,8 @@ def corrections_in(text: str, tracker: Tracker) -> dict[str, Any]:
     }
     if "amount_lost" in changes:
         changes["money_lost"] = True
+        if names_another_payment(text):  # "another 1,200 this morning": that payment's day
+            changes.pop("incident_date", None)
     return changes
 
 
@@ -173,9 +192,9 @@ def bare_amount_correction(text: str, tracker: Tracker, found: dict[str, Any]) -
         return {}
     text = without_indicators(text, tracker.get_slot("country"))
     amount = parse_amount(text, tracker.get_slot("country"))
-    whole = _THE_WHOLE.search(text)
+    whole = whole_number(text)
     if amount is None and whole:
-        amount = parse_amount(whole["number"].strip(), tracker.get_slot("country"))
+        amount = parse_amount(whole, tracker.get_slot("country"))
         if amount is not None and amount.value < 10:  # "是一个马来西亚的户口": no amount
             amount = None
     if amount is None:  # "its 1150 total": the last number that is not a count ("2 payments")
@@ -192,13 +211,45 @@ def whole_amount_named(text: str, tracker: Tracker) -> dict[str, Any]:
     5,000 of the second payment); {} when it names none."""
     previous = amount_from_slot(tracker.get_slot("amount_lost"))
     country = tracker.get_slot("country")
-    whole = _THE_WHOLE.search(without_indicators(text, country))
-    if previous is None or whole is None:
+    if previous is None:
         return {}
-    amount = parse_amount(whole["number"].strip(), country)
+    text = without_indicators(text, country)
+    whole = whole_number(text)
+    amount = parse_amount(whole, country) if whole else listed_payments_total(text, country)
     if amount is None or amount.value < 10:  # "是一个马来西亚的户口": no amount
         return {}
     return {"amount_lost": str(Amount(amount.value, amount.currency or previous.currency))}
+
+
+# "2 payments, 1500 and 800", "转了两次，五千和三千", "dua kali, 500 dan 700": the sum of the list.
+_SEVERAL_PAYMENTS = re.compile(
+    r"\b(?:[2-9]|two|three|four|five)\s+(?:payments|transfers|transactions|times|deposits)\b"
+    r"|(?:两|二|三|四|五|几)(?:笔|次)|\b(?:[2-9]|dua|tiga|empat|lima)\s+(?:kali|transaksi)\b",
+    re.IGNORECASE,
+)
+_LIST_JOINER = re.compile(
+    r"^\s*(?:,|，|、|\+|and|dan|和|跟|与|plus|then|and\s+then|lepas\s+tu|pastu|然后|再)\s*$",
+    re.IGNORECASE,
+)
+
+
+def listed_payments_total(text: str, country: str | None) -> Amount | None:
+    """The sum of the payments a message lists after saying there were several ("2 payments,
+    1500 and 800": 2,300); None unless every amount of the list is joined by "and" or a comma."""
+    if not _SEVERAL_PAYMENTS.search(text):
+        return None
+    read = [(match, parse_amount(match[0].strip(), country)) for match in _NUMBER.finditer(text)]
+    listed = [(match, amount) for match, amount in read if amount and amount.value >= 10]
+    if len(listed) < 2 or not all(
+        _LIST_JOINER.match(text[left.end() : right.start()])
+        for (left, _), (right, _) in pairwise(listed)
+    ):
+        return None
+    currencies = {amount.currency for _, amount in listed if amount.currency}
+    if len(currencies) > 1:
+        return None
+    total = sum((amount.value for _, amount in listed), Decimal(0))
+    return Amount(total, currencies.pop() if currencies else None)
 
 
 def sums_named(text: str, country: str | None) -> list[Amount]:

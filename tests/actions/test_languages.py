@@ -294,6 +294,9 @@ def test_chinese_and_malay_answers(slot: str, text: str, value: Any, also: dict[
         ("oh i forgot, there was another payment of 300", "1200 SGD", "1500 SGD"),
         # and the new total when it is given
         ("等一下，我漏了一笔，总共是四千二", "3600 SGD", "4200 SGD"),
+        # several payments listed: their sum
+        ("不是，转了两次，五千和三千", "5000 SGD", "8000 SGD"),
+        ("silap, dua kali transfer, 500 dan 700", "500 MYR", "1200 MYR"),
         # the whole, then a payment that is part of it
         ("不对，刚问了妈妈，是三万五，她第二天又转了五千", "30000 SGD", "35000 SGD"),
         # the date of the forgotten payment is not when it happened

@@ -330,6 +330,26 @@ def test_the_amount_was_x_not_y_is_understood(make_tracker: MakeTracker) -> None
     assert corrections_in("the amount was 21400 not 12400", tracker)["amount_lost"] == "21400 MYR"
 
 
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        ("wait it was actually 2 payments, 1500 and 800", "2300 SGD"),
+        ("actually my mum sent another 1,200 this morning so 4,200 altogether", "4200 SGD"),
+        ("my mum sent another 1,200 this morning", "4200 SGD"),  # added to the 3,000 given
+        ("no no, 12k in total, i sent 3 times", "12000 SGD"),
+    ],
+)
+def test_a_correction_in_a_victims_own_words_gives_the_total(
+    make_tracker: MakeTracker, text: str, new: str
+) -> None:
+    from actions.corrections import corrections_in
+
+    slots = {"interview": "general", "country": "SG", "amount_lost": "3000 SGD"}
+    changes = corrections_in(text, make_tracker(text, "correct", slots))
+    # "this morning" is the day of the payment added, not the day it happened
+    assert changes["amount_lost"] == new and "incident_date" not in changes
+
+
 def test_a_correction_with_a_count_in_it_takes_the_amount(make_tracker: MakeTracker) -> None:
     from actions.corrections import corrections_in
 
