@@ -21,13 +21,13 @@ from scamreport.countries import country_name, resolve_country
 from scamreport.extraction import (
     Amount,
     classify_scam_type,
-    parse_amount,
     read_message,
 )
 from scamreport.extraction.amounts import local_currency, names_a_currency
 from scamreport.extraction.dates import DateAnswer, incident_date_problem, read_date
 from scamreport.extraction.payment_methods import payment_method_in, payment_method_of_entities
 from scamreport.extraction.payments import money_mentions, says_not_paid, sounds_demanded
+from scamreport.extraction.totals import total_answered
 from scamreport.languages import HAN_RANGES, LANGUAGES
 from scamreport.locales import catalog
 from scamreport.presentation import describe_date
@@ -216,8 +216,9 @@ def read_amount(text: str, *, country: str | None = None, **_: Any) -> Answer:
 
 
 def amount_in_answer(text: str, country: str | None) -> Amount | None:
-    """An amount answered; a bare number ("300") is in the reporter's own currency."""
-    amount = parse_amount(text, country)
+    """An amount answered, the total of several payments too ("2 payments, 1500 and 800"); a
+    bare number ("300") is in the reporter's own currency."""
+    amount = total_answered(text, country)
     if amount is not None and amount.currency is None and not names_a_currency(text):
         return Amount(amount.value, local_currency(country))
     return amount

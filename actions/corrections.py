@@ -8,8 +8,6 @@ middle of another question both read them here.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -21,8 +19,14 @@ from actions.prefill import slots_from_text
 from actions.summary import SUMMARY_SLOTS, describe_value, slot_label
 from scamreport.extraction import Amount, parse_amount
 from scamreport.extraction.amounts import amount_from_slot
-from scamreport.extraction.numerals import ZH_NUMBER, ZH_NUMERAL_CHARS
+from scamreport.extraction.numerals import ZH_NUMERAL_CHARS
 from scamreport.extraction.readings import read_message
+from scamreport.extraction.totals import (
+    NUMBER,
+    listed_payments_total,
+    sums_named,
+    whole_number,
+)
 from scamreport.interviews import CLOSING_QUESTIONS, INTERVIEW_QUESTIONS
 
 # The old value a correction names: "300 not 3000", "是三千不是三万", "300 bukan 3000".
@@ -41,30 +45,6 @@ _CORRECTION_CUE = re.compile(
     + r"]",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(
-    r"(?:[^\s\w]{1,2}|\b[A-Za-z]{1,3}\$)?\d[\d,]*(?:\.\d+)?(?:[kKmM]|\s?(?:ribu|rb|juta))?\b"
-    r"|" + ZH_NUMBER + r"(?:块|元|蚊)?"
-)
-# The number a correction gives as the whole: "是十二万八千，有一笔八千忘记算了", "jadi semua
-# 9 ribu", "so the total is 1,150".
-_THE_WHOLE = re.compile(
-    r"(?:\b(?:it\s+(?:was|is)|total(?:\s+(?:was|is))?|altogether|in\s+all|jadi|semua|jumlah|"
-    r"semuanya|sebenarnya|sepatutnya|should\s+be)\b|是|总共|一共|总数|加起来)\s*(?:是|is|was)?\s*"
-    r"(?P<number>" + _NUMBER.pattern + r")(?!\s?[个個次位名条條张張天日月年岁歲号號点點份件间間])",
-    re.IGNORECASE,
-)
-# The whole after its number: "so 4,200 altogether", "12k in total", "RM9k semua sekali".
-_THE_WHOLE_AFTER = re.compile(
-    r"(?P<number>" + _NUMBER.pattern + r")\s*(?:altogether|all\s+together|in\s+total|in\s+all|"
-    r"all\s+up|total|semua(?:nya)?(?:\s+sekali)?|keseluruhan)\b",
-    re.IGNORECASE,
-)
-
-
-def whole_number(text: str) -> str | None:
-    """The number a message gives as the whole ("so total 38k", "4,200 altogether", "一共八千")."""
-    whole = _THE_WHOLE.search(text) or _THE_WHOLE_AFTER.search(text)
-    return whole["number"].strip() if whole else None
 
 
 # "不是，我19岁", "tak, sy 34 tahun": an age answers "under 18?", it corrects no amount.
@@ -80,8 +60,8 @@ def sounds_like_correction(text: str) -> bool:
 
 # "是六万三不是八万三", "300 bukan 3000", "21400 not 12400": the new amount, then the old one.
 _NEW_NOT_OLD = re.compile(
-    r"(?P<new>" + _NUMBER.pattern + r")\s*[,，]?\s*(?:而?不是|并不是|not|bukan(?:nya)?)\s*"
-    r"(?P<old>" + _NUMBER.pattern + r")",
+    r"(?P<new>" + NUMBER.pattern + r")\s*[,，]?\s*(?:而?不是|并不是|not|bukan(?:nya)?)\s*"
+    r"(?P<old>" + NUMBER.pattern + r")",
     re.IGNORECASE,
 )
 
@@ -219,43 +199,6 @@ def whole_amount_named(text: str, tracker: Tracker) -> dict[str, Any]:
     if amount is None or amount.value < 10:  # "是一个马来西亚的户口": no amount
         return {}
     return {"amount_lost": str(Amount(amount.value, amount.currency or previous.currency))}
-
-
-# "2 payments, 1500 and 800", "转了两次，五千和三千", "dua kali, 500 dan 700": the sum of the list.
-_SEVERAL_PAYMENTS = re.compile(
-    r"\b(?:[2-9]|two|three|four|five)\s+(?:payments|transfers|transactions|times|deposits)\b"
-    r"|(?:两|二|三|四|五|几)(?:笔|次)|\b(?:[2-9]|dua|tiga|empat|lima)\s+(?:kali|transaksi)\b",
-    re.IGNORECASE,
-)
-_LIST_JOINER = re.compile(
-    r"^\s*(?:,|，|、|\+|and|dan|和|跟|与|plus|then|and\s+then|lepas\s+tu|pastu|然后|再)\s*$",
-    re.IGNORECASE,
-)
-
-
-def listed_payments_total(text: str, country: str | None) -> Amount | None:
-    """The sum of the payments a message lists after saying there were several ("2 payments,
-    1500 and 800": 2,300); None unless every amount of the list is joined by "and" or a comma."""
-    if not _SEVERAL_PAYMENTS.search(text):
-        return None
-    read = [(match, parse_amount(match[0].strip(), country)) for match in _NUMBER.finditer(text)]
-    listed = [(match, amount) for match, amount in read if amount and amount.value >= 10]
-    if len(listed) < 2 or not all(
-        _LIST_JOINER.match(text[left.end() : right.start()])
-        for (left, _), (right, _) in pairwise(listed)
-    ):
-        return None
-    currencies = {amount.currency for _, amount in listed if amount.currency}
-    if len(currencies) > 1:
-        return None
-    total = sum((amount.value for _, amount in listed), Decimal(0))
-    return Amount(total, currencies.pop() if currencies else None)
-
-
-def sums_named(text: str, country: str | None) -> list[Amount]:
-    """The numbers of ``text`` read as amounts, leaving out counts under 10 ("2 payments")."""
-    amounts = [parse_amount(number.strip(), country) for number in _NUMBER.findall(text)]
-    return [amount for amount in amounts if amount is not None and amount.value >= 10]
 
 
 def announce_corrections(

@@ -20,6 +20,8 @@ TODAY = date(2026, 11, 25)
         ("amount_lost", "S$1,200", "inform", "1200 SGD"),
         ("amount_lost", "about 2000 dollars", "inform", "2000 SGD"),
         ("amount_lost", "5k usd", "inform", "5000 USD"),
+        ("amount_lost", "2 payments, 1500 and 800", "inform", "2300 SGD"),
+        ("amount_lost", "三次，一共八千左右", "inform", "8000 SGD"),
         ("incident_date", "yesterday", "inform", "2026-11-24"),
         ("incident_date", "12/03/2020", "inform", "2020-03-12"),
         ("money_lost", "yes", "affirm", True),
