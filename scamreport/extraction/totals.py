@@ -18,7 +18,7 @@ from scamreport.extraction.numerals import ZH_NUMBER
 
 # A number as reporters write money: "S$3,500", "RM9k", "5 ribu", "三万五", "两千块".
 NUMBER = re.compile(
-    r"(?:[^\s\w]{1,2}|\b[A-Za-z]{1,3}\$|\b(?:rm|rp|rs|usd|sgd|myr|aud|hkd|php)\s?)?\d[\d,]*(?:\.\d+)?(?:[kKmM]|\s?(?:ribu|rb|juta))?\b"
+    r"(?:[^\s\w+,，]{1,2}|\b[A-Za-z]{1,3}\$|\b(?:rm|rp|rs|usd|sgd|myr|aud|hkd|php)\s?)?\d[\d,]*(?:\.\d+)?(?:[kKmM]|\s?(?:ribu|rb|juta))?\b"
     r"|" + ZH_NUMBER + r"(?:块|元|蚊)?"
 )
 # The number given as the whole: "是十二万八千，有一笔八千忘记算了", "jadi semua 9 ribu", "so the
@@ -43,7 +43,12 @@ _SEVERAL_PAYMENTS = re.compile(
 )
 # Between two payments of a list: words that add. A comma alone adds only after "2 payments":
 # "RM 10k，一万零两百" names one sum twice.
-_ADDING = r"\+|and|dan|和|跟|与|plus|then|lepas\s+tu|pastu|然后|再|another|另一(?:笔|次)"
+_ADDING = (
+    r"\+|and|dan|和|跟|与|plus|then|lepas\s+tu|pastu|然后|再|another|另一(?:笔|次)|"
+    # "first 2k, second 3.5k, last one 1k", "第一次五千，第二次三千", "pertama 500, kedua 700"
+    r"second|third|fourth|last(?:\s+one)?|next|kedua|ketiga|terakhir|第[二三四五](?:次|笔)|"
+    r"最后(?:一次|一笔)"
+)
 _JOINER_ADDING = re.compile(
     r"^[\s,，、]*(?:" + _ADDING + r")(?:\s+(?:" + _ADDING + r"))?(?:\s+(?:the|a|an|that))?\s*$",
     re.I,

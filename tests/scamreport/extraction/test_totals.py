@@ -23,6 +23,9 @@ from scamreport.extraction.totals import listed_payments_total, total_answered
         ("1.5k + 800", "2300"),
         ("around 5k plus the 300 fee", "5300"),
         ("dua kali, rm500 dan rm700", "1200 MYR"),
+        ("i gave him 3 times, first 2k, second 3.5k, last one 1k", "6500"),
+        ("两次，第一次五千，第二次三千", "8000"),
+        ("10k+5k+3k", "18000"),
         # one sum, however written
         ("RM 10k，一万零两百", "10200 MYR"),
         ("S$3,200 (2 transfers)", "3200 SGD"),
