@@ -438,7 +438,9 @@ def _part_of_month(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
     qualifier, first, last = _PARTS[match["part"].split()[0].lower()]
     today = ctx.today
     if match["rel"]:
-        back = 0 if match["rel"].lower() == "this" else 1
+        back = 0 if match["rel"].lower() in ("this", "the") else 1  # "beginning of the month"
+        if match["rel"].lower() == "the" and today.day < first:
+            back = 1  # "end of the month", said on the 9th: the month before
         year, month = _add_months(today.year, today.month, -back)
     else:
         month = _month_number(match["month"])
@@ -568,6 +570,8 @@ _ZH_DAYS_BACK = {
     "大前天": 3, "前天": 2, "前日": 2, "昨天": 1, "昨日": 1, "昨晚": 1, "昨夜": 1, "昨天晚上": 1,
     "今天": 0, "今日": 0, "今早": 0, "今晚": 0, "今天早上": 0, "刚才": 0, "刚刚": 0,
 }  # fmt: skip
+# "前几天" (the other day): a few days back, as "a few days ago".
+_ZH_A_FEW_DAYS_BACK = ("前几天", "前幾天", "前些天", "前些日子", "这几天", "這幾天")
 _ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _ZH_PARTS: dict[str, Qualifier] = {
     "初": "early", "上旬": "early", "中": "mid", "中旬": "mid", "底": "late", "末": "late",
@@ -627,6 +631,8 @@ def _part_of(year: int, month: int, part: Qualifier | None, today: date) -> Date
 
 
 def _zh_relative(match: re.Match[str], ctx: _Context) -> DateAnswer | None:
+    if match["word"] in _ZH_A_FEW_DAYS_BACK:
+        return _a_few_ago("days", ctx.today)
     return DateAnswer.day(ctx.today - timedelta(days=_ZH_DAYS_BACK[match["word"]]))
 
 
@@ -819,7 +825,9 @@ _ZH_MS_RULES: tuple[tuple[str, str, Resolver, bool], ...] = (
     ),
     (
         "date_zh_relative",
-        r"(?P<word>" + "|".join(sorted(_ZH_DAYS_BACK, key=len, reverse=True)) + r")",
+        r"(?P<word>"
+        + "|".join(sorted((*_ZH_DAYS_BACK, *_ZH_A_FEW_DAYS_BACK), key=len, reverse=True))
+        + r")",
         _zh_relative, True,
     ),
     (
@@ -919,7 +927,7 @@ _RULES_SOURCE: tuple[tuple[str, str, Resolver, bool], ...] = _ZH_MS_RULES + (
     (
         "date_part_of_month",
         r"(?=[tebsml])\b(?:(?:the|towards\s+the)\s+)?(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|"
-        r"late|end\s+of)(?:\s+|-)(?:the\s+)?(?:(?P<rel>this|last|previous)\s+month|"
+        r"late|end\s+of)(?:\s+|-)(?:the\s+)?(?:(?P<rel>this|last|previous|the)\s+month|"
         r"(?P<month>" + _MONTH_RE + r")(?:,?\s*(?P<year>" + _YEAR_RE + r"))?)\b",
         _part_of_month, True,
     ),

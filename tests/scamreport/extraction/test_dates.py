@@ -145,6 +145,8 @@ ANSWERS: list[tuple[str, str | None, str, str]] = [
     ("mid-october", "SG", "range", "2026-10-11/2026-10-20"),
     ("end of september", "SG", "range", "2026-09-21/2026-09-30"),
     ("end of last month", "SG", "range", "2026-10-21/2026-10-31"),
+    ("beginning of the month", "SG", "range", "2026-11-01/2026-11-10"),
+    ("end of the month", "SG", "range", "2026-10-21/2026-10-31"),  # said on the 18th
     ("late october", "SG", "range", "2026-10-21/2026-10-31"),
     ("in early june", "SG", "range", "2026-06-01/2026-06-10"),
     ("end of feb", "SG", "range", "2026-02-21/2026-02-28"),
