@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from itertools import pairwise
 
-from scamreport.extraction.amounts import read_amount
+from scamreport.extraction.amounts import find_amounts, read_amount
 from scamreport.extraction.model import Amount
 from scamreport.extraction.numerals import ZH_NUMBER
 
@@ -92,13 +92,20 @@ def listed_payments_total(
 
 def total_answered(text: str, country: str | None) -> Amount | None:
     """The amount an answer to "how much did you lose?" gives: the whole it names, the sum of
-    the payments it lists, the amount it names, or its one number that is no count."""
+    the payments it lists, the amount it names, or its one number that is no count. A total
+    read without its currency takes the one the answer names ("一共是三千新元")."""
     whole = whole_number(text)
     amount = read_amount(whole, country) if whole else None
-    if amount is not None and amount.value >= 10:
+    if amount is None or amount.value < 10:
+        amount = listed_payments_total(text, country) or read_amount(text, country)
+    if amount is None:
+        sums = sums_named(text, country)
+        amount = sums[0] if len(sums) == 1 else None
+    if amount is None or amount.currency is not None:
         return amount
-    amount = listed_payments_total(text, country) or read_amount(text, country)
-    if amount is not None:
-        return amount
-    sums = sums_named(text, country)
-    return sums[0] if len(sums) == 1 else None
+    named = {
+        found.value.currency
+        for found in find_amounts(text, country)
+        if isinstance(found.value, Amount) and found.value.currency
+    }
+    return Amount(amount.value, named.pop()) if len(named) == 1 else amount

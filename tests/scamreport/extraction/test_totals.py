@@ -14,6 +14,9 @@ from scamreport.extraction.totals import listed_payments_total, total_answered
         ("三次，一共八千左右", "8000"),
         ("total lost is AUD 6,800", "6800 AUD"),
         ("6800 all up", "6800"),
+        # the currency the answer names, after the whole
+        ("是三千新元", "3000 SGD"),
+        ("付了三次，一共两千六百令吉", "2600 MYR"),
         ("about 12k, he took it in 3 times", "12000"),
         # a list that adds up
         ("2 payments, 1500 and 800", "2300"),
